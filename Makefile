@@ -1,0 +1,41 @@
+# Vươn Lên — the two commands: `make run` and `make test` (plus `make bench`).
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+UV := .tools/bin/uv
+PY := .venv/bin/python
+VL := .venv/bin/vuonlen
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres bench setup demo lint clean
+
+# uv itself comes from PyPI into a private tool environment, so nothing global is needed.
+$(UV):
+	@python3 -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 is needed (see .python-version)"'
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: .venv/.synced
+
+run: setup
+	@DEBUG=1 $(VL) migrate --noinput -v0
+	@DEBUG=1 $(VL) demo --once
+	@echo "Vươn Lên: http://$(HOST):$(PORT)/"
+	DEBUG=1 $(VL) runserver $(HOST):$(PORT)
+
+demo: setup
+	DEBUG=1 $(VL) demo
+
+test: setup
+	@bash scripts/test.sh
+
+bench: setup
+	@bash scripts/bench.sh
+
+clean:
+	rm -rf .venv .tools var/test-artifacts

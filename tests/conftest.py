@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from vuonlen.geo.loaders import load_province
+from vuonlen.geo.models import AdministrativeUnit
+
+from . import factories
+
+KON_TUM = 62
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real Kon Tum units once into the test database."""
+    with django_db_blocker.unblock():
+        load_province(KON_TUM)
+
+
+@pytest.fixture
+def kontum(db):
+    """The real units; reloaded when a transactional test has flushed them."""
+    if not AdministrativeUnit.objects.exists():
+        load_province(KON_TUM)
+    return factories.unit("62", level=1)
+
+
+@pytest.fixture
+def commune_a(kontum):
+    return factories.unit("23281")  # Phường Quang Trung, TP Kon Tum
+
+
+@pytest.fixture
+def commune_b(kontum):
+    return factories.unit("23284")  # Phường Duy Tân, TP Kon Tum (pre-2025 code 23284; post-2025 23284 is Đăk Cấm)

@@ -1,0 +1,153 @@
+"""Who may see and change what: the one scoping module every room uses.
+
+A person's scope for a permission is the set of administrative sub-trees of the units (or
+their organisations' units) where they hold a role granting that permission. An assignment
+to a post-2025 unit also covers the old units that merged into it, so a new commune's
+officer can read the history of its predecessors.
+
+Outside the scope a record does not exist: selectors filter it away and
+``get_..._or_404`` raise ``Http404``, never ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from vuonlen.core.periods import today_vn
+from vuonlen.geo.models import AdministrativeUnit, UnitLineage
+
+from .roles import ROLE_PERMISSIONS, UNIT_VIEW, Role
+
+_CACHE_ATTR = "_vuonlen_scope_cache"
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    paths: tuple[str, ...] = ()
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def empty(self) -> bool:
+        return not self.everything and not self.paths
+
+    def covers_path(self, path: str) -> bool:
+        return self.everything or any(path.startswith(p) for p in self.paths)
+
+    def q(self, unit_field: str = "unit") -> Q:
+        """A filter for a model whose ``unit_field`` points at an AdministrativeUnit."""
+        if self.everything:
+            return Q()
+        if not self.paths:
+            return Q(pk__in=[])
+        prefix = f"{unit_field}__" if unit_field else ""
+        query = Q()
+        for path in self.paths:
+            query |= Q(**{f"{prefix}path__startswith": path})
+        return query
+
+
+def _minimal(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths already covered by a shorter one."""
+    kept: list[str] = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(sorted(kept))
+
+
+def active_assignments(user, on: dt.date | None = None):
+    from .models import RoleAssignment
+
+    on = on or today_vn()
+    return (
+        RoleAssignment.objects.filter(user=user, is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("unit", "organisation__unit")
+    )
+
+
+def roles_of(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    roles = {a.role for a in active_assignments(user)}
+    if user.is_superuser:
+        roles.add(Role.SYSADMIN)
+    return roles
+
+
+def scope_for(user, perm: str = UNIT_VIEW) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    if perm in cache:
+        return cache[perm]
+    paths: set[str] = set()
+    org_ids: set[int] = set()
+    for assignment in active_assignments(user):
+        if perm not in ROLE_PERMISSIONS.get(assignment.role, ()):
+            continue
+        paths.add(assignment.scope_unit.path)
+        if assignment.organisation_id:
+            org_ids.add(assignment.organisation_id)
+    if paths:
+        # New-era units also reach the old units that merged into them.
+        lineage_q = Q()
+        for path in paths:
+            lineage_q |= Q(new_unit__path__startswith=path)
+        paths |= set(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
+    scope = Scope(paths=_minimal(paths), organisation_ids=frozenset(org_ids))
+    cache[perm] = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Call after changing a person's assignments within one request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def scoped(user, queryset: QuerySet, perm: str = UNIT_VIEW, unit_field: str = "unit") -> QuerySet:
+    """``queryset`` narrowed to what ``user`` may see with ``perm``."""
+    return queryset.filter(scope_for(user, perm).q(unit_field))
+
+
+def can(user, perm: str, unit: AdministrativeUnit | None = None) -> bool:
+    scope = scope_for(user, perm)
+    if unit is None:
+        return not scope.empty
+    return scope.covers_path(unit.path)
+
+
+def get_scoped_or_404(user, queryset: QuerySet, perm: str = UNIT_VIEW, unit_field: str = "unit", **lookup):
+    try:
+        return scoped(user, queryset, perm, unit_field).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy") from None
+
+
+def visible_units(user, perm: str = UNIT_VIEW) -> QuerySet[AdministrativeUnit]:
+    return scoped(user, AdministrativeUnit.objects.all(), perm, unit_field="")
+
+
+def get_unit_or_404(user, pk, perm: str = UNIT_VIEW) -> AdministrativeUnit:
+    return get_scoped_or_404(user, AdministrativeUnit.objects.select_related("parent"), perm, unit_field="", pk=pk)
+
+
+def scope_roots(user, perm: str = UNIT_VIEW) -> list[AdministrativeUnit]:
+    """The top units of a person's scope, for the scope tree in the page header."""
+    scope = scope_for(user, perm)
+    qs = AdministrativeUnit.objects.all()
+    if scope.everything:
+        return list(qs.filter(parent__isnull=True).order_by("era", "name_sort"))
+    return list(qs.filter(path__in=scope.paths).order_by("era", "level", "name_sort"))
