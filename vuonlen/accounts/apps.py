@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "vuonlen.accounts"
     label = "accounts"
     verbose_name = "Tổ chức và tài khoản"
+
+    def ready(self):
+        from . import history
+
+        history.register()

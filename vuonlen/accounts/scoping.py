@@ -72,10 +72,22 @@ def active_assignments(user, on: dt.date | None = None):
     )
 
 
+def _todays_assignments(user) -> list:
+    """Today's assignments, read once per request: the top bar, the scope panel and the page
+    each ask for a scope, with different permissions, on every page."""
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    if "assignments" not in cache:
+        cache["assignments"] = list(active_assignments(user))
+    return cache["assignments"]
+
+
 def roles_of(user) -> set[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    roles = {a.role for a in active_assignments(user)}
+    roles = {a.role for a in _todays_assignments(user)}
     if user.is_superuser:
         roles.add(Role.SYSADMIN)
     return roles
@@ -94,18 +106,22 @@ def scope_for(user, perm: str = UNIT_VIEW) -> Scope:
         return cache[perm]
     paths: set[str] = set()
     org_ids: set[int] = set()
-    for assignment in active_assignments(user):
+    for assignment in _todays_assignments(user):
         if perm not in ROLE_PERMISSIONS.get(assignment.role, ()):
             continue
         paths.add(assignment.scope_unit.path)
         if assignment.organisation_id:
             org_ids.add(assignment.organisation_id)
     if paths:
-        # New-era units also reach the old units that merged into them.
-        lineage_q = Q()
-        for path in paths:
-            lineage_q |= Q(new_unit__path__startswith=path)
-        paths |= set(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
+        # New-era units also reach the old units that merged into them; most permissions
+        # share the same units, so the lineage is looked up once per set of units.
+        key = ("lineage", frozenset(paths))
+        if key not in cache:
+            lineage_q = Q()
+            for path in paths:
+                lineage_q |= Q(new_unit__path__startswith=path)
+            cache[key] = set(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
+        paths |= cache[key]
     scope = Scope(paths=_minimal(paths), organisation_ids=frozenset(org_ids))
     cache[perm] = scope
     return scope

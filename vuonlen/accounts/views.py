@@ -1,11 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from . import roles, scoping
-from .models import Organisation
+from vuonlen.core.paging import paginate
+
+from . import selectors
+from .forms import OrganisationFilterForm
 
 
 @login_required
 def organisation_list(request):
-    orgs = scoping.scoped(request.user, Organisation.objects.select_related("unit"), roles.ORG_VIEW)
-    return render(request, "accounts/organisation_list.html", {"organisations": orgs})
+    form = OrganisationFilterForm(request.GET)  # both filters optional
+    filters = form.cleaned_data if form.is_valid() else {}
+    orgs = selectors.organisations_visible_to(request.user, search=filters.get("q", ""), kind=filters.get("kind", ""))
+    return render(request, "accounts/organisation_list.html", {"form": form, "page_obj": paginate(request, orgs, 25)})

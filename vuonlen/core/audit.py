@@ -47,6 +47,28 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
     return changes
 
 
+def _row(*, actor, action, instance, before, after, note, source, object_repr) -> AuditLog:
+    return AuditLog(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "hệ thống",
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance) if instance is not None else None,
+        object_id=str(instance.pk) if instance is not None and instance.pk is not None else "",
+        object_repr=(object_repr if object_repr is not None else str(instance) if instance is not None else "")[:300],
+        changes=diff(before, after),
+        note=note[:500],
+        source=source,
+    )
+
+
+def audit_created_many(*, actor, instances, source: str = "import", note: str = "") -> int:
+    """One CREATE row per instance, written in one statement (for imports of thousands of rows)."""
+    rows = [_row(actor=actor, action=AuditAction.CREATE, instance=obj, before=None, after=snapshot(obj),
+                 note=note, source=source, object_repr=None) for obj in instances]
+    AuditLog.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def audit_record(
     *,
     actor,
@@ -64,17 +86,10 @@ def audit_record(
         before = snapshot(instance)
     if action == AuditAction.UPDATE and after is None and instance is not None:
         after = snapshot(instance)
-    return AuditLog.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "hệ thống",
-        action=action,
-        content_type=ContentType.objects.get_for_model(instance) if instance is not None else None,
-        object_id=str(instance.pk) if instance is not None and instance.pk is not None else "",
-        object_repr=(object_repr if object_repr is not None else str(instance) if instance is not None else "")[:300],
-        changes=diff(before, after),
-        note=note[:500],
-        source=source,
-    )
+    row = _row(actor=actor, action=action, instance=instance, before=before, after=after, note=note,
+               source=source, object_repr=object_repr)
+    row.save()
+    return row
 
 
 def history_for(instance: models.Model):

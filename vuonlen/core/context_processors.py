@@ -1,11 +1,18 @@
+from .navigation import current_room, rooms_for
+
+
 def navigation(request):
-    """Rooms shown in the top navigation, filtered by what the person may do."""
-    from vuonlen.accounts import roles, scoping
+    """Rooms shown in the top navigation (``nav_rooms``: (url_name, label) pairs), the current
+    room, and the person's roles for the top bar."""
+    from vuonlen.accounts import scoping
+    from vuonlen.accounts.roles import Role
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_rooms": []}
-    rooms = [("home", "Trang chủ", None), ("geo:unit_list", "Địa bàn", roles.UNIT_VIEW),
-             ("accounts:organisation_list", "Tổ chức", roles.ORG_VIEW),
-             ("core:audit_list", "Nhật ký", roles.AUDIT_VIEW)]
-    return {"nav_rooms": [(name, label) for name, label, perm in rooms if perm is None or scoping.can(user, perm)]}
+        return {"nav_rooms": [], "nav_current": "", "user_role_labels": []}
+    rooms = rooms_for(user)
+    return {
+        "nav_rooms": [(room.url_name, room.label) for room in rooms],
+        "nav_current": current_room(rooms, request.path),
+        "user_role_labels": sorted(str(Role(code).label) for code in scoping.roles_of(user)),
+    }

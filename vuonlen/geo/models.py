@@ -102,6 +102,16 @@ class AdministrativeUnit(NamedModel, TimestampedModel):
         return ", ".join(u.name for u in [self, *reversed(self.ancestors())])
 
 
+def fill_paths(queryset) -> int:
+    """Set ``path`` = parent's path + own id + "/" for freshly bulk-created units, in one UPDATE."""
+    from django.db.models import CharField, OuterRef, Subquery, Value
+    from django.db.models.functions import Cast, Concat
+
+    parent_path = AdministrativeUnit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1]
+    return queryset.update(path=Concat(Subquery(parent_path), Cast("id", CharField()), Value("/"),
+                                       output_field=CharField()))
+
+
 class UnitLineage(models.Model):
     """An old unit's place in the new order (sắp xếp đơn vị hành chính 2025)."""
 

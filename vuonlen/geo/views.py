@@ -1,9 +1,146 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages of the geo room: the scope tree, a unit, villages, the village import."""
 
-from vuonlen.accounts import scoping
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from vuonlen.accounts import roles, scoping
+
+from . import imports, selectors, services
+from .forms import VillageForm, VillageImportForm
+from .models import Era
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_IMPORT_ERRORS_KEY = "geo_village_import_errors"
+ERRORS_SHOWN = 1000
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
 def unit_list(request):
-    return render(request, "geo/unit_list.html", {"roots": scoping.scope_roots(request.user)})
+    query = request.GET.get("q", "").strip()
+    context = {"query": query}
+    if query:
+        context["results"] = selectors.unit_search(request.user, query)
+    else:
+        context["trees"] = selectors.unit_tree_for(request.user)
+    context["can_import"] = scoping.can(request.user, roles.UNIT_MANAGE_VILLAGES)
+    return render(request, "geo/unit_list.html", context)
+
+
+@login_required
+def unit_detail(request, pk: int):
+    return render(request, "geo/unit_detail.html", {"detail": selectors.unit_detail_for(request.user, pk)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_create(request, commune_pk: int):
+    commune = selectors.commune_for_user_or_404(request.user, commune_pk)
+    services.check_can_manage_villages(actor=request.user, unit=commune)
+    form = VillageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            village = services.village_create(actor=request.user, commune=commune,
+                                              name=form.cleaned_data["name"],
+                                              unit_type=form.cleaned_data["unit_type"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, f"Đã thêm {village.name} vào {commune.name}")
+            return redirect("geo:unit_detail", pk=commune.pk)
+    return render(request, "geo/village_form.html", {"form": form, "commune": commune, "village": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_update(request, pk: int):
+    village = selectors.village_for_user_or_404(request.user, pk)
+    services.check_can_manage_villages(actor=request.user, unit=village)
+    initial = {"name": village.name, "unit_type": village.unit_type, "version": village.version}
+    form = VillageForm(request.POST or None, initial=initial, needs_version=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.village_update(actor=request.user, village=village, name=form.cleaned_data["name"],
+                                    unit_type=form.cleaned_data["unit_type"],
+                                    expected_version=form.cleaned_data["version"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi")
+            return redirect("geo:unit_detail", pk=village.parent_id)
+    return render(request, "geo/village_form.html", {"form": form, "commune": village.parent, "village": village})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_delete(request, pk: int):
+    village = selectors.village_for_user_or_404(request.user, pk)
+    services.check_can_manage_villages(actor=request.user, unit=village)
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            services.village_delete(actor=request.user, village=village)
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, f"Đã xoá {village.name}")
+            return redirect("geo:unit_detail", pk=village.parent_id)
+    return render(request, "geo/village_confirm_delete.html", {"village": village, "problems": problems})
+
+
+def _require_import_right(user) -> None:
+    if not scoping.can(user, roles.UNIT_MANAGE_VILLAGES):
+        if scoping.can(user, roles.UNIT_VIEW):
+            raise PermissionDenied("Bạn không có quyền thêm thôn")
+        raise Http404("Không tìm thấy")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_import(request):
+    _require_import_right(request.user)
+    form = VillageImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = imports.village_import(actor=request.user, file=upload, filename=upload.name,
+                                        era=form.cleaned_data["era"])
+        if result.ok:
+            request.session.pop(_IMPORT_ERRORS_KEY, None)
+            messages.success(request, f"Đã thêm {result.created} thôn từ tệp {upload.name}")
+            return redirect("geo:village_import")
+        # Kept for the error-report download that follows.
+        request.session[_IMPORT_ERRORS_KEY] = [[e.row, e.column, e.message] for e in result.errors]
+    context = {"form": form, "result": result, "errors_shown": result.errors[:ERRORS_SHOWN] if result else []}
+    return render(request, "geo/village_import.html", context)
+
+
+@login_required
+def village_import_template(request):
+    _require_import_right(request.user)
+    era = request.GET.get("era", Era.PRE_2025)
+    if era not in Era.values:
+        raise Http404("Không tìm thấy")
+    communes = selectors.communes_for_village_import(request.user, era)
+    return _xlsx_response(imports.template_xlsx(communes), "mau-danh-sach-thon.xlsx")
+
+
+@login_required
+def village_import_errors(request):
+    _require_import_right(request.user)
+    stored = request.session.get(_IMPORT_ERRORS_KEY)
+    if not stored:
+        raise Http404("Không có báo lỗi nào để tải")
+    errors = [imports.RowError(row, column, message) for row, column, message in stored]
+    return _xlsx_response(imports.errors_xlsx(errors), "bao-loi-nhap-thon.xlsx")

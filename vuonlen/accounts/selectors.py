@@ -1,0 +1,73 @@
+"""Reads for the shell (home page, scope panel, organisation list), always through scoping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from vuonlen.core.text import fold
+from vuonlen.geo.models import AdministrativeUnit, Level
+
+from . import roles, scoping
+from .models import Organisation
+
+
+def organisations_visible_to(user, *, search: str = "", kind: str = "") -> QuerySet[Organisation]:
+    """Organisations in the person's scope, in Vietnamese order; ``search`` matches the name
+    with or without diacritics ("hoi nong dan" finds "Hội Nông dân")."""
+    qs = scoping.scoped(user, Organisation.objects.select_related("unit", "unit__parent"), roles.ORG_VIEW)
+    if search:
+        qs = qs.filter(name_search__contains=fold(search))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("name_sort", "pk")
+
+
+@dataclass
+class ScopeNode:
+    unit: AdministrativeUnit
+    context: str = ""  # the parent's name, so "Phường Quang Trung" says which city it is in
+    children: list[AdministrativeUnit] = field(default_factory=list)
+    more: int = 0  # children not listed, to keep the panel short
+
+
+def scope_tree(user, *, child_limit: int = 15) -> list[ScopeNode]:
+    """The roots of the person's scope and one level below, at most ``child_limit`` children
+    per root: four small queries however wide the scope (a national administrator's roots
+    have thousands of descendants, and this panel is drawn on every page)."""
+    roots = scoping.scope_roots(user)
+    if not roots:
+        return []
+    nodes = {root.pk: ScopeNode(unit=root) for root in roots}
+    below = AdministrativeUnit.objects.filter(parent_id__in=list(nodes))
+    ranked = below.annotate(
+        rank=Window(RowNumber(), partition_by=F("parent_id"), order_by=[F("name_sort").asc(), F("pk").asc()])
+    ).filter(rank__lte=child_limit).order_by("parent_id", "name_sort", "pk")
+    for child in ranked:
+        nodes[child.parent_id].children.append(child)
+    for row in below.values("parent_id").annotate(n=Count("pk")).order_by():
+        node = nodes[row["parent_id"]]
+        node.more = row["n"] - len(node.children)
+    parents = AdministrativeUnit.objects.in_bulk({r.parent_id for r in roots if r.parent_id})
+    for root in roots:
+        if root.parent_id in parents:
+            nodes[root.pk].context = parents[root.parent_id].name
+    return list(nodes.values())
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    units: int
+    villages: int
+    organisations: int
+
+
+def home_counts(user) -> HomeCounts:
+    units = scoping.visible_units(user)
+    return HomeCounts(
+        units=units.exclude(level=Level.VILLAGE).count(),
+        villages=units.filter(level=Level.VILLAGE).count(),
+        organisations=scoping.scoped(user, Organisation.objects.all(), roles.ORG_VIEW).count(),
+    )

@@ -1,0 +1,66 @@
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditAction
+from .selectors import audited_content_types
+
+# Officers type dates the Vietnamese way; ISO is accepted for links and browser date pickers.
+DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, and ``is-invalid`` on fields that failed, so the
+    shared field template (core/_field.html) needs no per-form markup."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class ContentTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ContentType) -> str:
+        model = obj.model_class()
+        return capfirst(str(model._meta.verbose_name)) if model else obj.model
+
+
+class AuditFilterForm(StyledFormMixin, forms.Form):
+    account = forms.CharField(label=_("Tài khoản"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("Thao tác"), required=False,
+                               choices=[("", _("Tất cả"))] + list(AuditAction.choices))
+    content_type = ContentTypeChoiceField(label=_("Loại dữ liệu"), required=False,
+                                          queryset=ContentType.objects.none(), empty_label=_("Tất cả"))
+    object_id = forms.CharField(label=_("Mã bản ghi"), required=False, max_length=64)
+    text = forms.CharField(label=_("Nội dung"), required=False, max_length=200,
+                           help_text=_("Tìm trong tên bản ghi và ghi chú"))
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=DATE_INPUTS,
+                                widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=DATE_INPUTS,
+                              widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content_type"].queryset = audited_content_types()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("“Từ ngày” phải trước hoặc bằng “Đến ngày”."))
+        return data

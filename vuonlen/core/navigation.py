@@ -1,0 +1,62 @@
+"""The rooms of the top bar and of the home page, filtered by what the person may do.
+
+Rooms are declared here by URL name and permission name only; ``accounts`` is imported
+inside the function because ``core`` sits below ``accounts`` in the import order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Room:
+    url_name: str
+    label: str
+    hint: str
+    perm: str | None  # None: everyone signed in
+    url: str = ""
+
+
+# (url name, label, one-line hint for the home page, permission name)
+ROOMS = [
+    ("home", _("Trang chủ"), "", None),
+    ("geo:unit_list", _("Địa bàn"), _("Tỉnh, huyện, xã, thôn trong phạm vi của bạn"), "geo.view"),
+    ("accounts:organisation_list", _("Tổ chức"),
+     _("Cơ quan, đơn vị, đoàn thể tham gia Cuộc vận động"), "accounts.view_organisation"),
+    ("core:audit_list", _("Nhật ký"), _("Ai đã thay đổi gì, khi nào"), "core.view_audit"),
+]
+
+
+def rooms_for(user) -> list[Room]:
+    from vuonlen.accounts import scoping
+
+    if user is None or not user.is_authenticated:
+        return []
+    rooms = []
+    for url_name, label, hint, perm in ROOMS:
+        if perm is not None and not scoping.can(user, perm):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:  # a room whose pages are not written yet stays out of the bar
+            continue
+        rooms.append(Room(url_name, str(label), str(hint), perm, url))
+    return rooms
+
+
+def current_room(rooms: list[Room], path: str) -> str:
+    """The room whose address ``path`` lies under (a unit's page belongs to "Địa bàn")."""
+    best = ""
+    best_len = 0
+    for room in rooms:
+        if room.url == "/":
+            matches = path == "/"
+        else:
+            matches = path.startswith(room.url)
+        if matches and len(room.url) > best_len:
+            best, best_len = room.url_name, len(room.url)
+    return best

@@ -1,0 +1,98 @@
+"""Template helpers shared by every room: Vietnamese numbers and dates, the scope panel,
+links to history pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from vuonlen.core import formats, history, text
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value, decimals=0):
+    """1500000 → 1.500.000 whatever the interface language: official figures are written so."""
+    if value in (None, ""):
+        return "-"
+    try:
+        return formats.format_number(value, int(decimals))
+    except (ValueError, ArithmeticError):
+        return value
+
+
+@register.filter
+def vn_date(value):
+    """07/06/2023; an aware datetime is shown as its date in Vietnam."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return formats.format_date(value)
+    return value or ""
+
+
+@register.filter
+def nfc(value):
+    """Composed Unicode: Django's own "Tiếng Việt" (LANG_INFO) is decomposed, which screen
+    readers, search and tests do not match against the composed text typed everywhere else."""
+    return text.nfc(value)
+
+
+@register.filter
+def minutes(value):
+    """A timedelta in whole minutes (the lockout page's wait)."""
+    if isinstance(value, dt.timedelta):
+        return int(value.total_seconds() // 60)
+    return value
+
+
+@register.simple_tag
+def history_url(obj=None, entry=None):
+    """The history page of ``obj`` (a record) or of an audit ``entry``'s record; '' if none."""
+    if entry is not None:
+        if not entry.content_type_id:
+            return ""
+        return history.url_for(entry.content_type.app_label, entry.content_type.model, entry.object_id)
+    return history.url_for_object(obj)
+
+
+@register.filter
+def content_type_label(content_type):
+    """"Đơn vị hành chính" rather than "administrativeunit"."""
+    model = content_type.model_class() if content_type else None
+    return capfirst(str(model._meta.verbose_name)) if model else getattr(content_type, "model", "")
+
+
+@register.inclusion_tag("core/_scope_tree.html", takes_context=True)
+def scope_tree(context):
+    """The person's scope: its top units and one level below, linked to the unit pages."""
+    from vuonlen.accounts.selectors import scope_tree as build  # core sits below accounts
+
+    user = context.get("user")
+    nodes = build(user) if user is not None and user.is_authenticated else []
+    link = _unit_link()
+    items = [
+        {
+            "unit": node.unit,
+            "url": link(node.unit),
+            "context": node.context,
+            "children": [{"unit": child, "url": link(child)} for child in node.children],
+            "more": node.more,
+        }
+        for node in nodes
+    ]
+    return {"items": items}
+
+
+def _unit_link():
+    """Units link to the geo room's unit page, once that page exists."""
+    try:
+        reverse("geo:unit_detail", kwargs={"pk": 1})
+    except NoReverseMatch:
+        return lambda unit: ""
+    return lambda unit: reverse("geo:unit_detail", kwargs={"pk": unit.pk})
