@@ -57,9 +57,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",
     "vuonlen.core",
     "vuonlen.geo",
     "vuonlen.accounts",
+    "vuonlen.households",
 ]
 
 MIDDLEWARE = [

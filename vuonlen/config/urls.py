@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from vuonlen.api.main import api
 from vuonlen.core import views as core_views
 
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
     path("", include("vuonlen.core.urls")),
     path("tai-khoan/", include("vuonlen.accounts.urls")),
     path("dia-ban/", include("vuonlen.geo.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -1,0 +1,257 @@
+"""The registry: households, the people in them (with membership periods), the population
+base per commune and year, and each household's yearly poverty review.
+
+Nothing here is deleted: a person leaves a household by ending their membership with a
+reason; a household that splits or merges ends with a reason and keeps links to where its
+people went. A recognised review is frozen; a correction is a new review that supersedes it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vuonlen.core.models import TimestampedModel
+from vuonlen.geo.models import AdministrativeUnit
+
+from . import ethnicity
+
+
+class Area(models.TextChoices):
+    RURAL = "rural", _("Nông thôn")
+    URBAN = "urban", _("Thành thị")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Chủ hộ")
+    SPOUSE = "spouse", _("Vợ/chồng")
+    CHILD = "child", _("Con")
+    PARENT = "parent", _("Cha/mẹ")
+    GRANDPARENT = "grandparent", _("Ông/bà")
+    GRANDCHILD = "grandchild", _("Cháu")
+    SIBLING = "sibling", _("Anh/chị/em")
+    CHILD_IN_LAW = "child_in_law", _("Con dâu/con rể")
+    OTHER = "other", _("Khác")
+
+
+class JoinReason(models.TextChoices):
+    FOUNDING = "founding", _("Có từ khi lập sổ")
+    BIRTH = "birth", _("Sinh")
+    MARRIAGE = "marriage", _("Kết hôn")
+    MOVED_IN = "moved_in", _("Chuyển đến")
+    SPLIT = "split", _("Tách hộ")
+    MERGE = "merge", _("Nhập hộ")
+
+
+class LeaveReason(models.TextChoices):
+    DEATH = "death", _("Chết")
+    MARRIAGE = "marriage", _("Kết hôn")
+    MOVED_OUT = "moved_out", _("Chuyển đi")
+    SPLIT = "split", _("Tách hộ")
+    MERGE = "merge", _("Nhập hộ")
+
+
+class HouseholdEnd(models.TextChoices):
+    DIED_OUT = "died_out", _("Không còn người (chết)")
+    MOVED_AWAY = "moved_away", _("Chuyển đi nơi khác")
+    SPLIT = "split", _("Tách thành hộ mới")
+    MERGED = "merged", _("Nhập vào hộ khác")
+
+
+class SchoolStatus(models.TextChoices):
+    NOT_YET = "not_yet", _("Chưa đến tuổi đi học")
+    ATTENDING = "attending", _("Đang đi học")
+    DROPPED_OUT = "dropped_out", _("Bỏ học")
+    NEVER = "never", _("Chưa từng đi học")
+    FINISHED = "finished", _("Đã thôi học")
+
+
+class EducationLevel(models.TextChoices):
+    NONE = "none", _("Chưa qua trường lớp")
+    PRIMARY = "primary", _("Tiểu học")
+    LOWER_SECONDARY = "lower_secondary", _("Trung học cơ sở")
+    UPPER_SECONDARY = "upper_secondary", _("Trung học phổ thông")
+    VOCATIONAL = "vocational", _("Trung cấp, cao đẳng nghề")
+    HIGHER = "higher", _("Cao đẳng, đại học trở lên")
+
+
+class Household(TimestampedModel):
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name=_("xã"), on_delete=models.PROTECT,
+                                related_name="households")
+    # The unit used for scoping: the village when known, else the commune.
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("thôn"), on_delete=models.PROTECT,
+                             related_name="+")
+    code = models.CharField(_("mã hộ"), max_length=30)
+    head_name = models.CharField(_("chủ hộ"), max_length=150)
+    head_search = models.CharField(max_length=150, editable=False, db_index=True, default="")
+    head_sort = models.CharField(max_length=450, editable=False, db_index=True, default="")
+    area = models.CharField(_("khu vực"), max_length=5, choices=Area.choices)
+    area_overridden = models.BooleanField(_("khu vực nhập tay"), default=False)
+    ethnicity = models.CharField(_("dân tộc"), max_length=2, choices=ethnicity.choices())
+    is_ethnic_minority = models.BooleanField(_("hộ DTTS"), default=True, db_index=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    # Latest recognised status, kept by the review services for fast lists and filters.
+    current_status = models.CharField(_("tình trạng hiện tại"), max_length=16, blank=True, db_index=True)
+    current_status_year = models.PositiveSmallIntegerField(_("năm của tình trạng"), null=True, blank=True)
+    started_on = models.DateField(_("lập sổ từ"), null=True, blank=True)
+    ended_on = models.DateField(_("kết thúc ngày"), null=True, blank=True)
+    end_reason = models.CharField(_("lý do kết thúc"), max_length=16, choices=HouseholdEnd.choices, blank=True)
+    split_from = models.ForeignKey("self", verbose_name=_("tách từ hộ"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="split_children")
+    merged_into = models.ForeignKey("self", verbose_name=_("nhập vào hộ"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_parents")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+
+    class Meta:
+        verbose_name = _("hộ gia đình")
+        verbose_name_plural = _("hộ gia đình")
+        ordering = ["commune_id", "code"]
+        constraints = [models.UniqueConstraint(fields=["commune", "code"], name="households_code_unique_in_commune")]
+        indexes = [
+            models.Index(fields=["commune", "head_sort"]),
+            models.Index(fields=["current_status", "commune"]),
+        ]
+
+    def __str__(self) -> str:
+        # No personal name here: str() reaches logs and audit summaries.
+        return f"Hộ {self.code}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+class Person(TimestampedModel):
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    name_search = models.CharField(max_length=150, editable=False, db_index=True, default="")
+    name_sort = models.CharField(max_length=450, editable=False, default="")
+    sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=2, choices=ethnicity.choices())
+    citizen_id = models.CharField(_("số định danh cá nhân"), max_length=12, null=True, blank=True, unique=True)
+    health_insurance = models.BooleanField(_("có thẻ BHYT"), default=False)
+    school_status = models.CharField(_("tình trạng đi học"), max_length=16, choices=SchoolStatus.choices, blank=True)
+    education_level = models.CharField(_("trình độ học vấn"), max_length=16, choices=EducationLevel.choices,
+                                       blank=True)
+    occupation = models.CharField(_("việc làm"), max_length=150, blank=True)
+    died_on = models.DateField(_("ngày mất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nhân khẩu")
+        verbose_name_plural = _("nhân khẩu")
+
+    def __str__(self) -> str:
+        return f"Nhân khẩu #{self.pk}"
+
+
+class Membership(TimestampedModel):
+    """A person's period in a household, with why it started and why it ended."""
+
+    household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT,
+                                  related_name="memberships")
+    person = models.ForeignKey(Person, verbose_name=_("nhân khẩu"), on_delete=models.PROTECT,
+                               related_name="memberships")
+    relation = models.CharField(_("quan hệ với chủ hộ"), max_length=16, choices=Relation.choices)
+    started_on = models.DateField(_("từ ngày"), null=True, blank=True)
+    start_reason = models.CharField(_("lý do vào hộ"), max_length=16, choices=JoinReason.choices,
+                                    default=JoinReason.FOUNDING)
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    end_reason = models.CharField(_("lý do ra khỏi hộ"), max_length=16, choices=LeaveReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("thời gian là nhân khẩu")
+        verbose_name_plural = _("thời gian là nhân khẩu")
+        ordering = ["household_id", "started_on", "id"]
+        constraints = [
+            # One open membership per person at a time.
+            models.UniqueConstraint(fields=["person"], condition=Q(ended_on__isnull=True),
+                                    name="households_one_open_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} trong {self.household}"
+
+
+class PopulationBase(TimestampedModel):
+    """Total households and persons of a commune in a year: the denominators of every rate."""
+
+    commune = models.ForeignKey(AdministrativeUnit, verbose_name=_("xã"), on_delete=models.PROTECT,
+                                related_name="population_bases")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    households_total = models.PositiveIntegerField(_("tổng số hộ"))
+    persons_total = models.PositiveIntegerField(_("tổng số nhân khẩu"))
+    em_households_total = models.PositiveIntegerField(_("số hộ DTTS"), null=True, blank=True)
+    em_persons_total = models.PositiveIntegerField(_("số nhân khẩu DTTS"), null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("dân số nền")
+        verbose_name_plural = _("dân số nền")
+        constraints = [models.UniqueConstraint(fields=["commune", "year"], name="households_population_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.year}"
+
+
+class ReviewKind(models.TextChoices):
+    PERIODIC = "periodic", _("Rà soát định kỳ (01/9–14/12)")
+    REGULAR = "regular", _("Rà soát thường xuyên (hằng tháng)")
+
+
+class Review(TimestampedModel):
+    """A household's poverty review for one year, under the standard of that year.
+
+    Snapshots (commune, unit, area, persons, ethnic-minority flag) are copied at review time so
+    that past tables never move when the household changes later.
+    """
+
+    household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT,
+                                  related_name="reviews")
+    year = models.PositiveSmallIntegerField(_("năm"), db_index=True)
+    standard = models.CharField(_("chuẩn nghèo"), max_length=20)
+    kind = models.CharField(_("loại rà soát"), max_length=10, choices=ReviewKind.choices, default=ReviewKind.PERIODIC)
+    reviewed_on = models.DateField(_("ngày rà soát"), null=True, blank=True)
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    area = models.CharField(_("khu vực"), max_length=5, choices=Area.choices)
+    is_ethnic_minority = models.BooleanField(_("hộ DTTS"), default=True)
+    persons = models.PositiveSmallIntegerField(_("số nhân khẩu"))
+    income_per_capita = models.DecimalField(_("thu nhập bình quân (đồng/người/tháng)"), max_digits=14,
+                                            decimal_places=0, null=True, blank=True)
+    score_a = models.PositiveSmallIntegerField(_("điểm A"), null=True, blank=True)
+    lacking = models.JSONField(_("chỉ số thiếu hụt"), default=list, blank=True)
+    lacking_count = models.PositiveSmallIntegerField(_("số chỉ số thiếu hụt"), default=0)
+    score_b = models.PositiveSmallIntegerField(_("điểm B"), default=0)
+    status = models.CharField(_("kết quả"), max_length=16, db_index=True)
+    explanation = models.JSONField(_("giải thích"), default=dict, blank=True)
+    decision_number = models.CharField(_("số quyết định công nhận"), max_length=60, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    recognised = models.BooleanField(_("đã công nhận"), default=False)
+    is_current = models.BooleanField(_("bản hiện hành"), default=True)
+    supersedes = models.OneToOneField("self", verbose_name=_("đính chính cho"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="superseded_by")
+    correction_reason = models.CharField(_("lý do đính chính"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả rà soát")
+        verbose_name_plural = _("kết quả rà soát")
+        ordering = ["household_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], condition=Q(is_current=True),
+                                    name="households_one_current_review_per_year"),
+        ]
+        indexes = [models.Index(fields=["year", "is_current", "status", "commune"])]
+
+    def __str__(self) -> str:
+        return f"Rà soát {self.year} của hộ #{self.household_id}"
