@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tổ chức và tài khoản"
 
     def ready(self):
-        from . import history
+        from . import history, signals
 
         history.register()
+        signals.connect()

@@ -10,7 +10,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",
-        auth_views.PasswordChangeView.as_view(
+        views.AuditedPasswordChangeView.as_view(
             form_class=PasswordForm, success_url=reverse_lazy("accounts:password_change_done")
         ),
         name="password_change",
