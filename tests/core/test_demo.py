@@ -43,3 +43,21 @@ def test_demo_is_deterministic_and_runs_once(kontum):
     AdministrativeUnit.objects.filter(level=Level.VILLAGE).delete()
     run_demo(seed=7, say=lambda _msg: None)
     assert _village_names() == first  # same seed, same villages
+
+
+def test_once_skips_completed_steps_but_runs_new_ones(kontum, monkeypatch):
+    from vuonlen.core import demo
+
+    run_demo(seed=1, say=lambda _m: None, only_missing=True)
+    calls = []
+    monkeypatch.setattr(demo, "DEMO_STEPS", [*demo.DEMO_STEPS, "tests.core.demo_step_probe"])
+    import sys, types
+
+    probe = types.ModuleType("tests.core.demo_step_probe")
+    probe.run = lambda ctx: calls.append(ctx.seed)
+    monkeypatch.setitem(sys.modules, "tests.core.demo_step_probe", probe)
+    before = AdministrativeUnit.objects.count()
+    run_demo(seed=1, say=lambda _m: None, only_missing=True)
+    run_demo(seed=1, say=lambda _m: None, only_missing=True)
+    assert calls == [1]  # the new step ran once; the finished ones did not run again
+    assert AdministrativeUnit.objects.count() == before

@@ -30,9 +30,24 @@ class DemoContext:
         self.rng = random.Random(self.seed)
 
 
-def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print) -> DemoContext:
+def _marker(module_name: str) -> str:
+    return f"Hoàn tất dữ liệu mẫu: {module_name}"
+
+
+def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print, only_missing: bool = False) -> DemoContext:
+    """Run every demo step; with ``only_missing``, skip the steps already completed once
+    (so `make run` adds a new room's demo data to an existing database, and nothing else)."""
+    from .models import AuditLog
+
     ctx = DemoContext(seed=seed, say=say)
+    done = set(AuditLog.objects.filter(source="demo", note__startswith="Hoàn tất dữ liệu mẫu: ")
+               .values_list("note", flat=True))
     for module_name in DEMO_STEPS:
+        if only_missing and _marker(module_name) in done:
+            continue
         module = importlib.import_module(module_name)
         module.run(ctx)
+        if _marker(module_name) not in done:
+            AuditLog.objects.create(action="import", source="demo", actor_name="hệ thống",
+                                    object_repr="Dữ liệu mẫu", note=_marker(module_name))
     return ctx

@@ -2,7 +2,6 @@ from django.core.management.base import BaseCommand
 
 from vuonlen.accounts.demo import describe_accounts
 from vuonlen.core.demo import run_demo
-from vuonlen.core.models import AuditLog
 
 
 class Command(BaseCommand):
@@ -11,15 +10,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument("--once", action="store_true",
-                            help="chỉ tạo nếu chưa từng tạo; luôn in tài khoản mẫu")
+                            help="chỉ chạy các bước dữ liệu mẫu chưa từng chạy; luôn in tài khoản mẫu")
 
     def handle(self, *args, seed, once, **options):
-        done_before = AuditLog.objects.filter(source="demo", note="Hoàn tất dữ liệu mẫu").exists()
-        if not (once and done_before):
-            run_demo(seed=seed, say=self.stdout.write)
-            if not done_before:
-                AuditLog.objects.create(action="import", source="demo", actor_name="hệ thống",
-                                        object_repr="Dữ liệu mẫu", note="Hoàn tất dữ liệu mẫu")
+        run_demo(seed=seed, say=self.stdout.write, only_missing=once)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Tài khoản mẫu (mật khẩu như nhau cho mọi tài khoản mẫu):"))
         for username, password, description in describe_accounts():
