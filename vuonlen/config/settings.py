@@ -4,6 +4,7 @@ DATABASE_URL   database; default SQLite (WAL) at var/vuonlen.sqlite3
 SECRET_KEY     required unless DEBUG is on
 DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated host names
+TASKS_BACKEND  "database" (default: a worker runs the background jobs) or "immediate"
 """
 
 from __future__ import annotations
@@ -58,9 +59,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "django_tasks_db",
     "vuonlen.core",
     "vuonlen.geo",
     "vuonlen.accounts",
+    "vuonlen.poverty",
     "vuonlen.households",
 ]
 
@@ -179,6 +182,21 @@ if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Background work --------------------------------------------------------
+# Long imports run as tasks (django.tasks). "database" keeps them in the database until the
+# worker (`vuonlen db_worker`, started by `make run`) picks them up; any number of app servers
+# and workers may share it. "immediate" runs each task inside the request that enqueued it:
+# the tests use it, and so can a machine where no worker may run (the page then waits).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if TESTING else "database")
+if TASKS_BACKEND not in {"database", "immediate"}:
+    raise ImproperlyConfigured("TASKS_BACKEND must be “database” or “immediate”")
+TASKS = {
+    "default": {
+        "BACKEND": ("django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database"
+                    else "django.tasks.backends.immediate.ImmediateBackend"),
+    },
+}
 
 MAILERS = {
     "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},

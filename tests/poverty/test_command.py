@@ -1,0 +1,72 @@
+"""`vuonlen poverty classify` prints one JSON object; `vuonlen poverty standards` lists the law."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+
+def run(*args) -> str:
+    out = StringIO()
+    call_command("poverty", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "standard", "line"),
+    [
+        (["--year", "2023", "--area", "rural", "--income", "1500000", "--lacking", "3"], "poor", "ND07_2021", 1_500_000),
+        (["--year", "2023", "--area", "rural", "--income", "1.500.000", "--lacking", "2"], "near_poor", "ND07_2021", 1_500_000),
+        (["--year", "2023", "--area", "urban", "--income", "2.000.001", "--lacking", "5"], "average", "ND07_2021", 2_000_000),
+        (["--year", "2021", "--area", "rural", "--income", "700000", "--lacking", "0"], "poor", "QD59_2015", 700_000),
+        (["--year", "2026", "--area", "urban", "--score-a", "175", "--lacking", "3"], "poor", "ND07_2021", 2_000_000),
+        (["--year", "2026", "--area", "urban", "--score-a", "176", "--lacking", "3"], "not_poor", "ND07_2021", 2_000_000),
+        (["--year", "2027", "--area", "rural", "--income", "2200000",
+          "--indicators", "internet,digital_services,waste_treatment"], "poor", "ND351_2025", 2_200_000),
+        (["--year", "2030", "--area", "rural", "--income", "2300000", "--lacking", "0",
+          "--line", "average_line=3.000.000"], "average", "ND351_2025", 2_200_000),
+    ],
+)
+def test_classify_prints_one_json_object(args, status, standard, line):
+    data = json.loads(run("classify", *args))
+    assert data["status"] == status
+    assert data["standard"] == standard
+    assert data["poverty_line"] == line
+    assert data["explanation_vi"]
+
+
+def test_classify_output_is_not_escaped():
+    text = run("classify", "--year", "2023", "--area", "rural", "--income", "1", "--indicators", "latrine")
+    assert "Nhà tiêu hợp vệ sinh" in text
+
+
+def test_classify_reports_every_problem():
+    with pytest.raises(CommandError) as info:
+        run("classify", "--year", "2031", "--area", "moon", "--income", "abc", "--indicators", "foo")
+    message = str(info.value)
+    assert "year: Chưa có chuẩn nghèo cho năm 2031" in message
+    assert "area: Khu vực “moon” không hợp lệ" in message
+    assert "income: Thu nhập bình quân “abc” không phải là số hợp lệ" in message
+
+
+def test_classify_reports_unknown_codes():
+    with pytest.raises(CommandError, match="“foo”"):
+        run("classify", "--year", "2023", "--area", "rural", "--income", "1", "--indicators", "latrine,foo")
+
+
+def test_a_malformed_line_option_is_refused():
+    with pytest.raises(CommandError, match="TÊN=GIÁ_TRỊ"):
+        run("classify", "--year", "2030", "--area", "rural", "--income", "1", "--lacking", "0", "--line", "3000000")
+
+
+def test_standards_lists_every_standard_and_indicator():
+    text = run("standards")
+    for expected in ("QD59_2015", "ND07_2021", "ND351_2025", "1.500.000 đồng", "2.800.000 đồng",
+                     "information_access", "waste_treatment", "ngưỡng điểm A 140", "chưa có (quản trị khai báo)"):
+        assert expected in text
+
+
+def test_standards_as_json():
+    data = json.loads(run("standards", "--json"))
+    assert [s["code"] for s in data] == ["QD59_2015", "ND07_2021", "ND351_2025"]
