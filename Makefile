@@ -25,7 +25,9 @@ setup: .venv/.synced
 run: setup
 	@DEBUG=1 $(VL) migrate --noinput -v0
 	@DEBUG=1 $(VL) demo --once
-	@echo "Vươn Lên: http://$(HOST):$(PORT)/"
+	@echo "Vươn Lên: http://$(HOST):$(PORT)/ (with the background worker for imports)"
+	@# The worker (long imports) runs beside the web server and stops with it.
+	@DEBUG=1 $(VL) db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	DEBUG=1 $(VL) runserver $(HOST):$(PORT)
 
 demo: setup

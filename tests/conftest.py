@@ -7,6 +7,10 @@ from vuonlen.geo.models import AdministrativeUnit
 
 from . import factories
 
+# Browser fixtures (Playwright + Debian Chromium) for every folder's browser tests: one plugin,
+# so one Playwright per session however many folders use them.
+pytest_plugins = ["tests.browser_fixtures"]
+
 KON_TUM = 62
 
 

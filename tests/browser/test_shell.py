@@ -13,7 +13,7 @@ from vuonlen.accounts.roles import Role
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 
-from .conftest import PHONE, sign_in
+from tests.browser_fixtures import PHONE, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -27,15 +27,59 @@ ACCOUNT_MANAGE = "accounts.manage_accounts"
 AUDIT_VIEW = "core.view_audit"
 HOUSEHOLD_VIEW = "households.view"
 HOUSEHOLD_EDIT = "households.edit"
+# Full citizen ID numbers: only for those who must match a person against papers; everyone
+# else sees the last four digits (personal data law, Nghị định 13/2023/NĐ-CP).
+HOUSEHOLD_VIEW_ID = "households.view_citizen_id"
+# Periodic reports (reporting room). SUBMIT: fill and send the reports of one's own
+# organisation(s); REVIEW: accept or return the reports of organisations in one's area;
+# VIEW: read the reports and the compliance board of the area. ROOM: may open the room at all
+# (the menu entry), granted with any of the three.
+REPORT_SUBMIT = "reporting.submit"
+REPORT_REVIEW = "reporting.review"
+REPORT_VIEW = "reporting.view"
+REPORT_ROOM = "reporting.room"
 
 READ_PERMISSIONS = {UNIT_VIEW, ORG_VIEW, HOUSEHOLD_VIEW}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset({UNIT_VIEW, UNIT_MANAGE_VILLAGES, ORG_VIEW, ORG_MANAGE, ACCOUNT_MANAGE,
-                              AUDIT_VIEW, HOUSEHOLD_VIEW, HOUSEHOLD_EDIT}),
+                              AUDIT_VIEW, HOUSEHOLD_VIEW, HOUSEHOLD_EDIT, HOUSEHOLD_VIEW_ID}),
     Role.SECRETARIAT: frozenset({UNIT_VIEW, ORG_VIEW, ORG_MANAGE, HOUSEHOLD_VIEW}),
     Role.REPORTING_UNIT: frozenset({UNIT_VIEW, ORG_VIEW}),
-    Role.COMMUNE_OFFICER: frozenset({UNIT_VIEW, UNIT_MANAGE_VILLAGES, ORG_VIEW, HOUSEHOLD_VIEW, HOUSEHOLD_EDIT}),
+    Role.COMMUNE_OFFICER: frozenset({UNIT_VIEW, UNIT_MANAGE_VILLAGES, ORG_VIEW, HOUSEHOLD_VIEW, HOUSEHOLD_EDIT,
+                                     HOUSEHOLD_VIEW_ID}),
     Role.MENTOR: frozenset({UNIT_VIEW, HOUSEHOLD_VIEW}),
     Role.VIEWER: frozenset(READ_PERMISSIONS),
 }
+
+# Periodic reports. A reporting unit or a commune officer fills its own organisation's reports;
+# the secretariat reviews those of its area (its level and below); viewers read them.
+_REPORTING_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.SYSADMIN: frozenset({REPORT_REVIEW, REPORT_VIEW, REPORT_ROOM}),
+    Role.SECRETARIAT: frozenset({REPORT_REVIEW, REPORT_VIEW, REPORT_ROOM}),
+    Role.REPORTING_UNIT: frozenset({REPORT_SUBMIT, REPORT_ROOM}),
+    Role.COMMUNE_OFFICER: frozenset({REPORT_SUBMIT, REPORT_ROOM}),
+    Role.VIEWER: frozenset({REPORT_VIEW, REPORT_ROOM}),
+}
+for _role, _perms in _REPORTING_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _perms
+
+# --- Directives: steering documents and the tasks they assign (vuonlen.directives) ---------
+# Everyone signed in sees the tasks of their own organisation; reading a whole area's
+# documents and tasks is for the secretariat, leaders and administrators; only the
+# secretariat registers documents, assigns and carries over tasks; assignees report progress.
+DIRECTIVE_VIEW = "directives.view"
+DIRECTIVE_VIEW_AREA = "directives.view_area"
+DIRECTIVE_MANAGE = "directives.manage"
+TASK_UPDATE = "directives.update_task"
+
+_DIRECTIVE_GRANTS = {
+    Role.SYSADMIN: {DIRECTIVE_VIEW, DIRECTIVE_VIEW_AREA, DIRECTIVE_MANAGE},
+    Role.SECRETARIAT: {DIRECTIVE_VIEW, DIRECTIVE_VIEW_AREA, DIRECTIVE_MANAGE, TASK_UPDATE},
+    Role.REPORTING_UNIT: {DIRECTIVE_VIEW, TASK_UPDATE},
+    Role.COMMUNE_OFFICER: {DIRECTIVE_VIEW, TASK_UPDATE},
+    Role.MENTOR: {DIRECTIVE_VIEW},
+    Role.VIEWER: {DIRECTIVE_VIEW, DIRECTIVE_VIEW_AREA},
+}
+for _role, _perms in _DIRECTIVE_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)

@@ -167,3 +167,37 @@ def scope_roots(user, perm: str = UNIT_VIEW) -> list[AdministrativeUnit]:
     if scope.everything:
         return list(qs.filter(parent__isnull=True).order_by("era", "name_sort"))
     return list(qs.filter(path__in=scope.paths).order_by("era", "level", "name_sort"))
+
+
+def acting_organisation_ids(user, perm: str) -> frozenset[int]:
+    """The organisations a person acts for with ``perm`` (e.g. submits reports as): those named
+    in their assignments, and — for an assignment to a unit without an organisation, such as a
+    commune officer's — the active organisations placed at exactly that unit (not below it).
+
+    Unlike ``scope_for``, this is not an area: a reporting unit sees its own organisation's
+    records, not every record of its district.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    key = ("acting", perm)
+    if key in cache:
+        return cache[key]
+    from .models import Organisation
+
+    ids: set[int] = set()
+    unit_ids: set[int] = set()
+    for assignment in _todays_assignments(user):
+        if perm not in ROLE_PERMISSIONS.get(assignment.role, ()):
+            continue
+        if assignment.organisation_id:
+            ids.add(assignment.organisation_id)
+        elif assignment.unit_id:
+            unit_ids.add(assignment.unit_id)
+    if unit_ids:
+        ids |= set(Organisation.objects.filter(unit_id__in=unit_ids, is_active=True).values_list("pk", flat=True))
+    cache[key] = frozenset(ids)
+    return cache[key]

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "vuonlen.accounts",
     "vuonlen.poverty",
     "vuonlen.households",
+    "vuonlen.directives",
+    "vuonlen.reporting",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +176,14 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 VUONLEN_MAX_IMPORT_BYTES = 20 * 1024 * 1024
+# Attachments and evidence files (core.uploads): checked by extension and content, stored under
+# MEDIA_ROOT with random names, served only through views that check the owning record's scope.
+VUONLEN_MAX_UPLOAD_BYTES = int(os.environ.get("VUONLEN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+VUONLEN_UPLOAD_IMAGE_MAX_SIDE = 2000
+# Report reminders (`vuonlen reporting remind`, run daily): this many days before the due date,
+# and on the day. VUONLEN_SITE_URL makes the links in the e-mails absolute.
+VUONLEN_REPORT_REMINDER_DAYS = int(os.environ.get("VUONLEN_REPORT_REMINDER_DAYS", "3"))
+VUONLEN_SITE_URL = os.environ.get("VUONLEN_SITE_URL", "")
 
 # --- Security -------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,5 +11,9 @@ urlpatterns = [
     path("", include("vuonlen.core.urls")),
     path("tai-khoan/", include("vuonlen.accounts.urls")),
     path("dia-ban/", include("vuonlen.geo.urls")),
+    path("ho-gia-dinh/nhap/", include("vuonlen.households.import_urls")),
+    path("ho-gia-dinh/", include("vuonlen.households.urls")),
+    path("bao-cao-dinh-ky/", include("vuonlen.reporting.urls")),
+    path("chi-dao/", include("vuonlen.directives.urls")),
     path("api/v1/", api.urls),
 ]

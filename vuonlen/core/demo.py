@@ -15,6 +15,8 @@ from typing import Callable
 DEMO_STEPS = [
     "vuonlen.geo.demo",
     "vuonlen.accounts.demo",
+    "vuonlen.reporting.demo",
+    "vuonlen.directives.demo",
 ]
 DEMO_PROVINCE = 62  # former Kon Tum
 

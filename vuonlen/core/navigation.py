@@ -25,8 +25,14 @@ class Room:
 ROOMS = [
     ("home", _("Trang chủ"), "", None),
     ("geo:unit_list", _("Địa bàn"), _("Tỉnh, huyện, xã, thôn trong phạm vi của bạn"), "geo.view"),
+    ("households:list", _("Hộ gia đình"),
+     _("Sổ hộ nghèo, cận nghèo: nhân khẩu, rà soát hằng năm"), "households.view"),
     ("accounts:organisation_list", _("Tổ chức"),
      _("Cơ quan, đơn vị, đoàn thể tham gia Cuộc vận động"), "accounts.view_organisation"),
+    ("reporting:home", _("Báo cáo"), _("Báo cáo định kỳ: lập, gửi, tiếp nhận, theo dõi chấp hành"),
+     "reporting.room"),
+    ("directives:index", _("Chỉ đạo"),
+     _("Văn bản chỉ đạo, nhiệm vụ được giao, thời hạn và tiến độ"), "directives.view"),
     ("core:audit_list", _("Nhật ký"), _("Ai đã thay đổi gì, khi nào"), "core.view_audit"),
 ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining marks that are tones (thanh điệu); the others (breve, circumflex, horn) make letters.
 _TONES = {
@@ -33,8 +34,13 @@ def nfc(value: str | None) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(value: str | None) -> str:
-    """Lower-case, diacritics removed, đ→d: the key for search with or without accents."""
+    """Lower-case, diacritics removed, đ→d: the key for search with or without accents.
+
+    Cached: an import folds the same few labels ("Nam", "Chủ hộ", "Xơ Đăng") once per cell,
+    hundreds of thousands of times.
+    """
     text = unicodedata.normalize("NFD", nfc(value).lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.replace("đ", "d")

@@ -8,26 +8,18 @@ cell by the row number the person sees in their spreadsheet and by its column.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable
 
-import charset_normalizer
 import openpyxl
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.core import spreadsheets
 from vuonlen.core.audit import audit_record
-from vuonlen.core.formats import format_number
 from vuonlen.core.models import AuditAction
+from vuonlen.core.spreadsheets import Column, RowError, errors_xlsx  # noqa: F401 - part of this module's API
 from vuonlen.core.text import fold, nfc
 
 from . import services
@@ -35,25 +27,17 @@ from .models import AdministrativeUnit, Era, Level, UnitType
 
 COL_CODE, COL_NAME, COL_TYPE = "Mã xã", "Tên thôn", "Loại"
 COLUMNS = (COL_CODE, COL_NAME, COL_TYPE)
-HEADER_SCAN_ROWS = 10
+HEADER_SCAN_ROWS = spreadsheets.HEADER_SCAN_ROWS
 MAX_ROWS = 20_000
 
 # Header text after folding and dropping punctuation; a header also matches by its prefix.
-_HEADER_EXACT = {
-    COL_CODE: {"ma xa", "ma don vi", "ma dvhc", "ma so xa", "commune code"},
-    COL_NAME: {"thon", "ten", "thon lang", "village", "village name"},
-    COL_TYPE: {"phan loai", "type"},
-}
-_HEADER_PREFIX = {COL_CODE: ("ma xa",), COL_NAME: ("ten thon",), COL_TYPE: ("loai",)}
+_COLUMNS = (
+    Column.of(COL_CODE, "ma xa", "ma don vi", "ma dvhc", "ma so xa", "commune code", prefixes=("ma xa",)),
+    Column.of(COL_NAME, "thon", "ten", "thon lang", "village", "village name", prefixes=("ten thon",)),
+    Column.of(COL_TYPE, "phan loai", "type", prefixes=("loai",)),
+)
 _TYPES = {"thon": UnitType.THON, "lang": UnitType.LANG, "to dan pho": UnitType.TO_DAN_PHO,
           "tdp": UnitType.TO_DAN_PHO}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # the row number shown by the spreadsheet; None for the file as a whole
-    column: str
-    message: str
 
 
 @dataclass
@@ -66,168 +50,21 @@ class ImportResult:
         return not self.errors
 
 
-class _FileRejected(Exception):
-    """The file cannot be read as a table at all."""
-
-
-# --- reading ------------------------------------------------------------------------------
-
-def _read_limited(file: BinaryIO | bytes) -> bytes:
-    if isinstance(file, bytes):
-        data = file
-    else:
-        file.seek(0)
-        # One byte past the limit is enough to know the file is too big.
-        data = file.read(settings.VUONLEN_MAX_IMPORT_BYTES + 1)
-    limit = settings.VUONLEN_MAX_IMPORT_BYTES
-    if len(data) > limit:
-        megabytes = limit / (1024 * 1024)
-        shown = format_number(megabytes, 0 if megabytes.is_integer() else 1)
-        raise _FileRejected(f"Tệp quá lớn: mỗi lần chỉ nhập được tệp tối đa {shown} MB")
-    if not data.strip():
-        raise _FileRejected("Tệp rỗng: không có dữ liệu")
-    return data
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    if not data.startswith(b"PK"):
-        raise _FileRejected("Tệp không phải bảng tính .xlsx hợp lệ")
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise _FileRejected("Tệp không phải bảng tính .xlsx hợp lệ") from None
-    try:
-        # The first sheet with a recognisable header: templates may put instructions elsewhere.
-        first_rows: list[list] | None = None
-        for sheet in workbook.worksheets:
-            rows = _take_rows(sheet.iter_rows(values_only=True))
-            if first_rows is None:
-                first_rows = rows
-            if _find_header(rows)[0] is not None:
-                return rows
-        return first_rows or []
-    finally:
-        workbook.close()
-
-
-def _take_rows(rows: Iterable) -> list[list]:
-    taken = []
-    for row in rows:
-        if len(taken) > MAX_ROWS:
-            raise _FileRejected(f"Tệp có quá nhiều dòng: tối đa {format_number(MAX_ROWS)} dòng mỗi lần nhập")
-        taken.append(list(row))
-    return taken
-
-
-def _decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, Windows-1258, then a detector's guess."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text"
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise _FileRejected("Tệp UTF-16 bị hỏng; hãy lưu lại dưới dạng “CSV UTF-8”") from None
-    if b"\x00" in data:
-        raise _FileRejected("Tệp không phải tệp văn bản CSV")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = unicodedata.normalize("NFC", data.decode("cp1258"))
-        if _plausible(text):
-            return text
-    except UnicodeDecodeError:
-        pass
-    guess = charset_normalizer.from_bytes(data).best()
-    if guess is None:
-        raise _FileRejected("Không nhận ra bảng mã của tệp; hãy lưu lại dưới dạng “CSV UTF-8”")
-    return str(guess)
-
-
-def _plausible(text: str) -> bool:
-    # Windows-1258 writes tones as combining marks; after NFC a mark still standing alone,
-    # or a control character, means the bytes were in some other encoding.
-    for ch in text:
-        if unicodedata.combining(ch):
-            return False
-        if unicodedata.category(ch) == "Cc" and ch not in "\r\n\t":
-            return False
-    return True
-
-
-def _csv_rows(data: bytes) -> list[list]:
-    text = unicodedata.normalize("NFC", _decode_csv(data))
-    best: list[list] = []
-    for delimiter in (",", ";", "\t"):
-        rows = _take_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        if _find_header(rows)[0] is not None:
-            return rows
-        if not best or max(map(len, rows), default=0) > max(map(len, best), default=0):
-            best = rows
-    return best
+_FileRejected = spreadsheets.FileRejected
 
 
 def read_table(file: BinaryIO | bytes, filename: str) -> list[list]:
-    """The file's cells as rows of raw values (row 1 first), or ``_FileRejected``."""
-    name = filename.lower()
-    if name.endswith(".xls"):
-        raise _FileRejected("Tệp .xls (Excel 97-2003) chưa được hỗ trợ; hãy lưu lại dưới dạng .xlsx")
-    if not name.endswith((".xlsx", ".csv")):
-        raise _FileRejected("Chỉ nhận tệp .xlsx hoặc .csv")
-    data = _read_limited(file)
-    return _xlsx_rows(data) if name.endswith(".xlsx") else _csv_rows(data)
+    """The file's cells as rows of raw values (row 1 first), or ``FileRejected``."""
+    return spreadsheets.read_table(file, filename, columns=_COLUMNS, max_rows=MAX_ROWS)
 
 
-# --- header --------------------------------------------------------------------------------
-
-def _header_key(value) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", fold(_text(value))).strip()
-
-
-def _column_for(value) -> str | None:
-    key = _header_key(value)
-    for column in COLUMNS:
-        if key in _HEADER_EXACT[column] or key.startswith(_HEADER_PREFIX[column]):
-            return column
-    return None
-
-
-def _find_header(rows: list[list]) -> tuple[int | None, dict[str, int]]:
-    """Index of the header row among the first rows, and each column's position in it.
-
-    When no row has all three columns, returns (None, the best partial match) so the
-    message can say which column is missing.
-    """
-    best: dict[str, int] = {}
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        found: dict[str, int] = {}
-        for position, value in enumerate(row):
-            column = _column_for(value)
-            if column and column not in found:
-                found[column] = position
-        if len(found) == len(COLUMNS):
-            return index, found
-        if len(found) > len(best):
-            best = found
-    return None, best
+_text = spreadsheets.cell_text
+_header_key = spreadsheets.header_key
 
 
 # --- checking ------------------------------------------------------------------------------
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return nfc(str(value))
-
-
-def _code(typed: str) -> str:
-    # Excel drops leading zeros from codes typed as numbers: 4 means commune 00004.
-    text = typed.lstrip("'")
-    return text.zfill(5) if text.isdigit() else text
+_code = spreadsheets.code_text
 
 
 def _type(value) -> str | None:
@@ -321,14 +158,7 @@ def _records(rows: list[list], header_index: int, positions: dict[str, int]):
 
 
 def _locate(rows: list[list]) -> tuple[int, dict[str, int]]:
-    header_index, positions = _find_header(rows)
-    if header_index is not None:
-        return header_index, positions
-    missing = [c for c in COLUMNS if c not in positions]
-    if positions:
-        raise _FileRejected(f"Dòng tiêu đề thiếu cột: {', '.join(missing)}")
-    raise _FileRejected(f"Không tìm thấy dòng tiêu đề có các cột {', '.join(COLUMNS)} "
-                        f"trong {HEADER_SCAN_ROWS} dòng đầu của tệp")
+    return spreadsheets.locate_header(rows, _COLUMNS)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -379,25 +209,6 @@ def village_import(*, actor, file: BinaryIO | bytes, filename: str, era: str = E
 
 # --- spreadsheets to download ---------------------------------------------------------------
 
-def _workbook_bytes(workbook: openpyxl.Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def errors_xlsx(errors: Iterable[RowError]) -> bytes:
-    """The error report: one line per problem, with the row and column as in the person's file."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet("Lỗi")
-    sheet.column_dimensions["A"].width = 8
-    sheet.column_dimensions["B"].width = 14
-    sheet.column_dimensions["C"].width = 90
-    sheet.append(["Dòng", "Cột", "Lỗi"])
-    for error in errors:
-        sheet.append([error.row if error.row is not None else "", error.column, error.message])
-    return _workbook_bytes(workbook)
-
-
 def template_xlsx(communes: Iterable[AdministrativeUnit] = ()) -> bytes:
     """An empty list to fill in, with the codes of the communes the person may add villages to."""
     workbook = openpyxl.Workbook()
@@ -425,4 +236,4 @@ def template_xlsx(communes: Iterable[AdministrativeUnit] = ()) -> bytes:
     guide.append(["Cột “Loại” nhận: thôn, làng, tổ dân phố (có hoặc không dấu)."])
     for letter, width in zip("ABC", (12, 36, 36)):
         guide.column_dimensions[letter].width = width
-    return _workbook_bytes(workbook)
+    return spreadsheets.workbook_bytes(workbook)

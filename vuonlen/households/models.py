@@ -255,3 +255,100 @@ class Review(TimestampedModel):
 
     def __str__(self) -> str:
         return f"Rà soát {self.year} của hộ #{self.household_id}"
+
+
+class LineKind(models.TextChoices):
+    POVERTY_LINE = "poverty_line", _("Chuẩn nghèo (đồng/người/tháng)")
+    NEAR_POOR_LINE = "near_poor_line", _("Chuẩn cận nghèo (đồng/người/tháng)")
+    AVERAGE_LINE = "average_line", _("Mức sống trung bình (đồng/người/tháng)")
+    SCORE_A_LIMIT = "score_a_limit", _("Ngưỡng điểm A (hộ nghèo)")
+    SCORE_A_NEAR_POOR_LIMIT = "score_a_near_poor_limit", _("Ngưỡng điểm A (hộ cận nghèo)")
+
+
+class PovertyLineSetting(TimestampedModel):
+    """A line of a poverty standard that the law's text in our sources does not give.
+
+    Decree 351/2025/NĐ-CP's average-living-standard lines, for one, are not in the documents
+    we hold; an administrator types them in with their legal reference instead of the code
+    guessing a figure. The review services pass these values to ``poverty.classify(lines=…)``,
+    where they override or complete the standard's own lines.
+    """
+
+    standard = models.CharField(_("chuẩn nghèo"), max_length=20,
+                                help_text=_("Mã chuẩn nghèo, ví dụ “ND351_2025”"))
+    area = models.CharField(_("khu vực"), max_length=5, choices=Area.choices)
+    kind = models.CharField(_("loại mức"), max_length=30, choices=LineKind.choices)
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=0,
+                                help_text=_("Đồng/người/tháng cho các mức thu nhập; số điểm cho ngưỡng điểm A"))
+    legal_reference = models.CharField(_("căn cứ pháp lý"), max_length=300)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("mức chuẩn do quản trị nhập")
+        verbose_name_plural = _("mức chuẩn do quản trị nhập")
+        ordering = ["standard", "area", "kind"]
+        constraints = [models.UniqueConstraint(fields=["standard", "area", "kind"],
+                                               name="households_line_setting_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.standard} {self.get_area_display()} {self.get_kind_display()}"
+
+
+class ImportKind(models.TextChoices):
+    HOUSEHOLDS = "households", _("Hộ và nhân khẩu")
+    REVIEWS = "reviews", _("Kết quả rà soát")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang chạy")
+    DONE = "done", _("Xong")
+    FAILED = "failed", _("Không nhập được")
+
+
+class ImportJob(TimestampedModel):
+    """One Excel import run in the background: who sent which file, how far it has got, and
+    what came of it (counts, or every error found).
+
+    The file itself is kept in the database, not on disk, so that a worker on another machine
+    can read it; it is emptied when the job ends, since it holds personal data. The error
+    report is rebuilt from ``errors`` when downloaded (see ``imports.errors_xlsx``).
+    """
+
+    kind = models.CharField(_("loại"), max_length=12, choices=ImportKind.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhập"), on_delete=models.PROTECT,
+                                   related_name="+")
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    year = models.PositiveSmallIntegerField(_("năm rà soát"), null=True, blank=True)
+    era = models.CharField(_("mã xã theo danh mục"), max_length=10, default="pre2025")
+    upload = models.BinaryField(_("nội dung tệp"), default=bytes, editable=False)
+    status = models.CharField(_("trạng thái"), max_length=8, choices=ImportStatus.choices,
+                              default=ImportStatus.QUEUED, db_index=True)
+    phase = models.CharField(_("bước"), max_length=12, blank=True)
+    done = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    total = models.PositiveIntegerField(_("tổng số dòng"), default=0)
+    counts = models.JSONField(_("kết quả"), default=dict, blank=True)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)  # [[row, column, message], …]
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("lần nhập tệp")
+        verbose_name_plural = _("lần nhập tệp")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Nhập tệp #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return min(100, self.done * 100 // self.total) if self.total else 0

@@ -1,0 +1,126 @@
+"""Periodic reports in a real browser: a reporting unit fills and sends its quarterly report,
+the district secretariat sees it on the compliance board, asks the late units to explain, and
+accepts the report. Screenshots (and the .docx) go to var/test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_fixtures import sign_in
+from tests.reporting.conftest import (  # noqa: F401 (fixtures)
+    commune_x, commune_y, district, media_root, other_district, submitted, vn, world)
+from vuonlen.core.periods import Period, PeriodKind, today_vn
+from vuonlen.reporting.models import Submission, SubmissionStatus
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _current_quarter() -> Period:
+    return Period.containing(today_vn(), PeriodKind.QUARTER)
+
+
+def _previous_quarter() -> Period:
+    from vuonlen.reporting.selectors import previous_period
+
+    return previous_period(_current_quarter())
+
+
+def test_unit_sends_its_report_and_the_secretariat_sees_it_on_the_board(page, browser, live_server, world,
+                                                                        artifacts, tmp_path):
+    current, previous = _current_quarter(), _previous_quarter()
+    # Last quarter: one unit on time, one late by a day, the rest silent.
+    due = world.schedule.due_date_for(previous)
+    submitted(world, world.agency, previous, vn(due.year, due.month, due.day, 15))
+    submitted(world, world.youth, previous, vn(due.year, due.month, due.day + 1, 0, 0))
+
+    # --- the farmers' union fills and sends this quarter's report --------------------------
+    sign_in(page, world.farmers_user.username)
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Báo cáo").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Báo cáo của tôi")
+    row = page.get_by_role("row").filter(has_text=current.label())
+    expect(row).to_contain_text("Chưa đến hạn")
+    page.screenshot(path=artifacts / "reporting-my-reports.png", full_page=True)
+    row.get_by_role("button", name="Lập báo cáo").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(current.label())
+
+    villages = page.get_by_role("textbox", name="Số thôn, làng, tổ dân phố trên địa bàn", exact=True)
+    prefilled = villages.input_value()
+    villages.fill(str(int(prefilled.replace(".", "")) + 2))
+    for label, value in (("Số hộ nghèo đồng bào DTTS", "0"), ("Số hộ cận nghèo đồng bào DTTS", "0"),
+                         ("Số buổi tuyên truyền, vận động", "6"), ("Số lượt người tham dự tuyên truyền", "1.250"),
+                         ("Số mô hình đang duy trì, nhân rộng", "3"), ("Số hộ DTTS thoát nghèo trong kỳ", "4")):
+        page.get_by_role("textbox", name=label, exact=True).fill(value)
+    page.get_by_role("textbox", name="Kết quả thực hiện").fill(
+        "Tổ chức 6 buổi tuyên truyền theo 10 nội dung Sổ tay.\n- Duy trì mô hình tổ hợp tác trồng sâm dây.")
+    page.get_by_role("textbox", name="Tồn tại, hạn chế và nguyên nhân").fill("Nguồn lực hỗ trợ còn hạn chế.")
+    page.get_by_role("textbox", name="Chức vụ người ký").fill("CHỦ TỊCH")
+    page.get_by_role("textbox", name="Họ và tên người ký").fill("A Thuận")
+    pdf = tmp_path / "Biên bản họp.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    page.get_by_label("Tệp đính kèm").set_input_files(str(pdf))
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    # The changed figure needs a reason: refused, the text kept.
+    alert = page.locator("#form-errors")
+    expect(alert).to_contain_text("số liệu khác với số hệ thống điền sẵn")
+    expect(alert).to_contain_text("Tệp bạn đã chọn chưa được tải lên")
+    expect(page.get_by_role("textbox", name="Tồn tại, hạn chế và nguyên nhân")).to_have_value(
+        "Nguồn lực hỗ trợ còn hạn chế.")
+    page.screenshot(path=artifacts / "reporting-edit-note-required.png", full_page=True)
+    page.get_by_role("textbox", name="Ghi chú cho Số thôn, làng, tổ dân phố trên địa bàn").fill(
+        "Có 2 thôn mới thành lập")
+    page.get_by_label("Tệp đính kèm").set_input_files(str(pdf))
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_contain_text("Đã gửi báo cáo")
+    expect(page.get_by_test_id("status")).to_have_text("Đã gửi")
+    expect(page.get_by_role("link", name="Biên bản họp.pdf")).to_be_visible()
+    page.screenshot(path=artifacts / "reporting-sent.png", full_page=True)
+    sub = Submission.objects.get(organisation=world.farmers, period_code=current.code())
+    assert sub.status == SubmissionStatus.SUBMITTED
+
+    # --- the district secretariat ------------------------------------------------------------
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=live_server.url)
+    boss = context.new_page()
+    sign_in(boss, world.secretariat.username)
+    boss.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Báo cáo").click()
+    expect(boss.get_by_role("heading", level=1)).to_contain_text(f"Chấp hành chế độ báo cáo — {current.label()}")
+    farmers_row = boss.get_by_role("row").filter(has_text=world.farmers.name).first
+    expect(farmers_row).to_contain_text("Đúng hạn")
+    expect(boss.get_by_test_id("on-time")).to_have_text("1")
+    boss.screenshot(path=artifacts / "reporting-board-current.png", full_page=True)
+
+    # Last quarter: counts, the late and the silent; one click asks them to explain.
+    boss.get_by_label("Kỳ báo cáo").select_option(previous.code())
+    boss.get_by_role("button", name="Xem").click()
+    expect(boss.get_by_test_id("expected")).to_have_text("5")
+    expect(boss.get_by_test_id("late")).to_have_text("1")
+    expect(boss.get_by_test_id("missing")).to_have_text("3")
+    boss.get_by_role("button", name="Yêu cầu giải trình").click()
+    expect(boss.get_by_role("status").first).to_contain_text("Đã yêu cầu 4 đơn vị gửi báo cáo giải trình")
+    expect(boss.get_by_role("heading", name=re.compile("Báo cáo giải trình"))).to_be_visible()
+    boss.screenshot(path=artifacts / "reporting-board-explanation.png", full_page=True)
+
+    # Back to this quarter: open the farmers' report, download it, accept it.
+    boss.goto(f"/bao-cao-dinh-ky/theo-doi/?ky={current.code()}")
+    boss.get_by_role("link", name=world.farmers.name).click()
+    expect(boss.get_by_role("heading", name="Xem xét báo cáo")).to_be_visible()
+    with boss.expect_download() as download:
+        boss.get_by_role("link", name="Tải bản Word (.docx)").click()
+    download.value.save_as(artifacts / "reporting-report.docx")
+    boss.get_by_role("button", name="Tiếp nhận").click()
+    expect(boss.get_by_test_id("status")).to_have_text("Đã tiếp nhận")
+    expect(boss.get_by_text("Báo cáo đã khoá, không sửa được nữa.")).to_be_visible()
+    boss.screenshot(path=artifacts / "reporting-accepted.png", full_page=True)
+
+    boss.goto("/bao-cao-dinh-ky/lich/")
+    expect(boss.get_by_role("heading", level=1)).to_have_text("Lịch hạn")
+    boss.screenshot(path=artifacts / "reporting-calendar.png", full_page=True)
+    context.close()
+
+    # The unit sees its report accepted, and can no longer edit it.
+    page.goto("/bao-cao-dinh-ky/cua-toi/")
+    expect(page.get_by_role("row").filter(has_text=current.label()).last).to_contain_text("Đã tiếp nhận")
+    page.goto(f"/bao-cao-dinh-ky/{sub.pk}/sua/")
+    expect(page.get_by_test_id("status")).to_have_text("Đã tiếp nhận")

@@ -1,0 +1,175 @@
+"""Inserting many rows fast: multi-row INSERT … RETURNING from plain dicts.
+
+``Model.objects.bulk_create`` builds a model instance per row and prepares every value through
+the field machinery: for an import of 130,000 people that is most of the time spent (about
+10 µs a value, against well under 1 µs for the database itself). This writes the same rows
+from dicts keyed by column attribute name, converting only the values whose type needs it
+(dates, datetimes, JSON), and returns the new primary keys in order, on SQLite (3.35+) and
+PostgreSQL alike. No signals, no ``save()``: the caller supplies every derived value.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Sequence
+
+from django.db import connection, models
+from django.utils import timezone
+
+# Parameters per statement on SQLite (its limit is 32,766).
+MAX_PARAMS = 30_000
+# Rows per statement on PostgreSQL, where each column goes as one array (see ``_insert_unnest``).
+UNNEST_ROWS = 50_000
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    ops = connection.ops
+    internal = field.get_internal_type()
+    if internal == "DateTimeField":
+        return ops.adapt_datetimefield_value
+    if internal == "DateField":
+        return ops.adapt_datefield_value
+    if internal == "JSONField":
+        return lambda value: field.get_db_prep_save(value, connection)
+    if internal == "DecimalField":
+        return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
+    return None
+
+
+def _defaults(fields: Sequence[models.Field]) -> dict[str, Any]:
+    now = timezone.now()
+    defaults = {}
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults[field.attname] = now
+        else:
+            # The field's default, or what Django stores without one ('' for text, else NULL).
+            # One value for every row: callable defaults (list, dict) are never mutated here.
+            defaults[field.attname] = field.get_default()
+    return defaults
+
+
+def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, returning: bool = True,
+                raw: Iterable[str] = ()) -> list:
+    """Insert ``rows`` (dicts by attname; missing columns take the field default, ``auto_now``
+    columns the present time) and return the new primary keys in the rows' order.
+
+    Columns named in ``raw`` hold values already in the database's form (a JSON column's
+    text, say), passed on untouched.
+    """
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    defaults = _defaults(fields)
+    raw = set(raw)
+    converters = [(index, conv) for index, conv in ((i, _converter(f)) for i, f in enumerate(fields))
+                  if conv and names[index] not in raw]
+    quote = connection.ops.quote_name
+    per_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
+    tail = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
+    batch = max(1, MAX_PARAMS // len(fields))
+    converted_defaults = {}
+    for index, conv in converters:
+        value = defaults[names[index]]
+        converted_defaults[index] = conv(value) if value is not None else None
+
+    if connection.vendor == "postgresql":
+        return _insert_unnest(model, fields, names, defaults, converters, converted_defaults, rows, returning)
+
+    ids: list = []
+    params: list = []
+    count = 0
+
+    def flush() -> None:
+        nonlocal params, count
+        if not count:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(head + ", ".join([per_row] * count) + tail, params)
+            if returning:
+                ids.extend(row[0] for row in cursor.fetchall())
+        params, count = [], 0
+
+    for row in rows:
+        values = [row[name] if name in row else defaults[name] for name in names]
+        for index, conv in converters:
+            value = values[index]
+            if value is None:
+                continue
+            if names[index] not in row:
+                values[index] = converted_defaults[index]
+            else:
+                values[index] = conv(value)
+        params.extend(values)
+        count += 1
+        if count >= batch:
+            flush()
+    flush()
+    return ids
+
+
+def _insert_unnest(model, fields, names, defaults, converters, converted_defaults, rows, returning) -> list:
+    """PostgreSQL: ``INSERT … SELECT * FROM unnest(col1[], col2[], …) RETURNING id``, one array
+    per column. A statement with 30,000 placeholders costs psycopg seconds to parse on the
+    client; one with a placeholder per column costs nothing. (Django's own bulk_create does
+    the same on PostgreSQL; the rows come back in the arrays' order.)"""
+    quote = connection.ops.quote_name
+    # %b: each array travels in binary, with no quoting or escaping of its 100,000 elements.
+    casts = ", ".join(f"%b::{f.db_type(connection)}[]" for f in fields)
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"SELECT * FROM unnest({casts})")
+    if returning:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
+    if not returning:
+        return _copy(model, fields, names, defaults, converters, converted_defaults, rows)
+    ids: list = []
+    columns: list[list] = [[] for _ in fields]
+    count = 0
+
+    def flush() -> None:
+        nonlocal columns, count
+        if not count:
+            return
+        import psycopg
+
+        connection.ensure_connection()
+        # A server-side-binding cursor on Django's own connection (so: in its transaction);
+        # Django's cursors bind on the client, quoting every element into the SQL text.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, columns)
+            if returning:
+                ids.extend(row[0] for row in cursor.fetchall())
+        columns, count = [[] for _ in fields], 0
+
+    for row in rows:
+        for index, name in enumerate(names):
+            columns[index].append(row[name] if name in row else defaults[name])
+        for index, conv in converters:
+            column = columns[index]
+            value = column[-1]
+            if value is not None:
+                column[-1] = converted_defaults[index] if names[index] not in row else conv(value)
+        count += 1
+        if count >= UNNEST_ROWS:
+            flush()
+    flush()
+    return ids
+
+
+def _copy(model, fields, names, defaults, converters, converted_defaults, rows) -> list:
+    """PostgreSQL, when no keys are wanted back (audit rows): ``COPY … FROM STDIN``, the
+    server's own bulk-load path."""
+    import psycopg
+
+    quote = connection.ops.quote_name
+    statement = (f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                 "FROM STDIN")
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            values = [row[name] if name in row else defaults[name] for name in names]
+            for index, conv in converters:
+                value = values[index]
+                if value is not None:
+                    values[index] = converted_defaults[index] if names[index] not in row else conv(value)
+            copy.write_row(values)
+    return []

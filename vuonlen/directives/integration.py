@@ -1,0 +1,98 @@
+"""Links to other rooms that may or may not be installed: history pages (core), the deadline
+calendar and the compliance of periodic reports (reporting).
+
+The reporting room is optional for this one: every import of it is guarded, so directives work
+(without the calendar entries and the "did not report" section) where reporting is absent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+
+
+def connect() -> None:
+    from vuonlen.core import history
+
+    from . import selectors
+
+    history.register("directives.document", lambda user, pk: selectors.get_document_for_user_or_404(user, pk))
+    history.register("directives.task", lambda user, pk: selectors.get_task_for_user_or_404(user, pk))
+    try:
+        from vuonlen.reporting import calendar
+    except ImportError:
+        return
+    register = getattr(calendar, "register_provider", None)
+    if register is not None:
+        register(task_deadlines)
+
+
+def task_deadlines(user, start: dt.date, end: dt.date) -> list[tuple[dt.date, str, str, str]]:
+    """Calendar entries (date, title, url, kind) for the open tasks the person sees."""
+    from . import selectors
+
+    entries = []
+    for task in selectors.tasks_due_between(user, start, end):
+        text = task.text if len(task.text) <= 90 else task.text[:89] + "…"
+        title = f"{task.document.number}: {text}"  # the calendar itself says "Hạn nhiệm vụ" and the day
+        entries.append((task.deadline, title, reverse("directives:task_detail", args=[task.pk]), "task"))
+    return entries
+
+
+@dataclass(frozen=True)
+class ComplianceSummary:
+    """Who reported for a period, as the notice needs it; ``available`` is False when the
+    reporting room is not installed (or failed), and the notice then says nothing of it."""
+
+    available: bool
+    on_time: list  # organisations
+    late: list
+    missing: list
+    expected: int = 0  # organisations that owed a report for the period
+
+    @property
+    def has_data(self) -> bool:
+        return self.available and self.expected > 0
+
+
+def compliance_for(user, period, unit=None) -> ComplianceSummary:
+    try:
+        from vuonlen.reporting import selectors as reporting_selectors
+    except ImportError:
+        return ComplianceSummary(False, [], [], [])
+    compliance = getattr(reporting_selectors, "compliance", None)
+    if compliance is None or period is None:
+        return ComplianceSummary(False, [], [], [])
+    try:
+        rows = list(compliance(user=user, period=period, unit=unit))
+    except Exception:  # a draft notice must still come out if the reporting room misbehaves
+        logger.exception("reporting.selectors.compliance failed for period %s", period)
+        return ComplianceSummary(False, [], [], [])
+    on_time, late, missing = {}, {}, {}
+    for row in rows:
+        status = getattr(row, "status", "")
+        org = getattr(row, "organisation", None)
+        if org is None:
+            continue
+        bucket = {"on_time": on_time, "late": late, "missing": missing}.get(status)
+        if bucket is not None:
+            bucket.setdefault(org.pk, org)
+    # An organisation late or missing on any schedule did not report properly for the period.
+    for pk in list(on_time):
+        if pk in late or pk in missing:
+            del on_time[pk]
+    for pk in list(late):
+        if pk in missing:
+            del late[pk]
+    from vuonlen.core.text import vi_sorted
+
+    def ordered(bucket):
+        return vi_sorted(bucket.values(), key=lambda o: o.name)
+
+    expected = len({getattr(row, "organisation", None).pk for row in rows if getattr(row, "organisation", None)})
+    return ComplianceSummary(True, ordered(on_time), ordered(late), ordered(missing), expected)

@@ -1,0 +1,476 @@
+"""Every write of the directives room: validate, check scope, write, audit — in one transaction.
+
+Bad input raises ``ValidationError`` with every problem at once, keyed by form field, and
+writes nothing (files included). Out of the person's scope raises ``Http404``; in scope but
+without the right raises ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.models import Organisation
+from vuonlen.core import uploads
+from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.formats import format_date
+from vuonlen.core.models import AuditAction
+from vuonlen.core.periods import Period, deadline_end
+from vuonlen.core.text import nfc
+
+from . import selectors
+from .models import (
+    DeadlineKind, Document, DocumentFile, DocumentKind, ExpectedOutput, Task, TaskAssignment, TaskEvidence,
+    TaskState, TaskUpdate, month_end,
+)
+
+EVIDENCE_FOLDER = "directives/evidence"
+DOCUMENT_FOLDER = "directives/documents"
+FILE_KINDS = uploads.DOCUMENT_KINDS
+
+STALE_TASK = ("Nhiệm vụ này vừa được người khác cập nhật trong lúc bạn đang nhập. Hãy tải lại trang để xem "
+              "bản mới nhất rồi gửi lại; nội dung bạn vừa nhập chưa được lưu.")
+STALE_DOCUMENT = ("Văn bản này vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất rồi sửa lại; "
+                  "thay đổi của bạn chưa được lưu.")
+
+# "103-TB/BCĐ" (party: number-KIND/ISSUER), "12/TB-UBND" (state: number/KIND-ISSUER),
+# "30/2020/NĐ-CP" (with the year), "07/CTrPH-UBND-UBMTTQ" (joint): a number, an optional
+# year, then letter groups joined by "-" or "/" (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.3;
+# Hướng dẫn 36-HD/VPTW for party documents).
+_GROUP = r"[^\W\d_][^\W_]*(?:&[^\W_]+)*"
+NUMBER_PATTERN = re.compile(rf"^(?P<seq>\d{{1,6}})(?:/(?P<year>(?:19|20)\d\d))?[-/](?P<symbol>{_GROUP}(?:[-/]{_GROUP})*)$")
+NUMBER_HELP = "Số, ký hiệu dạng “103-TB/BCĐ”, “12/TB-UBND” hoặc “30/2020/NĐ-CP”"
+
+
+def normalise_number(raw: str) -> str:
+    """NFC, no spaces (officers type "103 - TB/BCĐ"), "Số:" prefix dropped."""
+    text = nfc(raw)
+    text = re.sub(r"^(số|so)\s*:?\s*", "", text, flags=re.IGNORECASE)
+    return re.sub(r"\s+", "", text)
+
+
+def number_problem(number: str) -> str | None:
+    if not number:
+        return "Chưa nhập số, ký hiệu văn bản"
+    if len(number) > Document._meta.get_field("number").max_length:
+        return "Số, ký hiệu quá dài"
+    match = NUMBER_PATTERN.match(number)
+    if not match or int(match["seq"]) == 0:
+        return f"“{number}” không đúng dạng số, ký hiệu văn bản. {NUMBER_HELP}."
+    return None
+
+
+def _require_manage(actor, unit) -> None:
+    if actor is None:  # system commands (demo) act as the system
+        return
+    if scoping.can(actor, roles.DIRECTIVE_MANAGE, unit):
+        return
+    if scoping.can(actor, roles.DIRECTIVE_VIEW_AREA, unit) or scoping.can(actor, roles.ORG_VIEW, unit):
+        raise PermissionDenied("Bạn không có quyền quản lý văn bản chỉ đạo của cơ quan này")
+    raise Http404("Không tìm thấy")
+
+
+def _add(errors: dict, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _check_files(files: Sequence, errors: dict, field: str) -> None:
+    for upload in files:
+        try:
+            uploads.check_upload(upload, kinds=FILE_KINDS)
+        except uploads.UploadRejected as exc:
+            for message in exc.messages:
+                _add(errors, field, message)
+
+
+def _store_files(files: Sequence, folder: str) -> list[uploads.StoredFile]:
+    return uploads.store_uploads(list(files), folder=folder, kinds=FILE_KINDS) if files else []
+
+
+# --- documents ----------------------------------------------------------------------------
+def _validate_document(*, issuer: Organisation | None, number: str, kind: str, date: dt.date | None, title: str,
+                       period: str, follows: Document | None, exclude_pk: int | None = None) -> dict:
+    errors: dict[str, list[str]] = {}
+    if issuer is None:
+        _add(errors, "issuer", "Chưa chọn cơ quan ban hành")
+    problem = number_problem(number)
+    if problem:
+        _add(errors, "number", problem)
+    if kind not in DocumentKind.values:
+        _add(errors, "kind", "Loại văn bản không hợp lệ")
+    if date is None:
+        _add(errors, "date", "Chưa nhập ngày ban hành")
+    if not title:
+        _add(errors, "title", "Chưa nhập trích yếu văn bản")
+    elif len(title) > Document._meta.get_field("title").max_length:
+        _add(errors, "title", "Trích yếu quá dài (tối đa 500 ký tự)")
+    if period:
+        try:
+            Period.parse(period)
+        except (ValueError, KeyError, IndexError):
+            _add(errors, "period", f"Kỳ “{period}” không hợp lệ (ví dụ 2023-Q2 cho quý II/2023)")
+    if follows is not None and date is not None:
+        if exclude_pk is not None and follows.pk == exclude_pk:
+            _add(errors, "follows", "Văn bản không thể tiếp theo chính nó")
+        elif follows.date > date:
+            _add(errors, "follows", f"Văn bản {follows.number} ban hành ngày {format_date(follows.date)}, "
+                                    f"sau ngày của văn bản này")
+    if issuer is not None and date is not None and not problem:
+        clash = Document.objects.filter(issuer=issuer, year=date.year, number_key=number.upper())
+        if exclude_pk is not None:
+            clash = clash.exclude(pk=exclude_pk)
+        if clash.exists():
+            _add(errors, "number", f"{issuer.name} đã có văn bản số {number} trong năm {date.year}")
+    return errors
+
+
+@transaction.atomic
+def document_register(*, actor, issuer: Organisation | None, number: str, kind: str, date: dt.date | None,
+                      title: str, place: str = "", period: str = "", follows: Document | None = None,
+                      party_layout: bool = False, issuer_parent_name: str = "", signer_authority: str = "",
+                      signer_title: str = "", signer_name: str = "", recipients: str = "",
+                      files: Sequence = (), source: str = "web") -> Document:
+    if issuer is not None:
+        _require_manage(actor, issuer.unit)
+    if follows is not None and actor is not None and not selectors.documents_visible_to(actor).filter(
+            pk=follows.pk).exists():
+        raise Http404("Không tìm thấy")
+    number, title, place, period = normalise_number(number), nfc(title), nfc(place), nfc(period).upper()
+    errors = _validate_document(issuer=issuer, number=number, kind=kind, date=date, title=title, period=period,
+                                follows=follows)
+    _check_files(files, errors, "files")
+    if errors:
+        raise ValidationError(errors)
+    document = Document(
+        issuer=issuer, number=number, number_key=number.upper(), year=date.year, kind=kind, date=date, title=title,
+        place=place, period=period, follows=follows, party_layout=party_layout,
+        issuer_parent_name=nfc(issuer_parent_name), signer_authority=_multiline(signer_authority),
+        signer_title=_multiline(signer_title), signer_name=nfc(signer_name), recipients=_lines(recipients),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    stored = _store_files(files, DOCUMENT_FOLDER)
+    try:
+        try:
+            with transaction.atomic():
+                document.save()
+        except IntegrityError:  # someone registered the same number a moment ago
+            raise ValidationError({"number": [f"{issuer.name} đã có văn bản số {number} trong năm {date.year}"]})
+        audit_record(actor=actor, action=AuditAction.CREATE, instance=document, source=source)
+        _attach(actor, document, stored, source)
+    except BaseException:
+        uploads.delete_stored([s.name for s in stored])
+        raise
+    return document
+
+
+def _multiline(text: str | None) -> str:
+    """NFC line by line, keeping the person's line breaks."""
+    return "\n".join(nfc(line) for line in (text or "").splitlines()).strip()
+
+
+def _lines(text: str) -> str:
+    return "\n".join(line for line in (nfc(x) for x in (text or "").splitlines()) if line)
+
+
+def _attach(actor, document: Document, stored: list[uploads.StoredFile], source: str) -> None:
+    for item in stored:
+        record = DocumentFile.objects.create(document=document, uploaded_by=actor if getattr(actor, "pk", None)
+                                             else None, **item.fields())
+        audit_record(actor=actor, action=AuditAction.CREATE, instance=record, source=source,
+                     note=f"Tệp của {document}")
+
+
+@transaction.atomic
+def document_attach_files(*, actor, document: Document, files: Sequence, source: str = "web") -> list[DocumentFile]:
+    _require_manage(actor, document.issuer.unit)
+    errors: dict[str, list[str]] = {}
+    if not files:
+        _add(errors, "files", "Chưa chọn tệp nào")
+    _check_files(files, errors, "files")
+    if errors:
+        raise ValidationError(errors)
+    stored = _store_files(files, DOCUMENT_FOLDER)
+    try:
+        _attach(actor, document, stored, source)
+    except BaseException:
+        uploads.delete_stored([s.name for s in stored])
+        raise
+    return list(document.files.filter(stored_name__in=[s.name for s in stored]))
+
+
+@transaction.atomic
+def document_update(*, actor, document: Document, expected_version: int, source: str = "web", **changes) -> Document:
+    """Edit the register entry (not its tasks). ``changes`` are the fields of ``document_register``."""
+    _require_manage(actor, document.issuer.unit)
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.version != expected_version:
+        raise ValidationError({NON_FIELD_ERRORS: [STALE_DOCUMENT]})
+    before = snapshot(locked)
+    values = {f: getattr(locked, f) for f in ("issuer", "number", "kind", "date", "title", "place", "period",
+                                                "follows", "party_layout", "issuer_parent_name", "signer_authority",
+                                                "signer_title", "signer_name", "recipients")}
+    values.update(changes)
+    if values["issuer"] != locked.issuer:
+        _require_manage(actor, values["issuer"].unit)
+    number = normalise_number(values["number"])
+    title = nfc(values["title"])
+    period = nfc(values["period"]).upper()
+    errors = _validate_document(issuer=values["issuer"], number=number, kind=values["kind"], date=values["date"],
+                                title=title, period=period, follows=values["follows"], exclude_pk=locked.pk)
+    if values["date"] is not None:
+        early = locked.tasks.filter(deadline__lt=values["date"], carried_from__isnull=True).count()
+        if early:
+            _add(errors, "date", f"{early} nhiệm vụ của văn bản có thời hạn trước ngày "
+                                 f"{format_date(values['date'])}; hãy sửa thời hạn các nhiệm vụ đó trước")
+    if errors:
+        raise ValidationError(errors)
+    for name in ("issuer", "kind", "date", "follows", "party_layout"):
+        setattr(locked, name, values[name])
+    locked.number, locked.number_key, locked.year = number, number.upper(), values["date"].year
+    locked.title, locked.period = title, period
+    for name in ("place", "issuer_parent_name", "signer_name"):
+        setattr(locked, name, nfc(values[name]))
+    for name in ("signer_authority", "signer_title"):  # a line break may split a long post
+        setattr(locked, name, _multiline(values[name]))
+    locked.recipients = _lines(values["recipients"])
+    locked.version += 1
+    locked.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=locked, before=before, source=source)
+    return locked
+
+
+# --- tasks --------------------------------------------------------------------------------
+def normalise_deadline(kind: str, deadline: dt.date | None) -> dt.date | None:
+    """A month deadline is kept as the month's last day; "thường xuyên" has none."""
+    if kind == DeadlineKind.NONE or deadline is None:
+        return None
+    if kind == DeadlineKind.MONTH:
+        return month_end(deadline.year, deadline.month)
+    return deadline
+
+
+def _deadline_problem(kind: str, deadline: dt.date | None, document: Document) -> str | None:
+    if kind not in DeadlineKind.values:
+        return "Loại thời hạn không hợp lệ"
+    if kind == DeadlineKind.NONE:
+        return None
+    if deadline is None:
+        return "Chưa nhập thời hạn" if kind == DeadlineKind.DATE else "Chưa nhập tháng của thời hạn"
+    if deadline < document.date:
+        shown = f"tháng {deadline.month}/{deadline.year}" if kind == DeadlineKind.MONTH else format_date(deadline)
+        return (f"Thời hạn ({shown}) trước ngày ban hành văn bản ({format_date(document.date)}). "
+                f"Hãy kiểm tra lại thời hạn.")
+    return None
+
+
+@transaction.atomic
+def task_create(*, actor, document: Document, text: str, lead: Organisation | None,
+                coordinating: Iterable[Organisation] = (), expected_output: str = ExpectedOutput.REPORT,
+                deadline_kind: str = DeadlineKind.DATE, deadline: dt.date | None = None, period: str = "",
+                source: str = "web") -> Task:
+    """A task taken from ``document``: one lead organisation, any coordinating ones, placed in
+    the issuer's area (its level and below)."""
+    _require_manage(actor, document.issuer.unit)
+    text, period = nfc(text), nfc(period).upper()
+    coordinating = [org for org in coordinating if lead is None or org.pk != lead.pk]
+    deadline = normalise_deadline(deadline_kind, deadline)
+    errors: dict[str, list[str]] = {}
+    if not text:
+        _add(errors, "text", "Chưa nhập nội dung nhiệm vụ")
+    if lead is None:
+        _add(errors, "lead", "Chưa chọn cơ quan, đơn vị chủ trì")
+    if expected_output not in ExpectedOutput.values:
+        _add(errors, "expected_output", "Sản phẩm không hợp lệ")
+    problem = _deadline_problem(deadline_kind, deadline, document)
+    if problem:
+        _add(errors, "deadline", problem)
+    if period:
+        try:
+            Period.parse(period)
+        except (ValueError, KeyError, IndexError):
+            _add(errors, "period", f"Kỳ “{period}” không hợp lệ (ví dụ 2023-Q2)")
+    area = document.issuer.unit.path
+    for field, orgs in (("lead", [lead] if lead else []), ("coordinating", coordinating)):
+        for org in orgs:
+            if not org.unit.path.startswith(area):
+                _add(errors, field, f"{org.name} không thuộc địa bàn của {document.issuer.name}")
+    if errors:
+        raise ValidationError(errors)
+    position = (document.tasks.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    task = Task.objects.create(document=document, position=position, text=text, expected_output=expected_output,
+                               deadline_kind=deadline_kind, deadline=deadline, period=period)
+    _assign(task, lead, coordinating)
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=task, source=source,
+                 note=_assignment_note(lead, coordinating))
+    return task
+
+
+@transaction.atomic
+def tasks_create_each(*, actor, document: Document, organisations: Sequence[Organisation], **fields) -> list[Task]:
+    """The same task given separately to each organisation ("các tổ chức chính trị - xã hội
+    huyện: rà soát … báo cáo trước ngày 31/7/2023"): each does it and reports for itself, so
+    each gets its own task, all or none."""
+    if not organisations:
+        raise ValidationError({"lead": ["Chưa chọn cơ quan, đơn vị nào"]})
+    return [task_create(actor=actor, document=document, lead=org, **fields) for org in organisations]
+
+
+def _assign(task: Task, lead: Organisation, coordinating: Iterable[Organisation]) -> None:
+    TaskAssignment.objects.bulk_create(
+        [TaskAssignment(task=task, organisation=lead, is_lead=True)]
+        + [TaskAssignment(task=task, organisation=org, is_lead=False) for org in coordinating]
+    )
+
+
+def _assignment_note(lead: Organisation | None, coordinating: Sequence[Organisation]) -> str:
+    note = f"Chủ trì: {lead.name}" if lead else ""
+    if coordinating:
+        note += "; phối hợp: " + ", ".join(org.name for org in coordinating)
+    return note
+
+
+_MOVES = {
+    TaskState.NOT_STARTED: {TaskState.IN_PROGRESS, TaskState.DONE},
+    TaskState.IN_PROGRESS: {TaskState.IN_PROGRESS, TaskState.DONE},
+    TaskState.DONE: {TaskState.DONE},  # more results or evidence after completion; never undone silently
+}
+
+
+def _acting_organisation(actor, task: Task, organisation: Organisation | None) -> Organisation:
+    assignees = {a.organisation_id: a.organisation for a in task.assignments.select_related("organisation")}
+    if actor is None:  # system: the organisation must be named, and be an assignee
+        if organisation is None or organisation.pk not in assignees:
+            raise ValidationError({NON_FIELD_ERRORS: ["Đơn vị cập nhật không được giao nhiệm vụ này"]})
+        return organisation
+    if not selectors.tasks_visible_to(actor).filter(pk=task.pk).exists():
+        raise Http404("Không tìm thấy")
+    mine = [assignees[pk] for pk in selectors.updatable_organisation_ids(actor) if pk in assignees]
+    if organisation is not None:
+        mine = [org for org in mine if org.pk == organisation.pk]
+    if not mine:
+        raise PermissionDenied("Chỉ cơ quan, đơn vị được giao nhiệm vụ mới cập nhật được tiến độ")
+    lead = [org for org in mine if any(a.is_lead and a.organisation_id == org.pk for a in task.assignments.all())]
+    return (lead or mine)[0]
+
+
+@transaction.atomic
+def task_report_progress(*, actor, task: Task, progress: str, state: str, expected_version: int,
+                         files: Sequence = (), organisation: Organisation | None = None,
+                         at: dt.datetime | None = None, source: str = "web") -> TaskUpdate:
+    """An assignee reports progress (and evidence files) on a task.
+
+    ``expected_version`` is the task's version when the form was opened: if someone updated the
+    task since, nothing is written and the person is asked to reload (never a silent overwrite).
+    Completion is stamped at the moment of the update; whether it was late is decided then,
+    against the end of the deadline day in Vietnam.
+    """
+    acting = _acting_organisation(actor, task, organisation)
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if expected_version is None or locked.version != expected_version:
+        raise ValidationError({NON_FIELD_ERRORS: [STALE_TASK]})
+    progress = _multiline(progress)
+    errors: dict[str, list[str]] = {}
+    if not progress.strip():
+        _add(errors, "progress", "Chưa nhập kết quả, tiến độ thực hiện")
+    if state not in TaskState.values or state == TaskState.NOT_STARTED:
+        _add(errors, "state", "Hãy chọn “Đang thực hiện” hoặc “Đã hoàn thành”")
+    elif state not in _MOVES[TaskState(locked.state)]:
+        _add(errors, "state", "Nhiệm vụ đã được báo cáo hoàn thành; không chuyển về “Đang thực hiện” được. "
+                              "Nếu cần, hãy đề nghị Thường trực Ban Chỉ đạo điều chỉnh.")
+    _check_files(files, errors, "files")
+    if errors:
+        raise ValidationError(errors)
+    at = at or timezone.now()
+    stored = _store_files(files, EVIDENCE_FOLDER)
+    try:
+        update = TaskUpdate.objects.create(task=locked, organisation=acting, author=actor if getattr(actor, "pk", None)
+                                           else None, at=at, progress=progress, state=state)
+        for item in stored:
+            evidence = TaskEvidence.objects.create(update=update, uploaded_by=update.author, **item.fields())
+            audit_record(actor=actor, action=AuditAction.CREATE, instance=evidence, source=source,
+                         note=f"Minh chứng cho nhiệm vụ #{locked.pk}")
+        before = snapshot(locked)
+        if state == TaskState.DONE and locked.state != TaskState.DONE:
+            locked.completed_at = at
+            locked.finished_late = bool(locked.deadline and at >= deadline_end(locked.deadline))
+        locked.state = state
+        locked.version += 1
+        locked.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, instance=update, source=source,
+                     note=f"{acting.name} cập nhật nhiệm vụ #{locked.pk}")
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=locked, before=before, source=source)
+    except BaseException:
+        uploads.delete_stored([s.name for s in stored])
+        raise
+    task.refresh_from_db()
+    return update
+
+
+@transaction.atomic
+def tasks_carry_over(*, actor, document: Document, tasks: Iterable[Task], deadline_kind: str | None = None,
+                     deadline: dt.date | None = None, source: str = "web") -> list[Task]:
+    """Carry unfinished tasks of the document ``document`` follows into it.
+
+    Each copy links to its original (``carried_from``), keeps its text, expected output and
+    assignees, and by default its original deadline — so a task overdue in notice 87 is still
+    overdue in notice 103 until it is done; a new deadline may be given instead, not before the
+    new document's date. A task already carried is skipped; the original keeps its history.
+    """
+    _require_manage(actor, document.issuer.unit)
+    tasks = list(tasks)
+    errors: dict[str, list[str]] = {}
+    if document.follows_id is None:
+        _add(errors, NON_FIELD_ERRORS, "Văn bản này chưa ghi là tiếp theo văn bản nào; không có nhiệm vụ để chuyển")
+    if not tasks:
+        _add(errors, "tasks", "Chưa chọn nhiệm vụ nào để chuyển tiếp")
+    for task in tasks:
+        if task.document_id != document.follows_id:
+            _add(errors, "tasks", f"Nhiệm vụ #{task.pk} không thuộc văn bản trước")
+        elif task.state == TaskState.DONE:
+            _add(errors, "tasks", f"Nhiệm vụ #{task.pk} đã hoàn thành, không cần chuyển tiếp")
+    new_deadline = None
+    if deadline_kind:
+        new_deadline = normalise_deadline(deadline_kind, deadline)
+        problem = _deadline_problem(deadline_kind, new_deadline, document)
+        if problem:
+            _add(errors, "deadline", problem)
+    if errors:
+        raise ValidationError(errors)
+    done_already = set(Task.objects.filter(document=document, carried_from__in=tasks)
+                       .values_list("carried_from_id", flat=True))
+    position = document.tasks.order_by("-position").values_list("position", flat=True).first() or 0
+    copies = []
+    for task in sorted(tasks, key=lambda t: (t.position, t.pk)):
+        if task.pk in done_already:
+            continue
+        position += 1
+        copy = Task.objects.create(
+            document=document, position=position, text=task.text, expected_output=task.expected_output,
+            deadline_kind=deadline_kind or task.deadline_kind,
+            deadline=new_deadline if deadline_kind else task.deadline, period=task.period, carried_from=task,
+        )
+        TaskAssignment.objects.bulk_create([TaskAssignment(task=copy, organisation_id=a.organisation_id,
+                                                           is_lead=a.is_lead) for a in task.assignments.all()])
+        audit_record(actor=actor, action=AuditAction.CREATE, instance=copy, source=source,
+                     note=f"Chuyển tiếp từ nhiệm vụ #{task.pk} của {task.document}")
+        copies.append(copy)
+    return copies
+
+
+@transaction.atomic
+def notice_draft_export(*, actor, document: Document, source: str = "web") -> tuple[bytes, str]:
+    """The draft conclusion notice of ``document`` (.docx bytes, file name); the export is logged."""
+    from . import notice
+
+    _require_manage(actor, document.issuer.unit)
+    content = notice.build_notice(actor, document).to_bytes()
+    audit_record(actor=actor, action=AuditAction.EXPORT, instance=document, source=source,
+                 note="Tải dự thảo thông báo kết luận (.docx)")
+    return content, notice.notice_filename(document)

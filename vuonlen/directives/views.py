@@ -1,0 +1,323 @@
+"""Pages of the directives room: thin — parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.models import Organisation
+from vuonlen.core import uploads
+from vuonlen.documents.word import DOCX_CONTENT_TYPE
+
+from . import selectors, services
+from .forms import CarryOverForm, DocumentForm, TaskForm, TaskUpdateForm
+from .models import DeadlineKind, DocumentKind, Task, TaskState, TaskStatus
+
+
+def _require_room(user) -> None:
+    if not scoping.can(user, roles.DIRECTIVE_VIEW):
+        raise Http404("Không tìm thấy")
+
+
+def _tabs(user, current: str) -> dict:
+    return {"tab": current, "reads_area": scoping.can(user, roles.DIRECTIVE_VIEW_AREA),
+            "can_manage": selectors.can_manage(user)}
+
+
+@login_required
+def index(request):
+    _require_room(request.user)
+    if scoping.can(request.user, roles.DIRECTIVE_VIEW_AREA):
+        return redirect("directives:document_list")
+    return redirect("directives:my_tasks")
+
+
+@login_required
+def my_tasks(request):
+    _require_room(request.user)
+    status = request.GET.get("trang-thai", "")
+    if status not in TaskStatus.values:
+        status = ""
+    all_tasks = selectors.my_tasks(request.user)
+    tasks = [t for t in all_tasks if t.computed_status == status] if status else all_tasks
+    return render(request, "directives/my_tasks.html", {
+        **_tabs(request.user, "mine"),
+        "tasks": tasks, "status": status, "statuses": TaskStatus.choices,
+        "counts": selectors.status_counts(all_tasks), "total": len(all_tasks),
+    })
+
+
+@login_required
+def document_list(request):
+    _require_room(request.user)
+    search = request.GET.get("q", "").strip()
+    kind = request.GET.get("loai", "")
+    kind = kind if kind in DocumentKind.values else ""
+    documents = selectors.document_list(request.user, search=search, kind=kind)
+    return render(request, "directives/document_list.html", {
+        **_tabs(request.user, "documents"), "documents": documents, "search": search, "kind": kind,
+        "kinds": DocumentKind.choices,
+    })
+
+
+def _issuers_for(user):
+    """Organisations whose documents the person may register: those of their managed area."""
+    return scoping.scoped(user, Organisation.objects.filter(is_active=True).select_related("unit"),
+                          roles.DIRECTIVE_MANAGE).order_by("unit__level", "unit__name_sort", "name_sort")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_create(request):
+    _require_room(request.user)
+    if not selectors.can_manage(request.user):
+        raise Http404("Không tìm thấy")
+    form = DocumentForm(request.POST or None, request.FILES or None, issuers=_issuers_for(request.user),
+                        previous=selectors.documents_visible_to(request.user).select_related("issuer"))
+    initial_follows = request.GET.get("tiep-theo")
+    if request.method == "GET" and initial_follows:
+        form.initial["follows"] = initial_follows
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_register(
+                actor=request.user, issuer=data["issuer"], number=data["number"], kind=data["kind"],
+                date=data["date"], title=data["title"], place=data["place"], period=data["period"],
+                follows=data["follows"], party_layout=data["party_layout"],
+                issuer_parent_name=data["issuer_parent_name"], signer_authority=data["signer_authority"],
+                signer_title=data["signer_title"], signer_name=data["signer_name"], recipients=data["recipients"],
+                files=data["files"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, f"Đã vào sổ {document}")
+            return redirect("directives:document_detail", pk=document.pk)
+    return render(request, "directives/document_form.html", {**_tabs(request.user, "documents"), "form": form})
+
+
+EDITABLE = ["issuer", "number", "kind", "date", "title", "place", "period", "follows", "party_layout",
+            "issuer_parent_name", "signer_authority", "signer_title", "signer_name", "recipients"]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request, pk: int):
+    _require_room(request.user)
+    document = selectors.get_document_for_manager_or_404(request.user, pk)
+    initial = {name: getattr(document, name) for name in EDITABLE}
+    initial["version"] = document.version
+    form = DocumentForm(request.POST or None, initial=initial, editing=True, issuers=_issuers_for(request.user),
+                        previous=selectors.documents_visible_to(request.user).exclude(pk=document.pk)
+                        .select_related("issuer"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.document_update(actor=request.user, document=document, expected_version=data["version"],
+                                     **{name: data[name] for name in EDITABLE})
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi")
+            return redirect("directives:document_detail", pk=document.pk)
+    return render(request, "directives/document_form.html", {**_tabs(request.user, "documents"), "form": form,
+                                                             "document": document})
+
+
+@login_required
+def document_detail(request, pk: int):
+    _require_room(request.user)
+    document = selectors.get_document_for_user_or_404(request.user, pk)
+    tasks = selectors.document_tasks(request.user, document)
+    for task in tasks:
+        task.computed_status = task.current_status
+    manage = selectors.can_manage(request.user, document)
+    candidates = selectors.carry_over_candidates(request.user, document)
+    pending = [c for c in candidates if c.carried is None]
+    carry_form = CarryOverForm(candidates=Task.objects.filter(pk__in=[c.task.pk for c in pending]),
+                               initial={"tasks": [c.task.pk for c in pending]}) if manage and pending else None
+    return render(request, "directives/document_detail.html", {
+        **_tabs(request.user, "documents"), "document": document, "tasks": tasks,
+        "own_ids": selectors.my_organisation_ids(request.user),
+        "files": selectors.document_files(document), "followups": document.followups.filter(
+            pk__in=selectors.documents_visible_to(request.user)),
+        "candidates": candidates, "pending": pending, "carry_form": carry_form, "manage": manage,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request, pk: int):
+    _require_room(request.user)
+    document = selectors.get_document_for_manager_or_404(request.user, pk)
+    organisations = Organisation.objects.filter(is_active=True, unit__path__startswith=document.issuer.unit.path) \
+        .select_related("unit").order_by("unit__level", "unit__name_sort", "name_sort")
+    form = TaskForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = _create_tasks(request.user, document, data, form.deadline())
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, f"Đã thêm {created} nhiệm vụ vào {document}")
+            if "them-tiep" in request.POST:
+                return redirect("directives:task_create", pk=document.pk)
+            return redirect("directives:document_detail", pk=document.pk)
+    return render(request, "directives/task_form.html", {**_tabs(request.user, "documents"), "form": form,
+                                                         "document": document})
+
+
+def _create_tasks(user, document, data, deadline) -> int:
+    """One task with a lead and coordinating units, or — "giao riêng" — one task per unit."""
+    common = dict(actor=user, document=document, text=data["text"], expected_output=data["expected_output"],
+                  deadline_kind=data["deadline_kind"], deadline=deadline, period=data["period"])
+    if data["separately"]:
+        units = ([data["lead"]] if data["lead"] else []) + [o for o in data["coordinating"] if o != data["lead"]]
+        if not units:
+            services.task_create(lead=None, **common)  # raises the "choose a unit" error
+        return len(services.tasks_create_each(organisations=units, **common))
+    services.task_create(lead=data["lead"], coordinating=data["coordinating"], **common)
+    return 1
+
+
+@login_required
+@require_POST
+def carry_over(request, pk: int):
+    _require_room(request.user)
+    document = selectors.get_document_for_manager_or_404(request.user, pk)
+    candidates = selectors.carry_over_candidates(request.user, document)
+    form = CarryOverForm(request.POST, candidates=Task.objects.filter(
+        pk__in=[c.task.pk for c in candidates if c.carried is None]))
+    if form.is_valid():
+        try:
+            copies = services.tasks_carry_over(
+                actor=request.user, document=document, tasks=form.cleaned_data["tasks"],
+                deadline_kind=form.cleaned_data["deadline_kind"] or None,
+                deadline=form.cleaned_data["deadline_date"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Đã chuyển tiếp {len(copies)} nhiệm vụ chưa hoàn thành vào {document}")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("directives:document_detail", pk=document.pk)
+
+
+@login_required
+def notice_docx(request, pk: int):
+    _require_room(request.user)
+    document = selectors.get_document_for_manager_or_404(request.user, pk)
+    content, filename = services.notice_draft_export(actor=request.user, document=document)
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def document_file(request, pk: int):
+    _require_room(request.user)
+    record = selectors.get_document_file_for_user_or_404(request.user, pk)
+    return uploads.stored_file_response(record.stored_name, record.original_name, record.content_type)
+
+
+@login_required
+@require_POST
+def document_attach(request, pk: int):
+    _require_room(request.user)
+    document = selectors.get_document_for_manager_or_404(request.user, pk)
+    files = request.FILES.getlist("files")
+    try:
+        added = services.document_attach_files(actor=request.user, document=document, files=files)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Đã thêm {len(added)} tệp")
+    return redirect("directives:document_detail", pk=document.pk)
+
+
+@login_required
+def task_detail(request, pk: int):
+    _require_room(request.user)
+    task = selectors.get_task_for_user_or_404(request.user, pk)
+    return _render_task(request, task, _update_form(request.user, task))
+
+
+def _update_form(user, task, data=None, files=None):
+    assignees = {a.organisation_id for a in task.assignments.all()}
+    if not assignees & selectors.updatable_organisation_ids(user):
+        return None
+    initial = {"version": task.version,
+               "state": TaskState.DONE if task.state == TaskState.DONE else TaskState.IN_PROGRESS}
+    return TaskUpdateForm(data, files, initial=initial, done=task.state == TaskState.DONE)
+
+
+def _render_task(request, task, form, status=200):
+    assignments = list(task.assignments.all())
+    return render(request, "directives/task_detail.html", {
+        **_tabs(request.user, "mine"), "task": task, "status": task.current_status,
+        "lead_names": ", ".join(a.organisation.name for a in assignments if a.is_lead),
+        "coordinating_names": ", ".join(a.organisation.name for a in assignments if not a.is_lead),
+        "updates": selectors.task_updates(task), "form": form, "deadline_none": DeadlineKind.NONE,
+        "document_visible": selectors.documents_visible_to(request.user).filter(pk=task.document_id).exists(),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_update(request, pk: int):
+    _require_room(request.user)
+    task = selectors.get_task_for_user_or_404(request.user, pk)
+    if _update_form(request.user, task) is None:
+        raise Http404("Không tìm thấy")
+    if request.method == "GET":
+        return redirect("directives:task_detail", pk=task.pk)
+    form = _update_form(request.user, task, request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_report_progress(actor=request.user, task=task, progress=data["progress"],
+                                          state=data["state"], files=data["files"],
+                                          expected_version=data["version"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã ghi nhận cập nhật tiến độ nhiệm vụ")
+            return redirect("directives:task_detail", pk=task.pk)
+    task = selectors.get_task_for_user_or_404(request.user, pk)
+    return _render_task(request, task, form, status=400)
+
+
+@login_required
+def evidence_file(request, pk: int):
+    _require_room(request.user)
+    record = selectors.get_evidence_for_user_or_404(request.user, pk)
+    return uploads.stored_file_response(record.stored_name, record.original_name, record.content_type)
+
+
+OVERDUE_COLUMNS = [
+    ("ten", "Cơ quan, đơn vị"), ("tong", "Số nhiệm vụ"), ("dang-mo", "Chưa hoàn thành"),
+    ("qua-han", "Quá hạn"), ("tre-han", "Hoàn thành trễ hạn"),
+]
+
+
+@login_required
+def overdue(request):
+    _require_room(request.user)
+    sort = request.GET.get("sap-xep", "qua-han")
+    if sort not in selectors.OVERDUE_SORTS:
+        sort = "qua-han"
+    rows = selectors.overdue_counts(request.user, sort=sort)
+    return render(request, "directives/overdue.html", {
+        **_tabs(request.user, "overdue"), "rows": rows, "sort": sort, "columns": OVERDUE_COLUMNS,
+        "totals": {"total": sum(r.total for r in rows), "open": sum(r.open for r in rows),
+                   "overdue": sum(r.overdue for r in rows), "done_late": sum(r.done_late for r in rows)},
+    })

@@ -1,0 +1,1 @@
+"""Shared builders for Word and Excel output in the administrative layout."""

@@ -1,0 +1,310 @@
+"""Every read of the registry, always through the reader's scope.
+
+A household outside the scope does not exist: lists leave it out and ``..._or_404`` raise
+``Http404``. The scope follows ``Household.unit`` (the village when known, else the commune),
+so a village-level assignment sees its village and a district viewer all its communes.
+
+Lists are built for a district of 10,000 households: one COUNT and one page query whatever
+the page size (the member count is a subquery, units come by join, nothing per row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.core.text import fold, nfc
+from vuonlen.geo.models import AdministrativeUnit
+
+from . import ethnicity
+from .models import Area, Household, Membership, PopulationBase, Review
+from .validation import mask_citizen_id
+
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+_CITIZEN_ID = re.compile(r"^\d{12}$")
+
+
+# --- citizen ID masking ----------------------------------------------------------------------
+
+def can_view_citizen_id(user, unit: AdministrativeUnit | None = None) -> bool:
+    """Full ID numbers only for roles that must match people against their papers."""
+    return scoping.can(user, roles.HOUSEHOLD_VIEW_ID, unit)
+
+
+def citizen_id_for(user, value: str | None, unit: AdministrativeUnit | None = None, *,
+                   full: bool | None = None) -> str:
+    """The number as this reader may see it: in full, or "********1234".
+    ``full`` skips the permission lookup when the caller already knows."""
+    if not value:
+        return ""
+    if full is None:
+        full = can_view_citizen_id(user, unit)
+    return value if full else mask_citizen_id(value)
+
+
+# --- households ------------------------------------------------------------------------------
+
+def households_visible_to(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[Household]:
+    return scoping.scoped(user, Household.objects.all(), perm, unit_field="unit")
+
+
+def get_household_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Household:
+    qs = Household.objects.select_related("commune", "unit", "unit__parent", "split_from", "merged_into")
+    return scoping.get_scoped_or_404(user, qs, perm, unit_field="unit", pk=pk)
+
+
+def units_for_households(user) -> QuerySet[AdministrativeUnit]:
+    """Units a reader may filter the household list by (their scope, down to the villages)."""
+    return scoping.visible_units(user, roles.HOUSEHOLD_VIEW)
+
+
+@dataclass
+class HouseholdFilters:
+    q: str = ""
+    unit: int | None = None
+    status: str = ""
+    ethnicity: str = ""
+    year: int | None = None
+    area: str = ""
+    state: str = "active"  # active | ended | all
+    minority: bool | None = None
+
+
+STATES = (("active", _("Hộ hiện tại")), ("ended", _("Hộ đã kết thúc")), ("all", _("Tất cả")))
+
+
+def _open_member_count():
+    """Members open today, as a correlated subquery: one query for the whole page."""
+    return Coalesce(Subquery(
+        Membership.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
+        .order_by().values("household").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField()), Value(0))
+
+
+def _search(qs: QuerySet[Household], query: str) -> QuerySet[Household]:
+    """Head name, any member's name (with or without diacritics), household code, or exact ID."""
+    query = nfc(query)
+    if not query:
+        return qs
+    compact = re.sub(r"[\s.\-]", "", query)
+    if _CITIZEN_ID.match(compact):
+        # An ID number is searched exactly; a part of one must not list strangers.
+        return qs.filter(pk__in=Membership.objects.filter(person__citizen_id=compact).values("household_id"))
+    folded = fold(query)
+    # "IN (households of matching people)" is computed once; a correlated EXISTS would scan the
+    # people of every household in the district.
+    return qs.filter(
+        Q(head_search__contains=folded)
+        | Q(code__istartswith=query)
+        | Q(pk__in=Membership.objects.filter(person__name_search__contains=folded).values("household_id"))
+    )
+
+
+def household_list(user, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
+    """The reader's households, filtered, in Vietnamese order of the head's name."""
+    f = filters or HouseholdFilters()
+    qs = households_visible_to(user)
+    if f.unit:
+        unit = scoping.visible_units(user, roles.HOUSEHOLD_VIEW).filter(pk=f.unit).only("path").first()
+        if unit is None:
+            return qs.none()
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if f.state == "active":
+        qs = qs.filter(ended_on__isnull=True)
+    elif f.state == "ended":
+        qs = qs.filter(ended_on__isnull=False)
+    if f.ethnicity:
+        qs = qs.filter(ethnicity=f.ethnicity)
+    if f.area:
+        qs = qs.filter(area=f.area)
+    if f.minority is not None:
+        qs = qs.filter(is_ethnic_minority=f.minority)
+    if f.year:
+        # The status of that year's current review, not today's: the filter answers
+        # "which households were poor in 2023".
+        reviews = Review.objects.filter(year=f.year, is_current=True)
+        if f.status:
+            reviews = reviews.filter(status=f.status)
+        qs = qs.filter(pk__in=reviews.values("household_id"))
+    elif f.status:
+        qs = qs.filter(current_status=f.status)
+    qs = _search(qs, f.q)
+    return (qs.select_related("unit", "commune")
+            .annotate(member_count=_open_member_count())
+            .order_by("head_sort", "code", "pk"))
+
+
+# --- one household ---------------------------------------------------------------------------
+
+@dataclass
+class MemberRow:
+    membership: Membership
+    citizen_id: str  # as the reader may see it
+
+
+@dataclass
+class HouseholdDetail:
+    household: Household
+    current_members: list[MemberRow]
+    past_members: list[MemberRow]
+    reviews: list[Review]  # newest year first; superseded ones follow their replacement
+    split_children: list[Household]
+    merged_parents: list[Household]
+    can_edit: bool = False
+    can_view_id: bool = False
+    lineage_visible: dict[int, bool] = field(default_factory=dict)
+
+    @property
+    def current_review(self) -> Review | None:
+        return next((r for r in self.reviews if r.is_current), None)
+
+
+def household_detail_for(user, pk) -> HouseholdDetail:
+    household = get_household_for_user_or_404(user, pk)
+    full_id = can_view_citizen_id(user, household.unit)
+    memberships = list(Membership.objects.filter(household=household).select_related("person")
+                       .order_by("ended_on", "started_on", "pk"))
+    # Heads first, then by date of joining.
+    memberships.sort(key=lambda m: (m.ended_on is not None, m.relation != "head",
+                                    m.started_on or dt.date.min, m.pk))
+    rows = [MemberRow(m, citizen_id_for(user, m.person.citizen_id, full=full_id)) for m in memberships]
+    reviews = list(Review.objects.filter(household=household).order_by("-year", "-is_current", "-created_at", "-pk"))
+    for review in reviews:
+        review.explanation_lines = (review.explanation or {}).get("explanation_vi", []) \
+            if isinstance(review.explanation, dict) else []
+    children = list(household.split_children.select_related("unit").order_by("started_on", "pk"))
+    parents = list(household.merged_parents.select_related("unit").order_by("ended_on", "pk"))
+    related = [h for h in (household.split_from, household.merged_into, *children, *parents) if h is not None]
+    visible = set(households_visible_to(user).filter(pk__in=[h.pk for h in related]).values_list("pk", flat=True))
+    for other in related:
+        other.is_visible = other.pk in visible
+    return HouseholdDetail(
+        household=household,
+        current_members=[r for r in rows if r.membership.ended_on is None],
+        past_members=[r for r in rows if r.membership.ended_on is not None],
+        reviews=reviews, split_children=children, merged_parents=parents,
+        can_edit=scoping.can(user, roles.HOUSEHOLD_EDIT, household.unit),
+        can_view_id=full_id,
+    )
+
+
+def membership_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Membership:
+    qs = Membership.objects.select_related("household", "household__unit", "household__commune", "person")
+    return scoping.get_scoped_or_404(user, qs, perm, unit_field="household__unit", pk=pk)
+
+
+def open_memberships(household: Household) -> list[Membership]:
+    return list(Membership.objects.filter(household=household, ended_on__isnull=True)
+                .select_related("person").order_by("started_on", "pk"))
+
+
+def members_of(user, household: Household, *, include_past: bool = True) -> list[MemberRow]:
+    qs = Membership.objects.filter(household=household).select_related("person").order_by("started_on", "pk")
+    if not include_past:
+        qs = qs.filter(ended_on__isnull=True)
+    full = can_view_citizen_id(user, household.unit)
+    return [MemberRow(m, citizen_id_for(user, m.person.citizen_id, full=full)) for m in qs]
+
+
+# --- reviews ---------------------------------------------------------------------------------
+
+def reviews_visible_to(user) -> QuerySet[Review]:
+    """Reviews through the household's scope today (a household moved between villages keeps
+    its reviews readable from its present village)."""
+    return scoping.scoped(user, Review.objects.all(), roles.HOUSEHOLD_VIEW, unit_field="household__unit")
+
+
+def get_review_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Review:
+    qs = Review.objects.select_related("household", "household__unit", "household__commune")
+    return scoping.get_scoped_or_404(user, qs, perm, unit_field="household__unit", pk=pk)
+
+
+def review_list(user, *, year: int | None = None, unit: int | None = None,
+                current_only: bool = True) -> QuerySet[Review]:
+    qs = reviews_visible_to(user)
+    if current_only:
+        qs = qs.filter(is_current=True)
+    if year:
+        qs = qs.filter(year=year)
+    if unit:
+        target = scoping.visible_units(user, roles.HOUSEHOLD_VIEW).filter(pk=unit).only("path").first()
+        if target is None:
+            return qs.none()
+        # The unit the review was taken in (its snapshot), so a year's list never moves.
+        qs = qs.filter(unit__path__startswith=target.path)
+    return qs.select_related("household").order_by("year", "household__head_sort", "pk")
+
+
+# --- population base -------------------------------------------------------------------------
+
+def population_bases_for(user, commune: AdministrativeUnit) -> QuerySet[PopulationBase]:
+    if not scoping.can(user, roles.HOUSEHOLD_VIEW, commune):
+        raise Http404("Không tìm thấy")
+    return PopulationBase.objects.filter(commune=commune).order_by("-year")
+
+
+def communes_for_households(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[AdministrativeUnit]:
+    from vuonlen.geo.models import Level
+
+    return (scoping.visible_units(user, perm).filter(level=Level.COMMUNE)
+            .select_related("parent").order_by("-era", "parent__name_sort", "name_sort"))
+
+
+def commune_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> AdministrativeUnit:
+    from vuonlen.geo.models import Level
+
+    return scoping.get_scoped_or_404(user, AdministrativeUnit.objects.select_related("parent"), perm,
+                                     unit_field="", pk=pk, level=Level.COMMUNE)
+
+
+def villages_of(commune: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    from vuonlen.geo.models import Level
+
+    return AdministrativeUnit.objects.filter(parent=commune, level=Level.VILLAGE).order_by("name_sort")
+
+
+ETHNICITY_CHOICES = ethnicity.choices()
+AREA_CHOICES = Area.choices
+
+
+@dataclass(frozen=True)
+class UnitOption:
+    """A unit as a picker needs it (not a model instance: a district lists a few hundred)."""
+
+    pk: int
+    name: str
+    level: int
+    parent_id: int | None
+    era: str
+
+
+def unit_options(user, perm: str = roles.HOUSEHOLD_VIEW, *, min_level: int = 2,
+                 max_level: int = 4) -> list[UnitOption]:
+    """Units in scope between two levels, in tree order (each unit followed by the units under
+    it, siblings in Vietnamese order): the pickers of the list filter and the forms. One query.
+    Forms post back a pk; views then load the unit through the scope (``scoping.get_unit_or_404``)."""
+    rows = (scoping.visible_units(user, perm).filter(level__gte=min_level, level__lte=max_level)
+            .values_list("pk", "name", "name_sort", "level", "parent_id", "era"))
+    ids = {row[0] for row in rows}
+    by_parent: dict[int | None, list[tuple]] = {}
+    for row in rows:
+        by_parent.setdefault(row[4] if row[4] in ids else None, []).append(row)
+    ordered: list[UnitOption] = []
+
+    def walk(parent_id):
+        # Pre-2025 (the campaign's era) first, then the new units.
+        for pk, name, name_sort, level, parent, era in sorted(by_parent.get(parent_id, []),
+                                                               key=lambda r: (r[5] != "pre2025", r[2])):
+            ordered.append(UnitOption(pk, name, level, parent, era))
+            walk(pk)
+
+    walk(None)
+    return ordered

@@ -1,0 +1,113 @@
+"""Admin for configuring reports: forms and their sections, schedules and who owes them.
+Submissions are written through the pages (their pipeline), so the admin only shows them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from vuonlen.core.admin_mixins import AuditedAdmin, ScopedAdmin
+from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.models import AuditAction
+
+from . import figures
+from .models import FormSection, Obligation, ReportForm, ReportSchedule, SectionKind, Submission, SubmissionEvent
+
+
+class _AuditedInlines:
+    """Inline rows (sections, obligations) are audited one by one, like the parent."""
+
+    def save_formset(self, request, form, formset, change):
+        befores = {obj.pk: snapshot(obj) for obj in formset.queryset}
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            audit_record(actor=request.user, action=AuditAction.DELETE, instance=obj, source="admin")
+            obj.delete()
+        for obj in instances:
+            created = obj.pk is None
+            obj.save()
+            audit_record(actor=request.user, action=AuditAction.CREATE if created else AuditAction.UPDATE,
+                         instance=obj, before=None if created else befores.get(obj.pk), source="admin")
+        formset.save_m2m()
+
+
+class FormSectionForm(forms.ModelForm):
+    class Meta:
+        model = FormSection
+        fields = ["position", "code", "kind", "title", "help_text", "figure_codes", "required"]
+
+    def clean(self):
+        data = super().clean()
+        codes = data.get("figure_codes") or []
+        if data.get("kind") == SectionKind.FIGURES:
+            if not isinstance(codes, list) or not codes:
+                raise ValidationError({"figure_codes": "Phần số liệu cần danh sách mã chỉ tiêu, ví dụ [\"villages\"]"})
+            unknown = [c for c in codes if c not in figures.known_codes()]
+            if unknown:
+                raise ValidationError({"figure_codes": f"Mã chưa có: {', '.join(map(str, unknown))}. "
+                                                       f"Các mã có: {', '.join(figures.known_codes())}"})
+        return data
+
+
+class FormSectionInline(admin.TabularInline):
+    model = FormSection
+    form = FormSectionForm
+    extra = 0
+
+
+@admin.register(ReportForm)
+class ReportFormAdmin(_AuditedInlines, AuditedAdmin):
+    list_display = ["name", "code", "allow_attachments"]
+    search_fields = ["name", "code"]
+    inlines = [FormSectionInline]
+
+
+class ObligationInline(admin.TabularInline):
+    model = Obligation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["org_kind", "unit_level", "organisation", "exclude", "note"]
+
+
+@admin.register(ReportSchedule)
+class ReportScheduleAdmin(_AuditedInlines, ScopedAdmin):
+    scope_unit_field = "issuer__unit"
+    scope_permission = "reporting.review"
+    list_display = ["name", "kind", "issuer", "due_day", "due_offset_months", "due_date", "year_from", "year_to",
+                    "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    autocomplete_fields = ["issuer"]
+    raw_id_fields = ["explains"]
+    inlines = [ObligationInline]
+
+
+class SubmissionEventInline(admin.TabularInline):
+    model = SubmissionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor_name", "from_status", "to_status", "comment"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ScopedAdmin):
+    scope_unit_field = "organisation__unit"
+    scope_permission = "reporting.view"
+    list_display = ["organisation", "schedule", "period_code", "status", "submitted_at", "accepted_at"]
+    list_filter = ["status", "period_code"]
+    search_fields = ["organisation__name"]
+    inlines = [SubmissionEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

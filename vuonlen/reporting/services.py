@@ -1,0 +1,605 @@
+"""Every write of the reporting room: validate, check who acts, write, record the move, audit —
+in one transaction. E-mails leave only after the transaction commits.
+
+The status pipeline (``models.PIPELINE``): draft → submitted → accepted, or submitted →
+returned (with a reason) → submitted again; accepted is locked. Every move is a
+``SubmissionEvent`` row; a move the pipeline does not allow raises ``ValidationError`` with a
+Vietnamese message. Reports carry a ``version``: a save or a move made on a page loaded before
+someone else's change is refused (``StaleReport``), never applied over it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.models import Organisation, RoleAssignment
+from vuonlen.core import uploads
+from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.formats import format_date, format_number, parse_number
+from vuonlen.core.models import AuditAction
+from vuonlen.core.periods import VN_TZ, Period, deadline_end, today_vn
+from vuonlen.core.text import nfc
+
+from . import defaults, figures, selectors
+from .models import (
+    PIPELINE,
+    Obligation,
+    ReminderKind,
+    ReminderSent,
+    ReportSchedule,
+    ScheduleKind,
+    SectionKind,
+    Submission,
+    SubmissionAttachment,
+    SubmissionEvent,
+    SubmissionStatus,
+)
+
+log = logging.getLogger(__name__)
+
+UPLOAD_FOLDER = "bao-cao"
+NARRATIVE_MAX = 20_000
+NOTE_MAX = 500
+DEFAULT_REMINDER_DAYS = 3
+
+
+def figure_field(code: str) -> str:
+    return f"fig_{code}"
+
+
+def note_field(code: str) -> str:
+    return f"note_{code}"
+
+
+def narrative_field(code: str) -> str:
+    return f"nar_{code}"
+
+
+class StaleReport(ValidationError):
+    """Someone else changed the report after the page was loaded; nothing was written."""
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _status_label(status: str) -> str:
+    return str(SubmissionStatus(status).label) if status else "—"
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y") if moment else ""
+
+
+def _who(user) -> str:
+    if user is None:
+        return "hệ thống"
+    return getattr(user, "full_name", "") or getattr(user, "username", "") or "hệ thống"
+
+
+def _text(value) -> str:
+    """NFC and trimmed, keeping line breaks (a narrative is paragraphs, not one line)."""
+    text = unicodedata.normalize("NFC", str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def _lower_first(text: str) -> str:
+    """"Báo cáo quý Cuộc vận động" → "báo cáo quý Cuộc vận động" (names inside keep their capitals)."""
+    return text[:1].lower() + text[1:]
+
+
+def _lock(submission: Submission) -> Submission:
+    return (Submission.objects.select_for_update()
+            .select_related("organisation__unit", "schedule__issuer__unit", "schedule__form", "updated_by")
+            .get(pk=submission.pk))
+
+
+def _check_version(current: Submission, expected_version: int | None) -> None:
+    if expected_version is None or int(expected_version) == current.version:
+        return
+    last = current.events.select_related("actor").order_by("-at", "-pk").first()
+    if last is not None and last.at >= current.updated_at - dt.timedelta(seconds=1) and last.from_status:
+        what = f"{last.label.lower()} bởi {_who(last.actor) if last.actor else last.actor_name or 'hệ thống'}"
+        moment = last.at
+    else:
+        what = f"lưu bởi {_who(current.updated_by)}"
+        moment = current.updated_at
+    raise StaleReport(
+        {NON_FIELD_ERRORS: [
+            f"Báo cáo vừa được {what} lúc {_when(moment)}, sau khi bạn mở trang này "
+            f"(trạng thái hiện nay: {_status_label(current.status)}). Những gì bạn vừa nhập CHƯA được lưu "
+            "nhưng vẫn còn nguyên bên dưới: hãy xem bản mới nhất rồi quyết định lưu lại."]},
+        code="stale",
+    )
+
+
+def _locked_message(current: Submission) -> str:
+    if current.status == SubmissionStatus.ACCEPTED:
+        return (f"Báo cáo đã được tiếp nhận {_when(current.accepted_at)} nên đã khoá: "
+                "không sửa, không chuyển trạng thái được nữa.")
+    return ("Báo cáo đã gửi, đang chờ Thường trực xem xét nên không sửa được. "
+            "Nếu cần sửa, đề nghị Thường trực trả lại báo cáo.")
+
+
+def _refuse_move(current: Submission, to: str) -> ValidationError:
+    if current.status == SubmissionStatus.ACCEPTED:
+        return ValidationError(_locked_message(current), code="locked")
+    hints = {
+        (SubmissionStatus.DRAFT, SubmissionStatus.ACCEPTED): "chỉ báo cáo đã gửi mới được tiếp nhận",
+        (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED): "báo cáo chưa gửi thì không có gì để trả lại",
+        (SubmissionStatus.RETURNED, SubmissionStatus.ACCEPTED): "báo cáo bị trả lại phải được đơn vị gửi lại trước",
+        (SubmissionStatus.RETURNED, SubmissionStatus.RETURNED): "báo cáo đã bị trả lại, đang chờ đơn vị sửa",
+        (SubmissionStatus.SUBMITTED, SubmissionStatus.SUBMITTED): "báo cáo đã gửi rồi, đang chờ xem xét",
+    }
+    hint = hints.get((current.status, to), "bước này không có trong quy trình báo cáo")
+    return ValidationError(
+        f"Không thể chuyển báo cáo từ “{_status_label(current.status)}” sang “{_status_label(to)}”: {hint}.",
+        code="bad_move")
+
+
+def _move(current: Submission, to: str, *, actor, comment: str = "", at: dt.datetime) -> SubmissionEvent:
+    """Apply one pipeline move to ``current`` (not saved) and write its event row."""
+    if to not in PIPELINE[current.status]:
+        raise _refuse_move(current, to)
+    event = SubmissionEvent.objects.create(
+        submission=current, at=at, actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "hệ thống", from_status=current.status, to_status=to,
+        comment=comment,
+    )
+    current.status = to
+    if to == SubmissionStatus.SUBMITTED:
+        current.submitted_at = current.submitted_at or at
+        current.last_submitted_at = at
+    elif to == SubmissionStatus.ACCEPTED:
+        current.accepted_at = at
+    return event
+
+
+def _check_submitter(actor, organisation: Organisation) -> None:
+    if actor is None:  # commands and the demo act as the system
+        return
+    if selectors.can_submit_for(actor, organisation):
+        return
+    if selectors._org_visible(actor, organisation):
+        raise PermissionDenied(f"Chỉ người của {organisation.name} mới lập, sửa và gửi được báo cáo của đơn vị này.")
+    raise Http404("Không tìm thấy báo cáo")
+
+
+def _check_reviewer(actor, submission: Submission) -> None:
+    if actor is None or selectors.can_review(actor, submission):
+        return
+    if selectors._org_visible(actor, submission.organisation):
+        raise PermissionDenied("Bạn không có quyền tiếp nhận hoặc trả lại báo cáo này.")
+    raise Http404("Không tìm thấy báo cáo")
+
+
+def _save(current: Submission, *, actor, before: dict, source: str, note: str = "") -> Submission:
+    current.version += 1
+    current.updated_by = actor if getattr(actor, "pk", None) else None
+    current.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source, note=note)
+    return current
+
+
+# --- starting a report --------------------------------------------------------------------
+
+@transaction.atomic
+def submission_start(*, actor, organisation: Organisation, schedule: ReportSchedule, period: Period,
+                     now: dt.datetime | None = None, source: str = "web") -> Submission:
+    """The organisation's report for the period: the existing one, or a new draft whose figures
+    are pre-filled from the system's data for the organisation's area."""
+    _check_submitter(actor, organisation)
+    if schedule.due_date_for(period) is None:
+        raise ValidationError(f"“{schedule.name}” không yêu cầu báo cáo cho {period.label()}.")
+    if not selectors.obligated_organisations(schedule).filter(pk=organisation.pk).exists():
+        raise ValidationError(f"{organisation.name} không thuộc diện phải gửi “{schedule.name}”.")
+    code = period.code()
+    existing = Submission.objects.filter(organisation=organisation, schedule=schedule, period_code=code).first()
+    if existing is not None:
+        return existing
+    codes = [c for s in schedule.form.sections.filter(kind=SectionKind.FIGURES) for c in s.figure_codes]
+    submission = Submission(organisation=organisation, schedule=schedule, period_code=code,
+                            values=figures.prefill_all(codes, organisation, period),
+                            created_by=actor if getattr(actor, "pk", None) else None,
+                            updated_by=actor if getattr(actor, "pk", None) else None)
+    try:
+        with transaction.atomic():
+            submission.save()
+    except IntegrityError:  # two people opened it at the same moment: one draft, shared
+        return Submission.objects.get(organisation=organisation, schedule=schedule, period_code=code)
+    SubmissionEvent.objects.create(submission=submission, at=now or timezone.now(),
+                                   actor=submission.created_by, actor_name=getattr(actor, "username", "") or "hệ thống",
+                                   from_status="", to_status=SubmissionStatus.DRAFT)
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=submission, source=source)
+    return submission
+
+
+# --- editing and sending ------------------------------------------------------------------
+
+def _number(value: Decimal) -> int | str:
+    return int(value) if value == value.to_integral_value() else str(value.normalize())
+
+
+def _parse_figures(current: Submission, inputs: dict[str, tuple[str, str]], errors: dict) -> dict:
+    values = {}
+    codes = [c for s in current.schedule.form.sections.all() if s.kind == SectionKind.FIGURES for c in s.figure_codes]
+    for code in codes:
+        stored = dict(current.values.get(code) or {"prefilled": None, "value": None, "note": "", "source": ""})
+        raw, note = inputs.get(code, ("", ""))
+        raw, note = nfc(raw), _text(note)[:NOTE_MAX]
+        label = figures.get(code).label
+        value = None
+        if raw:
+            try:
+                number = parse_number(raw)
+            except ValueError as exc:
+                errors.setdefault(figure_field(code), []).append(f"{label}: {exc}")
+                number = None
+            if number is not None:
+                if number < 0:
+                    errors.setdefault(figure_field(code), []).append(f"{label}: không được là số âm")
+                else:
+                    value = _number(number)
+        prefilled = stored.get("prefilled")
+        if value is not None and prefilled is not None and Decimal(str(value)) != Decimal(str(prefilled)) and not note:
+            errors.setdefault(note_field(code), []).append(
+                f"{label}: số liệu khác với số hệ thống điền sẵn ({format_number(prefilled)}), "
+                "hãy ghi rõ lý do sửa vào ô ghi chú.")
+        stored.update(value=value, note=note)
+        values[code] = stored
+    return values
+
+
+def _parse_narrative(current: Submission, inputs: dict[str, str], errors: dict) -> dict:
+    narrative = {}
+    for section in current.schedule.form.sections.all():
+        if section.kind != SectionKind.NARRATIVE:
+            continue
+        text = _text(inputs.get(section.code, ""))
+        if len(text) > NARRATIVE_MAX:
+            errors.setdefault(narrative_field(section.code), []).append(
+                f"{section.title}: dài quá {format_number(NARRATIVE_MAX)} ký tự")
+        narrative[section.code] = text
+    return narrative
+
+
+def _completeness_errors(current: Submission) -> dict[str, list[str]]:
+    """What must be filled before a report may be sent."""
+    errors: dict[str, list[str]] = {}
+    for section in current.schedule.form.sections.all():
+        if section.kind == SectionKind.NARRATIVE:
+            if section.required and not current.narrative.get(section.code):
+                errors.setdefault(narrative_field(section.code), []).append(
+                    f"Phần “{section.title}” không được để trống khi gửi báo cáo.")
+            continue
+        for code in section.figure_codes:
+            stored = current.values.get(code) or {}
+            if stored.get("value") is None:
+                errors.setdefault(figure_field(code), []).append(
+                    f"{figures.get(code).label}: chưa nhập số liệu (ghi 0 nếu không có).")
+            elif (stored.get("prefilled") is not None and not stored.get("note")
+                  and Decimal(str(stored["value"])) != Decimal(str(stored["prefilled"]))):
+                errors.setdefault(note_field(code), []).append(
+                    f"{figures.get(code).label}: đã sửa số liệu điền sẵn nhưng chưa ghi lý do.")
+    return errors
+
+
+@transaction.atomic
+def submission_save(*, actor, submission: Submission, expected_version: int | None,
+                    figures_input: dict[str, tuple[str, str]] | None = None,
+                    narrative_input: dict[str, str] | None = None, doc_number: str = "", signer_title: str = "",
+                    signer_name: str = "", files=(), submit: bool = False, now: dt.datetime | None = None,
+                    source: str = "web") -> Submission:
+    """Save the unit's edits (a draft, or a returned report being corrected), optionally sending
+    it in the same step. Every problem is reported at once and nothing is written."""
+    _check_submitter(actor, submission.organisation)
+    current = _lock(submission)
+    _check_version(current, expected_version)
+    if not current.is_editable:
+        raise ValidationError(_locked_message(current), code="locked")
+    errors: dict[str, list[str]] = {}
+    values = _parse_figures(current, figures_input or {}, errors)
+    narrative = _parse_narrative(current, narrative_input or {}, errors)
+    files = list(files or [])
+    if files and not current.schedule.form.allow_attachments:
+        errors.setdefault("attachments", []).append("Biểu mẫu này không nhận tệp đính kèm.")
+    for upload in files:
+        try:
+            uploads.check_upload(upload)
+        except uploads.UploadRejected as exc:
+            errors.setdefault("attachments", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current)
+    current.values, current.narrative = values, narrative
+    current.doc_number, current.signer_title, current.signer_name = (nfc(doc_number)[:60], nfc(signer_title)[:150],
+                                                                     nfc(signer_name)[:150])
+    if submit:
+        problems = _completeness_errors(current)
+        if problems:
+            raise ValidationError(problems)
+        _move(current, SubmissionStatus.SUBMITTED, actor=actor, at=now or timezone.now())
+    stored = uploads.store_uploads(files, folder=UPLOAD_FOLDER) if files else []
+    try:
+        for item in stored:
+            attachment = SubmissionAttachment.objects.create(
+                submission=current, uploaded_by=actor if getattr(actor, "pk", None) else None, **item.fields())
+            audit_record(actor=actor, action=AuditAction.CREATE, instance=attachment, source=source,
+                         note=f"Đính kèm vào báo cáo #{current.pk}")
+        _save(current, actor=actor, before=before, source=source,
+              note="Gửi báo cáo" if submit else "Lưu nháp")
+    except BaseException:
+        uploads.delete_stored([s.name for s in stored])
+        raise
+    return current
+
+
+@transaction.atomic
+def submission_submit(*, actor, submission: Submission, expected_version: int | None,
+                      now: dt.datetime | None = None, source: str = "web") -> Submission:
+    """Send the report as it is stored (draft → submitted, or returned → submitted again)."""
+    _check_submitter(actor, submission.organisation)
+    current = _lock(submission)
+    _check_version(current, expected_version)
+    if SubmissionStatus.SUBMITTED not in PIPELINE[current.status]:
+        raise _refuse_move(current, SubmissionStatus.SUBMITTED)
+    problems = _completeness_errors(current)
+    if problems:
+        raise ValidationError(problems)
+    before = snapshot(current)
+    _move(current, SubmissionStatus.SUBMITTED, actor=actor, at=now or timezone.now())
+    return _save(current, actor=actor, before=before, source=source, note="Gửi báo cáo")
+
+
+@transaction.atomic
+def submission_accept(*, actor, submission: Submission, expected_version: int | None, comment: str = "",
+                      now: dt.datetime | None = None, source: str = "web") -> Submission:
+    _check_reviewer(actor, submission)
+    current = _lock(submission)
+    _check_version(current, expected_version)
+    before = snapshot(current)
+    _move(current, SubmissionStatus.ACCEPTED, actor=actor, comment=_text(comment), at=now or timezone.now())
+    return _save(current, actor=actor, before=before, source=source, note="Tiếp nhận báo cáo")
+
+
+@transaction.atomic
+def submission_return(*, actor, submission: Submission, expected_version: int | None, comment: str,
+                      now: dt.datetime | None = None, source: str = "web") -> Submission:
+    _check_reviewer(actor, submission)
+    current = _lock(submission)
+    _check_version(current, expected_version)
+    comment = _text(comment)
+    if SubmissionStatus.RETURNED not in PIPELINE[current.status]:
+        raise _refuse_move(current, SubmissionStatus.RETURNED)
+    if not comment:
+        raise ValidationError({"comment": ["Trả lại báo cáo phải ghi rõ lý do, để đơn vị biết cần sửa gì."]},
+                              code="comment_required")
+    before = snapshot(current)
+    _move(current, SubmissionStatus.RETURNED, actor=actor, comment=comment, at=now or timezone.now())
+    return _save(current, actor=actor, before=before, source=source, note=f"Trả lại: {comment}"[:500])
+
+
+@transaction.atomic
+def attachment_delete(*, actor, attachment: SubmissionAttachment, expected_version: int | None,
+                      source: str = "web") -> Submission:
+    submission = attachment.submission
+    _check_submitter(actor, submission.organisation)
+    current = _lock(submission)
+    _check_version(current, expected_version)
+    if not current.is_editable:
+        raise ValidationError(_locked_message(current), code="locked")
+    name = attachment.stored_name
+    audit_record(actor=actor, action=AuditAction.DELETE, instance=attachment, source=source,
+                 note=f"Xoá tệp khỏi báo cáo #{current.pk}")
+    attachment.delete()
+    transaction.on_commit(lambda: uploads.delete_stored(name))
+    return _save(current, actor=actor, before=snapshot(current), source=source,
+                 note=f"Xoá tệp đính kèm “{attachment.original_name}”")
+
+
+# --- explanation requests ------------------------------------------------------------------
+
+@dataclass
+class ExplanationResult:
+    request: ReportSchedule
+    created: bool
+    added: list[Organisation] = field(default_factory=list)
+    already: int = 0
+
+
+def _check_can_issue(actor, schedule: ReportSchedule) -> None:
+    if actor is None:
+        return
+    if scoping.can(actor, roles.REPORT_REVIEW, schedule.issuer.unit):
+        return
+    if scoping.can(actor, roles.REPORT_VIEW, schedule.issuer.unit):
+        raise PermissionDenied("Bạn không có quyền yêu cầu giải trình cho báo cáo này.")
+    raise Http404("Không tìm thấy báo cáo định kỳ")
+
+
+@transaction.atomic
+def explanation_request_create(*, actor, schedule: ReportSchedule, period: Period, due_date: dt.date,
+                               today: dt.date | None = None, now: dt.datetime | None = None,
+                               source: str = "web") -> ExplanationResult:
+    """One step: ask every organisation that reported late or not at all for ``period`` to send
+    an explanation report (báo cáo giải trình) by ``due_date``. Asking again adds only the
+    organisations not yet asked; the first request's deadline stands."""
+    _check_can_issue(actor, schedule)
+    today = today or today_vn()
+    now = now or timezone.now()
+    if schedule.is_one_off:
+        raise ValidationError("Chỉ yêu cầu giải trình cho báo cáo định kỳ.")
+    due = schedule.due_date_for(period)
+    if due is None:
+        raise ValidationError(f"“{schedule.name}” không yêu cầu báo cáo cho {period.label()}.")
+    if now < deadline_end(due):
+        raise ValidationError(f"Chưa hết hạn {schedule.name} {period.label()} (hạn {format_date(due)}), "
+                              "nên chưa thể yêu cầu giải trình.")
+    if due_date < today:
+        raise ValidationError({"due_date": [f"Hạn gửi giải trình phải từ hôm nay ({format_date(today)}) trở đi."]})
+    rows = selectors.compliance(user=actor, period=period, schedule=schedule, now=now)
+    wanted = [r.organisation for r in rows if r.status in (selectors.LATE, selectors.MISSING)]
+    if actor is not None:
+        review = scoping.scope_for(actor, roles.REPORT_REVIEW)
+        wanted = [o for o in wanted if review.covers_path(o.unit.path)]
+    if not wanted:
+        raise ValidationError(f"Không có đơn vị nào trễ hạn hoặc chưa gửi {schedule.name} {period.label()}.")
+    request = schedule.explanation_requests.filter(period_code=period.code()).order_by("pk").first()
+    created = request is None
+    if created:
+        request = ReportSchedule.objects.create(
+            name=f"Báo cáo giải trình việc chậm, không gửi {_lower_first(schedule.name)} {_lower_first(period.label())}",
+            kind=ScheduleKind.ONE_OFF, form=defaults.explanation_form(), issuer=schedule.issuer,
+            due_date=due_date, period_code=period.code(), explains=schedule,
+            description=f"Yêu cầu các đơn vị trễ hạn hoặc chưa gửi {schedule.name} {period.label()} "
+                        f"(hạn {format_date(due)}) giải trình.",
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, instance=request, source=source)
+    asked = set(request.obligations.filter(organisation__isnull=False).values_list("organisation_id", flat=True))
+    added = [o for o in wanted if o.pk not in asked]
+    Obligation.objects.bulk_create([
+        Obligation(schedule=request, organisation=o,
+                   note="Chưa gửi báo cáo" if next(r for r in rows if r.organisation.pk == o.pk).status == selectors.MISSING
+                   else "Gửi báo cáo trễ hạn")
+        for o in added
+    ])
+    if added:
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=request, source=source,
+                     note=f"Yêu cầu {len(added)} đơn vị giải trình: " + "; ".join(o.name for o in added)[:400])
+        _mail_explanation_request(request, added)
+    return ExplanationResult(request=request, created=created, added=added, already=len(wanted) - len(added))
+
+
+# --- e-mail ---------------------------------------------------------------------------------
+
+def _site_url(path: str) -> str:
+    return f"{getattr(settings, 'VUONLEN_SITE_URL', '').rstrip('/')}{path}"
+
+
+def organisation_addresses(organisation_ids) -> dict[int, list[str]]:
+    """E-mail addresses per organisation: its own, and those of the people who act for it."""
+    ids = set(organisation_ids)
+    found: dict[int, set[str]] = {pk: set() for pk in ids}
+    orgs = list(Organisation.objects.filter(pk__in=ids).values_list("pk", "email", "unit_id"))
+    by_unit: dict[int, list[int]] = {}
+    for pk, email, unit_id in orgs:
+        if email:
+            found[pk].add(email.lower())
+        by_unit.setdefault(unit_id, []).append(pk)
+    submit_roles = [role for role, perms in roles.ROLE_PERMISSIONS.items() if roles.REPORT_SUBMIT in perms]
+    today = today_vn()
+    assignments = (RoleAssignment.objects.filter(role__in=submit_roles, is_active=True, user__is_active=True)
+                   .filter(Q(organisation__in=ids) | Q(organisation__isnull=True, unit__in=list(by_unit)))
+                   .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+                   .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+                   .exclude(user__email="").values_list("organisation_id", "unit_id", "user__email"))
+    for org_id, unit_id, email in assignments:
+        targets = [org_id] if org_id else by_unit.get(unit_id, [])
+        for target in targets:
+            found[target].add(email.lower())
+    return {pk: sorted(addresses) for pk, addresses in found.items()}
+
+
+def _send_after_commit(messages: list[tuple[str, str, list[str]]]) -> None:
+    def send():
+        for subject, body, recipients in messages:
+            try:
+                send_mail(subject, body, None, recipients)
+            except Exception:  # one bad address must not stop the others; the log keeps no address
+                log.exception("reporting mail failed (%d recipients)", len(recipients))
+
+    if messages:
+        transaction.on_commit(send)
+
+
+def _mail_explanation_request(request: ReportSchedule, organisations: list[Organisation]) -> None:
+    addresses = organisation_addresses(o.pk for o in organisations)
+    link = _site_url(reverse("reporting:my_reports"))
+    messages = []
+    for org in organisations:
+        if not addresses.get(org.pk):
+            continue
+        subject = f"[Vươn Lên] Yêu cầu báo cáo giải trình — hạn {format_date(request.due_date)}"
+        body = (f"Kính gửi {org.name},\n\n{request.issuer.name} đề nghị đơn vị gửi “{request.name}” "
+                f"trước hết ngày {format_date(request.due_date)}.\n\nLập và gửi báo cáo tại: {link}\n\n"
+                "Thư này do hệ thống Vươn Lên gửi tự động.")
+        messages.append((subject, body, addresses[org.pk]))
+    _send_after_commit(messages)
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+def reminder_days_before() -> int:
+    return int(getattr(settings, "VUONLEN_REPORT_REMINDER_DAYS", DEFAULT_REMINDER_DAYS))
+
+
+def _reminder_mail(kind: str, schedule: ReportSchedule, period: Period, due: dt.date, org: Organisation,
+                   today: dt.date) -> tuple[str, str]:
+    link = _site_url(reverse("reporting:my_reports"))
+    what = f"{schedule.name} {period.label()}" if not schedule.is_one_off else schedule.name
+    if kind == ReminderKind.DUE_DAY:
+        subject = f"[Vươn Lên] Hôm nay hết hạn: {what}"
+        when = f"Hôm nay ({format_date(due)}) là ngày cuối cùng"
+    else:
+        subject = f"[Vươn Lên] Nhắc hạn: {what} — hạn {format_date(due)}"
+        when = f"Còn {(due - today).days} ngày, hạn chót là hết ngày {format_date(due)}"
+    body = (f"Kính gửi {org.name},\n\nĐơn vị chưa gửi “{what}” cho {schedule.issuer.name}. {when} "
+            "(tính theo giờ Việt Nam).\n\n"
+            f"Lập và gửi báo cáo tại: {link}\n\nThư này do hệ thống Vươn Lên gửi tự động; "
+            "nếu đơn vị đã gửi báo cáo, xin bỏ qua thư này.")
+    return subject, body
+
+
+@transaction.atomic
+def reminders_send(*, today: dt.date | None = None, days_before: int | None = None) -> list[ReminderSent]:
+    """E-mail the organisations that have not sent a report due within ``days_before`` days
+    (one "before" reminder) or due today (one "on the day" reminder). Each reminder is recorded
+    before it is sent, under a unique key, so re-runs and parallel runs never send it twice;
+    the mails leave after the records are committed."""
+    today = today or today_vn()
+    days_before = reminder_days_before() if days_before is None else days_before
+    horizon = today + dt.timedelta(days=days_before)
+    sent: list[ReminderSent] = []
+    messages = []
+    schedules = ReportSchedule.objects.filter(is_active=True).select_related("issuer").prefetch_related("obligations")
+    for schedule in schedules:
+        for period in schedule.periods_between(today.year - 1, horizon.year):
+            due = schedule.due_date_for(period)
+            if due is None or not today <= due <= horizon:
+                continue
+            kind = ReminderKind.DUE_DAY if due == today else ReminderKind.BEFORE
+            orgs = list(selectors.obligated_organisations(schedule))
+            done = set(Submission.objects.filter(schedule=schedule, period_code=period.code(),
+                                                 submitted_at__isnull=False).values_list("organisation_id", flat=True))
+            pending = [o for o in orgs if o.pk not in done]
+            addresses = organisation_addresses(o.pk for o in pending)
+            for org in pending:
+                if not addresses.get(org.pk):
+                    continue
+                try:
+                    with transaction.atomic():
+                        record = ReminderSent.objects.create(
+                            schedule=schedule, organisation=org, period_code=period.code(), kind=kind, due_date=due,
+                            sent_on=today, recipients=addresses[org.pk])
+                except IntegrityError:
+                    continue  # already sent
+                subject, body = _reminder_mail(kind, schedule, period, due, org, today)
+                messages.append((subject, body, addresses[org.pk]))
+                sent.append(record)
+    if sent:
+        audit_record(actor=None, action=AuditAction.CREATE, source="command", object_repr="Thư nhắc hạn báo cáo",
+                     note=f"Gửi {len(sent)} thư nhắc hạn báo cáo ngày {format_date(today)}")
+    _send_after_commit(messages)
+    return sent

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cua-toi/", views.my_reports, name="my_reports"),
+    path("lap/<int:organisation_pk>/<int:schedule_pk>/<str:period_code>/", views.start, name="start"),
+    path("danh-sach/", views.submission_list, name="list"),
+    path("theo-doi/", views.board, name="board"),
+    path("theo-doi/giai-trinh/", views.explanation_request, name="explanation_request"),
+    path("lich/", views.deadline_calendar_view, name="calendar"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sua/", views.edit, name="edit"),
+    path("<int:pk>/xu-ly/", views.review, name="review"),
+    path("<int:pk>/bao-cao.docx", views.docx, name="docx"),
+    path("tep/<int:pk>/", views.attachment_download, name="attachment"),
+    path("tep/<int:pk>/xoa/", views.attachment_delete, name="attachment_delete"),
+]

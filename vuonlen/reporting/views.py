@@ -1,0 +1,354 @@
+"""Pages of the reporting room: thin — parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.core import uploads
+from vuonlen.core.audit import audit_record
+from vuonlen.core.formats import format_date
+from vuonlen.core.models import AuditAction
+from vuonlen.core.paging import paginate
+from vuonlen.core.periods import Period, PeriodKind, today_vn
+
+from . import calendar as deadline_calendar
+from . import documents, selectors, services
+from .forms import (
+    AttachmentDeleteForm,
+    BoardFilterForm,
+    ExplanationRequestForm,
+    ListFilterForm,
+    ReviewForm,
+    SubmissionForm,
+)
+from .models import Submission, SubmissionStatus
+
+
+def _require_room(user) -> None:
+    if not scoping.can(user, roles.REPORT_ROOM):
+        raise Http404("Không tìm thấy")
+
+
+def _years(user) -> list[int]:
+    first = min((s.year_from or s.created_at.year for s in selectors._relevant_schedules(user, include_inactive=True)),
+                default=today_vn().year)
+    return list(range(today_vn().year, min(first, today_vn().year) - 1, -1))
+
+
+@login_required
+def home(request):
+    _require_room(request.user)
+    if selectors.acting_organisation_ids(request.user):
+        return redirect("reporting:my_reports")
+    return redirect("reporting:board")
+
+
+@login_required
+def my_reports(request):
+    _require_room(request.user)
+    owed = selectors.my_reports(request.user)
+    return render(request, "reporting/my_reports.html", {
+        "todo": [o for o in owed if o.needs_action],
+        "done": [o for o in owed if not o.needs_action],
+        "acts_for": selectors.acting_organisation_ids(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, organisation_pk: int, schedule_pk: int, period_code: str):
+    """GET: the report if it exists, else a page offering to start it; POST: start it."""
+    _require_room(request.user)
+    organisation, schedule, period = selectors.obligation_or_404(
+        request.user, organisation_id=organisation_pk, schedule_id=schedule_pk, period_code=period_code)
+    existing = Submission.objects.filter(organisation=organisation, schedule=schedule,
+                                         period_code=period.code()).first()
+    if existing is not None:
+        target = "reporting:edit" if existing.is_editable else "reporting:detail"
+        return redirect(target, pk=existing.pk)
+    if request.method == "POST":
+        try:
+            submission = services.submission_start(actor=request.user, organisation=organisation, schedule=schedule,
+                                                   period=period)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("reporting:my_reports")
+        return redirect("reporting:edit", pk=submission.pk)
+    return render(request, "reporting/start.html", {
+        "organisation": organisation, "schedule": schedule, "period": period,
+        "due_date": schedule.due_date_for(period),
+    })
+
+
+def _detail_context(request, submission: Submission, review_form: ReviewForm | None = None) -> dict:
+    can_review = selectors.can_review(request.user, submission) and submission.status == SubmissionStatus.SUBMITTED
+    return {
+        "submission": submission,
+        "sections": selectors.submission_sections(submission),
+        "events": selectors.submission_events(submission),
+        "attachments": submission.attachments.all(),
+        "can_edit": submission.is_editable and selectors.can_submit_for(request.user, submission.organisation),
+        "can_review": can_review,
+        "review_form": review_form or (ReviewForm(initial={"version": submission.version}) if can_review else None),
+        "timing": selectors.row_status(submission, submission.due_date, timezone.now()) if submission.due_date else "",
+        "timing_labels": selectors.STATUS_LABELS,
+        "timing_badges": selectors.STATUS_BADGES,
+    }
+
+
+@login_required
+def detail(request, pk: int):
+    _require_room(request.user)
+    submission = selectors.submission_for_user_or_404(request.user, pk)
+    return render(request, "reporting/detail.html", _detail_context(request, submission))
+
+
+@login_required
+@require_POST
+def review(request, pk: int):
+    _require_room(request.user)
+    submission = selectors.submission_for_user_or_404(request.user, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
+        version = form.cleaned_data["version"]
+        try:
+            if action == ReviewForm.ACCEPT:
+                services.submission_accept(actor=request.user, submission=submission, expected_version=version,
+                                           comment=comment)
+                messages.success(request, f"Đã tiếp nhận báo cáo của {submission.organisation.name}.")
+            else:
+                services.submission_return(actor=request.user, submission=submission, expected_version=version,
+                                           comment=comment)
+                messages.success(request, f"Đã trả lại báo cáo cho {submission.organisation.name}.")
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            return redirect("reporting:detail", pk=submission.pk)
+    submission = selectors.submission_for_user_or_404(request.user, pk)  # the current state, beside the error
+    context = _detail_context(request, submission, review_form=form)
+    context["can_review"] = True
+    context["show_review_errors"] = True
+    return render(request, "reporting/detail.html", context, status=409 if _is_stale(form) else 200)
+
+
+def _is_stale(form) -> bool:
+    return any("sau khi bạn mở trang" in str(e) for e in form.non_field_errors())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    _require_room(request.user)
+    submission = selectors.submission_for_user_or_404(request.user, pk)
+    if not selectors.can_submit_for(request.user, submission.organisation):
+        raise Http404("Không tìm thấy báo cáo")
+    if request.method == "GET" and not submission.is_editable:
+        return redirect("reporting:detail", pk=submission.pk)
+    if request.method == "POST":
+        form = SubmissionForm(request.POST, request.FILES, submission=submission)
+        submit = "submit" in request.POST
+        if form.is_valid():
+            try:
+                services.submission_save(
+                    actor=request.user, submission=submission, expected_version=form.cleaned_data["version"],
+                    figures_input=form.figures_input(), narrative_input=form.narrative_input(),
+                    doc_number=form.cleaned_data["doc_number"], signer_title=form.cleaned_data["signer_title"],
+                    signer_name=form.cleaned_data["signer_name"], files=form.cleaned_data.get("attachments") or [],
+                    submit=submit)
+            except ValidationError as exc:
+                form.apply_service_errors(exc)
+            else:
+                if submit:
+                    messages.success(request, "Đã gửi báo cáo. Thường trực sẽ xem xét và tiếp nhận.")
+                    return redirect("reporting:detail", pk=submission.pk)
+                messages.success(request, "Đã lưu nháp.")
+                return redirect("reporting:edit", pk=submission.pk)
+        stale = _is_stale(form)
+        current = selectors.submission_for_user_or_404(request.user, pk)
+        context = {"form": form, "submission": current, "stale": stale,
+                   "attachments": current.attachments.all(), "had_files": bool(request.FILES),
+                   "current_sections": selectors.submission_sections(current) if stale else None,
+                   "last_return": _last_return(current)}
+        if stale and current.is_editable:
+            # Show the newest version beside the person's own text, and let them save it knowingly.
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        return render(request, "reporting/edit.html", context, status=409 if stale else 200)
+    form = SubmissionForm(submission=submission)
+    return render(request, "reporting/edit.html", {
+        "form": form, "submission": submission, "attachments": submission.attachments.all(),
+        "last_return": _last_return(submission),
+    })
+
+
+def _last_return(submission: Submission):
+    """The secretariat's reason, shown where the unit corrects a returned report."""
+    if submission.status != SubmissionStatus.RETURNED:
+        return None
+    return submission.events.filter(to_status=SubmissionStatus.RETURNED).select_related("actor").order_by(
+        "-at", "-pk").first()
+
+
+@login_required
+def attachment_download(request, pk: int):
+    _require_room(request.user)
+    attachment = selectors.attachment_for_user_or_404(request.user, pk)
+    return uploads.stored_file_response(attachment.stored_name, attachment.original_name, attachment.content_type)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int):
+    _require_room(request.user)
+    attachment = selectors.attachment_for_user_or_404(request.user, pk)
+    form = AttachmentDeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Yêu cầu không hợp lệ, hãy tải lại trang.")
+    else:
+        try:
+            services.attachment_delete(actor=request.user, attachment=attachment,
+                                       expected_version=form.cleaned_data["version"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Đã xoá tệp “{attachment.original_name}”.")
+    return redirect("reporting:edit", pk=attachment.submission_id)
+
+
+@login_required
+def docx(request, pk: int):
+    _require_room(request.user)
+    submission = selectors.submission_for_user_or_404(request.user, pk)
+    content = documents.report_docx(submission)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, instance=submission, source="web",
+                 note="Tải báo cáo dạng Word")
+    response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{documents.report_filename(submission)}"'
+    return response
+
+
+@login_required
+def submission_list(request):
+    _require_room(request.user)
+    form = ListFilterForm(request.GET, years=_years(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    period = filters.get("ky")
+    qs = selectors.submissions_visible_to(request.user, period_code=period.code() if period else "",
+                                          status=filters.get("trang_thai", ""), search=filters.get("q", ""))
+    return render(request, "reporting/list.html", {"form": form, "page_obj": paginate(request, qs, 50)})
+
+
+def _default_period(user) -> Period:
+    latest = selectors.submissions_visible_to(user).exclude(status=SubmissionStatus.DRAFT).values_list(
+        "period_code", flat=True).first()
+    if latest:
+        try:
+            period = Period.parse(latest)
+            if period.kind == PeriodKind.QUARTER:
+                return period
+        except ValueError:
+            pass
+    return Period.containing(today_vn(), PeriodKind.QUARTER)
+
+
+@login_required
+def board(request):
+    _require_room(request.user)
+    user = request.user
+    form = BoardFilterForm(request.GET or None, years=_years(user))
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    period = filters.get("ky") or _default_period(user)
+    schedules = selectors.schedules_for_period(user, period)
+    form.fields["bao_cao"].choices = [("", "Mọi báo cáo")] + [(s.pk, s.name) for s in schedules]
+    if not form.is_bound:
+        form.initial = {"ky": period.code()}
+    schedule = next((s for s in schedules if s.pk == filters.get("bao_cao")), None)
+    rows = selectors.compliance(user=user, period=period, schedule=schedule, level=filters.get("cap"),
+                                kind=filters.get("loai", ""), include_one_off=True)
+    groups = []
+    for sched in ([schedule] if schedule else schedules):
+        sched_rows = [r for r in rows if r.schedule.pk == sched.pk]
+        if not sched_rows:
+            continue
+        total, by_level = selectors.compliance_counts(sched_rows)
+        requests = selectors.explanation_requests_for(sched, period) if not sched.is_one_off else []
+        to_ask = selectors.not_yet_asked(sched_rows, requests)
+        can_request = bool(to_ask) and scoping.can(user, roles.REPORT_REVIEW, sched.issuer.unit)
+        groups.append({
+            "schedule": sched, "rows": sched_rows, "total": total, "by_level": by_level,
+            "due_date": sched.due_date_for(period), "can_request": can_request,
+            "to_ask_late": sum(r.status == selectors.LATE for r in to_ask),
+            "to_ask_missing": sum(r.status == selectors.MISSING for r in to_ask),
+            "requests": requests,
+            "request_form": ExplanationRequestForm(initial={
+                "schedule": sched.pk, "period": period.code(),
+                "due_date": today_vn() + dt.timedelta(days=10)}) if can_request else None,
+        })
+    offenders = selectors.repeat_offenders(user=user, period=period, count=4, level=filters.get("cap"),
+                                           kind=filters.get("loai", "")) if period.kind == PeriodKind.QUARTER else []
+    return render(request, "reporting/board.html", {
+        "form": form, "period": period, "groups": groups, "offenders": offenders,
+        "offender_periods": [p for p, _ in offenders[0].history] if offenders else [],
+        "status_labels": selectors.STATUS_LABELS, "status_badges": selectors.STATUS_BADGES,
+    })
+
+
+@login_required
+@require_POST
+def explanation_request(request):
+    _require_room(request.user)
+    form = ExplanationRequestForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label or ''} {error}".strip() if field in form.fields
+                               else error)
+        return redirect(request.POST.get("next") or "reporting:board")
+    schedule = selectors.schedule_for_user_or_404(request.user, form.cleaned_data["schedule"])
+    period = form.cleaned_data["period"]
+    back = f"{reverse('reporting:board')}?ky={period.code()}"
+    try:
+        result = services.explanation_request_create(actor=request.user, schedule=schedule, period=period,
+                                                     due_date=form.cleaned_data["due_date"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    names = ", ".join(o.name for o in result.added)
+    if result.created:
+        messages.success(request, f"Đã yêu cầu {len(result.added)} đơn vị gửi báo cáo giải trình trước hết ngày "
+                                  f"{format_date(result.request.due_date)}: {names}.")
+    elif result.added:
+        messages.success(request, f"Đã bổ sung {len(result.added)} đơn vị vào yêu cầu giải trình (hạn "
+                                  f"{format_date(result.request.due_date)}): {names}.")
+    else:
+        messages.info(request, "Các đơn vị trễ hạn, chưa báo cáo đều đã được yêu cầu giải trình trước đó.")
+    return redirect(back)
+
+
+@login_required
+def deadline_calendar_view(request):
+    _require_room(request.user)
+    text = request.GET.get("thang", "")
+    today = today_vn()
+    try:
+        year, month_number = (int(part) for part in text.split("-")) if text else (today.year, today.month)
+        dt.date(year, month_number, 1)
+    except ValueError:
+        year, month_number = today.year, today.month
+    month = deadline_calendar.month(request.user, year, month_number)
+    return render(request, "reporting/calendar.html", {
+        "month": month, "today": today, "weekdays": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
+                                                     "Thứ Bảy", "Chủ Nhật"],
+    })
+
