@@ -3,19 +3,17 @@ read the result or the errors and download the error report; then export the lis
 
 from __future__ import annotations
 
-
 import openpyxl
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser_fixtures import sign_in
 from tests.households.test_imports import A, person, xlsx
 from vuonlen.accounts.roles import Role
 from vuonlen.households import imports, jobs
 from vuonlen.households.models import Household
-
-from tests.browser_fixtures import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -477,8 +477,11 @@ def test_job_with_errors_keeps_them_and_the_error_file(officer_a, commune_a):
     assert list(sheet.values)[1] == (4, H.COMMUNE, NOT_FOUND.format("99999"))
 
 
+@pytest.mark.django_db(transaction=True)
 def test_job_through_the_database_backend_and_its_worker(officer_a, commune_a, settings):
-    """The production path: the job waits in the database until `db_worker` picks it up."""
+    """The production path: the job waits in the database until `db_worker` picks it up.
+
+    Transactional: the worker closes and reopens database connections, as a real one does."""
     from django.core.management import call_command
 
     from vuonlen.households import jobs

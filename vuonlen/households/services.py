@@ -65,7 +65,7 @@ def _fail(problems: Iterable[tuple[str, str]]) -> None:
 
 def _lock(household: Household) -> Household:
     """Re-read under a row lock: membership changes, reviews and edits of one household take turns."""
-    return Household.objects.select_for_update().select_related("commune", "unit").get(pk=household.pk)
+    return Household.objects.select_for_update(of=("self",)).select_related("commune", "unit").get(pk=household.pk)
 
 
 def _mark_changed(household: Household) -> None:
@@ -375,7 +375,7 @@ def membership_end(*, actor, membership: Membership, reason: str, ended_on: dt.d
     household = membership.household
     check_can_edit(actor=actor, unit=household.unit)
     current = _lock(household)
-    membership = Membership.objects.select_for_update().select_related("person").get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("person").get(pk=membership.pk)
     problems: list[tuple[str, str]] = []
     if membership.household_id != current.pk:
         raise Http404("Không tìm thấy")
@@ -437,7 +437,7 @@ def _make_head(*, actor, household: Household, membership: Membership, source: s
 
 def _memberships_of(household: Household, memberships: Iterable[Membership | int]) -> list[Membership]:
     ids = [m.pk if isinstance(m, Membership) else int(m) for m in memberships]
-    found = list(Membership.objects.select_for_update().select_related("person")
+    found = list(Membership.objects.select_for_update(of=("self",)).select_related("person")
                  .filter(pk__in=ids, household=household, ended_on__isnull=True))
     if len(found) != len(set(ids)):
         raise ValidationError({"members": ["Chỉ chọn được nhân khẩu đang ở trong hộ"]})
@@ -564,7 +564,7 @@ def household_merge(*, actor, household: Household, into: Household, on: dt.date
         problems.append((NON_FIELD_ERRORS, "Hộ đã kết thúc, không nhập được"))
     if target.ended_on:
         problems.append(("into", "Hộ nhận đã kết thúc"))
-    moving = list(_open_memberships(source_household).select_related("person").select_for_update())
+    moving = list(_open_memberships(source_household).select_related("person").select_for_update(of=("self",)))
     _check_move_date(on, moving, problems)
     for pk, relation in (relations or {}).items():
         if relation not in Relation.values or relation == Relation.HEAD:

@@ -101,7 +101,7 @@ def _lower_first(text: str) -> str:
 
 
 def _lock(submission: Submission) -> Submission:
-    return (Submission.objects.select_for_update()
+    return (Submission.objects.select_for_update(of=("self",))
             .select_related("organisation__unit", "schedule__issuer__unit", "schedule__form", "updated_by")
             .get(pk=submission.pk))
 
