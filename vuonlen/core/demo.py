@@ -15,6 +15,7 @@ from typing import Callable
 DEMO_STEPS = [
     "vuonlen.geo.demo",
     "vuonlen.accounts.demo",
+    "vuonlen.households.demo_data",
     "vuonlen.reporting.demo",
     "vuonlen.directives.demo",
 ]
@@ -48,6 +49,9 @@ def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print, only_missi
         if only_missing and _marker(module_name) in done:
             continue
         module = importlib.import_module(module_name)
+        # Each step draws from its own generator, so a step's data never depends on whether
+        # the steps before it ran (they skip what exists).
+        ctx.rng = random.Random(f"{seed}:{module_name}")
         module.run(ctx)
         if _marker(module_name) not in done:
             AuditLog.objects.create(action="import", source="demo", actor_name="hệ thống",

@@ -167,6 +167,25 @@ class HouseholdDetail:
         return next((r for r in self.reviews if r.is_current), None)
 
 
+def _explain(review: Review) -> None:
+    """Attach the Vietnamese explanation; reviews stored without one (bulk-generated demo data)
+    get it recomputed from their own stored inputs — the standards are pure and cheap."""
+    explanation = review.explanation if isinstance(review.explanation, dict) else {}
+    if "explanation_vi" not in explanation and (review.income_per_capita is not None or review.score_a is not None):
+        from vuonlen import poverty
+
+        try:
+            result = poverty.classify(year=review.year, area=review.area, income=review.income_per_capita,
+                                      score_a=review.score_a, lacking=review.lacking)
+            explanation = {"poverty_line": result.poverty_line, "near_poor_line": result.near_poor_line,
+                           "average_line": result.average_line, "explanation_vi": list(result.explanation_vi),
+                           **explanation}
+            review.explanation = explanation
+        except (ValueError, TypeError):
+            pass
+    review.explanation_lines = explanation.get("explanation_vi", [])
+
+
 def household_detail_for(user, pk) -> HouseholdDetail:
     household = get_household_for_user_or_404(user, pk)
     full_id = can_view_citizen_id(user, household.unit)
@@ -178,8 +197,7 @@ def household_detail_for(user, pk) -> HouseholdDetail:
     rows = [MemberRow(m, citizen_id_for(user, m.person.citizen_id, full=full_id)) for m in memberships]
     reviews = list(Review.objects.filter(household=household).order_by("-year", "-is_current", "-created_at", "-pk"))
     for review in reviews:
-        review.explanation_lines = (review.explanation or {}).get("explanation_vi", []) \
-            if isinstance(review.explanation, dict) else []
+        _explain(review)
     children = list(household.split_children.select_related("unit").order_by("started_on", "pk"))
     parents = list(household.merged_parents.select_related("unit").order_by("ended_on", "pk"))
     related = [h for h in (household.split_from, household.merged_into, *children, *parents) if h is not None]
