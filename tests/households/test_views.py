@@ -300,3 +300,16 @@ def test_population_base_page(as_officer, commune_a, commune_b, client, viewer_d
     client.force_login(viewer_district)
     assert client.get(url).status_code == 200
     assert client.post(url, {"year": 2023, "households_total": "1"}).status_code == 403
+
+
+def test_list_links_to_import_and_to_an_export_of_the_same_filter(as_officer, household_a, client, viewer_district):
+    from django.urls import reverse
+
+    html = _text(as_officer.get(reverse("households:list"), {"status": "poor", "year": "2023"}))
+    export = reverse("household_imports:export")
+    assert f'{export}?status=poor&amp;year=2023' in html
+    start = f'href="{reverse("household_imports:start")}"'
+    assert start in html
+    client.force_login(viewer_district)  # read-only: may export within scope, not import
+    html = _text(client.get(reverse("households:list")))
+    assert export in html and start not in html

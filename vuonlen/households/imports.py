@@ -937,7 +937,7 @@ class _ReviewChecker:
 
 
 def _write_reviews(*, actor, checker: _ReviewChecker, filename: str) -> dict[str, int]:
-    from .services import _apply_classification  # the same snapshot of a result as a form's review
+    from .services import apply_classification  # the same snapshot of a result as a form's review
 
     items = [item for item in checker.rows if item.result is not None]
     note = f"Nhập từ tệp {filename}"[:500]
@@ -964,7 +964,7 @@ def _write_reviews(*, actor, checker: _ReviewChecker, filename: str) -> dict[str
             decision_date=item.decision_date if recognised else None, recognised=recognised,
             supersedes=item.existing,
         )
-        _apply_classification(review, item.result)
+        apply_classification(review, item.result)
         reviews.append(review)
     # Written as plain rows (core.bulk): the ORM's bulk_create of 30,000 reviews takes seconds.
     fields = [f.attname for f in Review._meta.concrete_fields

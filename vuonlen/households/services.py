@@ -730,7 +730,7 @@ def _json_ready(value: Any) -> Any:
     return str(getattr(value, "code", None) or getattr(value, "value", None) or value)
 
 
-def _apply_classification(review: Review, result) -> None:
+def apply_classification(review: Review, result) -> None:
     review.standard = str(getattr(result.standard, "code", result.standard))
     review.status = str(getattr(result.status, "value", result.status))
     review.lacking = [str(code) for code in (result.lacking or [])]
@@ -795,7 +795,7 @@ def review_record(*, actor, household: Household, year: int, income_per_capita: 
         is_ethnic_minority=current.is_ethnic_minority, persons=persons,
         income_per_capita=cleaned["income_per_capita"], score_a=cleaned["score_a"], supersedes=existing,
     )
-    _apply_classification(review, result)
+    apply_classification(review, result)
     review.save()
     audit_record(actor=actor, action=AuditAction.CREATE, instance=review, source=source)
     _household_event(actor=actor, household=current, source=source,
@@ -908,7 +908,7 @@ def review_correct(*, actor, review: Review, reason: str, income_per_capita: Any
         recognised=old.recognised, decision_number=number if old.recognised else "",
         decision_date=date if old.recognised else None, supersedes=old, correction_reason=reason,
     )
-    _apply_classification(new, result)
+    apply_classification(new, result)
     new.save()
     audit_record(actor=actor, action=AuditAction.CREATE, instance=new, source=source, note="Đính chính")
     _household_event(actor=actor, household=household, source=source,
