@@ -83,3 +83,53 @@ _DIRECTIVE_GRANTS = {
 }
 for _role, _perms in _DIRECTIVE_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
+
+# --- Twinning (vuonlen.twinning) and the resource ledger (vuonlen.support) ----------------
+# Twinning (Chỉ thị kết nghĩa, seed 004): an organisation sees its own pairs (acting-for, not an
+# area); the secretariat, leaders and commune officers see the pairs touching their area; the
+# secretariat creates pairs and evaluates them yearly; a reporting unit records the activities
+# of its own pairs.
+TWINNING_VIEW = "twinning.view"
+TWINNING_VIEW_AREA = "twinning.view_area"
+TWINNING_MANAGE = "twinning.manage"
+TWINNING_RECORD_OWN = "twinning.record_own"
+# The ledger: commune officers and the secretariat record what their area received; a
+# reporting unit records (and reads) only what its own organisation gave; leaders read.
+SUPPORT_VIEW = "support.view"
+SUPPORT_VIEW_AREA = "support.view_area"
+SUPPORT_EDIT = "support.edit"
+SUPPORT_RECORD_OWN = "support.record_own"
+
+_TWINNING_SUPPORT_GRANTS = {
+    Role.SYSADMIN: {TWINNING_VIEW, TWINNING_VIEW_AREA, TWINNING_MANAGE, SUPPORT_VIEW, SUPPORT_VIEW_AREA,
+                    SUPPORT_EDIT},
+    Role.SECRETARIAT: {TWINNING_VIEW, TWINNING_VIEW_AREA, TWINNING_MANAGE, SUPPORT_VIEW, SUPPORT_VIEW_AREA,
+                       SUPPORT_EDIT},
+    Role.REPORTING_UNIT: {TWINNING_VIEW, TWINNING_RECORD_OWN, SUPPORT_VIEW, SUPPORT_RECORD_OWN},
+    Role.COMMUNE_OFFICER: {TWINNING_VIEW, TWINNING_VIEW_AREA, SUPPORT_VIEW, SUPPORT_VIEW_AREA, SUPPORT_EDIT},
+    Role.VIEWER: {TWINNING_VIEW, TWINNING_VIEW_AREA, SUPPORT_VIEW, SUPPORT_VIEW_AREA},
+}
+for _role, _perms in _TWINNING_SUPPORT_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
+
+# --- Models, outreach and the public showcase (vuonlen.initiatives, vuonlen.outreach) ------
+# Everyone signed in reads the models and outreach of their area; commune officers, the
+# secretariat and administrators record them; only the steering secretariat (and the
+# administrator) approves what goes on the public showcase, because publishing is a
+# steering-committee decision, not the commune's.
+INITIATIVE_VIEW = "initiatives.view"
+INITIATIVE_MANAGE = "initiatives.manage"
+SHOWCASE_APPROVE = "initiatives.approve_showcase"
+OUTREACH_VIEW = "outreach.view"
+OUTREACH_MANAGE = "outreach.manage"
+
+_INITIATIVE_GRANTS = {
+    Role.SYSADMIN: {INITIATIVE_VIEW, INITIATIVE_MANAGE, SHOWCASE_APPROVE, OUTREACH_VIEW, OUTREACH_MANAGE},
+    Role.SECRETARIAT: {INITIATIVE_VIEW, INITIATIVE_MANAGE, SHOWCASE_APPROVE, OUTREACH_VIEW, OUTREACH_MANAGE},
+    Role.REPORTING_UNIT: {INITIATIVE_VIEW, OUTREACH_VIEW},
+    Role.COMMUNE_OFFICER: {INITIATIVE_VIEW, INITIATIVE_MANAGE, OUTREACH_VIEW, OUTREACH_MANAGE},
+    Role.MENTOR: {INITIATIVE_VIEW, OUTREACH_VIEW},
+    Role.VIEWER: {INITIATIVE_VIEW, OUTREACH_VIEW},
+}
+for _role, _perms in _INITIATIVE_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)

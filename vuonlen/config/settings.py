@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "vuonlen.households",
     "vuonlen.directives",
     "vuonlen.reporting",
+    "vuonlen.twinning",
+    "vuonlen.support",
+    "vuonlen.initiatives",
+    "vuonlen.outreach",
 ]
 
 MIDDLEWARE = [

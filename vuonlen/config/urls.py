@@ -13,7 +13,13 @@ urlpatterns = [
     path("dia-ban/", include("vuonlen.geo.urls")),
     path("ho-gia-dinh/nhap/", include("vuonlen.households.import_urls")),
     path("ho-gia-dinh/", include("vuonlen.households.urls")),
+    path("bao-cao-ra-soat/", include("vuonlen.households.report_urls")),
     path("bao-cao-dinh-ky/", include("vuonlen.reporting.urls")),
     path("chi-dao/", include("vuonlen.directives.urls")),
+    path("ket-nghia/", include("vuonlen.twinning.urls")),
+    path("nguon-luc/", include("vuonlen.support.urls")),
+    path("mo-hinh/", include("vuonlen.initiatives.urls")),
+    path("tuyen-truyen/", include("vuonlen.outreach.urls")),
+    path("trien-lam/", include("vuonlen.initiatives.public_urls")),
     path("api/v1/", api.urls),
 ]

@@ -16,6 +16,10 @@ DEMO_STEPS = [
     "vuonlen.geo.demo",
     "vuonlen.accounts.demo",
     "vuonlen.households.demo_data",
+    "vuonlen.initiatives.demo",
+    "vuonlen.outreach.demo",
+    "vuonlen.twinning.demo",
+    "vuonlen.support.demo",
     "vuonlen.reporting.demo",
     "vuonlen.directives.demo",
 ]

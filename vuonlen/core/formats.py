@@ -72,3 +72,21 @@ def parse_date(value) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"Ngày “{text}” không tồn tại") from None
+
+
+def parse_vnd(value, *, allow_zero: bool = False) -> int:
+    """A sum of money in whole đồng from '1.500.000', '1,500,000', '1500000' or a number cell.
+
+    Raises ValueError with a Vietnamese message: not a number, not whole đồng, negative, or
+    zero when ``allow_zero`` is false (a gift of nothing is a typing error).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError("Chưa nhập số tiền")
+    number = parse_number(value)
+    if number != number.to_integral_value():
+        raise ValueError(f"“{value}” không phải số đồng chẵn")
+    if number < 0 or (number == 0 and not allow_zero):
+        raise ValueError("Số tiền phải lớn hơn 0" if not allow_zero else "Số tiền không được âm")
+    if number >= 10**15:
+        raise ValueError(f"Số tiền “{value}” quá lớn")
+    return int(number)

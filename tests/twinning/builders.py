@@ -1,0 +1,50 @@
+"""A small world for the twinning and ledger tests: Kon Rẫy district (614) with two communes,
+Kon Plông (613) whose records must stay invisible, province partners and their accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests import factories
+from tests.households.factories import make_household, make_village
+from vuonlen.accounts.models import OrgKind
+from vuonlen.accounts.roles import Role
+from vuonlen.geo.models import AdministrativeUnit, Level
+
+D = dt.date
+
+
+class World:
+    def __init__(self):
+        self.province = factories.unit("62", level=Level.PROVINCE)
+        self.district = factories.unit("614", level=Level.DISTRICT)
+        self.other_district = factories.unit("613", level=Level.DISTRICT)
+        self.commune = factories.unit("23485")  # Đắk Tơ Lung, Kon Rẫy
+        self.commune2 = (AdministrativeUnit.objects.filter(parent=self.district, level=Level.COMMUNE)
+                         .exclude(pk=self.commune.pk).order_by("code").first())
+        self.other_commune = AdministrativeUnit.objects.filter(parent=self.other_district,
+                                                               level=Level.COMMUNE).order_by("code").first()
+        self.village = make_village(self.commune, "Thôn 4")
+        self.village2 = make_village(self.commune, "Thôn 5")
+        org = factories.make_org
+        self.rubber = org(self.province, OrgKind.ENTERPRISE, "Công ty Cổ phần Cao su Kon Tum")
+        self.agency = org(self.province, OrgKind.AGENCY, "Sở Nông nghiệp và Môi trường")
+        self.army = org(self.province, OrgKind.ARMED_FORCES, "Bộ Chỉ huy Quân sự tỉnh")
+        self.bank = org(self.province, OrgKind.AGENCY, "Chi nhánh Ngân hàng Chính sách xã hội tỉnh")
+        self.front = org(self.district, OrgKind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam huyện Kon Rẫy")
+        self.other_front = org(self.other_district, OrgKind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam huyện Kon Plông")
+        self.steering = org(self.province, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo tỉnh")
+        user = factories.make_user
+        self.province_secretary = user(Role.SECRETARIAT, self.province, username="tt.tinh")
+        self.secretary = user(Role.SECRETARIAT, organisation=self.front, username="tt.konray")
+        self.other_secretary = user(Role.SECRETARIAT, organisation=self.other_front, username="tt.konplong")
+        self.rubber_user = user(Role.REPORTING_UNIT, organisation=self.rubber, username="caosu")
+        self.army_user = user(Role.REPORTING_UNIT, organisation=self.army, username="quansu")
+        self.officer = user(Role.COMMUNE_OFFICER, self.commune, username="canbo.dtl")
+        self.officer2 = user(Role.COMMUNE_OFFICER, self.commune2, username="canbo.xa2")
+        self.mentor = user(Role.MENTOR, self.commune, username="phutrach")
+        self.viewer = user(Role.VIEWER, self.province, username="lanhdao")
+
+    def households(self, n: int, unit=None, prefix: str = "H"):
+        unit = unit or self.village
+        return [make_household(unit, code=f"{prefix}{unit.pk}-{i:03d}") for i in range(n)]

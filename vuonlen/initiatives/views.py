@@ -1,0 +1,335 @@
+"""Pages of the models room: thin — parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.models import Organisation
+from vuonlen.core import uploads
+from vuonlen.core.periods import today_vn
+from vuonlen.geo.models import AdministrativeUnit, Era, Level
+
+from . import selectors, services
+from .forms import (
+    ExemplarForm, FilesForm, FundForm, InitiativeForm, MoveForm, ParticipantsForm, ReviewForm, ShowcaseForm,
+)
+from .models import Kind, Status
+
+
+def _require_room(user) -> None:
+    if not scoping.can(user, roles.INITIATIVE_VIEW):
+        raise Http404("Không tìm thấy")
+
+
+def _can_manage(user, unit=None) -> bool:
+    return scoping.can(user, roles.INITIATIVE_MANAGE, unit)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _form_choices(user):
+    manage = roles.INITIATIVE_MANAGE
+    organisations = scoping.scoped(user, Organisation.objects.filter(is_active=True).select_related("unit"),
+                                   manage).order_by("unit__level", "unit__name_sort", "name_sort")
+    units = scoping.scoped(user, AdministrativeUnit.objects.filter(level__in=[Level.DISTRICT, Level.COMMUNE],
+                                                                   era=Era.PRE_2025), manage, unit_field="")
+    villages = scoping.scoped(user, AdministrativeUnit.objects.filter(level=Level.VILLAGE), manage, unit_field="")
+    return {"organisations": organisations, "units": units.order_by("level", "name_sort"),
+            "villages": villages.select_related("parent").order_by("parent__name_sort", "name_sort")}
+
+
+@login_required
+def initiative_list(request):
+    _require_room(request.user)
+    filters = selectors.InitiativeFilters(
+        q=request.GET.get("q", "").strip()[:100], kind=request.GET.get("loai", "") if request.GET.get("loai") in
+        Kind.values else "", status=request.GET.get("tinh-trang", "") if request.GET.get("tinh-trang") in
+        Status.values else "", year=_int(request.GET.get("nam")))
+    initiatives = selectors.initiative_list(request.user, filters)[:500]
+    return render(request, "initiatives/list.html", {
+        "initiatives": initiatives, "filters": filters, "kinds": Kind.choices, "statuses": Status.choices,
+        "can_manage": _can_manage(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_create(request):
+    _require_room(request.user)
+    if not _can_manage(request.user):
+        raise Http404("Không tìm thấy")
+    form = InitiativeForm(request.POST or None, initial={"start_year": today_vn().year},
+                          **_form_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            initiative = services.initiative_create(
+                actor=request.user, name=data["name"], kind=data["kind"], organisation=data["organisation"],
+                unit=data["unit"], villages=data["villages"], start_year=data["start_year"],
+                is_pilot=data["is_pilot"], description=data["description"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, f"Đã đăng ký mô hình “{initiative.name}”")
+            return redirect("initiatives:detail", pk=initiative.pk)
+    return render(request, "initiatives/form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_edit(request, pk: int):
+    _require_room(request.user)
+    initiative = selectors.get_initiative_for_user_or_404(request.user, pk, roles.INITIATIVE_MANAGE)
+    initial = {"name": initiative.name, "kind": initiative.kind, "start_year": initiative.start_year,
+               "is_pilot": initiative.is_pilot, "description": initiative.description,
+               "villages": list(initiative.villages.all())}
+    form = InitiativeForm(request.POST or None, initial=initial, editing=True, **_form_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.initiative_update(actor=request.user, initiative=initiative, name=data["name"],
+                                       kind=data["kind"], description=data["description"],
+                                       villages=data["villages"], is_pilot=data["is_pilot"],
+                                       start_year=data["start_year"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi")
+            return redirect("initiatives:detail", pk=initiative.pk)
+    return render(request, "initiatives/form.html", {"form": form, "initiative": initiative})
+
+
+def _detail_context(request, initiative, **forms):
+    user = request.user
+    manage = _can_manage(user, initiative.unit)
+    year = today_vn().year
+    participants, out = selectors.participants_out_of_poverty(initiative, year)
+    showcase = getattr(initiative, "showcase", None) if hasattr(initiative, "showcase") else None
+    return {
+        "initiative": initiative, "can_manage": manage,
+        "can_approve": scoping.can(user, roles.SHOWCASE_APPROVE, initiative.unit),
+        "villages": initiative.villages.all(), "changes": selectors.status_history(initiative),
+        # Names of households only for those who may read the registry there (a reporting
+        # unit reads models, not the registry): the others see the count.
+        "sees_households": scoping.can(user, roles.HOUSEHOLD_VIEW, initiative.unit),
+        "participations": selectors.participating_households(initiative),
+        "funds": initiative.funds.all(), "fund_totals": selectors.fund_totals(initiative),
+        "reviews": initiative.reviews.all(), "files": initiative.files.all(),
+        "replicas": initiative.replicas.all(), "visits": initiative.exchange_visits.all()[:20],
+        "showcase": showcase, "participants_now": participants, "out_now": out, "year": year,
+        "allowed": [(s, Status(s).label) for s in initiative.allowed_moves],
+        "move_form": forms.get("move_form") or MoveForm(),
+        "participants_form": forms.get("participants_form") or ParticipantsForm(initial={"started_on": today_vn()}),
+        "fund_form": forms.get("fund_form") or FundForm(initial={"year": year}),
+        "review_form": forms.get("review_form") or ReviewForm(initial={"reviewed_on": today_vn()}),
+        "files_form": forms.get("files_form") or FilesForm(),
+        "showcase_form": forms.get("showcase_form") or ShowcaseForm(
+            initial={"summary": (showcase.summary if showcase else "") or initiative.description[:500]}),
+    }
+
+
+@login_required
+def initiative_detail(request, pk: int):
+    _require_room(request.user)
+    initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
+    return render(request, "initiatives/detail.html", _detail_context(request, initiative))
+
+
+def _post_action(request, pk, form_class, form_key, call, success):
+    """One small form of the detail page: on error, the page again with the errors in place."""
+    _require_room(request.user)
+    initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
+    form = form_class(request.POST, request.FILES or None)
+    if form.is_valid():
+        try:
+            call(initiative, form.cleaned_data)
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            return redirect("initiatives:detail", pk=initiative.pk)
+    context = _detail_context(request, initiative, **{form_key: form})
+    return render(request, "initiatives/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def initiative_move(request, pk: int):
+    return _post_action(request, pk, MoveForm, "move_form", lambda i, d: services.initiative_move(
+        actor=request.user, initiative=i, to_status=d["to_status"], comment=d["comment"],
+        conversion_direction=d["conversion_direction"], conversion_deadline=d["conversion_deadline"]),
+        "Đã chuyển tình trạng mô hình")
+
+
+_CODES = re.compile(r"[\s,;]+")
+
+
+def _add_participants(request, initiative, data):
+    from vuonlen.households.selectors import households_visible_to
+
+    codes = [c for c in _CODES.split(data["codes"]) if c]
+    found = {h.code: h for h in households_visible_to(request.user).filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationError({"households": [f"Không tìm thấy hộ {c} trong địa bàn của bạn" for c in missing]})
+    services.participants_add(actor=request.user, initiative=initiative, households=list(found.values()),
+                              started_on=data["started_on"])
+
+
+@login_required
+@require_POST
+def participants_add(request, pk: int):
+    return _post_action(request, pk, ParticipantsForm, "participants_form",
+                        lambda i, d: _add_participants(request, i, d), "Đã thêm hộ tham gia")
+
+
+@login_required
+@require_POST
+def fund_add(request, pk: int):
+    return _post_action(request, pk, FundForm, "fund_form", lambda i, d: services.fund_add(
+        actor=request.user, initiative=i, source_kind=d["source"], amount=d["amount"], year=d["year"],
+        note=d["note"]), "Đã ghi nguồn vốn")
+
+
+@login_required
+@require_POST
+def review_add(request, pk: int):
+    return _post_action(request, pk, ReviewForm, "review_form", lambda i, d: services.review_add(
+        actor=request.user, initiative=i, reviewed_on=d["reviewed_on"], assessment=d["assessment"],
+        income_change_pct=d["income_change_pct"]), "Đã ghi kết quả đánh giá")
+
+
+@login_required
+@require_POST
+def files_attach(request, pk: int):
+    return _post_action(request, pk, FilesForm, "files_form", lambda i, d: services.files_attach(
+        actor=request.user, initiative=i, files=d["files"], caption=d["caption"], public=d["public"]),
+        "Đã tải tệp lên")
+
+
+@login_required
+def file_download(request, pk: int, file_pk: int):
+    _require_room(request.user)
+    item = selectors.get_file_for_user_or_404(request.user, pk, file_pk)
+    return uploads.stored_file_response(item.stored_name, item.original_name, item.content_type,
+                                        inline=item.is_photo)
+
+
+@login_required
+@require_POST
+def showcase_approve(request, pk: int):
+    return _post_action(request, pk, ShowcaseForm, "showcase_form", lambda i, d: services.showcase_approve(
+        actor=request.user, initiative=i, summary=d["summary"]), "Đã duyệt đưa lên trang công khai")
+
+
+@login_required
+@require_POST
+def showcase_withdraw(request, pk: int):
+    _require_room(request.user)
+    initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
+    try:
+        services.showcase_withdraw(actor=request.user, initiative=initiative, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Đã gỡ mô hình khỏi trang công khai")
+    return redirect("initiatives:detail", pk=initiative.pk)
+
+
+@login_required
+def indicator5(request):
+    _require_room(request.user)
+    year = _int(request.GET.get("nam")) or today_vn().year
+    roots = scoping.scope_roots(request.user, roles.INITIATIVE_VIEW)
+    parent = next((u for u in roots if u.era == Era.PRE_2025), None)
+    rows = selectors.indicator5(parent=parent, year=year, user=request.user) if parent else []
+    return render(request, "initiatives/indicator5.html", {
+        "rows": rows, "year": year, "years": range(2021, today_vn().year + 1),
+        "met": sum(1 for r in rows if r.met), "total": len(rows)})
+
+
+@login_required
+def exemplar_list(request):
+    _require_room(request.user)
+    exemplars = selectors.exemplars_visible_to(request.user).order_by("-year", "pk")[:300]
+    return render(request, "initiatives/exemplars.html", {
+        "exemplars": exemplars, "can_manage": _can_manage(request.user),
+        "can_approve": scoping.can(request.user, roles.SHOWCASE_APPROVE)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exemplar_create(request):
+    _require_room(request.user)
+    if not _can_manage(request.user):
+        raise Http404("Không tìm thấy")
+    communes = scoping.scoped(request.user, AdministrativeUnit.objects.filter(level=Level.COMMUNE),
+                              roles.INITIATIVE_MANAGE, unit_field="").order_by("name_sort")
+    form = ExemplarForm(request.POST or None, request.FILES or None, communes=communes,
+                        initial={"year": today_vn().year})
+    if request.method == "POST" and form.is_valid():
+        from vuonlen.households.selectors import households_visible_to
+
+        data = form.cleaned_data
+        household = None
+        try:
+            if data["household_code"]:
+                household = households_visible_to(request.user).filter(
+                    commune=data["commune"], code=data["household_code"].strip()).first()
+                if household is None:
+                    raise ValidationError({"household": [f"Không tìm thấy hộ {data['household_code']} ở "
+                                                         f"{data['commune'].name}"]})
+            services.exemplar_create(actor=request.user, commune=data["commune"], household=household,
+                                     display_name=data["display_name"], year=data["year"], story=data["story"],
+                                     consent_to_publish=data["consent_to_publish"],
+                                     publish_name=data["publish_name"], photo=data["photo"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã ghi gương điển hình")
+            return redirect("initiatives:exemplars")
+    return render(request, "initiatives/exemplar_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def exemplar_approve(request, pk: int):
+    _require_room(request.user)
+    exemplar = selectors.get_exemplar_for_user_or_404(request.user, pk)
+    try:
+        services.exemplar_approve(actor=request.user, exemplar=exemplar, approve=request.POST.get("approve") == "1")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Đã cập nhật")
+    return redirect("initiatives:exemplars")
+
+
+@login_required
+def exemplar_photo(request, pk: int):
+    _require_room(request.user)
+    exemplar = selectors.get_exemplar_for_user_or_404(request.user, pk)
+    if not exemplar.photo_name:
+        raise Http404("Không tìm thấy")
+    return uploads.stored_file_response(exemplar.photo_name, exemplar.photo_original, exemplar.photo_type,
+                                        inline=True)
+
+

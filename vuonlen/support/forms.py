@@ -1,0 +1,72 @@
+"""Forms parse input only; the services validate it against the data, the scope and the clock."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
+from vuonlen.directives.forms import ServiceErrorsMixin
+
+from .models import Kind, LoanStatus, RecipientKind, Source
+
+_DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+_MONEY_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "1.500.000"})
+
+
+class EntryForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    source = forms.ChoiceField(label=_("Nguồn"), choices=[("", "— Chọn —")] + list(Source.choices), required=False)
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=[("", "— Chọn —")] + list(Kind.choices), required=False)
+    giver = forms.ModelChoiceField(label=_("Đơn vị hỗ trợ"), queryset=None, required=False,
+                                   empty_label=_("— Không ghi —"))
+    value_vnd = forms.CharField(label=_("Giá trị (đồng)"), required=False, max_length=30, widget=_MONEY_WIDGET)
+    date = forms.DateField(label=_("Ngày hỗ trợ"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+    recipient_kind = forms.ChoiceField(label=_("Đối tượng nhận"), choices=RecipientKind.choices,
+                                       initial=RecipientKind.HOUSEHOLD, widget=forms.RadioSelect)
+    unit = forms.ModelChoiceField(label=_("Thôn, xã"), queryset=None, required=False, empty_label=_("— Chọn —"),
+                                  help_text=_("Với hộ: xã hoặc thôn nơi hộ ở"))
+    household_code = forms.CharField(label=_("Mã hộ nhận"), required=False, max_length=30)
+    initiative = forms.IntegerField(label=_("Mã số mô hình nhận"), required=False, min_value=1)
+    description = forms.CharField(label=_("Nội dung"), required=False, max_length=500)
+    quantity = forms.CharField(label=_("Số lượng"), required=False, max_length=100,
+                               help_text=_("Ví dụ: 2 con bò, 500 cây cà phê"))
+    loan_term_months = forms.IntegerField(label=_("Thời hạn vay (tháng)"), required=False)
+    loan_interest = forms.CharField(label=_("Lãi suất"), required=False, max_length=100,
+                                    help_text=_("Ví dụ: 0,66%/tháng (hộ nghèo)"))
+
+    service_field_map = {"recipient": "household_code"}
+
+    def __init__(self, *args, givers, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["giver"].queryset = givers
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.parent.name})" if u.parent_id else u.name
+        self.fields["recipient_kind"].widget.attrs["class"] = "form-check-input"
+
+
+class RepaymentForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    date = forms.DateField(label=_("Ngày trả"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+    amount_vnd = forms.CharField(label=_("Số tiền trả (đồng)"), required=False, max_length=30, widget=_MONEY_WIDGET)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=300)
+
+
+class LoanStatusForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=[(LoanStatus.CURRENT, LoanStatus.CURRENT.label),
+                                                               (LoanStatus.OVERDUE, LoanStatus.OVERDUE.label)])
+
+
+class LedgerFilterForm(StyledFormMixin, forms.Form):
+    nam = forms.TypedChoiceField(label=_("Năm"), required=False, coerce=int, empty_value=None)
+    tu_ngay = forms.DateField(label=_("Từ ngày"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+    den_ngay = forms.DateField(label=_("Đến ngày"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+    nguon = forms.ChoiceField(label=_("Nguồn"), required=False, choices=[("", _("Mọi nguồn"))] + list(Source.choices))
+    hinh_thuc = forms.ChoiceField(label=_("Hình thức"), required=False,
+                                  choices=[("", _("Mọi hình thức"))] + list(Kind.choices))
+    dia_ban = forms.ModelChoiceField(label=_("Địa bàn"), required=False, queryset=None,
+                                     empty_label=_("Toàn bộ phạm vi"))
+
+    def __init__(self, *args, years, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nam"].choices = [("", _("Mọi năm"))] + [(y, str(y)) for y in years]
+        self.fields["dia_ban"].queryset = units
+        self.fields["dia_ban"].label_from_instance = lambda u: ("— " * (u.level - 1)) + u.name

@@ -1,0 +1,234 @@
+"""Every write of the resource ledger: validate, check scope, write, audit — in one transaction.
+
+Bad input raises ``ValidationError`` with every problem at once, keyed by form field, and
+writes nothing. Out of the person's scope raises ``Http404``; in scope but without the right
+raises ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.models import Organisation
+from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.formats import format_date, format_number, parse_vnd
+from vuonlen.core.models import AuditAction
+from vuonlen.core.periods import today_vn
+from vuonlen.core.text import nfc
+from vuonlen.geo.models import AdministrativeUnit, Level
+
+from . import selectors
+from .models import Kind, LoanStatus, RecipientKind, Repayment, Source, SupportEntry
+
+EARLIEST = dt.date(2000, 1, 1)
+MAX_TERM_MONTHS = 240
+# Sources that name who gave: an enterprise's or a partner's gift without the giver cannot be
+# credited to it in the twinning evaluation or the emulation ranking.
+GIVER_REQUIRED = {Source.ENTERPRISE, Source.TWINNING}
+
+
+def _add(errors: dict, name: str, message: str) -> None:
+    errors.setdefault(name, []).append(message)
+
+
+def _require_edit(actor, unit: AdministrativeUnit, giver: Organisation | None) -> None:
+    if actor is None:
+        return
+    if selectors.can_edit(actor, unit, giver):
+        return
+    if scoping.can(actor, roles.SUPPORT_VIEW_AREA, unit) or (giver is not None and
+                                                             giver.pk in selectors.own_giver_ids(actor)):
+        raise PermissionDenied("Bạn không có quyền ghi nguồn lực cho địa bàn này")
+    raise Http404("Không tìm thấy")
+
+
+def _recipient(household, initiative, unit, errors: dict) -> tuple[str, AdministrativeUnit | None]:
+    given = [x for x in (household, initiative, unit) if x is not None]
+    if not given:
+        _add(errors, "recipient", "Chưa chọn đối tượng nhận (một hộ, một mô hình hoặc một thôn, xã)")
+        return "", None
+    if len(given) > 1:
+        _add(errors, "recipient", "Mỗi khoản chỉ ghi cho một đối tượng nhận: một hộ, một mô hình hoặc một thôn, xã")
+        return "", None
+    if household is not None:
+        return RecipientKind.HOUSEHOLD, household.unit
+    if initiative is not None:
+        return RecipientKind.INITIATIVE, initiative.unit
+    if unit.level not in (Level.COMMUNE, Level.VILLAGE):
+        _add(errors, "recipient", f"{unit.name} không phải thôn hay xã")
+    return RecipientKind.UNIT, unit
+
+
+@transaction.atomic
+def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | None,
+                 giver: Organisation | None = None, household=None, initiative=None,
+                 unit: AdministrativeUnit | None = None, description: str = "", quantity: str = "",
+                 twinning_activity=None, loan_term_months: int | None = None, loan_interest: str = "",
+                 channel: str = "web") -> SupportEntry:
+    """One gift or loan to exactly one recipient: a household, a model or a village/commune."""
+    errors: dict[str, list[str]] = {}
+    recipient_kind, target = _recipient(household, initiative, unit, errors)
+    if twinning_activity is not None and giver is None:
+        giver = twinning_activity.pair.organisation
+    if target is not None:
+        _require_edit(actor, target, giver)
+    if actor is not None and twinning_activity is not None:
+        from vuonlen.twinning.selectors import pairs_visible_to
+
+        if not pairs_visible_to(actor).filter(pk=twinning_activity.pair_id).exists():
+            raise Http404("Không tìm thấy")
+    if source not in Source.values:
+        _add(errors, "source", "Chưa chọn nguồn")
+    if kind not in Kind.values:
+        _add(errors, "kind", "Chưa chọn hình thức hỗ trợ")
+    value = None
+    try:
+        value = parse_vnd(value_vnd)
+    except ValueError as exc:
+        _add(errors, "value_vnd", str(exc))
+    if date is None:
+        _add(errors, "date", "Chưa nhập ngày hỗ trợ")
+    elif date > today_vn():
+        _add(errors, "date", "Ngày hỗ trợ ở tương lai")
+    elif date < EARLIEST:
+        _add(errors, "date", f"Ngày {format_date(date)} quá xa (trước năm {EARLIEST.year})")
+    if source in GIVER_REQUIRED and giver is None:
+        _add(errors, "giver", f"Nguồn “{Source(source).label}” cần ghi rõ đơn vị hỗ trợ")
+    if household is not None:
+        if date is not None and household.ended_on and date > household.ended_on:
+            _add(errors, "recipient", f"{household} đã kết thúc theo dõi từ {format_date(household.ended_on)}")
+    if kind == Kind.LOAN:
+        if loan_term_months in (None, ""):
+            _add(errors, "loan_term_months", "Khoản vay cần thời hạn vay (số tháng)")
+        elif not 1 <= int(loan_term_months) <= MAX_TERM_MONTHS:
+            _add(errors, "loan_term_months", f"Thời hạn vay phải từ 1 đến {MAX_TERM_MONTHS} tháng")
+        if recipient_kind == RecipientKind.UNIT:
+            _add(errors, "recipient", "Khoản vay phải ghi cho một hộ (hoặc một mô hình), không cho cả thôn, xã")
+    else:
+        if loan_term_months not in (None, ""):
+            _add(errors, "loan_term_months", "Chỉ khoản vay mới có thời hạn vay")
+        if source == Source.POLICY_BANK:
+            _add(errors, "kind", "Vốn Ngân hàng Chính sách xã hội là vốn vay: hãy chọn hình thức “Vốn vay”")
+    if twinning_activity is not None and giver is not None and giver.pk != twinning_activity.pair.organisation_id:
+        _add(errors, "giver", f"Hoạt động kết nghĩa đã chọn là của {twinning_activity.pair.organisation.name}")
+    if errors:
+        raise ValidationError(errors)
+    entry = SupportEntry.objects.create(
+        source=source, kind=kind, giver=giver, value_vnd=value, date=date, recipient_kind=recipient_kind,
+        household=household, initiative=initiative, unit=target, description=nfc(description)[:500],
+        quantity=nfc(quantity)[:100], twinning_activity=twinning_activity,
+        loan_term_months=int(loan_term_months) if kind == Kind.LOAN else None,
+        loan_interest=nfc(loan_interest)[:100] if kind == Kind.LOAN else "",
+        loan_status=LoanStatus.CURRENT if kind == Kind.LOAN else "",
+        created_by=actor if getattr(actor, "pk", None) else None)
+    if entry.is_loan:
+        entry.loan_status = selectors.loan_status_for(value_vnd=value, repaid_vnd=0,
+                                                      maturity=selectors.loan_maturity(entry), marked_overdue=False)
+        entry.save(update_fields=["loan_status"])
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=entry, source=channel)
+    return entry
+
+
+def _locked_loan(actor, entry: SupportEntry) -> SupportEntry:
+    if actor is not None:
+        visible = selectors.entries_visible_to(actor).filter(pk=entry.pk).exists()
+        if not visible:
+            raise Http404("Không tìm thấy")
+        if not selectors.can_edit_entry(actor, entry):
+            raise PermissionDenied("Bạn không có quyền cập nhật khoản vay này")
+    return SupportEntry.objects.select_for_update().get(pk=entry.pk)
+
+
+@transaction.atomic
+def repayment_record(*, actor, entry: SupportEntry, date: dt.date | None, amount_vnd, note: str = "",
+                     channel: str = "web") -> Repayment:
+    locked = _locked_loan(actor, entry)
+    errors: dict[str, list[str]] = {}
+    if not locked.is_loan:
+        raise ValidationError({"__all__": ["Khoản này không phải khoản vay"]})
+    repaid = selectors.loan_repaid_vnd(locked)
+    outstanding = locked.value_vnd - repaid
+    if locked.loan_status == LoanStatus.REPAID or outstanding <= 0:
+        _add(errors, "__all__", "Khoản vay đã trả hết")
+    amount = None
+    try:
+        amount = parse_vnd(amount_vnd)
+    except ValueError as exc:
+        _add(errors, "amount_vnd", str(exc))
+    if amount is not None and outstanding > 0 and amount > outstanding:
+        _add(errors, "amount_vnd", f"Lớn hơn số còn nợ ({format_number(outstanding)} đồng)")
+    if date is None:
+        _add(errors, "date", "Chưa nhập ngày trả")
+    elif date > today_vn():
+        _add(errors, "date", "Ngày trả ở tương lai")
+    elif date < locked.date:
+        _add(errors, "date", f"Ngày trả trước ngày vay ({format_date(locked.date)})")
+    if errors:
+        raise ValidationError(errors)
+    repayment = Repayment.objects.create(entry=locked, date=date, amount_vnd=amount, note=nfc(note)[:300],
+                                         created_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=repayment, source=channel,
+                 note=f"Trả nợ khoản vay #{locked.pk}")
+    _refresh_status(actor, locked, repaid + amount, channel)
+    return repayment
+
+
+def _refresh_status(actor, entry: SupportEntry, repaid: int, channel: str) -> None:
+    status = selectors.loan_status_for(value_vnd=entry.value_vnd, repaid_vnd=repaid,
+                                       maturity=selectors.loan_maturity(entry),
+                                       marked_overdue=entry.loan_status == LoanStatus.OVERDUE)
+    if status != entry.loan_status:
+        before = snapshot(entry)
+        entry.loan_status = status
+        entry.version += 1
+        entry.save(update_fields=["loan_status", "version", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=entry, before=before, source=channel)
+
+
+@transaction.atomic
+def loan_set_status(*, actor, entry: SupportEntry, status: str, channel: str = "web") -> SupportEntry:
+    """Mark a loan overdue (the bank reported a missed instalment) or back to current. "Repaid"
+    is reached only by recording repayments, so the ledger's sums always explain it."""
+    locked = _locked_loan(actor, entry)
+    errors: dict[str, list[str]] = {}
+    if not locked.is_loan:
+        _add(errors, "__all__", "Khoản này không phải khoản vay")
+    elif status not in (LoanStatus.CURRENT, LoanStatus.OVERDUE):
+        _add(errors, "status", "Chỉ chuyển được giữa “Trong hạn” và “Quá hạn”; “Đã trả hết” tự có khi ghi đủ "
+                               "các lần trả nợ")
+    elif locked.loan_status == LoanStatus.REPAID:
+        _add(errors, "status", "Khoản vay đã trả hết")
+    elif status == LoanStatus.CURRENT and (maturity := selectors.loan_maturity(locked)) and maturity < today_vn():
+        _add(errors, "status", f"Khoản vay đã quá hạn từ {format_date(maturity)}")
+    if errors:
+        raise ValidationError(errors)
+    if locked.loan_status != status:
+        before = snapshot(locked)
+        locked.loan_status = status
+        locked.version += 1
+        locked.save(update_fields=["loan_status", "version", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=locked, before=before, source=channel)
+    return locked
+
+
+@transaction.atomic
+def loans_refresh_overdue(*, actor=None, today: dt.date | None = None, channel: str = "command") -> int:
+    """Loans past maturity and not repaid become overdue (run daily, and by the demo)."""
+    today = today or today_vn()
+    changed = 0
+    for entry in SupportEntry.objects.select_for_update().filter(kind=Kind.LOAN, loan_status=LoanStatus.CURRENT):
+        maturity = selectors.loan_maturity(entry)
+        if maturity is not None and maturity < today:
+            before = snapshot(entry)
+            entry.loan_status = LoanStatus.OVERDUE
+            entry.version += 1
+            entry.save(update_fields=["loan_status", "version", "updated_at"])
+            audit_record(actor=actor, action=AuditAction.UPDATE, instance=entry, before=before, source=channel,
+                         note="Quá hạn trả nợ")
+            changed += 1
+    return changed

@@ -1,0 +1,216 @@
+"""Pages of the resource ledger: thin — parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.models import Organisation
+from vuonlen.core.paging import paginate
+from vuonlen.geo.models import Level
+
+from . import exports, selectors, services
+from .forms import EntryForm, LedgerFilterForm, LoanStatusForm, RepaymentForm
+from .models import RecipientKind
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_room(user) -> None:
+    if not scoping.can(user, roles.SUPPORT_VIEW):
+        raise Http404("Không tìm thấy")
+
+
+def _filters(request) -> tuple[LedgerFilterForm, selectors.LedgerFilters]:
+    units = selectors.units_for_filter(request.user).order_by("path")
+    form = LedgerFilterForm(request.GET or None, years=selectors.year_choices(request.user) or [], units=units)
+    filters = selectors.LedgerFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.LedgerFilters(year=data["nam"], source=data["nguon"], kind=data["hinh_thuc"],
+                                          unit=data["dia_ban"], date_from=data["tu_ngay"], date_to=data["den_ngay"])
+    return form, filters
+
+
+def _can_add(user) -> bool:
+    return scoping.can(user, roles.SUPPORT_EDIT) or bool(selectors.own_giver_ids(user))
+
+
+@login_required
+def totals(request):
+    _require_room(request.user)
+    form, filters = _filters(request)
+    result = selectors.ledger_totals(request.user, filters)
+    # A unit's row opens the same totals one level down (its communes, then villages).
+    params = request.GET.copy()
+    params.pop("dia_ban", None)
+    unit_link = params.urlencode() + "&" if params else ""
+    return render(request, "support/totals.html", {
+        "tab": "totals", "form": form, "totals": result, "query": request.GET.urlencode(),
+        "unit_link": unit_link, "can_add": _can_add(request.user)})
+
+
+@login_required
+def totals_export(request):
+    _require_room(request.user)
+    _form, filters = _filters(request)
+    content, _count = exports.ledger_export(actor=request.user, filters=filters)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="nguon-luc.xlsx"'
+    return response
+
+
+@login_required
+def entry_list(request):
+    _require_room(request.user)
+    form, filters = _filters(request)
+    page = paginate(request, selectors.entry_list(request.user, filters), per_page=50)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "support/entry_list.html", {
+        "tab": "entries", "form": form, "page": page, "query": params.urlencode(),
+        "can_add": _can_add(request.user)})
+
+
+def _entry_choices(user):
+    givers = Organisation.objects.filter(is_active=True).select_related("unit")
+    own = selectors.own_giver_ids(user)
+    if not scoping.can(user, roles.SUPPORT_EDIT):
+        givers = givers.filter(pk__in=own)
+    units = scoping.visible_units(user, roles.SUPPORT_EDIT).filter(level__in=(Level.COMMUNE, Level.VILLAGE))
+    if not scoping.can(user, roles.SUPPORT_EDIT):
+        units = scoping.visible_units(user, roles.SUPPORT_RECORD_OWN).filter(level__in=(Level.COMMUNE, Level.VILLAGE))
+    return givers.order_by("unit__level", "name_sort"), units.select_related("parent").order_by("path")
+
+
+def _resolve_recipient(user, data) -> dict:
+    """The form's recipient as the service's arguments; a code not found in the chosen unit is
+    an error on the code field."""
+    kind = data["recipient_kind"]
+    unit = data["unit"]
+    if kind == RecipientKind.HOUSEHOLD:
+        code = (data["household_code"] or "").strip()
+        if not code or unit is None:
+            raise ValidationError({"household_code": ["Chọn xã (hoặc thôn) và nhập mã hộ nhận"]})
+        from vuonlen.households.models import Household
+
+        commune = unit if unit.level == Level.COMMUNE else unit.parent
+        household = Household.objects.select_related("unit").filter(commune=commune, code=code).first()
+        if household is None:
+            raise ValidationError({"household_code": [f"Không tìm thấy hộ mã {code} ở {commune.name}"]})
+        return {"household": household}
+    if kind == RecipientKind.INITIATIVE:
+        from vuonlen.initiatives.selectors import initiatives_visible_to
+
+        initiative = initiatives_visible_to(user).filter(pk=data["initiative"]).select_related("unit").first() \
+            if data["initiative"] else None
+        if initiative is None:
+            raise ValidationError({"initiative": ["Không tìm thấy mô hình với mã số này trong phạm vi của bạn"]})
+        return {"initiative": initiative}
+    return {"unit": unit}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_create(request):
+    _require_room(request.user)
+    if not _can_add(request.user):
+        raise Http404("Không tìm thấy")
+    givers, units = _entry_choices(request.user)
+    form = EntryForm(request.POST or None, givers=givers, units=units)
+    if request.method == "GET" and request.GET.get("ho"):
+        from vuonlen.households.selectors import households_visible_to
+
+        household = households_visible_to(request.user).filter(pk=request.GET["ho"]).first() \
+            if request.GET["ho"].isdigit() else None
+        if household is not None:
+            form.initial.update({"recipient_kind": RecipientKind.HOUSEHOLD, "unit": household.unit_id,
+                                 "household_code": household.code})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # Every error at once: a household code not found is reported with the ledger's own checks.
+        recipient_errors: dict = {}
+        try:
+            recipient = _resolve_recipient(request.user, data)
+        except ValidationError as exc:
+            recipient, recipient_errors = {}, exc.message_dict
+        try:
+            entry = services.entry_record(
+                actor=request.user, source=data["source"], kind=data["kind"], giver=data["giver"],
+                value_vnd=data["value_vnd"], date=data["date"], description=data["description"],
+                quantity=data["quantity"], loan_term_months=data["loan_term_months"],
+                loan_interest=data["loan_interest"], **recipient)
+        except ValidationError as exc:
+            errors = exc.message_dict
+            if recipient_errors:
+                errors.pop("recipient", None)
+                errors.update(recipient_errors)
+            form.apply_service_errors(ValidationError(errors))
+        else:
+            messages.success(request, f"Đã ghi vào sổ: {entry}")
+            return redirect("support:entry_detail", pk=entry.pk)
+    return render(request, "support/entry_form.html", {"tab": "entries", "form": form})
+
+
+@login_required
+def entry_detail(request, pk: int):
+    _require_room(request.user)
+    entry = selectors.get_entry_for_user_or_404(request.user, pk)
+    editable = selectors.can_edit_entry(request.user, entry)
+    repaid = selectors.loan_repaid_vnd(entry) if entry.is_loan else 0
+    return render(request, "support/entry_detail.html", {
+        "tab": "entries", "entry": entry, "can_edit": editable, "repayments": entry.repayments.all(),
+        "repaid": repaid, "outstanding": entry.value_vnd - repaid, "maturity": selectors.loan_maturity(entry),
+        "repayment_form": RepaymentForm() if editable and entry.is_loan and entry.loan_status != "repaid" else None,
+        "status_form": LoanStatusForm(initial={"status": entry.loan_status})
+        if editable and entry.is_loan and entry.loan_status != "repaid" else None,
+        "household_visible": _household_visible(request.user, entry)})
+
+
+def _household_visible(user, entry) -> bool:
+    if not entry.household_id:
+        return False
+    from vuonlen.households.selectors import households_visible_to
+
+    return households_visible_to(user).filter(pk=entry.household_id).exists()
+
+
+@login_required
+@require_POST
+def repayment_create(request, pk: int):
+    _require_room(request.user)
+    entry = selectors.get_entry_for_user_or_404(request.user, pk)
+    form = RepaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.repayment_record(actor=request.user, entry=entry, date=data["date"],
+                                      amount_vnd=data["amount_vnd"], note=data["note"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Đã ghi lần trả nợ")
+    return redirect("support:entry_detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def loan_status(request, pk: int):
+    _require_room(request.user)
+    entry = selectors.get_entry_for_user_or_404(request.user, pk)
+    form = LoanStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.loan_set_status(actor=request.user, entry=entry, status=form.cleaned_data["status"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Đã cập nhật tình trạng khoản vay")
+    return redirect("support:entry_detail", pk=entry.pk)

@@ -1,0 +1,268 @@
+"""Every write of the twinning room: validate, check scope, write, audit — in one transaction.
+
+Bad input raises ``ValidationError`` with every problem at once, keyed by form field, and
+writes nothing (files included). Out of the person's scope raises ``Http404``; in scope but
+without the right raises ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from vuonlen.accounts.models import Organisation
+from vuonlen.core import uploads
+from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.formats import format_date, parse_vnd
+from vuonlen.core.models import AuditAction
+from vuonlen.core.periods import today_vn
+from vuonlen.core.text import nfc
+from vuonlen.geo.models import AdministrativeUnit, Level
+
+from . import selectors
+from .models import (
+    CRITERIA, MAX_SCORE, PARTNER_KINDS, Activity, ActivityKind, AgreementFile, Evaluation, TwinningPair,
+    grade_for,
+)
+
+AGREEMENT_FOLDER = "twinning/agreements"
+FILE_KINDS = uploads.DOCUMENT_KINDS
+
+
+def _add(errors: dict, name: str, message: str) -> None:
+    errors.setdefault(name, []).append(message)
+
+
+def _check_files(files: Sequence, errors: dict) -> None:
+    for upload in files:
+        try:
+            uploads.check_upload(upload, kinds=FILE_KINDS)
+        except uploads.UploadRejected as exc:
+            for message in exc.messages:
+                _add(errors, "files", message)
+
+
+def _require_manage(actor, *, unit: AdministrativeUnit | None, organisation: Organisation | None) -> None:
+    if actor is None:  # the system (demo, commands)
+        return
+    from vuonlen.accounts import roles, scoping
+
+    for place in (unit, organisation.unit if organisation else None):
+        if place is not None and scoping.can(actor, roles.TWINNING_MANAGE, place):
+            return
+    if scoping.can(actor, roles.TWINNING_VIEW):
+        raise PermissionDenied("Bạn không có quyền quản lý cặp kết nghĩa này")
+    raise Http404("Không tìm thấy")
+
+
+def _attach(actor, pair: TwinningPair, stored: list[uploads.StoredFile], source: str) -> list[AgreementFile]:
+    made = []
+    for item in stored:
+        record = AgreementFile.objects.create(pair=pair, uploaded_by=actor if getattr(actor, "pk", None) else None,
+                                              **item.fields())
+        audit_record(actor=actor, action=AuditAction.CREATE, instance=record, source=source,
+                     note=f"Văn bản kết nghĩa của {pair}")
+        made.append(record)
+    return made
+
+
+# --- pairs ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def pair_create(*, actor, organisation: Organisation | None, unit: AdministrativeUnit | None,
+                started_on: dt.date | None, ended_on: dt.date | None = None, agreement_number: str = "",
+                content: str = "", files: Sequence = (), source: str = "web") -> TwinningPair:
+    if organisation is not None or unit is not None:
+        _require_manage(actor, unit=unit, organisation=organisation)
+    errors: dict[str, list[str]] = {}
+    if organisation is None:
+        _add(errors, "organisation", "Chưa chọn cơ quan, đơn vị, doanh nghiệp kết nghĩa")
+    elif organisation.kind not in PARTNER_KINDS:
+        _add(errors, "organisation", f"{organisation.name} không phải cơ quan, đơn vị, doanh nghiệp có thể kết nghĩa")
+    elif not organisation.is_active:
+        _add(errors, "organisation", f"{organisation.name} đã ngừng hoạt động")
+    if unit is None:
+        _add(errors, "unit", "Chưa chọn huyện hoặc xã kết nghĩa")
+    elif unit.level not in (Level.DISTRICT, Level.COMMUNE):
+        _add(errors, "unit", f"{unit.name} không phải huyện hay xã: chỉ kết nghĩa với huyện hoặc xã")
+    if started_on is None:
+        _add(errors, "started_on", "Chưa nhập ngày bắt đầu kết nghĩa")
+    elif started_on > today_vn():
+        _add(errors, "started_on", "Ngày bắt đầu ở tương lai")
+    if started_on and ended_on and ended_on < started_on:
+        _add(errors, "ended_on", f"Ngày kết thúc trước ngày bắt đầu ({format_date(started_on)})")
+    if organisation is not None and unit is not None and started_on is not None:
+        overlapping = TwinningPair.objects.filter(organisation=organisation, unit=unit)
+        far = dt.date.max
+        for other in overlapping:
+            if other.started_on <= (ended_on or far) and started_on <= (other.ended_on or far):
+                _add(errors, "unit", f"{organisation.name} đã kết nghĩa với {unit.name} từ "
+                                     f"{format_date(other.started_on)}; hai thời kỳ không được chồng nhau")
+                break
+    _check_files(files, errors)
+    if errors:
+        raise ValidationError(errors)
+    pair = TwinningPair.objects.create(
+        organisation=organisation, unit=unit, started_on=started_on, ended_on=ended_on,
+        agreement_number=nfc(agreement_number), content=(content or "").strip(),
+        created_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=pair, source=source)
+    stored = uploads.store_uploads(list(files), folder=AGREEMENT_FOLDER, kinds=FILE_KINDS) if files else []
+    try:
+        _attach(actor, pair, stored, source)
+    except BaseException:
+        uploads.delete_stored([s.name for s in stored])
+        raise
+    return pair
+
+
+@transaction.atomic
+def pair_end(*, actor, pair: TwinningPair, ended_on: dt.date | None, source: str = "web") -> TwinningPair:
+    _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
+    errors: dict[str, list[str]] = {}
+    if ended_on is None:
+        _add(errors, "ended_on", "Chưa nhập ngày kết thúc")
+    elif ended_on < pair.started_on:
+        _add(errors, "ended_on", f"Ngày kết thúc trước ngày bắt đầu ({format_date(pair.started_on)})")
+    elif pair.activities.filter(date__gt=ended_on).exists():
+        _add(errors, "ended_on", "Đã có hoạt động ghi sau ngày này")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(pair)
+    pair.ended_on = ended_on
+    pair.version += 1
+    pair.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=pair, before=before, source=source)
+    return pair
+
+
+@transaction.atomic
+def pair_attach_files(*, actor, pair: TwinningPair, files: Sequence, source: str = "web") -> list[AgreementFile]:
+    _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
+    errors: dict[str, list[str]] = {}
+    if not files:
+        _add(errors, "files", "Chưa chọn tệp nào")
+    _check_files(files, errors)
+    if errors:
+        raise ValidationError(errors)
+    stored = uploads.store_uploads(list(files), folder=AGREEMENT_FOLDER, kinds=FILE_KINDS)
+    try:
+        return _attach(actor, pair, stored, source)
+    except BaseException:
+        uploads.delete_stored([s.name for s in stored])
+        raise
+
+
+# --- activities -----------------------------------------------------------------------------
+
+def _households_problems(pair: TwinningPair, households: Sequence, errors: dict) -> None:
+    """Beneficiary households must live in the twinned district or commune."""
+    outside = [h for h in households if not h.unit.path.startswith(pair.unit.path)]
+    if outside:
+        codes = ", ".join(h.code for h in outside[:10])
+        _add(errors, "households", f"{len(outside)} hộ không thuộc {pair.unit.name}: {codes}")
+
+
+@transaction.atomic
+def activity_record(*, actor, pair: TwinningPair, kind: str, date: dt.date | None, value_vnd=0,
+                    beneficiary_count: int | None = None, households: Iterable = (), initiative=None,
+                    description: str = "", source: str = "web") -> Activity:
+    if actor is not None and not selectors.can_record_activity(actor, pair):
+        if selectors.pairs_visible_to(actor).filter(pk=pair.pk).exists():
+            raise PermissionDenied("Bạn không có quyền ghi hoạt động cho cặp kết nghĩa này")
+        raise Http404("Không tìm thấy")
+    households = list(households)
+    description = (description or "").strip()
+    errors: dict[str, list[str]] = {}
+    if kind not in ActivityKind.values:
+        _add(errors, "kind", "Chưa chọn loại hoạt động")
+    if date is None:
+        _add(errors, "date", "Chưa nhập ngày hoạt động")
+    else:
+        if date > today_vn():
+            _add(errors, "date", "Ngày hoạt động ở tương lai")
+        if date < pair.started_on or (pair.ended_on and date > pair.ended_on):
+            period = f"từ {format_date(pair.started_on)}" + (f" đến {format_date(pair.ended_on)}" if pair.ended_on
+                                                            else "")
+            _add(errors, "date", f"Ngày {format_date(date)} nằm ngoài thời gian kết nghĩa ({period})")
+    value = 0
+    try:
+        value = parse_vnd(value_vnd if value_vnd not in (None, "") else 0, allow_zero=True)
+    except ValueError as exc:
+        _add(errors, "value_vnd", str(exc))
+    if beneficiary_count is None:
+        beneficiary_count = len(households)
+    elif beneficiary_count < 0:
+        _add(errors, "beneficiary_count", "Số người, hộ hưởng lợi không được âm")
+    elif beneficiary_count < len(households):
+        _add(errors, "beneficiary_count", f"Ít hơn số hộ đã chọn ({len(households)})")
+    _households_problems(pair, households, errors)
+    if initiative is not None and not initiative.unit.path.startswith(pair.unit.path):
+        _add(errors, "initiative", f"Mô hình “{initiative.name}” không ở {pair.unit.name}")
+    if not description:
+        _add(errors, "description", "Chưa nhập nội dung hoạt động")
+    if errors:
+        raise ValidationError(errors)
+    activity = Activity.objects.create(
+        pair=pair, kind=kind, date=date, value_vnd=value, beneficiary_count=beneficiary_count,
+        initiative=initiative, description=description, created_by=actor if getattr(actor, "pk", None) else None)
+    if households:
+        activity.households.set(households)
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=activity, source=source,
+                 note=f"{pair}; {len(households)} hộ hưởng lợi" if households else str(pair))
+    return activity
+
+
+# --- yearly evaluation ----------------------------------------------------------------------
+
+@transaction.atomic
+def evaluation_record(*, actor, pair: TwinningPair, year: int | None, scores: Mapping[str, object],
+                      comment: str = "", source: str = "web") -> Evaluation:
+    """Record (or correct) a pair's evaluation for ``year``. Each criterion is scored 0–10;
+    the total, the grade and the "only visits and gifts" flag are computed here."""
+    _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
+    errors: dict[str, list[str]] = {}
+    if year is None:
+        _add(errors, "year", "Chưa chọn năm đánh giá")
+    elif year > today_vn().year:
+        _add(errors, "year", f"Chưa thể đánh giá năm {year}")
+    elif not pair.active_in(year):
+        _add(errors, "year", f"Năm {year} nằm ngoài thời gian kết nghĩa")
+    clean: dict[str, int] = {}
+    for criterion in CRITERIA:
+        raw = scores.get(criterion.value)
+        if raw in (None, ""):
+            _add(errors, criterion.value, "Chưa chấm điểm")
+            continue
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            _add(errors, criterion.value, f"“{raw}” không phải số nguyên")
+            continue
+        if not 0 <= value <= MAX_SCORE:
+            _add(errors, criterion.value, f"Điểm phải từ 0 đến {MAX_SCORE}")
+            continue
+        clean[criterion.value] = value
+    if errors:
+        raise ValidationError(errors)
+    summary = selectors.year_summary(pair, year)
+    total = sum(clean.values())
+    values = {**clean, "total": total, "visits_only": summary.visits_only,
+              "grade": grade_for(total, visits_only=summary.visits_only), "comment": (comment or "").strip(),
+              "evaluated_by": actor if getattr(actor, "pk", None) else None}
+    existing = Evaluation.objects.select_for_update().filter(pair=pair, year=year).first()
+    if existing is None:
+        evaluation = Evaluation.objects.create(pair=pair, year=year, **values)
+        audit_record(actor=actor, action=AuditAction.CREATE, instance=evaluation, source=source)
+        return evaluation
+    before = snapshot(existing)
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.version += 1
+    existing.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=existing, before=before, source=source)
+    return existing

@@ -1,0 +1,203 @@
+"""Pages of the twinning room: thin — parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.models import Organisation
+from vuonlen.core import uploads
+from vuonlen.core.periods import today_vn
+from vuonlen.geo.models import Level
+
+from . import selectors, services
+from .forms import ActivityForm, EvaluationForm, FilesForm, PairForm
+from .models import CRITERIA, MAX_TOTAL, PARTNER_KINDS, ActivityKind
+
+
+def _require_room(user) -> None:
+    if not scoping.can(user, roles.TWINNING_VIEW):
+        raise Http404("Không tìm thấy")
+
+
+def _year(request, default: int | None = None) -> int | None:
+    raw = request.GET.get("nam", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return default
+
+
+def _years() -> list[int]:
+    return list(range(today_vn().year, 2020, -1))
+
+
+@login_required
+def index(request):
+    _require_room(request.user)
+    return redirect("twinning:pair_list")
+
+
+@login_required
+def pair_list(request):
+    _require_room(request.user)
+    year = _year(request, today_vn().year)
+    search = request.GET.get("q", "").strip()
+    only_flagged = request.GET.get("chi-tham-hoi") == "1"
+    pairs = list(selectors.pair_list(request.user, year=year, search=search))
+    summaries = selectors.year_summaries([p.pk for p in pairs], year)
+    for pair in pairs:
+        pair.summary = summaries[pair.pk]
+    flagged = sum(1 for p in pairs if p.summary.visits_only)
+    if only_flagged:
+        pairs = [p for p in pairs if p.summary.visits_only]
+    return render(request, "twinning/pair_list.html", {
+        "tab": "pairs", "pairs": pairs, "year": year, "years": _years(), "search": search,
+        "only_flagged": only_flagged, "flagged": flagged, "can_manage": selectors.can_manage(request.user),
+    })
+
+
+def _manage_choices(user):
+    organisations = scoping.scoped(user, Organisation.objects.filter(is_active=True, kind__in=PARTNER_KINDS)
+                                   .select_related("unit"), roles.TWINNING_MANAGE)
+    units = scoping.visible_units(user, roles.TWINNING_MANAGE).filter(
+        level__in=(Level.DISTRICT, Level.COMMUNE)).select_related("parent").order_by("era", "level", "name_sort")
+    return organisations.order_by("unit__level", "name_sort"), units
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pair_create(request):
+    _require_room(request.user)
+    if not selectors.can_manage(request.user):
+        raise Http404("Không tìm thấy")
+    organisations, units = _manage_choices(request.user)
+    form = PairForm(request.POST or None, request.FILES or None, organisations=organisations, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pair = services.pair_create(actor=request.user, organisation=data["organisation"], unit=data["unit"],
+                                        started_on=data["started_on"], ended_on=data["ended_on"],
+                                        agreement_number=data["agreement_number"], content=data["content"],
+                                        files=data["files"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, f"Đã ghi cặp kết nghĩa {pair}")
+            return redirect("twinning:pair_detail", pk=pair.pk)
+    return render(request, "twinning/pair_form.html", {"tab": "pairs", "form": form})
+
+
+@login_required
+def pair_detail(request, pk: int):
+    _require_room(request.user)
+    pair = selectors.get_pair_for_user_or_404(request.user, pk)
+    year = _year(request)
+    first = pair.started_on.year
+    last = min(pair.ended_on.year if pair.ended_on else today_vn().year, today_vn().year)
+    years = list(range(last, first - 1, -1))
+    summaries = [(y, selectors.year_summary(pair, y)) for y in years]
+    evaluations = {e.year: e for e in selectors.evaluations_for(pair)}
+    return render(request, "twinning/pair_detail.html", {
+        "tab": "pairs", "pair": pair, "year": year, "years": years,
+        "year_rows": [(y, s, evaluations.get(y)) for y, s in summaries],
+        "activities": selectors.pair_activities(pair, year=year),
+        "files": pair.files.all(), "files_form": FilesForm() if selectors.can_manage(request.user, pair) else None,
+        "can_manage": selectors.can_manage(request.user, pair),
+        "can_record": selectors.can_record_activity(request.user, pair),
+        "max_total": MAX_TOTAL,
+    })
+
+
+@login_required
+@require_POST
+def pair_attach(request, pk: int):
+    _require_room(request.user)
+    pair = selectors.get_pair_for_user_or_404(request.user, pk)
+    form = FilesForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            made = services.pair_attach_files(actor=request.user, pair=pair, files=form.cleaned_data["files"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Đã thêm {len(made)} tệp")
+    return redirect("twinning:pair_detail", pk=pair.pk)
+
+
+@login_required
+def agreement_file(request, pk: int):
+    _require_room(request.user)
+    record = selectors.get_agreement_for_user_or_404(request.user, pk)
+    return uploads.stored_file_response(record.stored_name, record.original_name, record.content_type)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request, pk: int):
+    _require_room(request.user)
+    pair = selectors.get_pair_for_user_or_404(request.user, pk)
+    if not selectors.can_record_activity(request.user, pair):
+        raise Http404("Không tìm thấy")
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        from vuonlen.households.models import Household
+
+        codes = form.codes()
+        households = list(Household.objects.filter(commune__path__startswith=pair.unit.path, code__in=codes)
+                          .select_related("unit"))
+        missing = sorted(set(codes) - {h.code for h in households})
+        try:
+            if missing:
+                raise ValidationError({"households": [f"Không tìm thấy hộ có mã {', '.join(missing[:10])} "
+                                                      f"ở {pair.unit.name}"]})
+            services.activity_record(actor=request.user, pair=pair, kind=data["kind"], date=data["date"],
+                                     value_vnd=data["value_vnd"], beneficiary_count=data["beneficiary_count"],
+                                     households=households, description=data["description"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã ghi hoạt động kết nghĩa")
+            return redirect("twinning:pair_detail", pk=pair.pk)
+    return render(request, "twinning/activity_form.html", {"tab": "pairs", "form": form, "pair": pair})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_record(request, pk: int, year: int):
+    _require_room(request.user)
+    pair = selectors.get_pair_for_user_or_404(request.user, pk)
+    if not selectors.can_manage(request.user, pair):
+        raise Http404("Không tìm thấy")
+    existing = pair.evaluations.filter(year=year).first()
+    initial = {c.value: getattr(existing, c.value) for c in CRITERIA} if existing else {}
+    if existing:
+        initial["comment"] = existing.comment
+    form = EvaluationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_record(actor=request.user, pair=pair, year=year, scores=form.scores(),
+                                       comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, f"Đã lưu đánh giá năm {year}")
+            return redirect("twinning:pair_detail", pk=pair.pk)
+    return render(request, "twinning/evaluation_form.html", {
+        "tab": "pairs", "form": form, "pair": pair, "year": year, "summary": selectors.year_summary(pair, year),
+        "kinds": dict(ActivityKind.choices), "max_total": MAX_TOTAL})
+
+
+@login_required
+def ranking(request):
+    _require_room(request.user)
+    year = _year(request, today_vn().year - 1)
+    return render(request, "twinning/ranking.html", {
+        "tab": "ranking", "rows": selectors.ranking(request.user, year), "year": year, "years": _years(),
+        "max_total": MAX_TOTAL, "flagged": selectors.visits_only_pairs(request.user, year)})
