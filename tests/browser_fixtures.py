@@ -32,6 +32,11 @@ def browser():
         pytest.skip("Chromium không có trên máy: bỏ qua kiểm thử trình duyệt (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    from playwright.sync_api import expect
+
+    # A two-core CI machine running the live server and Chromium side by side is slow at times:
+    # wait up to 20 s for what a person would see, rather than Playwright's default 5 s.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
@@ -43,7 +48,7 @@ def page(browser, live_server, kontum):
     """A fresh browser context (no cookies) on the live server. ``kontum`` reloads the units
     that the live server's transactional database flushes after every test."""
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     yield page
     context.close()

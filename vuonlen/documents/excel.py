@@ -25,7 +25,7 @@ Typical use::
                                 place="Kon Tum", date=today)
     sheet.add_block([["", "Tổng cộng", 100, …]], style="total")
     sheet.add_block([["1", "Xã A", "Hộ", …], ["", "", "Nhân khẩu", …]], merge_columns=(0, 1))
-    sheet.finish(notes=["…"], signatures=("NGƯỜI LẬP BIỂU", "TM. ỦY BAN NHÂN DÂN\\nCHỦ TỊCH"))
+    sheet.finish(notes=["…"], signatures=("NGƯỜI LẬP BIỂU\\n(Ký, ghi rõ họ tên)", "TM. ỦY BAN NHÂN DÂN\\nCHỦ TỊCH"))
 """
 
 from __future__ import annotations
@@ -300,7 +300,9 @@ class AdministrativeSheet:
                 first = 1 + index * span if index < len(signatures) - 1 else max(1, self.width - span + 1)
                 last = min(self.width, first + span - 1)
                 for offset, line in enumerate(text.split("\n")):
-                    self._merged(self.row + offset, first, last, line, bold=True, size=12)
+                    # "(Ký, ghi rõ họ tên)" under a title is italic, the titles bold (ô 7).
+                    hint = line.startswith("(")
+                    self._merged(self.row + offset, first, last, line, bold=not hint, italic=hint, size=12)
             self.row += max(len(text.split("\n")) for text in signatures)
         self._print_setup()
 

@@ -434,7 +434,8 @@ class OfficialTable:
             block.append([row.values.get(k) for k in keys])
         if block:
             sheet.add_block(block, style=kind, merge_columns=(0, 1))
-        sheet.finish(notes=self.notes(), signatures=("NGƯỜI LẬP BIỂU", "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"))
+        sheet.finish(notes=self.notes(), signatures=("NGƯỜI LẬP BIỂU\n(Ký, ghi rõ họ tên)",
+                                                     "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n(Ký tên, đóng dấu)"))
         return sheet
 
 
@@ -522,7 +523,7 @@ class PoorDynamicsTable(_DynamicsTable):
                     Column("c6", "Tái nghèo", "6", "count", 9),
                     Column("c7", "Phát sinh mới", "7", "count", 9))),
                 Column("c8", "Số hộ khác: thay đổi nhân khẩu, chuyển đến, tách hộ", "8", "count", 13))),
-            Column("c9", "Tổng số hộ nghèo cuối kỳ", "9=1-2-3-4+5+6+7+8", "count", 11),
+            Column("c9", "Tổng số hộ nghèo cuối kỳ", "9=1-2-3-4+5+6+7+8", "count", 14),
         )
 
 
@@ -546,7 +547,7 @@ class NearPoorDynamicsTable(_DynamicsTable):
                     Column("c6", "Tái cận nghèo", "6", "count", 9),
                     Column("c7", "Phát sinh mới", "7", "count", 9))),
                 Column("c8", "Số hộ khác: thay đổi nhân khẩu, chuyển đến, tách hộ", "8", "count", 13))),
-            Column("c9", "Tổng số hộ cận nghèo cuối kỳ", "9=1-2-3-4+5+6+7+8", "count", 11),
+            Column("c9", "Tổng số hộ cận nghèo cuối kỳ", "9=1-2-3-4+5+6+7+8", "count", 14),
         )
 
 
