@@ -12,13 +12,12 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.http import Http404
 from django.urls import reverse
 
 from tests import factories
 from vuonlen.accounts.roles import Role
 from vuonlen.core.models import AuditAction, AuditLog
-from django.http import Http404
-
 from vuonlen.documents.excel import DASH, leaves, workbook_bytes
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 from vuonlen.households import official_tables, services
@@ -69,6 +68,11 @@ def two_communes(commune_a, commune_b):
 
 
 # --- table 01 ----------------------------------------------------------------------------------
+
+def test_a_rate_needs_a_denominator():
+    assert rate(1, 4) == 25.0 and rate(0, 7) == 0.0
+    assert rate(3, 0) is None  # shown "-", never 0 nor an error
+
 
 def test_summary_counts_and_rates_on_the_right_denominators(two_communes, district):
     a, b = two_communes

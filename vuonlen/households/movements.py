@@ -184,7 +184,6 @@ def _start_side(households: QuerySet[Household], year: int, communes: list[int])
     """Columns 1–4 and the stayers, grouped by the commune of the N-1 review."""
     end_of_year = dt.date(year, 12, 31)
     same = Q(r1__commune_id=F("r0__commune_id"))
-    left = ~same | Q(r1__id__isnull=True)
     aggregates = {}
     for kind in LISTED:
         was = Q(r0__status=kind)
