@@ -25,6 +25,7 @@ def inner(database_url: str) -> None:
     from vuonlen.geo.imports import village_import
     from vuonlen.geo.loaders import load_province
     from vuonlen.geo.models import AdministrativeUnit, Level
+    from vuonlen.households.models import Household
 
     _, t = timed(lambda: load_province(62))
     print(f"geo load --province 62 (154 units, 103 lineage rows), fresh DB: {summary(t)}")
@@ -32,7 +33,9 @@ def inner(database_url: str) -> None:
     print(f"geo load again (no change): {summary(t)}")
     _, t = timed(lambda: run_demo(seed=2021, say=lambda _m: None))
     villages = AdministrativeUnit.objects.filter(level=Level.VILLAGE).count()
-    print(f"demo (villages {villages}, organisations, accounts): {summary(t)}")
+    households = Household.objects.count()
+    print(f"full demo, every room ({villages} villages, {households} households and their reviews, "
+          f"reports, notices, models, ledger…): {summary(t)}")
 
     officer = User.objects.get(username="canbo.xa")
     viewer = User.objects.get(username="lanhdao.tinh")
