@@ -133,3 +133,24 @@ _INITIATIVE_GRANTS = {
 }
 for _role, _perms in _INITIATIVE_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
+
+# --- The campaign's work with households (vuonlen.campaign) --------------------------------
+# Everyone signed in opens the room; commune officers and the secretariat assign mentors; a
+# mentor logs visits and assesses only the households assigned to them (campaign.selectors
+# narrows their scope from the commune to their own households); commune officers do both
+# for their whole area.
+CAMPAIGN_VIEW = "campaign.view"
+MENTOR_ASSIGN = "campaign.assign_mentor"
+VISIT_LOG = "campaign.log_visit"
+ASSESS = "campaign.assess"
+
+_CAMPAIGN_GRANTS = {
+    Role.SYSADMIN: {CAMPAIGN_VIEW, MENTOR_ASSIGN, VISIT_LOG, ASSESS},
+    Role.SECRETARIAT: {CAMPAIGN_VIEW, MENTOR_ASSIGN},
+    Role.REPORTING_UNIT: {CAMPAIGN_VIEW},
+    Role.COMMUNE_OFFICER: {CAMPAIGN_VIEW, MENTOR_ASSIGN, VISIT_LOG, ASSESS},
+    Role.MENTOR: {CAMPAIGN_VIEW, VISIT_LOG, ASSESS},
+    Role.VIEWER: {CAMPAIGN_VIEW},
+}
+for _role, _perms in _CAMPAIGN_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "vuonlen.support",
     "vuonlen.initiatives",
     "vuonlen.outreach",
+    "vuonlen.campaign",
 ]
 
 MIDDLEWARE = [

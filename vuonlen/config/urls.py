@@ -20,6 +20,7 @@ urlpatterns = [
     path("nguon-luc/", include("vuonlen.support.urls")),
     path("mo-hinh/", include("vuonlen.initiatives.urls")),
     path("tuyen-truyen/", include("vuonlen.outreach.urls")),
+    path("cuoc-van-dong/", include("vuonlen.campaign.urls")),
     path("trien-lam/", include("vuonlen.initiatives.public_urls")),
     path("api/v1/", api.urls),
 ]

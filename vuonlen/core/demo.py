@@ -18,6 +18,7 @@ DEMO_STEPS = [
     "vuonlen.households.demo_data",
     "vuonlen.initiatives.demo",
     "vuonlen.outreach.demo",
+    "vuonlen.campaign.demo",
     "vuonlen.twinning.demo",
     "vuonlen.support.demo",
     "vuonlen.reporting.demo",

@@ -45,6 +45,8 @@ ROOMS = [
      "initiatives.view"),
     ("outreach:list", _("Tuyên truyền"),
      _("Tuyên truyền theo 10 nội dung Sổ tay, tập huấn, tham quan mô hình, giao ước thi đua"), "outreach.view"),
+    ("campaign:index", _("Cuộc vận động"),
+     _("Người phụ trách hộ, thăm hộ, đánh giá hộ thay đổi nếp nghĩ, cách làm"), "campaign.view"),
     ("core:audit_list", _("Nhật ký"), _("Ai đã thay đổi gì, khi nào"), "core.view_audit"),
 ]
 
