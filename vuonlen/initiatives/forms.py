@@ -49,6 +49,11 @@ class ParticipantsForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     service_field_map = {"households": "codes"}
 
 
+class ParticipantEndForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    ended_on = forms.DateField(label=_("Thôi tham gia từ ngày"), required=False, input_formats=DATE_INPUTS,
+                               widget=_DATE)
+
+
 class FundForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     source = forms.ChoiceField(label=_("Nguồn vốn"), choices=FundSource.choices)
     amount = forms.CharField(label=_("Số tiền (đồng)"), max_length=20)

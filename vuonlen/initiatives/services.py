@@ -320,6 +320,8 @@ def participant_end(*, actor, participation: Participation, ended_on: dt.date | 
         _add(errors, "ended_on", "Chưa nhập ngày thôi tham gia")
     elif ended_on < participation.started_on:
         _add(errors, "ended_on", f"Ngày thôi tham gia trước ngày tham gia ({format_date(participation.started_on)})")
+    elif ended_on > today_vn():
+        _add(errors, "ended_on", "Ngày thôi tham gia ở tương lai")
     if participation.ended_on:
         _add(errors, NON_FIELD_ERRORS, "Hộ đã thôi tham gia từ trước")
     if errors:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/sua/", views.initiative_edit, name="edit"),
     path("<int:pk>/chuyen-tinh-trang/", views.initiative_move, name="move"),
     path("<int:pk>/ho-tham-gia/", views.participants_add, name="participants_add"),
+    path("<int:pk>/ho-tham-gia/<int:participation_pk>/thoi/", views.participant_end, name="participant_end"),
     path("<int:pk>/nguon-von/", views.fund_add, name="fund_add"),
     path("<int:pk>/danh-gia/", views.review_add, name="review_add"),
     path("<int:pk>/tep/", views.files_attach, name="files_attach"),

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -19,9 +19,10 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from . import selectors, services
 from .forms import (
-    ExemplarForm, FilesForm, FundForm, InitiativeForm, MoveForm, ParticipantsForm, ReviewForm, ShowcaseForm,
+    ExemplarForm, FilesForm, FundForm, InitiativeForm, MoveForm, ParticipantEndForm, ParticipantsForm, ReviewForm,
+    ShowcaseForm,
 )
-from .models import Kind, Status
+from .models import Kind, Participation, Status
 
 
 def _require_room(user) -> None:
@@ -195,6 +196,31 @@ def _add_participants(request, initiative, data):
 def participants_add(request, pk: int):
     return _post_action(request, pk, ParticipantsForm, "participants_form",
                         lambda i, d: _add_participants(request, i, d), "Đã thêm hộ tham gia")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_end(request, pk: int, participation_pk: int):
+    """End one household's participation (the row stays, with its period)."""
+    _require_room(request.user)
+    initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
+    participation = get_object_or_404(Participation.objects.select_related("household__unit", "initiative__unit"),
+                                      pk=participation_pk, initiative=initiative)
+    if not _can_manage(request.user, initiative.unit):
+        raise PermissionDenied("Bạn không có quyền quản lý mô hình ở địa bàn này")
+    form = ParticipantEndForm(request.POST or None, initial={"ended_on": today_vn()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_end(actor=request.user, participation=participation,
+                                     ended_on=form.cleaned_data["ended_on"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, f"Hộ {participation.household.code} đã thôi tham gia mô hình")
+            return redirect("initiatives:detail", pk=initiative.pk)
+    return render(request, "initiatives/participant_end.html", {
+        "tab": "list", "initiative": initiative, "participation": participation, "form": form,
+        "sees_households": scoping.can(request.user, roles.HOUSEHOLD_VIEW, initiative.unit)})
 
 
 @login_required

@@ -44,6 +44,35 @@ class EntryForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         self.fields["recipient_kind"].widget.attrs["class"] = "form-check-input"
 
 
+class EntryEditForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    """Correct an entry: everything but the recipient (a wrong recipient is voided and recorded
+    again). ``version`` carries the version the person started from."""
+
+    source = EntryForm.base_fields["source"]
+    kind = EntryForm.base_fields["kind"]
+    giver = forms.ModelChoiceField(label=_("Đơn vị hỗ trợ"), queryset=None, required=False,
+                                   empty_label=_("— Không ghi —"))
+    value_vnd = EntryForm.base_fields["value_vnd"]
+    date = EntryForm.base_fields["date"]
+    description = EntryForm.base_fields["description"]
+    quantity = EntryForm.base_fields["quantity"]
+    loan_term_months = EntryForm.base_fields["loan_term_months"]
+    loan_interest = EntryForm.base_fields["loan_interest"]
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, givers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["giver"].queryset = givers
+
+    def entry_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+
+class EntryVoidForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Lý do huỷ"), required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class RepaymentForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     date = forms.DateField(label=_("Ngày trả"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
     amount_vnd = forms.CharField(label=_("Số tiền trả (đồng)"), required=False, max_length=30, widget=_MONEY_WIDGET)

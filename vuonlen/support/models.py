@@ -81,6 +81,10 @@ class SupportEntry(TimestampedModel):
     loan_status = models.CharField(_("tình trạng trả nợ"), max_length=8, choices=LoanStatus.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
+    # A correction never deletes: a wrong entry is voided with a reason, kept for the audit
+    # trail and left out of the lists and totals.
+    voided_at = models.DateTimeField(_("huỷ lúc"), null=True, blank=True, editable=False, db_index=True)
+    void_reason = models.CharField(_("lý do huỷ"), max_length=500, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("khoản hỗ trợ")
@@ -107,6 +111,10 @@ class SupportEntry(TimestampedModel):
     @property
     def is_loan(self) -> bool:
         return self.kind == Kind.LOAN
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
 
 
 class Repayment(models.Model):

@@ -91,6 +91,7 @@ class LedgerFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     recipient_kind: str = ""
+    include_void: bool = False  # voided entries (corrections) stay out of lists and totals by default
 
     def describe(self) -> str:
         parts = []
@@ -114,6 +115,8 @@ class LedgerFilters:
 def filtered_entries(user, filters: LedgerFilters | None = None) -> QuerySet[SupportEntry]:
     filters = filters or LedgerFilters()
     qs = entries_visible_to(user)
+    if not filters.include_void:
+        qs = qs.filter(voided_at__isnull=True)
     if filters.year:
         qs = qs.filter(date__year=filters.year)
     if filters.date_from:
@@ -260,7 +263,8 @@ def ledger_totals(user, filters: LedgerFilters | None = None) -> LedgerTotals:
 
 
 def year_choices(user) -> list[int]:
-    years = entries_visible_to(user).annotate(y=ExtractYear("date")).values_list("y", flat=True).distinct()
+    years = (entries_visible_to(user).filter(voided_at__isnull=True).annotate(y=ExtractYear("date"))
+             .values_list("y", flat=True).distinct())
     return sorted({y for y in years if y}, reverse=True)
 
 
@@ -318,7 +322,7 @@ def support_for_household(user, household) -> HouseholdSupport:
     the ledger (a mentor), so the household page shows nothing rather than an error."""
     if user is not None and not scoping.can(user, roles.SUPPORT_VIEW):
         return HouseholdSupport([], 0, False)
-    entries = list(entries_visible_to(user).filter(household=household)
+    entries = list(entries_visible_to(user).filter(household=household, voided_at__isnull=True)
                    .select_related("giver").prefetch_related("repayments").order_by("-date", "-pk"))
     for entry in entries:
         if entry.is_loan:

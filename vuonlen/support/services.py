@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -64,24 +65,10 @@ def _recipient(household, initiative, unit, errors: dict) -> tuple[str, Administ
     return RecipientKind.UNIT, unit
 
 
-@transaction.atomic
-def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | None,
-                 giver: Organisation | None = None, household=None, initiative=None,
-                 unit: AdministrativeUnit | None = None, description: str = "", quantity: str = "",
-                 twinning_activity=None, loan_term_months: int | None = None, loan_interest: str = "",
-                 channel: str = "web") -> SupportEntry:
-    """One gift or loan to exactly one recipient: a household, a model or a village/commune."""
-    errors: dict[str, list[str]] = {}
-    recipient_kind, target = _recipient(household, initiative, unit, errors)
-    if twinning_activity is not None and giver is None:
-        giver = twinning_activity.pair.organisation
-    if target is not None:
-        _require_edit(actor, target, giver)
-    if actor is not None and twinning_activity is not None:
-        from vuonlen.twinning.selectors import pairs_visible_to
-
-        if not pairs_visible_to(actor).filter(pk=twinning_activity.pair_id).exists():
-            raise Http404("Không tìm thấy")
+def _check_fields(errors: dict, *, source, kind, value_vnd, date, giver, household, recipient_kind,
+                  loan_term_months, twinning_activity) -> int | None:
+    """The ledger's rules for one entry, shared by recording and correcting it; adds every
+    problem to ``errors`` and returns the parsed value (None when it does not parse)."""
     if source not in Source.values:
         _add(errors, "source", "Chưa chọn nguồn")
     if kind not in Kind.values:
@@ -116,6 +103,30 @@ def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | No
             _add(errors, "kind", "Vốn Ngân hàng Chính sách xã hội là vốn vay: hãy chọn hình thức “Vốn vay”")
     if twinning_activity is not None and giver is not None and giver.pk != twinning_activity.pair.organisation_id:
         _add(errors, "giver", f"Hoạt động kết nghĩa đã chọn là của {twinning_activity.pair.organisation.name}")
+    return value
+
+
+@transaction.atomic
+def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | None,
+                 giver: Organisation | None = None, household=None, initiative=None,
+                 unit: AdministrativeUnit | None = None, description: str = "", quantity: str = "",
+                 twinning_activity=None, loan_term_months: int | None = None, loan_interest: str = "",
+                 channel: str = "web") -> SupportEntry:
+    """One gift or loan to exactly one recipient: a household, a model or a village/commune."""
+    errors: dict[str, list[str]] = {}
+    recipient_kind, target = _recipient(household, initiative, unit, errors)
+    if twinning_activity is not None and giver is None:
+        giver = twinning_activity.pair.organisation
+    if target is not None:
+        _require_edit(actor, target, giver)
+    if actor is not None and twinning_activity is not None:
+        from vuonlen.twinning.selectors import pairs_visible_to
+
+        if not pairs_visible_to(actor).filter(pk=twinning_activity.pair_id).exists():
+            raise Http404("Không tìm thấy")
+    value = _check_fields(errors, source=source, kind=kind, value_vnd=value_vnd, date=date, giver=giver,
+                          household=household, recipient_kind=recipient_kind,
+                          loan_term_months=loan_term_months, twinning_activity=twinning_activity)
     if errors:
         raise ValidationError(errors)
     entry = SupportEntry.objects.create(
@@ -134,6 +145,104 @@ def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | No
     return entry
 
 
+STALE_MESSAGE = ("Khoản này vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại.")
+VOIDED_MESSAGE = "Khoản này đã bị huỷ nên không sửa được"
+EDITABLE_FIELDS = ("source", "kind", "giver", "value_vnd", "date", "description", "quantity", "loan_term_months",
+                   "loan_interest")
+
+
+def _locked_entry(actor, entry: SupportEntry) -> SupportEntry:
+    """The entry locked for a correction: 404 outside the reader's ledger, 403 read-only."""
+    if actor is not None:
+        if not selectors.entries_visible_to(actor).filter(pk=entry.pk).exists():
+            raise Http404("Không tìm thấy")
+        if not selectors.can_edit_entry(actor, entry):
+            raise PermissionDenied("Bạn không có quyền sửa khoản này")
+    return SupportEntry.objects.select_for_update().select_related(
+        "giver", "household", "twinning_activity__pair__organisation").get(pk=entry.pk)
+
+
+@transaction.atomic
+def entry_update(*, actor, entry: SupportEntry, expected_version: int, channel: str = "web",
+                 **fields) -> SupportEntry:
+    """Correct an entry's source, kind, giver, value, date, wording or loan terms (the recipient
+    stays: a gift recorded for the wrong recipient is voided and recorded again). Same rules as
+    ``entry_record``; a different ``expected_version`` means someone saved in between."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"entry_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    current = _locked_entry(actor, entry)
+    if current.is_void:
+        raise ValidationError({"__all__": [VOIDED_MESSAGE]})
+    if current.version != expected_version:
+        raise ValidationError({"__all__": [STALE_MESSAGE]})
+    data = {name: getattr(current, name) for name in EDITABLE_FIELDS}
+    data.update(fields)
+    giver = data["giver"]
+    if giver is not None and giver.pk != current.giver_id:
+        _require_edit(actor, current.unit, giver)
+    errors: dict[str, list[str]] = {}
+    value = _check_fields(errors, source=data["source"], kind=data["kind"], value_vnd=data["value_vnd"],
+                          date=data["date"], giver=giver, household=current.household,
+                          recipient_kind=current.recipient_kind, loan_term_months=data["loan_term_months"],
+                          twinning_activity=current.twinning_activity)
+    repaid = selectors.loan_repaid_vnd(current) if current.is_loan else 0
+    if current.is_loan and current.repayments.exists():
+        if data["kind"] != Kind.LOAN:
+            _add(errors, "kind", "Khoản vay đã có lần trả nợ nên không đổi được hình thức")
+        if value is not None and value < repaid:
+            _add(errors, "value_vnd", f"Nhỏ hơn số đã trả ({format_number(repaid)} đồng)")
+        if data["date"] is not None and current.repayments.filter(date__lt=data["date"]).exists():
+            _add(errors, "date", "Có lần trả nợ trước ngày vay này")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current)
+    is_loan = data["kind"] == Kind.LOAN
+    current.source, current.kind, current.giver = data["source"], data["kind"], giver
+    current.value_vnd, current.date = value, data["date"]
+    current.description = nfc(data["description"] or "")[:500]
+    current.quantity = nfc(data["quantity"] or "")[:100]
+    current.loan_term_months = int(data["loan_term_months"]) if is_loan else None
+    current.loan_interest = nfc(data["loan_interest"] or "")[:100] if is_loan else ""
+    if is_loan:
+        current.loan_status = selectors.loan_status_for(
+            value_vnd=value, repaid_vnd=repaid, maturity=selectors.loan_maturity(current),
+            marked_overdue=current.loan_status == LoanStatus.OVERDUE)
+    else:
+        current.loan_status = ""
+    after = snapshot(current)
+    if after == before:
+        return current
+    current.version += 1
+    current.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, after=after,
+                 source=channel)
+    return current
+
+
+@transaction.atomic
+def entry_void(*, actor, entry: SupportEntry, reason: str, channel: str = "web") -> SupportEntry:
+    """Void a wrong entry: it stays in the book (and its history) with the reason, but leaves
+    the lists and the totals. Nothing is ever deleted."""
+    current = _locked_entry(actor, entry)
+    errors: dict[str, list[str]] = {}
+    reason = nfc(reason or "").strip()
+    if current.is_void:
+        _add(errors, "__all__", "Khoản này đã bị huỷ")
+    if not reason:
+        _add(errors, "reason", "Chưa ghi lý do huỷ")
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current)
+    current.voided_at = timezone.now()
+    current.void_reason = reason[:500]
+    current.version += 1
+    current.save(update_fields=["voided_at", "void_reason", "version", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=channel,
+                 note=f"Huỷ khoản: {current.void_reason}")
+    return current
+
+
 def _locked_loan(actor, entry: SupportEntry) -> SupportEntry:
     if actor is not None:
         visible = selectors.entries_visible_to(actor).filter(pk=entry.pk).exists()
@@ -141,7 +250,10 @@ def _locked_loan(actor, entry: SupportEntry) -> SupportEntry:
             raise Http404("Không tìm thấy")
         if not selectors.can_edit_entry(actor, entry):
             raise PermissionDenied("Bạn không có quyền cập nhật khoản vay này")
-    return SupportEntry.objects.select_for_update().get(pk=entry.pk)
+    locked = SupportEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.is_void:
+        raise ValidationError({"__all__": ["Khoản này đã bị huỷ"]})
+    return locked
 
 
 @transaction.atomic
@@ -221,7 +333,8 @@ def loans_refresh_overdue(*, actor=None, today: dt.date | None = None, channel: 
     """Loans past maturity and not repaid become overdue (run daily, and by the demo)."""
     today = today or today_vn()
     changed = 0
-    for entry in SupportEntry.objects.select_for_update().filter(kind=Kind.LOAN, loan_status=LoanStatus.CURRENT):
+    for entry in SupportEntry.objects.select_for_update().filter(kind=Kind.LOAN, loan_status=LoanStatus.CURRENT,
+                                                                 voided_at__isnull=True):
         maturity = selectors.loan_maturity(entry)
         if maturity is not None and maturity < today:
             before = snapshot(entry)

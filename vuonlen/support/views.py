@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +15,7 @@ from vuonlen.core.paging import paginate
 from vuonlen.geo.models import Level
 
 from . import exports, selectors, services
-from .forms import EntryForm, LedgerFilterForm, LoanStatusForm, RepaymentForm
+from .forms import EntryEditForm, EntryForm, EntryVoidForm, LedgerFilterForm, LoanStatusForm, RepaymentForm
 from .models import RecipientKind
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,7 +161,7 @@ def entry_create(request):
 def entry_detail(request, pk: int):
     _require_room(request.user)
     entry = selectors.get_entry_for_user_or_404(request.user, pk)
-    editable = selectors.can_edit_entry(request.user, entry)
+    editable = selectors.can_edit_entry(request.user, entry) and not entry.is_void
     repaid = selectors.loan_repaid_vnd(entry) if entry.is_loan else 0
     return render(request, "support/entry_detail.html", {
         "tab": "entries", "entry": entry, "can_edit": editable, "repayments": entry.repayments.all(),
@@ -214,3 +214,54 @@ def loan_status(request, pk: int):
         else:
             messages.success(request, "Đã cập nhật tình trạng khoản vay")
     return redirect("support:entry_detail", pk=entry.pk)
+
+
+def _editable_entry(user, pk: int):
+    """The entry for a correction page: 404 outside the reader's ledger, 403 read-only."""
+    _require_room(user)
+    entry = selectors.get_entry_for_user_or_404(user, pk)
+    if not selectors.can_edit_entry(user, entry):
+        raise PermissionDenied("Bạn không có quyền sửa khoản này")
+    return entry
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_update(request, pk: int):
+    entry = _editable_entry(request.user, pk)
+    if entry.is_void:
+        messages.error(request, services.VOIDED_MESSAGE)
+        return redirect("support:entry_detail", pk=entry.pk)
+    givers, _units = _entry_choices(request.user)
+    if entry.giver_id:
+        givers = givers | Organisation.objects.filter(pk=entry.giver_id)
+    initial = {name: getattr(entry, name) for name in services.EDITABLE_FIELDS}
+    initial["giver"] = entry.giver_id
+    initial["version"] = entry.version
+    form = EntryEditForm(request.POST or None, givers=givers.distinct(), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_update(actor=request.user, entry=entry,
+                                  expected_version=form.cleaned_data["version"] or 0, **form.entry_data())
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi")
+            return redirect("support:entry_detail", pk=entry.pk)
+    return render(request, "support/entry_edit.html", {"tab": "entries", "form": form, "entry": entry})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_void(request, pk: int):
+    entry = _editable_entry(request.user, pk)
+    form = EntryVoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_void(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã huỷ khoản này; khoản không còn được tính vào tổng hợp")
+            return redirect("support:entry_detail", pk=entry.pk)
+    return render(request, "support/entry_void.html", {"tab": "entries", "form": form, "entry": entry})

@@ -34,6 +34,16 @@ class PairForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.parent.name})" if u.parent_id else u.name
 
 
+class PairEditForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    """A pair's period and agreement note; ``version`` is the version the person started from."""
+
+    started_on = PairForm.base_fields["started_on"]
+    ended_on = PairForm.base_fields["ended_on"]
+    agreement_number = PairForm.base_fields["agreement_number"]
+    content = PairForm.base_fields["content"]
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class FilesForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     files = MultipleFileField(label=_("Thêm văn bản kết nghĩa"))
 
@@ -55,6 +65,15 @@ class ActivityForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     def codes(self) -> list[str]:
         raw = self.cleaned_data.get("household_codes") or ""
         return [c.strip() for c in raw.replace("\n", ",").replace(";", ",").split(",") if c.strip()]
+
+
+class ActivityEditForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
+    kind = ActivityForm.base_fields["kind"]
+    date = ActivityForm.base_fields["date"]
+    value_vnd = ActivityForm.base_fields["value_vnd"]
+    beneficiary_count = ActivityForm.base_fields["beneficiary_count"]
+    description = ActivityForm.base_fields["description"]
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class EvaluationForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

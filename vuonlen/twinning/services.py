@@ -140,6 +140,62 @@ def pair_end(*, actor, pair: TwinningPair, ended_on: dt.date | None, source: str
     return pair
 
 
+STALE_MESSAGE = "Bản ghi này vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại."
+
+
+@transaction.atomic
+def pair_update(*, actor, pair: TwinningPair, expected_version: int, started_on: dt.date | None,
+                ended_on: dt.date | None, agreement_number: str = "", content: str = "",
+                source: str = "web") -> TwinningPair:
+    """Correct a pair's period and agreement note. The partner and the twinned unit stay: a
+    wrong pair is ended and a new one made. A different ``expected_version`` than the stored
+    one means someone saved in between."""
+    _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
+    current = TwinningPair.objects.select_for_update().select_related("organisation", "unit").get(pk=pair.pk)
+    if current.version != expected_version:
+        raise ValidationError({"__all__": [STALE_MESSAGE]})
+    errors: dict[str, list[str]] = {}
+    if started_on is None:
+        _add(errors, "started_on", "Chưa nhập ngày bắt đầu kết nghĩa")
+    elif started_on > today_vn():
+        _add(errors, "started_on", "Ngày bắt đầu ở tương lai")
+    if started_on and ended_on and ended_on < started_on:
+        _add(errors, "ended_on", f"Ngày kết thúc trước ngày bắt đầu ({format_date(started_on)})")
+    if started_on is not None:
+        if current.activities.filter(date__lt=started_on).exists():
+            _add(errors, "started_on", "Đã có hoạt động ghi trước ngày này")
+        if current.evaluations.filter(year__lt=started_on.year).exists():
+            _add(errors, "started_on", "Đã có đánh giá năm trước năm bắt đầu này")
+    if ended_on is not None:
+        if current.activities.filter(date__gt=ended_on).exists():
+            _add(errors, "ended_on", "Đã có hoạt động ghi sau ngày này")
+        if current.evaluations.filter(year__gt=ended_on.year).exists():
+            _add(errors, "ended_on", "Đã có đánh giá năm sau năm kết thúc này")
+    if started_on is not None and not errors:
+        far = dt.date.max
+        others = TwinningPair.objects.filter(organisation=current.organisation_id, unit=current.unit_id) \
+            .exclude(pk=current.pk)
+        for other in others:
+            if other.started_on <= (ended_on or far) and started_on <= (other.ended_on or far):
+                _add(errors, "started_on", f"{current.organisation.name} đã kết nghĩa với {current.unit.name} từ "
+                                           f"{format_date(other.started_on)}; hai thời kỳ không được chồng nhau")
+                break
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current)
+    current.started_on, current.ended_on = started_on, ended_on
+    current.agreement_number = nfc(agreement_number or "")[:60]
+    current.content = (content or "").strip()
+    after = snapshot(current)
+    if after == before:
+        return current
+    current.version += 1
+    current.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, after=after,
+                 source=source)
+    return current
+
+
 @transaction.atomic
 def pair_attach_files(*, actor, pair: TwinningPair, files: Sequence, source: str = "web") -> list[AgreementFile]:
     _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
@@ -167,17 +223,9 @@ def _households_problems(pair: TwinningPair, households: Sequence, errors: dict)
         _add(errors, "households", f"{len(outside)} hộ không thuộc {pair.unit.name}: {codes}")
 
 
-@transaction.atomic
-def activity_record(*, actor, pair: TwinningPair, kind: str, date: dt.date | None, value_vnd=0,
-                    beneficiary_count: int | None = None, households: Iterable = (), initiative=None,
-                    description: str = "", source: str = "web") -> Activity:
-    if actor is not None and not selectors.can_record_activity(actor, pair):
-        if selectors.pairs_visible_to(actor).filter(pk=pair.pk).exists():
-            raise PermissionDenied("Bạn không có quyền ghi hoạt động cho cặp kết nghĩa này")
-        raise Http404("Không tìm thấy")
-    households = list(households)
-    description = (description or "").strip()
-    errors: dict[str, list[str]] = {}
+def _check_activity(errors: dict, *, pair: TwinningPair, kind, date, value_vnd, beneficiary_count, households,
+                    initiative, description) -> tuple[int, int]:
+    """The rules for one activity, shared by recording and correcting it."""
     if kind not in ActivityKind.values:
         _add(errors, "kind", "Chưa chọn loại hoạt động")
     if date is None:
@@ -205,6 +253,27 @@ def activity_record(*, actor, pair: TwinningPair, kind: str, date: dt.date | Non
         _add(errors, "initiative", f"Mô hình “{initiative.name}” không ở {pair.unit.name}")
     if not description:
         _add(errors, "description", "Chưa nhập nội dung hoạt động")
+    return value, beneficiary_count
+
+
+def _require_record(actor, pair: TwinningPair) -> None:
+    if actor is not None and not selectors.can_record_activity(actor, pair):
+        if selectors.pairs_visible_to(actor).filter(pk=pair.pk).exists():
+            raise PermissionDenied("Bạn không có quyền ghi hoạt động cho cặp kết nghĩa này")
+        raise Http404("Không tìm thấy")
+
+
+@transaction.atomic
+def activity_record(*, actor, pair: TwinningPair, kind: str, date: dt.date | None, value_vnd=0,
+                    beneficiary_count: int | None = None, households: Iterable = (), initiative=None,
+                    description: str = "", source: str = "web") -> Activity:
+    _require_record(actor, pair)
+    households = list(households)
+    description = (description or "").strip()
+    errors: dict[str, list[str]] = {}
+    value, beneficiary_count = _check_activity(errors, pair=pair, kind=kind, date=date, value_vnd=value_vnd,
+                                               beneficiary_count=beneficiary_count, households=households,
+                                               initiative=initiative, description=description)
     if errors:
         raise ValidationError(errors)
     activity = Activity.objects.create(
@@ -215,6 +284,38 @@ def activity_record(*, actor, pair: TwinningPair, kind: str, date: dt.date | Non
     audit_record(actor=actor, action=AuditAction.CREATE, instance=activity, source=source,
                  note=f"{pair}; {len(households)} hộ hưởng lợi" if households else str(pair))
     return activity
+
+
+@transaction.atomic
+def activity_update(*, actor, activity: Activity, expected_version: int, kind: str, date: dt.date | None,
+                    value_vnd=0, beneficiary_count: int | None = None, description: str = "",
+                    source: str = "web") -> Activity:
+    """Correct an activity's kind, date, value, count and wording (same rules as recording it;
+    the beneficiary households and the model stay as recorded)."""
+    pair = activity.pair
+    _require_record(actor, pair)
+    current = Activity.objects.select_for_update().get(pk=activity.pk)
+    if current.version != expected_version:
+        raise ValidationError({"__all__": [STALE_MESSAGE]})
+    households = list(current.households.select_related("unit"))
+    description = (description or "").strip()
+    errors: dict[str, list[str]] = {}
+    value, count = _check_activity(errors, pair=pair, kind=kind, date=date, value_vnd=value_vnd,
+                                   beneficiary_count=beneficiary_count, households=households,
+                                   initiative=current.initiative, description=description)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current)
+    current.kind, current.date, current.value_vnd = kind, date, value
+    current.beneficiary_count, current.description = count, description
+    after = snapshot(current)
+    if after == before:
+        return current
+    current.version += 1
+    current.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, after=after,
+                 source=source, note=str(pair))
+    return current
 
 
 # --- yearly evaluation ----------------------------------------------------------------------

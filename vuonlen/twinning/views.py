@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +16,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import Level
 
 from . import selectors, services
-from .forms import ActivityForm, EvaluationForm, FilesForm, PairForm
+from .forms import ActivityEditForm, ActivityForm, EvaluationForm, FilesForm, PairEditForm, PairForm
 from .models import CRITERIA, MAX_TOTAL, PARTNER_KINDS, ActivityKind
 
 
@@ -114,6 +114,30 @@ def pair_detail(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def pair_update(request, pk: int):
+    _require_room(request.user)
+    pair = selectors.get_pair_for_user_or_404(request.user, pk)
+    if not selectors.can_manage(request.user, pair):
+        raise PermissionDenied("Bạn không có quyền sửa cặp kết nghĩa này")
+    initial = {"started_on": pair.started_on, "ended_on": pair.ended_on, "agreement_number": pair.agreement_number,
+               "content": pair.content, "version": pair.version}
+    form = PairEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pair_update(actor=request.user, pair=pair, expected_version=data["version"] or 0,
+                                 started_on=data["started_on"], ended_on=data["ended_on"],
+                                 agreement_number=data["agreement_number"], content=data["content"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi")
+            return redirect("twinning:pair_detail", pk=pair.pk)
+    return render(request, "twinning/pair_edit.html", {"tab": "pairs", "form": form, "pair": pair})
+
+
+@login_required
 @require_POST
 def pair_attach(request, pk: int):
     _require_room(request.user)
@@ -166,6 +190,33 @@ def activity_create(request, pk: int):
             messages.success(request, "Đã ghi hoạt động kết nghĩa")
             return redirect("twinning:pair_detail", pk=pair.pk)
     return render(request, "twinning/activity_form.html", {"tab": "pairs", "form": form, "pair": pair})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_update(request, pk: int):
+    _require_room(request.user)
+    activity = selectors.get_activity_for_user_or_404(request.user, pk)
+    pair = activity.pair
+    if not selectors.can_record_activity(request.user, pair):
+        raise PermissionDenied("Bạn không có quyền sửa hoạt động này")
+    initial = {"kind": activity.kind, "date": activity.date, "value_vnd": activity.value_vnd,
+               "beneficiary_count": activity.beneficiary_count, "description": activity.description,
+               "version": activity.version}
+    form = ActivityEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.activity_update(actor=request.user, activity=activity, expected_version=data["version"] or 0,
+                                     kind=data["kind"], date=data["date"], value_vnd=data["value_vnd"],
+                                     beneficiary_count=data["beneficiary_count"], description=data["description"])
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi")
+            return redirect("twinning:pair_detail", pk=pair.pk)
+    return render(request, "twinning/activity_edit.html", {"tab": "pairs", "form": form, "pair": pair,
+                                                            "activity": activity})
 
 
 @login_required
