@@ -158,7 +158,7 @@ def _locked_entry(actor, entry: SupportEntry) -> SupportEntry:
             raise Http404("Không tìm thấy")
         if not selectors.can_edit_entry(actor, entry):
             raise PermissionDenied("Bạn không có quyền sửa khoản này")
-    return SupportEntry.objects.select_for_update().select_related(
+    return SupportEntry.objects.select_for_update(of=("self",)).select_related(
         "giver", "household", "twinning_activity__pair__organisation").get(pk=entry.pk)
 
 

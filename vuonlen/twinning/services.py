@@ -151,7 +151,7 @@ def pair_update(*, actor, pair: TwinningPair, expected_version: int, started_on:
     wrong pair is ended and a new one made. A different ``expected_version`` than the stored
     one means someone saved in between."""
     _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
-    current = TwinningPair.objects.select_for_update().select_related("organisation", "unit").get(pk=pair.pk)
+    current = TwinningPair.objects.select_for_update(of=("self",)).select_related("organisation", "unit").get(pk=pair.pk)
     if current.version != expected_version:
         raise ValidationError({"__all__": [STALE_MESSAGE]})
     errors: dict[str, list[str]] = {}
