@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from vuonlen.core.periods import today_vn
@@ -143,6 +144,19 @@ def can(user, perm: str, unit: AdministrativeUnit | None = None) -> bool:
     if unit is None:
         return not scope.empty
     return scope.covers_path(unit.path)
+
+
+def require(actor, perm: str, unit: AdministrativeUnit, *, seen_with: str | tuple[str, ...] = UNIT_VIEW,
+            message: str = "Bạn không có quyền thực hiện thao tác này") -> None:
+    """The one write check: the system (``actor`` None) may; a person with ``perm`` on ``unit``
+    may; a person who can see the unit (any of ``seen_with``) but lacks ``perm`` gets 403;
+    anyone else gets 404, because outside their area the record does not exist for them."""
+    if actor is None or can(actor, perm, unit):
+        return
+    readers = (seen_with,) if isinstance(seen_with, str) else seen_with
+    if any(can(actor, reader, unit) for reader in readers):
+        raise PermissionDenied(message)
+    raise Http404("Không tìm thấy")
 
 
 def get_scoped_or_404(user, queryset: QuerySet, perm: str = UNIT_VIEW, unit_field: str = "unit", **lookup):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
@@ -18,12 +17,7 @@ from .models import Organisation, OrgKind, RoleAssignment, User
 
 def _require(actor, perm: str, unit: AdministrativeUnit) -> None:
     """Out of scope → 404 (it does not exist for them); in scope without the right → 403."""
-    if actor is None:  # system commands (loaders, demo) act as the system
-        return
-    if not scoping.can(actor, roles.UNIT_VIEW, unit):
-        raise Http404("Không tìm thấy")
-    if not scoping.can(actor, perm, unit):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này")
+    scoping.require(actor, perm, unit)
 
 
 @transaction.atomic

@@ -68,13 +68,8 @@ def number_problem(number: str) -> str | None:
 
 
 def _require_manage(actor, unit) -> None:
-    if actor is None:  # system commands (demo) act as the system
-        return
-    if scoping.can(actor, roles.DIRECTIVE_MANAGE, unit):
-        return
-    if scoping.can(actor, roles.DIRECTIVE_VIEW_AREA, unit) or scoping.can(actor, roles.ORG_VIEW, unit):
-        raise PermissionDenied("Bạn không có quyền quản lý văn bản chỉ đạo của cơ quan này")
-    raise Http404("Không tìm thấy")
+    scoping.require(actor, roles.DIRECTIVE_MANAGE, unit, seen_with=(roles.DIRECTIVE_VIEW_AREA, roles.ORG_VIEW),
+                    message="Bạn không có quyền quản lý văn bản chỉ đạo của cơ quan này")
 
 
 def _add(errors: dict, field: str, message: str) -> None:

@@ -6,7 +6,7 @@ Official units come from the loaders; villages have no official code, so each ge
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
@@ -24,13 +24,8 @@ STALE_MESSAGE = "Thôn này vừa được người khác sửa; hãy tải lạ
 
 def check_can_manage_villages(*, actor, unit: AdministrativeUnit) -> None:
     """Out of scope → 404 (the unit does not exist for them); in scope but read-only → 403."""
-    if actor is None:  # system commands act as the system
-        return
-    if scoping.can(actor, roles.UNIT_MANAGE_VILLAGES, unit):
-        return
-    if scoping.can(actor, roles.UNIT_VIEW, unit):
-        raise PermissionDenied("Bạn không có quyền sửa danh sách thôn của đơn vị này")
-    raise Http404("Không tìm thấy")
+    scoping.require(actor, roles.UNIT_MANAGE_VILLAGES, unit,
+                    message="Bạn không có quyền sửa danh sách thôn của đơn vị này")
 
 
 def village_type_choices() -> list[tuple[str, str]]:

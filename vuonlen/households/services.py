@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
@@ -44,13 +44,8 @@ RECOGNISED_MESSAGE = ("Kết quả rà soát năm {year} đã được công nh�
 
 def check_can_edit(*, actor, unit: AdministrativeUnit) -> None:
     """Out of scope → 404 (the household does not exist for them); in scope but read-only → 403."""
-    if actor is None:
-        return
-    if scoping.can(actor, roles.HOUSEHOLD_EDIT, unit):
-        return
-    if scoping.can(actor, roles.HOUSEHOLD_VIEW, unit):
-        raise PermissionDenied("Bạn chỉ có quyền xem hộ gia đình ở đơn vị này")
-    raise Http404("Không tìm thấy")
+    scoping.require(actor, roles.HOUSEHOLD_EDIT, unit, seen_with=roles.HOUSEHOLD_VIEW,
+                    message="Bạn chỉ có quyền xem hộ gia đình ở đơn vị này")
 
 
 def can_edit(user, unit: AdministrativeUnit) -> bool:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -52,11 +52,7 @@ def _add(errors: dict, field: str, message: str) -> None:
 
 def _require(actor, perm: str, unit: AdministrativeUnit, message: str) -> None:
     """Out of the person's area: not found; in the area without the right: refused."""
-    if actor is None or scoping.can(actor, perm, unit):
-        return
-    if scoping.can(actor, roles.INITIATIVE_VIEW, unit):
-        raise PermissionDenied(message)
-    raise Http404("Không tìm thấy")
+    scoping.require(actor, perm, unit, seen_with=roles.INITIATIVE_VIEW, message=message)
 
 
 def _require_manage(actor, unit: AdministrativeUnit) -> None:

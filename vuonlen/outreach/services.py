@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -31,11 +30,8 @@ def _add(errors: dict, field: str, message: str) -> None:
 
 
 def _require_manage(actor, unit: AdministrativeUnit) -> None:
-    if actor is None or scoping.can(actor, roles.OUTREACH_MANAGE, unit):
-        return
-    if scoping.can(actor, roles.OUTREACH_VIEW, unit):
-        raise PermissionDenied("Bạn không có quyền ghi hoạt động tuyên truyền ở địa bàn này")
-    raise Http404("Không tìm thấy")
+    scoping.require(actor, roles.OUTREACH_MANAGE, unit, seen_with=roles.OUTREACH_VIEW,
+                    message="Bạn không có quyền ghi hoạt động tuyên truyền ở địa bàn này")
 
 
 def _validate(*, actor, kind, date, unit, title, channel, topics, participants, households, visited_initiative,
