@@ -75,11 +75,14 @@ def _row(*, actor, action, instance, before, after, note, source, object_repr) -
 
 
 def audit_created_many(*, actor, instances, source: str = "import", note: str = "") -> int:
-    """One CREATE row per instance, written in one statement (for imports of thousands of rows)."""
-    rows = [_row(actor=actor, action=AuditAction.CREATE, instance=obj, before=None, after=snapshot(obj),
-                 note=note, source=source, object_repr=None) for obj in instances]
-    AuditLog.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    """One CREATE row per saved instance (all of one model), through ``audit_created_rows``."""
+    instances = list(instances)
+    if not instances:
+        return 0
+    names = {obj.pk: str(obj) for obj in instances}
+    rows = [(obj.pk, {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}) for obj in instances]
+    return audit_created_rows(actor=actor, model=type(instances[0]), rows=rows,
+                              describe=lambda pk, _row: names[pk], source=source, note=note)
 
 
 def audit_created_rows(*, actor, model: type[models.Model], rows, describe, source: str = "import",
