@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests import factories
 from vuonlen.accounts.roles import Role
+from vuonlen.campaign import services as campaign_services
 from vuonlen.households import services
 from vuonlen.households.models import Household, PopulationBase, Review
 
@@ -61,7 +62,10 @@ def test_district_viewer_sees_all_its_communes_read_only(client, viewer_district
     assert client.get(reverse("households:register")).status_code == 403
 
 
-def test_mentor_reads_but_cannot_write(client, mentor_a, household_a):
+def test_mentor_reads_but_cannot_write(client, officer_a, mentor_a, household_a):
+    # A mentor reads the households assigned to them (tests/households/test_mentor_scope.py).
+    campaign_services.mentor_assign(actor=officer_a, mentor=mentor_a, households=[household_a],
+                                    started_on=dt.date(2024, 1, 1))
     client.force_login(mentor_a)
     assert client.get(reverse("households:detail", args=[household_a.pk])).status_code == 200
     assert client.get(reverse("households:split", args=[household_a.pk])).status_code == 403
@@ -163,6 +167,8 @@ def test_household_page_shows_members_reviews_and_explanation(as_officer, househ
 
 
 def test_citizen_ids_are_masked_by_role(client, officer_a, viewer_district, mentor_a, household_a):
+    campaign_services.mentor_assign(actor=officer_a, mentor=mentor_a, households=[household_a],
+                                    started_on=dt.date(2024, 1, 1))
     url = reverse("households:detail", args=[household_a.pk])
     client.force_login(officer_a)
     assert "062080001234" in _text(client.get(url))

@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.roles import Role
 from vuonlen.core.periods import today_vn
+from vuonlen.core.text import fold, nfc
 from vuonlen.geo.models import AdministrativeUnit
 from vuonlen.households.models import Household, Review
 
@@ -154,7 +156,7 @@ def household_campaign(user, household: Household) -> HouseholdCampaign:
         assignments=list(MentorAssignment.objects.filter(
             Q(household=household) | Q(group__households=household)).select_related("mentor", "group")
             .order_by("-started_on", "-pk")),
-        visits=list(Visit.objects.filter(household=household).select_related("mentor", "initiative")
+        visits=list(Visit.objects.filter(household=household).select_related("mentor", "initiative", "photo")
                     .order_by("-visited_on", "-pk")[:50]),
         assessments=list(Assessment.objects.filter(household=household).select_related("assessed_by")
                          .order_by("-year")),
@@ -188,6 +190,88 @@ def mentor_candidates(user, unit: AdministrativeUnit):
                               | Q(organisation__unit__path__in=ancestors)
                               | Q(organisation__unit__path__startswith=commune_path))
     return User.objects.filter(is_active=True, pk__in=near.values("user_id")).order_by("full_name", "username")
+
+
+def _current_mentor(on: dt.date) -> Coalesce:
+    """Today's mentor's name of each household (direct, else through a group), as a subquery."""
+    direct = (MentorAssignment.objects.filter(active_on(on), household=OuterRef("pk"))
+              .order_by("-started_on").values("mentor__full_name")[:1])
+    grouped = (MentorAssignment.objects.filter(active_on(on), group__households=OuterRef("pk"))
+               .order_by("-started_on").values("mentor__full_name")[:1])
+    return Coalesce(Subquery(direct), Subquery(grouped))
+
+
+def _matching(qs: QuerySet[Household], query: str) -> QuerySet[Household]:
+    query = nfc(query or "")
+    if not query:
+        return qs
+    return qs.filter(Q(head_search__contains=fold(query)) | Q(code__istartswith=query))
+
+
+def household_search(user, query: str = "", unit: AdministrativeUnit | None = None,
+                     targets_only: bool = False) -> QuerySet[Household]:
+    """The campaign's list of the reader's active households, by head's name or code, each with
+    today's mentor, the last visit and the latest assessed year (subqueries: one query a page)."""
+    qs = campaign_households_visible_to(user).filter(ended_on__isnull=True)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if targets_only:
+        qs = qs.filter(is_ethnic_minority=True, current_status__in=TARGET_STATUSES)
+    last_visit = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
+    last_year = Assessment.objects.filter(household=OuterRef("pk")).order_by("-year").values("year")[:1]
+    return (_matching(qs, query).select_related("unit", "commune")
+            .annotate(current_mentor=_current_mentor(today_vn()), last_visit=Subquery(last_visit),
+                      last_assessed=Subquery(last_year))
+            .order_by("head_sort", "code", "pk"))
+
+
+def assignable_households(user, unit: AdministrativeUnit, query: str = "", limit: int = 500) -> list[Household]:
+    """Active households under ``unit`` that ``user`` may give a mentor, each with today's
+    mentor (``current_mentor``), in Vietnamese order; at most ``limit`` (the page asks to
+    narrow by village or name beyond that). One query."""
+    qs = campaign_households_visible_to(user, roles.MENTOR_ASSIGN).filter(unit__path__startswith=unit.path,
+                                                                           ended_on__isnull=True)
+    return list(_matching(qs, query).annotate(current_mentor=_current_mentor(today_vn()))
+                .select_related("unit").order_by("head_sort", "code", "pk")[:limit])
+
+
+def groups_for(user, unit: AdministrativeUnit) -> QuerySet[HouseholdGroup]:
+    """Household groups at or under ``unit`` (a commune's groups include its villages')."""
+    return scoping.scoped(user, HouseholdGroup.objects.filter(unit__path__startswith=unit.path),
+                          roles.MENTOR_ASSIGN).annotate(size=Count("households")).order_by("name_sort")
+
+
+@dataclass
+class MentorPage:
+    mentor: object
+    assignments: list[MentorAssignment]
+    households: list[Household]
+    can_assign: bool = False
+
+
+def mentor_page(user, mentor_id) -> MentorPage:
+    """One mentor's active assignments in the reader's scope and the households they reach
+    today (visible to the reader), each with this mentor's last visit and visits in the last
+    90 days. 404 when the reader sees no assignment of theirs."""
+    today = today_vn()
+    assignments = list(assignments_visible_to(user).filter(active_on(today), mentor_id=mentor_id)
+                       .annotate(size=Count("group__households")).order_by("-started_on", "-pk"))
+    if not assignments:
+        raise Http404("Không tìm thấy")
+    direct = [a.household_id for a in assignments if a.household_id]
+    grouped = HouseholdGroup.households.through.objects.filter(
+        householdgroup_id__in=[a.group_id for a in assignments if a.group_id]).values("household_id")
+    since = today - dt.timedelta(days=RECENT_DAYS)
+    mine = Q(campaign_visits__mentor_id=mentor_id)
+    households = list(
+        campaign_households_visible_to(user).filter(Q(pk__in=direct) | Q(pk__in=grouped))
+        .select_related("unit")
+        .annotate(last_visit=Max("campaign_visits__visited_on", filter=mine),
+                  visits_recent=Count("campaign_visits", filter=mine & Q(campaign_visits__visited_on__gt=since)))
+        .order_by("head_sort", "code"))
+    return MentorPage(
+        mentor=assignments[0].mentor, assignments=assignments, households=households,
+        can_assign=not is_mentor_only(user) and scoping.can(user, roles.MENTOR_ASSIGN))
 
 
 # --- workload --------------------------------------------------------------------------------

@@ -323,7 +323,7 @@ def assessment_record(*, actor, household: Household, year: int | None, data: Ma
 # --- phases ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def phase_define(*, actor, code: str, name: str, start_year: int, end_year: int,
+def phase_define(*, actor, code: str, name: str, start_year: int | None, end_year: int | None,
                  documents: Sequence[Mapping[str, str]] = (), source: str = "web") -> Phase:
     """A new phase (2026–2030 and later): administrators only."""
     if actor is not None and not scoping.can(actor, roles.ACCOUNT_MANAGE):
@@ -336,10 +336,15 @@ def phase_define(*, actor, code: str, name: str, start_year: int, end_year: int,
         problems.append(("code", f"Đã có giai đoạn mã “{code}”"))
     if not name:
         problems.append(("name", "Hãy nhập tên giai đoạn"))
-    if end_year < start_year:
-        problems.append(("end_year", "Năm kết thúc trước năm bắt đầu"))
-    elif Phase.objects.filter(start_year__lte=end_year, end_year__gte=start_year).exists():
-        problems.append(("start_year", "Giai đoạn trùng năm với một giai đoạn đã có"))
+    if start_year is None:
+        problems.append(("start_year", "Hãy nhập năm bắt đầu"))
+    if end_year is None:
+        problems.append(("end_year", "Hãy nhập năm kết thúc"))
+    if start_year is not None and end_year is not None:
+        if end_year < start_year:
+            problems.append(("end_year", "Năm kết thúc trước năm bắt đầu"))
+        elif Phase.objects.filter(start_year__lte=end_year, end_year__gte=start_year).exists():
+            problems.append(("start_year", "Giai đoạn trùng năm với một giai đoạn đã có"))
     _fail(problems)
     phase = Phase.objects.create(code=code, name=name, start_year=start_year, end_year=end_year,
                                  documents=[{k: nfc(str(v)) for k, v in d.items()} for d in documents])

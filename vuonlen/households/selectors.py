@@ -2,7 +2,9 @@
 
 A household outside the scope does not exist: lists leave it out and ``..._or_404`` raise
 ``Http404``. The scope follows ``Household.unit`` (the village when known, else the commune),
-so a village-level assignment sees its village and a district viewer all its communes.
+so a village-level assignment sees its village and a district viewer all its communes. A person
+holding only the mentor role sees just the households assigned to them (``_own_households_only``),
+in the list, the page, the exports and the API alike.
 
 Lists are built for a district of 10,000 households: one COUNT and one page query whatever
 the page size (the member count is a subquery, units come by join, nothing per row).
@@ -52,12 +54,23 @@ def citizen_id_for(user, value: str | None, unit: AdministrativeUnit | None = No
 
 # --- households ------------------------------------------------------------------------------
 
+def _own_households_only(user, qs: QuerySet, household_field: str = "pk") -> QuerySet:
+    """A person holding only the mentor role reads the households assigned to them, not their
+    whole commune; the campaign room decides which (``households_for_mentor``)."""
+    from vuonlen.campaign import selectors as campaign
+
+    if not campaign.is_mentor_only(user):
+        return qs
+    return qs.filter(**{f"{household_field}__in": campaign.households_for_mentor(user).values("pk")})
+
+
 def households_visible_to(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[Household]:
-    return scoping.scoped(user, Household.objects.all(), perm, unit_field="unit")
+    return _own_households_only(user, scoping.scoped(user, Household.objects.all(), perm, unit_field="unit"))
 
 
 def get_household_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Household:
-    qs = Household.objects.select_related("commune", "unit", "unit__parent", "split_from", "merged_into")
+    qs = _own_households_only(user, Household.objects.select_related("commune", "unit", "unit__parent",
+                                                                     "split_from", "merged_into"))
     return scoping.get_scoped_or_404(user, qs, perm, unit_field="unit", pk=pk)
 
 
@@ -215,7 +228,8 @@ def household_detail_for(user, pk) -> HouseholdDetail:
 
 
 def membership_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Membership:
-    qs = Membership.objects.select_related("household", "household__unit", "household__commune", "person")
+    qs = _own_households_only(user, Membership.objects.select_related(
+        "household", "household__unit", "household__commune", "person"), "household")
     return scoping.get_scoped_or_404(user, qs, perm, unit_field="household__unit", pk=pk)
 
 
@@ -237,11 +251,13 @@ def members_of(user, household: Household, *, include_past: bool = True) -> list
 def reviews_visible_to(user) -> QuerySet[Review]:
     """Reviews through the household's scope today (a household moved between villages keeps
     its reviews readable from its present village)."""
-    return scoping.scoped(user, Review.objects.all(), roles.HOUSEHOLD_VIEW, unit_field="household__unit")
+    return _own_households_only(user, scoping.scoped(user, Review.objects.all(), roles.HOUSEHOLD_VIEW,
+                                                     unit_field="household__unit"), "household")
 
 
 def get_review_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Review:
-    qs = Review.objects.select_related("household", "household__unit", "household__commune")
+    qs = _own_households_only(user, Review.objects.select_related("household", "household__unit",
+                                                                  "household__commune"), "household")
     return scoping.get_scoped_or_404(user, qs, perm, unit_field="household__unit", pk=pk)
 
 
