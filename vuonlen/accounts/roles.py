@@ -154,3 +154,23 @@ _CAMPAIGN_GRANTS = {
 }
 for _role, _perms in _CAMPAIGN_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
+
+# --- Indicators, targets, evaluation and dashboards (vuonlen.indicators) ---------------------
+# Every area role reads the dashboards of its area (a mentor who holds nothing else does not:
+# their view is their own households). The secretariat of a district or the province hands the
+# units below it their targets; a commune officer enters the commune's own figures for the
+# indicators a unit reports itself; only an administrator changes the catalogue.
+INDICATOR_VIEW = "indicators.view"
+TARGET_SET = "indicators.set_target"
+INDICATOR_ENTER = "indicators.enter_value"
+INDICATOR_DEFINE = "indicators.define"
+
+_INDICATOR_GRANTS = {
+    Role.SYSADMIN: {INDICATOR_VIEW, TARGET_SET, INDICATOR_ENTER, INDICATOR_DEFINE},
+    Role.SECRETARIAT: {INDICATOR_VIEW, TARGET_SET, INDICATOR_ENTER},
+    Role.REPORTING_UNIT: {INDICATOR_VIEW},
+    Role.COMMUNE_OFFICER: {INDICATOR_VIEW, INDICATOR_ENTER},
+    Role.VIEWER: {INDICATOR_VIEW},
+}
+for _role, _perms in _INDICATOR_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from vuonlen.households.api import router as households_router
+from vuonlen.indicators.api import router as indicators_router
 
 from .poverty import router as poverty_router
 
@@ -16,4 +17,5 @@ api = NinjaAPI(
     auth=django_auth,
 )
 api.add_router("/poverty/", poverty_router)
+api.add_router("/indicators/", indicators_router)
 api.add_router("/", households_router)

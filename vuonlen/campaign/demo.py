@@ -156,7 +156,7 @@ def run(ctx, scale: float | None = None) -> None:
             improved = is_changed and rng.random() < 0.2 + 0.3 * progress
             assessment_rows.append({
                 "household_id": pk, "year": year, "commune_id": commune, "unit_id": unit,
-                "assessed_on": dt.date(year, rng.randint(11, 12), rng.randint(1, 28)),
+                "assessed_on": dt.date(year, rng.randint(3, 12), rng.randint(1, 28)),
                 "assessed_by_id": mentor_for.get(pk, mentor_of_commune[commune]),
                 "told": told, "told_topics": sorted(rng.sample(range(1, 11), rng.randint(4, 10))) if told else [],
                 "changed_thinking": is_changed, "dropped_customs": is_changed and rng.random() < 0.9,

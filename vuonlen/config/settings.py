@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "vuonlen.initiatives",
     "vuonlen.outreach",
     "vuonlen.campaign",
+    "vuonlen.indicators",
 ]
 
 MIDDLEWARE = [

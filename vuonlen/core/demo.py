@@ -19,6 +19,7 @@ DEMO_STEPS = [
     "vuonlen.initiatives.demo",
     "vuonlen.outreach.demo",
     "vuonlen.campaign.demo",
+    "vuonlen.indicators.demo",
     "vuonlen.twinning.demo",
     "vuonlen.support.demo",
     "vuonlen.reporting.demo",
@@ -50,15 +51,24 @@ def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print, only_missi
     ctx = DemoContext(seed=seed, say=say)
     done = set(AuditLog.objects.filter(source="demo", note__startswith="Hoàn tất dữ liệu mẫu: ")
                .values_list("note", flat=True))
-    for module_name in DEMO_STEPS:
-        if only_missing and _marker(module_name) in done:
-            continue
-        module = importlib.import_module(module_name)
-        # Each step draws from its own generator, so a step's data never depends on whether
-        # the steps before it ran (they skip what exists).
-        ctx.rng = random.Random(f"{seed}:{module_name}")
-        module.run(ctx)
-        if _marker(module_name) not in done:
-            AuditLog.objects.create(action="import", source="demo", actor_name="hệ thống",
-                                    object_repr="Dữ liệu mẫu", note=_marker(module_name))
+    from vuonlen.indicators import rollups
+
+    ran = False
+    # The indicator roll-ups follow every saved record; during the demo they wait, and are
+    # rebuilt once at the end (thousands of small refreshes would cost minutes).
+    with rollups.paused():
+        for module_name in DEMO_STEPS:
+            if only_missing and _marker(module_name) in done:
+                continue
+            ran = True
+            module = importlib.import_module(module_name)
+            # Each step draws from its own generator, so a step's data never depends on whether
+            # the steps before it ran (they skip what exists).
+            ctx.rng = random.Random(f"{seed}:{module_name}")
+            module.run(ctx)
+            if _marker(module_name) not in done:
+                AuditLog.objects.create(action="import", source="demo", actor_name="hệ thống",
+                                        object_repr="Dữ liệu mẫu", note=_marker(module_name))
+    if ran:
+        rollups.recompute_all()
     return ctx

@@ -973,6 +973,10 @@ def _write_reviews(*, actor, checker: _ReviewChecker, filename: str) -> dict[str
     ids = insert_rows(Review, rows)
     for review, pk in zip(reviews, ids):
         review.pk = pk
+    # Rows written without save(): tell the indicator roll-ups which units and years changed.
+    from vuonlen.indicators import rollups
+
+    rollups.schedule([(r.unit_id, r.year) for r in reviews] + [(r.unit_id, r.year) for r in superseded])
     audit_created_rows(actor=actor, model=Review, rows=list(zip(ids, rows)), note=note,
                        describe=lambda pk, row: f"Rà soát {row['year']} của hộ #{row['household_id']}")
     status_changes = _refresh_statuses(reviews)

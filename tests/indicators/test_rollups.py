@@ -1,0 +1,143 @@
+"""Roll-ups: numerators and denominators summed up both trees, the era mapping through the
+lineage, and the incremental refresh agreeing with a full recompute."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.households.factories import make_household, make_review
+from vuonlen.geo.models import AdministrativeUnit, Era, Level
+from vuonlen.households.models import PopulationBase
+from vuonlen.indicators import rollups
+from vuonlen.indicators.models import EnteredValue, Indicator, Rollup
+from vuonlen.indicators.tree import Tree
+
+from .conftest import assess
+
+pytestmark = pytest.mark.django_db
+
+
+def figure(unit, code: str, year: int = 2023) -> tuple[int, int] | None:
+    row = Rollup.objects.filter(unit=unit, year=year, indicator__code=code).values_list(
+        "numerator", "denominator").first()
+    return tuple(row) if row else None
+
+
+def everything() -> dict:
+    return {(r.unit_id, r.year, r.indicator_id): (r.numerator, r.denominator)
+            for r in Rollup.objects.all() if r.numerator or r.denominator}
+
+
+def test_numerators_and_denominators_sum_up_the_tree(assessed, commune_a, commune_c, kontum):
+    rollups.recompute_all()
+    assert figure(commune_a, "NEP_NGHI") == (2, 3)
+    assert figure(commune_c, "NEP_NGHI") == (1, 1)
+    district = commune_a.parent
+    # 3 of 4 households: 75%, not the 83,3% an average of the two communes' rates would give.
+    assert figure(district, "NEP_NGHI") == (3, 4)
+    assert figure(kontum, "NEP_NGHI") == (3, 4)
+    assert figure(district, "KHKT") == (2, 4)
+    # Villages are not stored; their figures are their own records.
+    village = assessed["village"]
+    assert figure(village, "NEP_NGHI") is None
+    assert rollups.village_totals([village.pk], [2023])[2023][village.pk]["NEP_NGHI"] == [2, 3]
+
+
+def test_new_era_units_gather_their_old_communes(assessed, commune_a, commune_c, new_kontum):
+    rollups.recompute_all()
+    # Phường Kon Tum (from 1/7/2025) seen for 2023 = Quang Trung + Quyết Thắng (+ three others, empty).
+    assert figure(new_kontum, "NEP_NGHI") == (3, 4)
+    new_province = AdministrativeUnit.objects.get(level=Level.PROVINCE, era=Era.POST_2025)
+    assert figure(new_province, "NEP_NGHI") == (3, 4)
+    # Data recorded against the new commune itself (after the reform) adds to it, and only in
+    # the new tree.
+    home_new = make_household(new_kontum, members=["A Thiên"])
+    assess(home_new, 2023, changed_thinking=True)
+    rollups.recompute_all()
+    assert figure(new_kontum, "NEP_NGHI") == (4, 5)
+    assert figure(commune_a.parent, "NEP_NGHI") == (3, 4)
+
+
+def test_one_edit_refreshes_its_roll_ups_on_commit(assessed, commune_a, kontum, new_kontum,
+                                                   django_capture_on_commit_callbacks):
+    rollups.recompute_all()
+    row = assessed["rows"][2]
+    with django_capture_on_commit_callbacks(execute=True):
+        row.changed_thinking = True
+        row.save()
+    assert figure(commune_a, "NEP_NGHI") == (3, 3)
+    assert figure(kontum, "NEP_NGHI") == (4, 4)
+    assert figure(new_kontum, "NEP_NGHI") == (4, 4)
+    refreshed = everything()
+    rollups.recompute_all()
+    assert everything() == refreshed
+
+
+def test_a_deleted_record_and_a_new_year_refresh_too(assessed, commune_a, django_capture_on_commit_callbacks):
+    rollups.recompute_all()
+    with django_capture_on_commit_callbacks(execute=True):
+        assessed["rows"][0].delete()
+    assert figure(commune_a, "NEP_NGHI") == (1, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assess(assessed["homes_a"][0], 2024, changed_thinking=True)
+    assert figure(commune_a, "NEP_NGHI", 2024) == (1, 1)
+    refreshed = everything()
+    rollups.recompute_all()
+    assert everything() == refreshed
+
+
+def test_a_rolled_back_edit_schedules_nothing(assessed, commune_a, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    rollups.recompute_all()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                assessed["rows"][2].changed_thinking = True
+                assessed["rows"][2].save()
+                raise RuntimeError("stop")
+        except RuntimeError:
+            pass
+    assert figure(commune_a, "NEP_NGHI") == (2, 3)
+    assert len(callbacks) == 0
+
+
+def test_reviews_give_counts_and_the_rate_over_em_households(commune_a, kontum):
+    PopulationBase.objects.create(commune=commune_a, year=2023, households_total=400, persons_total=1600,
+                                  em_households_total=100, em_persons_total=420)
+    statuses = []
+    for i in range(4):
+        home = make_household(commune_a, members=[f"A Rin {i}"])
+        statuses.append(make_review(home, 2023, income=900_000, lacking=["health_insurance", "housing_area",
+                                                                         "employment", "dependants"][: i + 1]).status)
+    rollups.recompute_all()
+    poor, near = statuses.count("poor"), statuses.count("near_poor")
+    assert figure(commune_a, "HO_NGHEO") == ((poor, 0) if poor else None)
+    assert (figure(commune_a, "TL_NGHEO_CN")) == (poor + near, 100)
+    assert figure(kontum, "TL_NGHEO_CN") == (poor + near, 100)
+
+
+def test_a_yes_no_answer_counts_every_commune(commune_a, commune_b, kontum):
+    indicator = Indicator.objects.get(code="KH_XA")
+    EnteredValue.objects.create(indicator=indicator, unit=commune_a, year=2023, numerator=1, denominator=1,
+                                as_of=dt.date(2023, 3, 1))
+    rollups.recompute_all([2023])
+    communes_2023 = len(Tree.load().units_of_year(2023, Level.COMMUNE))
+    assert figure(commune_a, "KH_XA") == (1, 1)
+    assert figure(commune_b, "KH_XA") == (0, 1)  # silent: counted, not reached
+    assert figure(kontum, "KH_XA") == (1, communes_2023)
+
+
+def test_models_indicator_counts_communes_with_a_commune_model(commune_a, commune_b):
+    from vuonlen.accounts.models import Organisation
+    from vuonlen.initiatives.models import Initiative, InitiativeLevel
+
+    org = Organisation.objects.create(name="UBMTTQ phường Quang Trung", kind="fatherland_front", unit=commune_a)
+    Initiative.objects.create(name="Nuôi bò sinh sản", level=InitiativeLevel.COMMUNE, unit=commune_a,
+                              organisation=org, start_year=2022, kind="production")
+    rollups.recompute_all([2023])
+    assert figure(commune_a, "MH_XA") == (1, 1)
+    assert figure(commune_b, "MH_XA") == (0, 1)
+    assert figure(commune_a.parent, "MH_XA")[0] == 1

@@ -1,0 +1,273 @@
+"""Keeping ``Rollup`` true: a full recompute, and the incremental refresh that follows edits.
+
+A unit's total = its direct figures (``sources``) + the totals of its children + for a
+post-2025 commune the totals of the old communes merged into it. ``recompute_all`` builds
+every total from scratch (grouped queries, one pass up the tree in memory, one bulk insert).
+``refresh`` recomputes only the units above the ones that changed: it reads their siblings'
+stored totals instead of recomputing them, so one edited assessment costs a handful of small
+queries whatever the size of the province.
+
+Edits reach ``refresh`` through ``schedule`` — called by signal handlers (``signals``) and by
+the bulk paths (imports, the demo) — which gathers the (unit, year) pairs of a transaction and
+refreshes once it commits, so a dashboard shows the edit on the next load. A transaction that
+touches many units (an import) recomputes its years whole instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from contextlib import contextmanager
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from vuonlen.core.bulk import insert_rows
+
+from .models import Indicator, Rollup
+from .sources import Facts, active_indicators, compute_direct
+from .tree import Tree
+
+log = logging.getLogger(__name__)
+# Past this many changed units in one transaction, recompute the years whole.
+WHOLE_YEAR_AFTER = 300
+# Totals are stored for communes and above. A village's total is its own direct figures, one
+# small grouped query away (``village_totals``): storing them would be four rows in five for
+# nothing a dashboard cannot read as fast.
+STORED_MAX_LEVEL = 3
+Totals = dict[int, dict[str, list[int]]]  # unit → code → [numerator, denominator]
+
+
+def data_years() -> list[int]:
+    """Every year any input has figures for."""
+    from vuonlen.campaign.models import Assessment
+    from vuonlen.households.models import PopulationBase, Review
+
+    from .models import EnteredValue
+
+    years: set[int] = set()
+    for model in (Review, Assessment, PopulationBase, EnteredValue):
+        years.update(model.objects.order_by().values_list("year", flat=True).distinct())
+    return sorted(years)
+
+
+def roll_up(direct: dict[tuple[str, int], list[int]], tree: Tree) -> Totals:
+    """Sum one year's direct figures up both trees, in memory."""
+    totals: Totals = defaultdict(dict)
+    for (code, unit_id), (n, d) in direct.items():
+        totals[unit_id][code] = [n, d]
+    for unit_id in tree.order:
+        # Children come before parents in ``tree.order``, so a unit's total is complete here;
+        # a new commune first takes in its old communes (all old-era units come first).
+        for old_id in tree.predecessors.get(unit_id, ()):
+            _merge(totals, unit_id, totals.get(old_id))
+        parent = tree.parent[unit_id]
+        if parent and unit_id in totals:
+            _merge(totals, parent, totals[unit_id])
+    return totals
+
+
+def _merge(totals: Totals, into: int, source: dict[str, list[int]] | None) -> None:
+    if not source:
+        return
+    target = totals[into]
+    for code, (n, d) in source.items():
+        cell = target.get(code)
+        if cell is None:
+            target[code] = [n, d]
+        else:
+            cell[0] += n
+            cell[1] += d
+
+
+def compute_totals(years: Iterable[int], *, tree: Tree | None = None, cutoff: dt.date | None = None
+                   ) -> dict[int, Totals]:
+    """Every unit's totals for ``years``, computed (not stored): the evaluation at a past date."""
+    tree = tree or Tree.load()
+    facts = compute_direct(years, tree=tree, cutoff=cutoff)
+    return {year: roll_up(direct, tree) for year, direct in facts.items()}
+
+
+def _rows(year: int, totals: Totals, ids: dict[str, int], now, tree: Tree) -> list[dict]:
+    return [{"indicator_id": ids[code], "unit_id": unit_id, "year": year, "numerator": n, "denominator": d,
+             "refreshed_at": now}
+            for unit_id, by_code in totals.items() if tree.level.get(unit_id, 9) <= STORED_MAX_LEVEL
+            for code, (n, d) in by_code.items() if (n or d) and code in ids]
+
+
+@transaction.atomic
+def recompute_all(years: Iterable[int] | None = None) -> int:
+    """Rebuild the roll-ups of ``years`` (every year with data when None). Returns rows written."""
+    every_year = years is None
+    years = sorted(set(years)) if years is not None else data_years()
+    tree = Tree.load()
+    indicators = active_indicators()
+    ids = {i.code: i.pk for i in indicators}
+    facts = compute_direct(years, tree=tree, indicators=indicators, every_year=every_year)
+    now = timezone.now()
+    rows: list[dict] = []
+    for year in years:
+        rows.extend(_rows(year, roll_up(facts.get(year, {}), tree), ids, now, tree))
+    if every_year:
+        Rollup.objects.all().delete()
+    else:
+        Rollup.objects.filter(year__in=years).delete()
+    _write(rows)
+    return len(rows)
+
+
+def _write(rows: list[dict]) -> None:
+    """Plain rows into the table: one prepared INSERT run for every row (SQLite), the shared
+    array insert on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        insert_rows(Rollup, rows, returning=False)
+        return
+    table = Rollup._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f'INSERT INTO "{table}" (indicator_id, unit_id, year, numerator, denominator, refreshed_at) '
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [(r["indicator_id"], r["unit_id"], r["year"], r["numerator"], r["denominator"], now) for r in rows])
+
+
+@transaction.atomic
+def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None) -> int:
+    """Bring fresh the totals of every unit whose total includes one of ``unit_ids`` in
+    ``year``. Returns the number of units refreshed."""
+    tree = tree or Tree.load()
+    chain = tree.affected(set(unit_ids))
+    if not chain:
+        return 0
+    # Villages are not stored: a commune in the chain is summed from all its villages afresh.
+    chain |= {v for u in list(chain) if tree.level[u] == STORED_MAX_LEVEL for v in tree.descendants(u)}
+    indicators = active_indicators()
+    ids = {i.code: i.pk for i in indicators}
+    codes = {pk: code for code, pk in ids.items()}
+    direct = compute_direct([year], tree=tree, units=chain, indicators=indicators).get(year, {})
+    totals: Totals = defaultdict(dict)
+    for (code, unit_id), (n, d) in direct.items():
+        totals[unit_id][code] = [n, d]
+    # The stored totals of everything that feeds the chain but is not in it.
+    feeding = {s for u in chain for s in tree.sources_of(u)} - chain
+    stored: Totals = defaultdict(dict)
+    for unit_id, indicator_id, n, d in Rollup.objects.filter(year=year, unit_id__in=list(feeding)).values_list(
+            "unit_id", "indicator_id", "numerator", "denominator"):
+        if indicator_id in codes:
+            stored[unit_id][codes[indicator_id]] = [n, d]
+    for unit_id in tree.order:
+        if unit_id not in chain:
+            continue
+        for source in tree.sources_of(unit_id):
+            _merge(totals, unit_id, totals.get(source) if source in chain else stored.get(source))
+    now = timezone.now()
+    rows = [{"indicator_id": pk, "unit_id": unit_id, "year": year,
+             "numerator": totals.get(unit_id, {}).get(code, [0, 0])[0],
+             "denominator": totals.get(unit_id, {}).get(code, [0, 0])[1], "refreshed_at": now}
+            for unit_id in chain if tree.level[unit_id] <= STORED_MAX_LEVEL for code, pk in ids.items()]
+    Rollup.objects.bulk_create([Rollup(**row) for row in rows], update_conflicts=True,
+                               unique_fields=["unit", "year", "indicator"],
+                               update_fields=["numerator", "denominator", "refreshed_at"])
+    return len(chain)
+
+
+# --- following edits ------------------------------------------------------------------------
+
+def _flush(pairs: dict[int, set[int]]) -> None:
+    if not pairs:
+        return
+    tree = Tree.load()
+    for year, units in sorted(pairs.items()):
+        try:
+            # A year seen for the first time is computed whole: its yes/no and model indicators
+            # count every commune, not only the ones that changed.
+            if len(units) > WHOLE_YEAR_AFTER or not Rollup.objects.filter(year=year).exists():
+                recompute_all([year])
+            else:
+                refresh(year, units, tree=tree)
+        except Exception:  # a failed refresh must never undo the edit that caused it
+            log.exception("Làm mới số liệu tổng hợp năm %s không thành công", year)
+
+
+_paused = threading.local()
+
+
+@contextmanager
+def paused():
+    """Within this block nothing is scheduled: for bulk work (the demo) that recomputes
+    everything once at its end."""
+    depth = getattr(_paused, "depth", 0)
+    _paused.depth = depth + 1
+    try:
+        yield
+    finally:
+        _paused.depth = depth
+
+
+def schedule(pairs: Iterable[tuple[int, int]]) -> None:
+    """Refresh the roll-ups for these (unit_id, year) pairs once the current transaction
+    commits (at once outside a transaction). The pairs of one transaction are gathered on its
+    outermost atomic block, so a rolled-back transaction takes its pairs with it."""
+    if getattr(_paused, "depth", 0):
+        return
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for unit_id, year in pairs:
+        if unit_id and year:
+            wanted[int(year)].add(int(unit_id))
+    if not wanted:
+        return
+    if not connection.in_atomic_block:
+        _flush(wanted)
+        return
+    block = connection.atomic_blocks[0]
+    pending = getattr(block, "_vuonlen_rollups", None)
+    if pending is None:
+        pending = block._vuonlen_rollups = defaultdict(set)
+    for year, units in wanted.items():
+        pending[year] |= units
+    # One callback per call; the first to run takes everything gathered, the others find
+    # nothing left (cheap), so no pair is lost whichever of them runs.
+    transaction.on_commit(lambda: _take_and_flush(pending), using=connection.alias)
+
+
+def _take_and_flush(pending: dict[int, set[int]]) -> None:
+    taken = {year: set(units) for year, units in pending.items() if units}
+    pending.clear()
+    _flush(taken)
+
+
+def schedule_years(years: Iterable[int]) -> None:
+    """A bulk change: recompute these years whole after commit."""
+    if getattr(_paused, "depth", 0):
+        return
+    years = sorted(set(int(y) for y in years))
+    transaction.on_commit(lambda: recompute_all(years), using=connection.alias)
+
+
+def village_totals(villages: Iterable[int], years: Iterable[int], *, tree: Tree | None = None,
+                   cutoff: dt.date | None = None) -> dict[int, Totals]:
+    """{year: {village: {code: [n, d]}}}: a village's figures are its own records."""
+    tree = tree or Tree.load()
+    villages = set(villages)
+    facts = compute_direct(years, tree=tree, units=villages, cutoff=cutoff)
+    result: dict[int, Totals] = {}
+    for year, direct in facts.items():
+        totals: Totals = defaultdict(dict)
+        for (code, unit_id), (n, d) in direct.items():
+            totals[unit_id][code] = [n, d]
+        result[year] = totals
+    return result
+
+
+def last_refreshed():
+    return Rollup.objects.order_by("-refreshed_at").values_list("refreshed_at", flat=True).first()
+
+
+def indicator_ids() -> dict[str, int]:
+    return dict(Indicator.objects.values_list("code", "pk"))
+
+
+__all__ = ["recompute_all", "refresh", "schedule", "schedule_years", "compute_totals", "roll_up", "Facts"]
