@@ -21,6 +21,7 @@ urlpatterns = [
     path("mo-hinh/", include("vuonlen.initiatives.urls")),
     path("tuyen-truyen/", include("vuonlen.outreach.urls")),
     path("cuoc-van-dong/", include("vuonlen.campaign.urls")),
+    path("chi-tieu/", include("vuonlen.indicators.urls")),
     path("trien-lam/", include("vuonlen.initiatives.public_urls")),
     path("api/v1/", api.urls),
 ]

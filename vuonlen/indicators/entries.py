@@ -1,0 +1,238 @@
+"""The figures units enter themselves, for the indicators no other record can give
+(``Source.ENTERED``): "the commune issued its plan this year" (yes/no), or a numerator and a
+denominator.
+
+Where a figure is entered: a yes/no is answered by each commune (the district's rate counts
+every commune, answered or not: ``sources``); a value indicator by the lowest level it is set
+at (at most the commune), so that a district's figure is always the sum of its communes' and
+nothing is counted twice.
+
+Who: ``roles.INDICATOR_ENTER`` on the unit (the commune's officer, the secretariat above it,
+the administrator); 403 to a reader of the unit, 404 outside their area. Saving goes through
+the ORM, so the roll-ups refresh when the transaction commits (``signals``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.campaign.services import FIRST_YEAR
+from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.formats import format_date, parse_number
+from vuonlen.core.models import AuditAction
+from vuonlen.core.periods import today_vn
+from vuonlen.core.text import nfc
+from vuonlen.geo.models import AdministrativeUnit, Level
+
+from .models import EnteredValue, EntryKind, Indicator, Measure, Source
+from .targets import LEVEL_NAMES, Stale
+
+STALE_MESSAGE = ("{name}: số liệu vừa được người khác lưu sau khi bạn mở trang; những gì bạn nhập chưa được lưu "
+                 "nhưng vẫn còn nguyên. Hãy xem số đang lưu rồi lưu lại.")
+MAX_COUNT = 10**15
+
+
+def entry_level(indicator: Indicator) -> int:
+    """The level whose units enter ``indicator``'s figure."""
+    if indicator.entry_kind == EntryKind.YES_NO:
+        return Level.COMMUNE
+    return min(max(indicator.levels or [Level.COMMUNE]), Level.COMMUNE)
+
+
+def entered_indicators(level: int | None = None) -> list[Indicator]:
+    """Active entered indicators (those a unit of ``level`` enters, when given)."""
+    found = list(Indicator.objects.filter(is_active=True, source=Source.ENTERED))
+    return [i for i in found if level is None or entry_level(i) == level]
+
+
+def may_enter(actor, unit: AdministrativeUnit) -> bool:
+    return actor is None or scoping.can(actor, roles.INDICATOR_ENTER, unit)
+
+
+def require_enter(actor, unit: AdministrativeUnit) -> None:
+    if actor is None:
+        return
+    scoping.require(actor, roles.INDICATOR_ENTER, unit, seen_with=(roles.INDICATOR_VIEW, roles.UNIT_VIEW),
+                    message="Bạn không có quyền nhập số liệu cho đơn vị này")
+
+
+@dataclass
+class EntryInput:
+    """One figure. ``answer`` for a yes/no (True, False, or None = not answered: clears a stored
+    answer); ``numerator`` / ``denominator`` for a value (both blank clears it)."""
+
+    indicator: Indicator
+    answer: bool | None = None
+    numerator: Any = None
+    denominator: Any = None
+    as_of: dt.date | None = None
+    note: str = ""
+    expected_version: int | None = None
+    key: str = ""
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _whole(raw: Any, label: str, problems: list[str]) -> int | None:
+    if _blank(raw):
+        problems.append(f"Chưa nhập {label}")
+        return None
+    try:
+        number = parse_number(raw)
+    except (ValueError, TypeError):
+        problems.append(f"{label.capitalize()}: “{raw}” không phải là số")
+        return None
+    if not number.is_finite() or number != number.to_integral_value():
+        problems.append(f"{label.capitalize()} phải là số nguyên")
+        return None
+    if number < 0:
+        problems.append(f"{label.capitalize()} không được âm")
+        return None
+    if number >= MAX_COUNT:
+        problems.append(f"{label.capitalize()} quá lớn")
+        return None
+    return int(number)
+
+
+def is_blank(item: EntryInput) -> bool:
+    if item.indicator.entry_kind == EntryKind.YES_NO:
+        return item.answer is None
+    return _blank(item.numerator) and _blank(item.denominator)
+
+
+def clean_entry(item: EntryInput, *, unit: AdministrativeUnit, year: int, today: dt.date
+                ) -> tuple[dict, list[str]]:
+    """Every problem of one figure at once (messages); the fields to store."""
+    indicator = item.indicator
+    problems: list[str] = []
+    if indicator.source != Source.ENTERED:
+        problems.append(f"Chỉ tiêu {indicator.code} được tính từ dữ liệu, không nhập tay")
+    elif not indicator.is_active:
+        problems.append(f"Chỉ tiêu {indicator.code} đã ngừng sử dụng")
+    elif unit.level != entry_level(indicator):
+        problems.append(f"Số liệu chỉ tiêu “{indicator.short_name}” do cấp "
+                        f"{LEVEL_NAMES.get(entry_level(indicator), '')} nhập")
+    if not FIRST_YEAR <= year <= today.year:
+        problems.append(f"Năm phải từ {FIRST_YEAR} đến {today.year}")
+    cleaned: dict[str, Any] = {}
+    if indicator.entry_kind == EntryKind.YES_NO:
+        cleaned.update(numerator=1 if item.answer else 0, denominator=1)
+    else:
+        numerator = _whole(item.numerator, (indicator.numerator_label or "tử số").lower(), problems)
+        if indicator.measure == Measure.PERCENT:
+            denominator = _whole(item.denominator, (indicator.denominator_label or "mẫu số").lower(), problems)
+            if denominator == 0:
+                problems.append("Mẫu số phải lớn hơn 0")
+            elif numerator is not None and denominator is not None and numerator > denominator:
+                problems.append(f"Tử số ({numerator}) lớn hơn mẫu số ({denominator})")
+        else:
+            denominator = 0
+        cleaned.update(numerator=numerator, denominator=denominator)
+    as_of = item.as_of
+    if as_of is None:
+        problems.append("Chưa nhập ngày của số liệu (số liệu tính đến ngày)")
+    elif as_of > today:
+        problems.append(f"Ngày của số liệu ({format_date(as_of)}) ở tương lai")
+    elif not dt.date(year, 1, 1) <= as_of <= dt.date(year + 1, 3, 31):
+        # A year's figure is as of a day in the year, or its final count in the first quarter after.
+        problems.append(f"Ngày của số liệu phải từ 01/01/{year} đến 31/03/{year + 1}")
+    note = nfc(item.note or "")
+    if len(note) > 500:
+        problems.append("Ghi chú dài quá 500 ký tự")
+    cleaned.update(as_of=as_of, note=note)
+    return cleaned, problems
+
+
+@dataclass
+class EntryResult:
+    created: int = 0
+    updated: int = 0
+    cleared: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        if not (self.created or self.updated or self.cleared):
+            return "Không có thay đổi."
+        parts = [f"{label} {n}" for label, n in (("nhập mới", self.created), ("sửa", self.updated),
+                                                   ("xoá", self.cleared)) if n]
+        return "Đã lưu số liệu: " + ", ".join(parts) + "."
+
+
+@transaction.atomic
+def enter_values(*, actor, unit: AdministrativeUnit, year: int, inputs: Sequence[EntryInput],
+                 source: str = "web") -> EntryResult:
+    """Save a unit's figures for ``year`` together: every problem first (keyed by
+    ``input.key``), nothing written unless all are clean; a stale version raises ``Stale``."""
+    require_enter(actor, unit)
+    today = today_vn()
+    stored = {v.indicator_id: v for v in EnteredValue.objects.select_for_update().filter(
+        unit=unit, year=year, indicator__in=[i.indicator for i in inputs])}
+    errors: dict[str, list[str]] = defaultdict(list)
+    stale = False
+    plan = []
+    for item in inputs:
+        key = item.key or NON_FIELD_ERRORS
+        current = stored.get(item.indicator.pk)
+        if item.expected_version is not None and (current.version if current else 0) != int(item.expected_version):
+            stale = True
+            errors[key].append(STALE_MESSAGE.format(name=item.indicator.short_name))
+            continue
+        if is_blank(item):
+            plan.append((item, current, None))
+            continue
+        cleaned, problems = clean_entry(item, unit=unit, year=year, today=today)
+        if problems:
+            errors[key].extend(problems)
+        plan.append((item, current, cleaned))
+    if errors:
+        raise (Stale if stale else ValidationError)(dict(errors))
+    result = EntryResult()
+    who = actor if getattr(actor, "pk", None) else None
+    for item, current, cleaned in plan:
+        if cleaned is None:
+            if current is None:
+                result.unchanged += 1
+            else:
+                audit_record(actor=actor, action=AuditAction.DELETE, instance=current, source=source,
+                             note="Xoá số liệu đã nhập")
+                current.delete()
+                result.cleared += 1
+            continue
+        if current is None:
+            value = EnteredValue.objects.create(indicator=item.indicator, unit=unit, year=year, entered_by=who,
+                                                **cleaned)
+            audit_record(actor=actor, action=AuditAction.CREATE, instance=value, source=source)
+            result.created += 1
+            continue
+        before = snapshot(current)
+        if all(getattr(current, name) == value for name, value in cleaned.items()):
+            result.unchanged += 1
+            continue
+        for name, value in cleaned.items():
+            setattr(current, name, value)
+        current.entered_by = who or current.entered_by
+        current.version += 1
+        current.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source)
+        result.updated += 1
+    return result
+
+
+def enter_value(*, actor, indicator: Indicator, unit: AdministrativeUnit, year: int, answer: bool | None = None,
+                numerator: Any = None, denominator: Any = None, as_of: dt.date | None = None, note: str = "",
+                expected_version: int | None = None, source: str = "web") -> EnteredValue | None:
+    """One figure (see ``enter_values``); returns what is stored afterwards (None once cleared)."""
+    enter_values(actor=actor, unit=unit, year=year, source=source, inputs=[EntryInput(
+        indicator=indicator, answer=answer, numerator=numerator, denominator=denominator, as_of=as_of, note=note,
+        expected_version=expected_version)])
+    return EnteredValue.objects.filter(indicator=indicator, unit=unit, year=year).first()

@@ -1,0 +1,21 @@
+"""Targets, evaluation, entered figures and the catalogue, under /chi-tieu/."""
+
+from django.urls import path
+
+from . import views_targets as views
+
+urlpatterns = [
+    path("giao-chi-tieu/", views.target_grid, name="targets"),
+    path("giao-chi-tieu/xuat/", views.target_export, name="targets_export"),
+    path("giao-chi-tieu/nhap/", views.target_import, name="targets_import"),
+    path("giao-chi-tieu/nhap/bao-loi/", views.target_import_errors, name="targets_import_errors"),
+    path("danh-gia/", views.evaluation_page, name="evaluation"),
+    path("danh-gia/xuat/", views.evaluation_export, name="evaluation_export"),
+    path("cham-tien-do/", views.behind_page, name="behind"),
+    path("cham-tien-do/xuat/", views.behind_export, name="behind_export"),
+    path("so-lieu-nhap/", views.entries_page, name="entries"),
+    path("danh-muc/", views.catalogue, name="catalogue"),
+    path("danh-muc/them/", views.indicator_create, name="indicator_create"),
+    path("danh-muc/<int:pk>/su-dung/", views.indicator_active, name="indicator_active"),
+    path("danh-muc/giai-doan/<int:pk>/", views.phase_indicators, name="phase_indicators"),
+]

@@ -1,0 +1,156 @@
+"""Dashboards: the reader's highest unit, any unit of their scope down to a village, and the
+households behind a number. Thin: parse the query, find the unit through the scope (outside
+it: 404, pages and files alike), call one selector, render the page or the .xlsx."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from vuonlen.accounts import roles, scoping
+from vuonlen.core.audit import audit_record
+from vuonlen.core.formats import parse_date
+from vuonlen.core.models import AuditAction
+from vuonlen.core.paging import paginate
+from vuonlen.core.periods import today_vn
+from vuonlen.documents.excel import XLSX_CONTENT_TYPE, workbook_bytes
+
+from . import dashboards
+from .models import Indicator
+
+PER_PAGE = 50
+
+
+def _require_reader(user) -> None:
+    if not scoping.can(user, roles.INDICATOR_VIEW):
+        raise Http404("Không tìm thấy")
+
+
+def _year(value) -> int | None:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+def _cutoff(value) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
+def _keep(period: dashboards.Period) -> str:
+    """The query that carries the year (and a chosen cut-off) from page to page."""
+    params = {"year": period.year}
+    if period.cutoff != dashboards.default_cutoff(period.year):
+        params["cutoff"] = period.cutoff.isoformat()
+    return urlencode(params)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def home(request):
+    """To the dashboard of the unit picked (``?unit=``), of the other era (``?era=``) or of
+    the reader's highest unit, keeping the year and cut-off."""
+    _require_reader(request.user)
+    year, cutoff = _year(request.GET.get("year")), _cutoff(request.GET.get("cutoff"))
+    if request.GET.get("unit"):
+        unit = scoping.get_unit_or_404(request.user, request.GET["unit"], roles.INDICATOR_VIEW)
+    else:
+        unit = dashboards.home_unit(request.user, era=request.GET.get("era") or None,
+                                    year=year or max(dashboards.data_years() or [today_vn().year]))
+        if unit is None:
+            raise Http404("Không tìm thấy")
+    params = {}
+    if year:
+        params["year"] = year
+        if cutoff and cutoff.year == year:
+            params["cutoff"] = cutoff.isoformat()
+    url = reverse("indicators:dashboard", args=[unit.pk])
+    return redirect(f"{url}?{urlencode(params)}" if params else url)
+
+
+@login_required
+@require_GET
+def dashboard(request, pk: int):
+    unit = scoping.get_unit_or_404(request.user, pk, roles.INDICATOR_VIEW)
+    order = dashboards.BEST if request.GET.get("order") == dashboards.BEST else dashboards.WORST
+    board = dashboards.dashboard(request.user, unit, year=_year(request.GET.get("year")),
+                                 cutoff=_cutoff(request.GET.get("cutoff")),
+                                 indicator_code=request.GET.get("indicator") or None, order=order)
+    if request.GET.get("format") == "xlsx":
+        table = request.GET.get("table") or dashboards.ALL_TABLES
+        if table not in dashboards.TABLES and table != dashboards.ALL_TABLES:
+            raise Http404("Không tìm thấy")
+        content = workbook_bytes(dashboards.dashboard_workbook(board, table))
+        audit_record(actor=request.user, action=AuditAction.EXPORT, source="web",
+                     object_repr="Bảng điều khiển chỉ tiêu",
+                     note=f"{dashboards.TABLE_TITLES.get(table, 'Cả bảng điều khiển')}, {unit.name} "
+                          f"({unit.code}, {unit.era}), năm {board.period.year}, "
+                          f"số liệu đến {board.period.cutoff:%d/%m/%Y}")
+        return _xlsx(content, f"bang-dieu-khien-{table}-{unit.code}-{unit.era}-{board.period.year}.xlsx")
+    keep = _keep(board.period)
+    options = dashboards.unit_options(request.user, unit.era)
+    if all(pk != unit.pk for pk, _label in options):  # a village: not in the picker, shown as chosen
+        options = [(unit.pk, unit.name), *options]
+    return render(request, "indicators/dashboard/page.html", {
+        "board": board, "unit": unit, "keep": keep, "unit_options": options,
+        "era_links": dashboards.era_links(request.user, unit),
+        "chart_data": board.chart_data(),
+        "tables": dashboards.TABLE_TITLES,
+        "export_query": keep + (f"&indicator={board.ranking_indicator.code}&order={board.order}"
+                                if board.ranking_indicator else ""),
+    })
+
+
+@login_required
+@require_GET
+def households(request, pk: int):
+    """The households behind a commune's or a village's number: the records of one indicator
+    and year, all / meeting / not meeting, paged; ``?format=xlsx`` the same list as a file."""
+    unit = scoping.get_unit_or_404(request.user, pk, roles.INDICATOR_VIEW)
+    if unit.level < dashboards.DRILL_MIN_LEVEL:
+        raise Http404("Không tìm thấy")
+    if not scoping.can(request.user, roles.HOUSEHOLD_VIEW, unit):
+        raise PermissionDenied("Bạn không có quyền xem danh sách hộ")
+    indicator = Indicator.objects.filter(code=request.GET.get("indicator") or "", is_active=True).first()
+    if indicator is None or not dashboards.drillable(indicator):
+        raise Http404("Không tìm thấy")
+    period = dashboards.period_for(_year(request.GET.get("year")), _cutoff(request.GET.get("cutoff")),
+                                   dashboards.data_years())
+    meets = request.GET.get("meets") or ""
+    if meets not in (dashboards.MEETS, dashboards.NOT_MEETS):
+        meets = ""
+    behind = dashboards.households_behind(request.user, unit, indicator, period, meets)
+    if request.GET.get("format") == "xlsx":
+        content = workbook_bytes(dashboards.households_workbook(behind, meets))
+        audit_record(actor=request.user, action=AuditAction.EXPORT, source="web",
+                     object_repr="Danh sách hộ theo chỉ tiêu",
+                     note=f"{indicator.code}, {unit.name} ({unit.code}, {unit.era}), năm {period.year}, "
+                          f"{dashboards.meets_words(behind, meets)}")
+        return _xlsx(content, f"ho-{indicator.code.lower()}-{unit.code}-{unit.era}-{period.year}.xlsx")
+    keep = _keep(period)
+    return render(request, "indicators/dashboard/households.html", {
+        "behind": behind, "unit": unit, "indicator": indicator, "period": period, "meets": meets,
+        "page_obj": paginate(request, behind.records, per_page=PER_PAGE), "keep": keep,
+        "base_query": f"indicator={indicator.code}&{keep}",
+        "meets_words": dashboards.meets_words(behind, meets),
+        "crumbs": dashboards.unit_crumbs(request.user, unit),
+    })
