@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ ROOMS = [
      _("Tuyên truyền theo 10 nội dung Sổ tay, tập huấn, tham quan mô hình, giao ước thi đua"), "outreach.view"),
     ("campaign:index", _("Cuộc vận động"),
      _("Người phụ trách hộ, thăm hộ, đánh giá hộ thay đổi nếp nghĩ, cách làm"), "campaign.view"),
-    ("indicators:home", _("Chỉ tiêu"),
+    ("indicators:home", pgettext_lazy("indicator", "Chỉ tiêu"),
      _("Bảng điều khiển: kết quả so với chỉ tiêu của từng đơn vị, đơn vị chậm tiến độ, giao chỉ tiêu"),
      "indicators.view"),
     ("core:audit_list", _("Nhật ký"), _("Ai đã thay đổi gì, khi nào"), "core.view_audit"),
