@@ -185,7 +185,7 @@ def indicator_set_active(*, actor, indicator: Indicator, active: bool, expected_
                          source: str = "web") -> Indicator:
     """Take an indicator out of use (its targets and figures stay, for the record) or back in."""
     require_define(actor)
-    current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    current = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
     if expected_version is not None and current.version != int(expected_version):
         raise ValidationError({NON_FIELD_ERRORS: [STALE_MESSAGE]})
     if current.is_active == active:
@@ -211,7 +211,7 @@ def indicator_set_active(*, actor, indicator: Indicator, active: bool, expected_
 def phase_indicators_set(*, actor, phase: Phase, indicators: Sequence[Indicator], source: str = "web") -> bool:
     """The indicator set of ``phase`` (checked on the catalogue page). Returns whether it changed."""
     require_define(actor)
-    phase = Phase.objects.select_for_update().get(pk=phase.pk)
+    phase = Phase.objects.select_for_update(of=("self",)).get(pk=phase.pk)
     before = sorted(phase.indicators.values_list("code", flat=True))
     after = sorted({i.code for i in indicators})
     if before == after:

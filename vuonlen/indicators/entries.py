@@ -175,7 +175,7 @@ def enter_values(*, actor, unit: AdministrativeUnit, year: int, inputs: Sequence
     ``input.key``), nothing written unless all are clean; a stale version raises ``Stale``."""
     require_enter(actor, unit)
     today = today_vn()
-    stored = {v.indicator_id: v for v in EnteredValue.objects.select_for_update().filter(
+    stored = {v.indicator_id: v for v in EnteredValue.objects.select_for_update(of=("self",)).filter(
         unit=unit, year=year, indicator__in=[i.indicator for i in inputs])}
     errors: dict[str, list[str]] = defaultdict(list)
     stale = False

@@ -329,7 +329,7 @@ def save_targets(*, actor, inputs: Sequence[TargetInput], source: str = "web", n
     stored: dict[tuple[int, int, int], Target] = {}
     if keys:
         ids = {k[0] for k in keys}, {k[1] for k in keys}, {k[2] for k in keys}
-        for target in (Target.objects.select_for_update().select_related("set_by")
+        for target in (Target.objects.select_for_update(of=("self",)).select_related("set_by")
                        .filter(indicator_id__in=ids[0], unit_id__in=ids[1], year__in=ids[2])):
             stored[(target.indicator_id, target.unit_id, target.year)] = target
     errors: dict[str, list[str]] = defaultdict(list)
@@ -376,7 +376,7 @@ def set_target(*, actor, indicator: Indicator, unit: AdministrativeUnit, year: A
                                      phase_end=phase_end)
     current = None
     if cleaned.get("year") is not None and indicator is not None:
-        current = (Target.objects.select_for_update().select_related("set_by")
+        current = (Target.objects.select_for_update(of=("self",)).select_related("set_by")
                    .filter(indicator=indicator, unit=unit, year=cleaned["year"]).first())
         if _is_stale(current, expected_version):
             raise Stale({NON_FIELD_ERRORS: [stale_message(indicator, unit, current)]})
@@ -391,7 +391,7 @@ def set_target(*, actor, indicator: Indicator, unit: AdministrativeUnit, year: A
 def clear_target(*, actor, target: Target, expected_version: int | None = None, source: str = "web") -> None:
     """Take a target back (audited, with what it was)."""
     require_target_right(actor, target.unit)
-    current = Target.objects.select_for_update().filter(pk=target.pk).first()
+    current = Target.objects.select_for_update(of=("self",)).filter(pk=target.pk).first()
     if current is None or _is_stale(current, expected_version):
         raise Stale({NON_FIELD_ERRORS: [stale_message(target.indicator, target.unit, current)]})
     _clear(actor, current, source, "")
