@@ -2,8 +2,9 @@
 roll-ups every dashboard and evaluation reads.
 
 An indicator is data, not code: the plan's five items are seeded (``catalogue.DEFAULTS``) and an
-administrator may add more. A computed indicator names its computation in ``formula`` (see
-``sources.FORMULAS``); an entered one is filled by each unit (``EnteredValue``).
+administrator may add more. A computed indicator names its computation in ``formula``
+(``definitions.formulas()`` lists them, ``sources.compute_direct`` computes them); an entered
+one is filled by each unit (``EnteredValue``).
 
 Every figure is kept as a numerator and a denominator (a count keeps only the numerator), so a
 district's percentage is the sum of its communes' numerators over the sum of their
