@@ -94,26 +94,16 @@ def template_xlsx() -> bytes:
     return spreadsheets.workbook_bytes(workbook)
 
 
-class _Checker:
+class _Checker(spreadsheets.RowChecker):
     def __init__(self, actor, year: int, era: str, positions: dict[str, int]):
-        self.actor, self.year, self.era, self.positions = actor, year, era, positions
-        self.errors: list[RowError] = []
+        super().__init__(positions)
+        self.actor, self.year, self.era = actor, year, era
         self.rows: list[tuple[int, dict]] = []
         self.today = today_vn()
         self.known_topics = services.topic_numbers()
 
-    def cell(self, row: list, name: str):
-        index = self.positions.get(name)
-        return row[index] if index is not None and index < len(row) else None
-
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(row, column, message))
-
     def parse(self, rows: list[list], header_index: int) -> None:
-        for index in range(header_index + 1, len(rows)):
-            row, number = rows[index], index + 1
-            if all(spreadsheets.cell_text(v) == "" for v in row):
-                continue
+        for number, row in self.data_rows(rows, header_index):
             data: dict = {"_commune": spreadsheets.code_text(self.cell(row, COMMUNE)),
                           "_code": spreadsheets.cell_text(self.cell(row, CODE))}
             if not data["_commune"]:

@@ -256,6 +256,29 @@ def locate_header(rows: list[list], columns: Sequence[Column],
 
 # --- spreadsheets to download ----------------------------------------------------------------
 
+class RowChecker:
+    """What every import's row checker shares: the located columns, the errors gathered with
+    row and column, and the non-blank data rows below the header."""
+
+    def __init__(self, positions: dict[str, int]):
+        self.positions = positions
+        self.errors: list[RowError] = []
+
+    def cell(self, row: list, name: str):
+        index = self.positions.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+    def error(self, row: int | None, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+    @staticmethod
+    def data_rows(rows: list[list], header_index: int):
+        """(spreadsheet row number, cells) of every row below the header with any content."""
+        for index in range(header_index + 1, len(rows)):
+            if any(cell_text(v) != "" for v in rows[index]):
+                yield index + 1, rows[index]
+
+
 def workbook_bytes(workbook: openpyxl.Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)

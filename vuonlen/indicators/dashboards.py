@@ -48,16 +48,8 @@ TARGET_KIND_LABELS = {
     "phase": _("chỉ tiêu cuối giai đoạn"),
     "default": _("mức của kế hoạch"),
 }
-STATUS_CSS = {
-    evaluation.ACHIEVED: "text-bg-success",
-    evaluation.ON_TRACK: "text-bg-primary",
-    evaluation.BEHIND: "text-bg-danger",
-    evaluation.NO_TARGET: "text-bg-light border",
-    evaluation.NO_DATA: "text-bg-secondary",
-}
-# A sign beside the word, so the status never rests on colour alone (and survives printing).
-STATUS_SIGNS = {evaluation.ACHIEVED: "✓", evaluation.ON_TRACK: "➜", evaluation.BEHIND: "!",
-                evaluation.NO_TARGET: "–", evaluation.NO_DATA: "?"}
+STATUS_CSS = evaluation.STATUS_CSS
+STATUS_SIGNS = evaluation.STATUS_SIGNS
 
 
 # --- formatting -----------------------------------------------------------------------------

@@ -50,6 +50,16 @@ STATUS_LABELS = {
     NO_TARGET: _("Chưa giao chỉ tiêu"),
     NO_DATA: _("Chưa có số liệu"),
 }
+# One look for a status on every page: a Bootstrap badge class and a sign beside the word, so
+# the status never rests on colour alone (and survives printing).
+STATUS_CSS = {
+    ACHIEVED: "text-bg-success",
+    ON_TRACK: "text-bg-primary",
+    BEHIND: "text-bg-danger",
+    NO_TARGET: "text-bg-light border",
+    NO_DATA: "text-bg-secondary",
+}
+STATUS_SIGNS = {ACHIEVED: "✓", ON_TRACK: "➜", BEHIND: "!", NO_TARGET: "–", NO_DATA: "?"}
 STATUS_ORDER = {BEHIND: 0, ON_TRACK: 1, ACHIEVED: 2, NO_DATA: 3, NO_TARGET: 4}
 
 

@@ -23,13 +23,7 @@ from .models import Measure
 from .targets import LEVEL_NAMES, children_in, show
 from .tree import Tree
 
-STATUS_CLASSES = {
-    evaluation.ACHIEVED: "text-bg-success",
-    evaluation.ON_TRACK: "text-bg-info",
-    evaluation.BEHIND: "text-bg-danger",
-    evaluation.NO_TARGET: "text-bg-secondary",
-    evaluation.NO_DATA: "text-bg-light border",
-}
+STATUS_CLASSES = evaluation.STATUS_CSS  # the dashboard's colours, so a status looks the same everywhere
 STATUS_FILLS = {evaluation.ACHIEVED: "C6EFCE", evaluation.ON_TRACK: "DDEBF7", evaluation.BEHIND: "FFC7CE"}
 TARGET_KINDS = {"year": "năm", "phase": "cuối giai đoạn", "default": "mặc định của kế hoạch", "": ""}
 # Excel number formats per measure (the reader's Excel shows its own decimal mark).

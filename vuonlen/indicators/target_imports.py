@@ -158,25 +158,15 @@ class _Row:
     document: str
 
 
-class _Checker:
+class _Checker(spreadsheets.RowChecker):
     def __init__(self, actor, positions: dict[str, int]):
-        self.actor, self.positions = actor, positions
-        self.errors: list[RowError] = []
+        super().__init__(positions)
+        self.actor = actor
         self.rows: list[_Row] = []
         self.blank = 0
 
-    def cell(self, row: list, name: str):
-        index = self.positions.get(name)
-        return row[index] if index is not None and index < len(row) else None
-
-    def error(self, number: int, column: str, message: str) -> None:
-        self.errors.append(RowError(number, column, message))
-
     def parse(self, rows: list[list], header_index: int) -> None:
-        for index in range(header_index + 1, len(rows)):
-            raw, number = rows[index], index + 1
-            if all(spreadsheets.cell_text(v) == "" for v in raw):
-                continue
+        for number, raw in self.data_rows(rows, header_index):
             value = self.cell(raw, VALUE)
             if spreadsheets.cell_text(value) == "":
                 self.blank += 1
