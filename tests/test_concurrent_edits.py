@@ -297,8 +297,23 @@ def indicator(kontum) -> Edit:
                 again=False)
 
 
+def initiative(kontum) -> Edit:
+    from tests.initiatives.conftest import World
+    from vuonlen.initiatives import services
+    from vuonlen.initiatives.models import Initiative
+
+    world = World()
+    made = world.model(actor=world.officer)
+    return Edit(made, (world.officer, world.secretariat),
+                ("Mô hình trồng sâm dây gắn với tổ hợp tác", "Mô hình trồng sâm dây dưới tán rừng"),
+                lambda who, value, version: services.initiative_update(
+                    actor=who, initiative=made, name=made.name, kind=made.kind, description=value,
+                    start_year=made.start_year, expected_version=version),
+                lambda: Initiative.objects.get(pk=made.pk).description, "Mô hình này vừa được người khác sửa")
+
+
 CASES = [household, village, assessment, mentor_assignment, support_entry, twinning_pair, twinning_activity,
-         document, task, submission, target, entered_value, indicator]
+         document, task, submission, target, entered_value, indicator, initiative]
 
 
 @pytest.fixture(autouse=True)
