@@ -404,3 +404,75 @@ def test_two_simultaneous_saves_give_one_conflict_and_lose_nothing(build, kontum
     # The stored row is the winner's, bumped once; the loser's change is nowhere.
     assert edit.stored() == _expected(edit, edit.values[winner])
     assert edit.version() == start + 1
+
+
+# --- two first entries at the same instant (the page said "none yet": version 0) ----------------
+
+@dataclass
+class FirstEntry:
+    editors: tuple[Any, Any]
+    values: tuple[Any, Any]
+    save: Callable[[Any, Any], Any]  # (editor, value) → the service, with expected_version=0
+    stored: Callable[[], list]  # every row there is now, as values
+    stale: str
+    model: type[models.Model]
+
+
+def target_first(kontum) -> FirstEntry:
+    from decimal import Decimal
+
+    from vuonlen.indicators import targets
+    from vuonlen.indicators.models import Target
+
+    w = _indicator_world()
+    return FirstEntry((w["secretariat"], w["province_secretariat"]), (Decimal("72.00"), Decimal("75.00")),
+                      lambda who, value: targets.set_target(actor=who, indicator=w["indicator"], unit=w["commune"],
+                                                            year=2023, value=value, expected_version=0),
+                      lambda: list(Target.objects.values_list("value", flat=True)), "chỉ tiêu vừa được", Target)
+
+
+def entered_value_first(kontum) -> FirstEntry:
+    from vuonlen.indicators import entries
+    from vuonlen.indicators.models import EnteredValue
+
+    w = _indicator_world()
+    return FirstEntry((w["officer"], w["secretariat"]), (50, 60),
+                      lambda who, value: entries.enter_value(
+                          actor=who, indicator=w["indicator"], unit=w["commune"], year=2023, numerator=value,
+                          denominator=1200, as_of=D(2023, 6, 30), expected_version=0),
+                      lambda: list(EnteredValue.objects.values_list("numerator", flat=True)),
+                      "số liệu vừa được người khác lưu", EnteredValue)
+
+
+FIRST_CASES = [target_first, entered_value_first]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("build", FIRST_CASES, ids=[c.__name__ for c in FIRST_CASES])
+def test_two_simultaneous_first_entries_give_one_conflict(build, kontum):
+    entry = build(kontum)
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def editor(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            entry.save(entry.editors[index], entry.values[index])
+            outcomes[index] = "saved"
+        except ValidationError as exc:
+            outcomes[index] = _conflict_message(exc)
+        except Exception as exc:  # noqa: BLE001 - any other end is a failure the assertion shows
+            outcomes[index] = f"{type(exc).__name__}: {exc}"
+        finally:
+            connection.close()
+
+    with _slow_saves(entry.model):
+        threads = [threading.Thread(target=editor, args=(i,)) for i in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    winners = [i for i, outcome in outcomes.items() if outcome == "saved"]
+    assert len(outcomes) == 2 and len(winners) == 1, outcomes
+    assert entry.stale in outcomes[1 - winners[0]], outcomes
+    assert entry.stored() == [entry.values[winners[0]]]
