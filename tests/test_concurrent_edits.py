@@ -312,8 +312,34 @@ def initiative(kontum) -> Edit:
                 lambda: Initiative.objects.get(pk=made.pk).description, "Mô hình này vừa được người khác sửa")
 
 
+def _evaluated_pair():
+    from vuonlen.twinning import services
+
+    world = _twinning_world()
+    pair = services.pair_create(actor=world.secretary, organisation=world.rubber, unit=world.commune,
+                                started_on=D(2021, 3, 1))
+    return world, pair
+
+
+SCORES = {"score_models": 8, "score_resources": 9, "score_training": 7, "score_jobs_social": 6,
+          "score_regularity": 8, "score_results": 7}
+
+
+def twinning_evaluation(kontum) -> Edit:
+    from vuonlen.twinning import services
+    from vuonlen.twinning.models import Evaluation
+
+    world, pair = _evaluated_pair()
+    made = services.evaluation_record(actor=world.secretary, pair=pair, year=2023, scores=SCORES)
+    return Edit(made, (world.secretary, world.province_secretary), ("Rất thiết thực", "Còn nặng thăm hỏi"),
+                lambda who, value, version: services.evaluation_record(
+                    actor=who, pair=pair, year=2023, scores=SCORES, comment=value, expected_version=version),
+                lambda: Evaluation.objects.get(pk=made.pk).comment, "Bản ghi này vừa được người khác sửa")
+
+
 CASES = [household, village, assessment, mentor_assignment, support_entry, twinning_pair, twinning_activity,
-         document, task, submission, target, entered_value, indicator, initiative]
+         document, task, submission, target, entered_value, indicator, initiative,
+         twinning_evaluation]
 
 
 @pytest.fixture(autouse=True)
@@ -444,7 +470,19 @@ def entered_value_first(kontum) -> FirstEntry:
                       "số liệu vừa được người khác lưu", EnteredValue)
 
 
-FIRST_CASES = [target_first, entered_value_first]
+def twinning_evaluation_first(kontum) -> FirstEntry:
+    from vuonlen.twinning import services
+    from vuonlen.twinning.models import Evaluation
+
+    world, pair = _evaluated_pair()
+    return FirstEntry((world.secretary, world.province_secretary), ("Rất thiết thực", "Còn nặng thăm hỏi"),
+                      lambda who, value: services.evaluation_record(
+                          actor=who, pair=pair, year=2023, scores=SCORES, comment=value, expected_version=0),
+                      lambda: list(Evaluation.objects.values_list("comment", flat=True)),
+                      "Bản ghi này vừa được người khác sửa", Evaluation)
+
+
+FIRST_CASES = [target_first, entered_value_first, twinning_evaluation_first]
 
 
 @pytest.mark.django_db(transaction=True)
