@@ -2,13 +2,15 @@
 refused with the Vietnamese "someone else changed it" message, and nothing of the winner's change
 is lost. One case per versioned entity (every service that takes ``expected_version``).
 
-Two tests per entity:
+For each entity:
 - one after the other (the second person's page is stale): refused, the first change stays;
 - at the same instant, two threads with their own database connections: both load the record,
   meet at a barrier, then both save. Each save is slowed down between the version check and the
   write (``Model.save`` sleeps first), so a service that compared versions without a row lock
   would let both through and lose one change; the row lock (``select_for_update`` on PostgreSQL,
   the immediate write transaction on SQLite) makes the second wait and see the new version.
+And for the entities whose page offers a first entry (version 0: "none yet"), two first entries
+at the same instant: one is stored, the other is the same conflict (not a server error).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Edit:
     stored: Callable[[], Any]  # what is stored now, read fresh
     stale: str  # words of the conflict message
     again: bool = True  # whether the second person, having reloaded, can then make their change
+    expect: Callable[[Any], Any] | None = None  # what ``stored()`` reads after a save of a value, if not the value
 
     def version(self) -> int:
         return type(self.record).objects.get(pk=self.record.pk).version
@@ -196,12 +199,11 @@ def task(kontum) -> Edit:
         # Every update the task received, and its state: one update, the winner's.
         return ([u.progress for u in TaskUpdate.objects.filter(task=made)], Task.objects.get(pk=made.pk).state)
 
-    edit = Edit(made, (world.farmer_user, world.women_user), ("Đã rà soát 3/6 mô hình", "Đã rà soát 6/6 mô hình"),
+    return Edit(made, (world.farmer_user, world.women_user), ("Đã rà soát 3/6 mô hình", "Đã rà soát 6/6 mô hình"),
                 lambda who, value, version: services.task_report_progress(
                     actor=who, task=made, progress=value, state=TaskState.IN_PROGRESS, expected_version=version),
-                stored, "Nhiệm vụ này vừa được người khác cập nhật")
-    edit.expect = lambda value: ([value], TaskState.IN_PROGRESS)
-    return edit
+                stored, "Nhiệm vụ này vừa được người khác cập nhật",
+                expect=lambda value: ([value], TaskState.IN_PROGRESS))
 
 
 def submission(kontum) -> Edit:
@@ -344,13 +346,12 @@ CASES = [household, village, assessment, mentor_assignment, support_entry, twinn
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    """Uploads (none here, but the services may prepare folders) go to a throw-away folder."""
+    """Anything a service stores as a file goes to a throw-away folder, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _expected(edit: Edit, value):
-    expect = getattr(edit, "expect", None)
-    return expect(value) if expect else value
+    return edit.expect(value) if edit.expect else value
 
 
 def _conflict_message(exc: ValidationError) -> str:
