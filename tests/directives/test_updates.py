@@ -106,17 +106,11 @@ def test_not_assignee_is_refused_and_out_of_scope_is_not_found(world, task):
 @pytest.mark.django_db(transaction=True)
 def test_two_updates_at_the_same_instant(kontum):
     """Two threads send an update for the same loaded version at once: one is saved, the other
-    is refused — the row lock (``select_for_update``) makes them take turns.
-
-    PostgreSQL only: the test database of SQLite is an in-memory shared cache, which answers
-    "table is locked" at once instead of waiting as the real file database (WAL, busy_timeout,
-    immediate transactions) does; the version check itself is covered above on both."""
+    is refused — the row lock (``select_for_update``) on PostgreSQL, the immediate write
+    transaction on SQLite (a file database in the tests too) make them take turns."""
     import threading
 
     from django.db import connection
-
-    if connection.vendor == "sqlite":
-        pytest.skip("Cần PostgreSQL: SQLite trong bộ nhớ (khi kiểm thử) không chờ khoá ghi")
 
     from .conftest import World
 

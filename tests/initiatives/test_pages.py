@@ -75,6 +75,28 @@ def test_officer_registers_and_moves_a_model_through_pages(client, world):
     assert model.status == Status.RUNNING
 
 
+def test_edit_page_refuses_a_stale_version_and_keeps_the_other_persons_change(client, world):
+    model = world.model(actor=world.officer, description="Trồng sâm dây dưới tán rừng")
+    login(client, world.officer)
+    url = reverse("initiatives:edit", args=[model.pk])
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    # The secretariat saves first, from the same version.
+    services.initiative_update(actor=world.secretariat, initiative=model, name=model.name, kind=model.kind,
+                               description="Gắn với tổ hợp tác sâm dây", start_year=2023, expected_version=1)
+    form = {"name": model.name, "kind": model.kind, "start_year": 2023, "description": "Mô tả của tôi",
+            "version": 1}
+    response = client.post(url, form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Mô hình này vừa được người khác sửa" in html and "Mô tả của tôi" in html
+    model.refresh_from_db()
+    assert (model.description, model.version) == ("Gắn với tổ hợp tác sâm dây", 2)
+    # Having reloaded (version 2), the save goes through.
+    assert client.post(url, {**form, "version": 2}).status_code == 302
+    model.refresh_from_db()
+    assert (model.description, model.version) == ("Mô tả của tôi", 3)
+
+
 def test_upload_checks(client, world):
     model = world.model()
     fake = SimpleUploadedFile("anh.jpg", b"MZ\x90\x00 not a photo", content_type="image/jpeg")

@@ -127,3 +127,25 @@ def test_edit_pages(world, pairs, client):
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.kind == ActivityKind.JOBS and activity.beneficiary_count == 3
+
+
+def test_evaluation_page_refuses_a_stale_version_and_keeps_the_first_scores(world, pairs, client):
+    from .test_services import SCORES
+
+    ours, _ = pairs
+    url = reverse("twinning:evaluation_record", args=[ours.pk, 2023])
+    client.force_login(world.secretary)
+    assert 'name="version" value="0"' in client.get(url).content.decode()
+    # The province's secretariat scores the pair first, while this page is open.
+    services.evaluation_record(actor=world.province_secretary, pair=ours, year=2023, scores=SCORES,
+                               comment="Thiết thực", expected_version=0)
+    response = client.post(url, {**{k: 10 for k in SCORES}, "comment": "Điểm của tôi", "version": 0})
+    assert response.status_code == 200
+    assert "vừa được người khác sửa" in response.content.decode() and "Điểm của tôi" in response.content.decode()
+    evaluation = Evaluation.objects.get(pair=ours, year=2023)
+    assert (evaluation.comment, evaluation.total, evaluation.version) == ("Thiết thực", 45, 1)
+    # Reopened (version 1), the correction goes through.
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    assert client.post(url, {**{k: 10 for k in SCORES}, "comment": "Điểm của tôi", "version": 1}).status_code == 302
+    evaluation.refresh_from_db()
+    assert (evaluation.comment, evaluation.total, evaluation.version) == ("Điểm của tôi", 60, 2)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.campaign.services import FIRST_YEAR
@@ -209,8 +209,17 @@ def enter_values(*, actor, unit: AdministrativeUnit, year: int, inputs: Sequence
                 result.cleared += 1
             continue
         if current is None:
-            value = EnteredValue.objects.create(indicator=item.indicator, unit=unit, year=year, entered_by=who,
-                                                **cleaned)
+            try:
+                with transaction.atomic():
+                    value = EnteredValue.objects.create(indicator=item.indicator, unit=unit, year=year,
+                                                        entered_by=who, **cleaned)
+            except IntegrityError:
+                # Someone entered the same figure at the same moment (the page said "none yet"):
+                # on PostgreSQL the row lock cannot cover a row that did not exist, the unique key does.
+                if not EnteredValue.objects.filter(indicator=item.indicator, unit=unit, year=year).exists():
+                    raise
+                raise Stale({item.key or NON_FIELD_ERRORS: [STALE_MESSAGE.format(name=item.indicator.short_name)]}
+                            ) from None
             audit_record(actor=actor, action=AuditAction.CREATE, instance=value, source=source)
             result.created += 1
             continue

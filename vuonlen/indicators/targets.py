@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
@@ -293,9 +293,19 @@ def _write(actor, item: TargetInput, current: Target | None, cleaned: dict, sour
            result: SaveResult) -> None:
     setter = actor if getattr(actor, "pk", None) else None
     if current is None:
-        target = Target.objects.create(indicator=item.indicator, unit=item.unit, year=cleaned["year"],
-                                       value=cleaned["value"], document=cleaned["document"],
-                                       phase_end=cleaned["phase_end"], set_by=setter)
+        try:
+            with transaction.atomic():
+                target = Target.objects.create(indicator=item.indicator, unit=item.unit, year=cleaned["year"],
+                                               value=cleaned["value"], document=cleaned["document"],
+                                               phase_end=cleaned["phase_end"], set_by=setter)
+        except IntegrityError:
+            # Someone handed the same target at the same moment (the page said "none yet"): on
+            # PostgreSQL the row lock cannot cover a row that did not exist, the unique key does.
+            theirs = (Target.objects.select_related("set_by")
+                      .filter(indicator=item.indicator, unit=item.unit, year=cleaned["year"]).first())
+            if theirs is None:
+                raise
+            raise Stale({item.key or NON_FIELD_ERRORS: [stale_message(item.indicator, item.unit, theirs)]}) from None
         audit_record(actor=actor, action=AuditAction.CREATE, instance=target, source=source, note=note)
         result.created.append(target)
         return

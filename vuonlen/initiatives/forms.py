@@ -22,6 +22,8 @@ class InitiativeForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     start_year = forms.IntegerField(label=_("Năm bắt đầu"), min_value=2000, max_value=2100)
     is_pilot = forms.BooleanField(label=_("Đăng ký làm mô hình điểm của đơn vị"), required=False)
     description = forms.CharField(label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    # When editing: the version the page was opened with (someone else's save in between is refused).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, organisations, units, villages, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +33,8 @@ class InitiativeForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         if editing:
             del self.fields["organisation"]
             del self.fields["unit"]
+        else:
+            del self.fields["version"]
 
 
 class MoveForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):

@@ -40,6 +40,7 @@ FILE_KINDS = uploads.DOCUMENT_KINDS
 LEVEL_OF_UNIT = {Level.PROVINCE: InitiativeLevel.PROVINCE, Level.DISTRICT: InitiativeLevel.DISTRICT,
                  Level.COMMUNE: InitiativeLevel.COMMUNE}
 MIN_YEAR = 2000
+STALE_MESSAGE = "Mô hình này vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại."
 
 
 def _actor(actor):
@@ -157,9 +158,15 @@ def initiative_create(*, actor, name: str, kind: str, organisation: Organisation
 @transaction.atomic
 def initiative_update(*, actor, initiative: Initiative, name: str, kind: str, description: str = "",
                       villages: Iterable[AdministrativeUnit] = (), is_pilot: bool = False,
-                      start_year: int | None = None, source: str = "web") -> Initiative:
+                      start_year: int | None = None, expected_version: int | None = None,
+                      source: str = "web") -> Initiative:
+    """Change a model's own fields. ``expected_version`` is the version the edit page was opened
+    with: a different stored one means someone saved in between, and nothing is overwritten
+    (None: not checked, for the system)."""
     _require_manage(actor, initiative.unit)
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if expected_version is not None and initiative.version != int(expected_version):
+        raise ValidationError({NON_FIELD_ERRORS: [STALE_MESSAGE]})
     before = snapshot(initiative)
     name, description, villages = nfc(name), nfc(description), list(villages)
     start_year = start_year or initiative.start_year

@@ -95,7 +95,7 @@ def initiative_edit(request, pk: int):
     initiative = selectors.get_initiative_for_user_or_404(request.user, pk, roles.INITIATIVE_MANAGE)
     initial = {"name": initiative.name, "kind": initiative.kind, "start_year": initiative.start_year,
                "is_pilot": initiative.is_pilot, "description": initiative.description,
-               "villages": list(initiative.villages.all())}
+               "villages": list(initiative.villages.all()), "version": initiative.version}
     form = InitiativeForm(request.POST or None, initial=initial, editing=True, **_form_choices(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -103,7 +103,7 @@ def initiative_edit(request, pk: int):
             services.initiative_update(actor=request.user, initiative=initiative, name=data["name"],
                                        kind=data["kind"], description=data["description"],
                                        villages=data["villages"], is_pilot=data["is_pilot"],
-                                       start_year=data["start_year"])
+                                       start_year=data["start_year"], expected_version=data["version"] or 0)
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:

@@ -78,6 +78,8 @@ class ActivityEditForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 class EvaluationForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     comment = forms.CharField(label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # The version of the year's evaluation when the page was opened (0: none yet).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -322,9 +322,11 @@ def activity_update(*, actor, activity: Activity, expected_version: int, kind: s
 
 @transaction.atomic
 def evaluation_record(*, actor, pair: TwinningPair, year: int | None, scores: Mapping[str, object],
-                      comment: str = "", source: str = "web") -> Evaluation:
+                      comment: str = "", expected_version: int | None = None, source: str = "web") -> Evaluation:
     """Record (or correct) a pair's evaluation for ``year``. Each criterion is scored 0–10;
-    the total, the grade and the "only visits and gifts" flag are computed here."""
+    the total, the grade and the "only visits and gifts" flag are computed here.
+    ``expected_version`` is the version of the year's evaluation when the page was opened (0: there
+    was none): a different one means someone saved in between, and nothing is overwritten."""
     _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
     errors: dict[str, list[str]] = {}
     if year is None:
@@ -355,7 +357,12 @@ def evaluation_record(*, actor, pair: TwinningPair, year: int | None, scores: Ma
     values = {**clean, "total": total, "visits_only": summary.visits_only,
               "grade": grade_for(total, visits_only=summary.visits_only), "comment": (comment or "").strip(),
               "evaluated_by": actor if getattr(actor, "pk", None) else None}
+    # The pair's row lock makes evaluations of one pair take turns, a first one included (no row
+    # lock can cover an evaluation that does not exist yet).
+    TwinningPair.objects.select_for_update().get(pk=pair.pk)
     existing = Evaluation.objects.select_for_update().filter(pair=pair, year=year).first()
+    if expected_version is not None and (existing.version if existing else 0) != int(expected_version):
+        raise ValidationError({"__all__": [STALE_MESSAGE]})
     if existing is None:
         evaluation = Evaluation.objects.create(pair=pair, year=year, **values)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=evaluation, source=source)

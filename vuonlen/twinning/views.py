@@ -230,11 +230,13 @@ def evaluation_record(request, pk: int, year: int):
     initial = {c.value: getattr(existing, c.value) for c in CRITERIA} if existing else {}
     if existing:
         initial["comment"] = existing.comment
+    initial["version"] = existing.version if existing else 0
     form = EvaluationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.evaluation_record(actor=request.user, pair=pair, year=year, scores=form.scores(),
-                                       comment=form.cleaned_data["comment"])
+                                       comment=form.cleaned_data["comment"],
+                                       expected_version=form.cleaned_data["version"] or 0)
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
