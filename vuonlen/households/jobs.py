@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.tasks import task
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, gettext_noop
 
 from vuonlen.core.audit import audit_record
 from vuonlen.core.dbretry import is_transient, retry_on_lock
@@ -40,9 +40,10 @@ from .models import ImportJob, ImportKind, ImportStatus
 
 logger = logging.getLogger(__name__)
 
-# Stored with the job (in the worker's language, Vietnamese) and shown on its page.
-DIED_MESSAGE = _("Tiến trình xử lý đã dừng giữa chừng; không có dữ liệu nào được ghi. Hãy thử lại.")
-ERROR_MESSAGE = _("Lỗi hệ thống khi nhập tệp; không có dữ liệu nào được ghi. Hãy thử lại hoặc báo quản trị hệ thống.")
+# Stored with the job in Vietnamese whoever's request stored it; the page translates it for its reader.
+DIED_MESSAGE = gettext_noop("Tiến trình xử lý đã dừng giữa chừng; không có dữ liệu nào được ghi. Hãy thử lại.")
+ERROR_MESSAGE = gettext_noop(
+    "Lỗi hệ thống khi nhập tệp; không có dữ liệu nào được ghi. Hãy thử lại hoặc báo quản trị hệ thống.")
 NOT_RETRYABLE = _("Lần nhập này không thử lại được nữa: tệp không còn được giữ. Hãy nhập lại tệp.")
 
 
