@@ -102,6 +102,13 @@ def test_reaper_fails_expired_jobs_only_and_forgets_old_files(officer_a):
     assert alive.status == ImportStatus.RUNNING
     assert bytes(old.upload) == b"" and not old.retryable  # personal data not kept past the retry time
     assert jobs.import_jobs_reap() == 0
+    # A job left running before leases existed (no lease) counts from its start.
+    old_legacy, new_legacy = running_job(officer_a, lease_left=0), running_job(officer_a, lease_left=0)
+    ImportJob.objects.filter(pk__in=[old_legacy.pk, new_legacy.pk]).update(lease_expires_at=None)
+    ImportJob.objects.filter(pk=new_legacy.pk).update(started_at=timezone.now() - dt.timedelta(seconds=30))
+    assert jobs.import_jobs_reap() == 1  # the lease is 120 s: started 5 minutes ago is dead, 30 s ago is not
+    assert ImportJob.objects.get(pk=old_legacy.pk).status == ImportStatus.FAILED
+    assert ImportJob.objects.get(pk=new_legacy.pk).status == ImportStatus.RUNNING
 
 
 @pytest.mark.django_db(transaction=True)

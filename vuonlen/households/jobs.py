@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, gettext_noop
@@ -99,7 +100,18 @@ def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
 
 
 def _dead_jobs(now: datetime):
-    return ImportJob.objects.filter(status=ImportStatus.RUNNING, lease_expires_at__lt=now)
+    """Running on an expired lease; or, left running before leases existed, started a lease ago."""
+    return ImportJob.objects.filter(
+        Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True, started_at__lt=now - _lease()),
+        status=ImportStatus.RUNNING)
+
+
+def _is_dead(job: ImportJob, now: datetime) -> bool:
+    if job.status != ImportStatus.RUNNING:
+        return False
+    if job.lease_expires_at is None:
+        return job.started_at is not None and job.started_at < now - _lease()
+    return job.lease_expires_at < now
 
 
 def _fail_dead(job_ids: list[int], now: datetime) -> int:
@@ -154,7 +166,7 @@ def import_job_reap_if_dead(job: ImportJob) -> ImportJob:
     "running" for a dead job). Reads first and writes only a dead job, so the pages' polling adds
     no write to the database while a job runs."""
     now = timezone.now()
-    if job.status == ImportStatus.RUNNING and job.lease_expires_at and job.lease_expires_at < now:
+    if _is_dead(job, now):
         try:
             retry_on_lock(lambda: _fail_dead([job.pk], now), attempts=3, what="failing a dead import job")
         except Exception:
