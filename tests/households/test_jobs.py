@@ -122,6 +122,32 @@ def test_the_worker_reaps_dead_jobs_when_it_starts(officer_a, settings):
     assert job.status == ImportStatus.FAILED and job.errors[0][2] == DIED
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_renews_the_lease_while_the_work_goes_on(officer_a, settings):
+    """Transactional: the heartbeat is a thread with its own connection, as in the worker."""
+    settings.VUONLEN_JOB_LEASE_SECONDS = 0.4  # a beat every 0.1 s
+    job = running_job(officer_a, lease_left=0.4)
+    with jobs._Heartbeat(job.pk) as beat:
+        time.sleep(1.2)  # three leases without a progress write: only the heartbeat kept it
+        job.refresh_from_db()
+        assert job.lease_expires_at > timezone.now()
+        assert jobs.import_jobs_reap() == 0
+    assert not beat.thread.is_alive()
+    time.sleep(0.6)
+    assert jobs.import_jobs_reap() == 1  # no beat any more: the lease ran out
+
+
+@pytest.mark.django_db
+def test_the_write_phase_gets_a_longer_lease_on_sqlite(officer_a, settings):
+    """SQLite's one writer: while the import writes, no heartbeat can, so the lease covers the write."""
+    settings.VUONLEN_JOB_LEASE_SECONDS, settings.VUONLEN_JOB_WRITE_GRACE_SECONDS = 120, 600
+    job = running_job(officer_a, lease_left=10)
+    jobs._progress_writer(job.pk)(0, 0, imports.Phase.WRITE)
+    job.refresh_from_db()
+    left = (job.lease_expires_at - timezone.now()).total_seconds()
+    assert (590 < left <= 600) if connection.vendor == "sqlite" else (110 < left <= 120)
+
+
 # --- whatever goes wrong in the work, the job ends failed ----------------------------------------------
 
 @pytest.mark.django_db

@@ -177,11 +177,10 @@ def import_job_reap_if_dead(job: ImportJob) -> ImportJob:
     return job
 
 
-def _renew(job_id: int, until: datetime) -> int:
-    """Extend (never shorten) a running job's lease. 0 rows: the job is no longer running."""
-    running = ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING)
-    running.filter(lease_expires_at__lt=until).update(lease_expires_at=until)
-    return running.count()
+def _renew(job_id: int, until: datetime) -> None:
+    """Extend (never shorten: the write phase's longer lease stays) a running job's lease."""
+    ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING, lease_expires_at__lt=until).update(
+        lease_expires_at=until)
 
 
 class _Heartbeat:
@@ -229,9 +228,7 @@ def _progress_writer(job_id: int):
         until = now + (_write_grace() if phase == imports.Phase.WRITE else _lease())
         try:
             updated = ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
-                done=done, total=total, phase=phase)
-            if updated:
-                _renew(job_id, until)
+                done=done, total=total, phase=phase, lease_expires_at=until)
         except Exception as error:
             if connection.in_atomic_block or not is_transient(error):
                 raise
