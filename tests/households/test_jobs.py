@@ -363,7 +363,8 @@ class SharedDatabase:
     def worker(self, **env) -> subprocess.Popen:
         environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "vuonlen.config.settings_test",
                        "VUONLEN_TESTING": "1", "TASKS_BACKEND": "database", "DATABASE_URL": self.url,
-                       "VUONLEN_VAR_DIR": str(self.tmp_path), "VUONLEN_JOB_LEASE_SECONDS": str(LEASE), **env}
+                       "VUONLEN_VAR_DIR": str(self.tmp_path), "VUONLEN_JOB_LEASE_SECONDS": str(LEASE),
+                       "VUONLEN_JOB_WRITE_GRACE_SECONDS": str(LEASE), **env}
         self.workers += 1
         log = (self.tmp_path / f"worker-{self.workers}.log").open("w")  # a file: a full pipe would stall it
         process = subprocess.Popen([str(VUONLEN), "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
@@ -391,6 +392,7 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_and_the_retry_imports(cl
     rows = 4000
     job = jobs.import_job_start(actor=officer_a, kind="households", data=households_file(rows, "K"),
                                 filename="ho.xlsx")
+    later = jobs.import_job_start(actor=officer_a, kind="households", data=households_file(3, "N"), filename="n.xlsx")
     shared = SharedDatabase(tmp_path)
     shared.push()
 
@@ -403,14 +405,18 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_and_the_retry_imports(cl
     killed_at = time.monotonic()
     assert shared.job(job.pk)[0] == "running"  # the worker could not say anything
     assert shared.households("K") == 0  # the one write transaction never began or died with it
+    assert shared.job(later.pk)[0] == "queued"  # behind it
 
     second = shared.worker()  # no page is looking: the new worker's reaper finds the dead job
     try:
         wait_for(lambda: shared.job(job.pk)[0] == "failed", timeout=LEASE + 30)
         failed_after = time.monotonic() - killed_at
+        # The later import does not wait behind the dead one.
+        wait_for(lambda: shared.job(later.pk)[0] == "done", timeout=60)
     finally:
         stop(second)
     assert failed_after < LEASE + 15  # the lease, plus the worker's start-up
+    assert shared.households("N") == 3
     shared.pull()
 
     client.force_login(officer_a)
