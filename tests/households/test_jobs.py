@@ -207,6 +207,8 @@ def test_retry_queues_the_same_file_again_audited(client, officer_a, commune_a):
     assert Household.objects.filter(code__startswith="R-").count() == 2
     failed.refresh_from_db()
     assert bytes(failed.upload) == b"" and not failed.retryable  # handed over, once
+    body = client.get(reverse("household_imports:job", args=[failed.pk])).content.decode()
+    assert RETRY_BUTTON not in body and reverse("household_imports:job", args=[retry.pk]) in body
     audit = history_for(retry).get()
     assert audit.action == "create" and audit.actor == officer_a and audit.note == f"Thử lại lần nhập #{failed.pk}"
     # A second retry of the same failed job is refused, in Vietnamese, and queues nothing.

@@ -129,9 +129,11 @@ def import_start(request):
 def _job_context(job: ImportJob) -> dict:
     waiting = (timezone.now() - job.created_at).total_seconds() if job.status == ImportStatus.QUEUED else 0
     errors = [{"row": e[0], "column": e[1], "message": e[2]} for e in (job.errors or [])[:ERRORS_SHOWN]]
+    retried = (job.retries.only("pk").order_by("-pk").first()
+               if job.status == ImportStatus.FAILED else None)
     return {
         "job": job, "result": jobs.job_result(job) if job.finished else None, "errors_shown": errors,
-        "worker_missing": waiting > QUEUED_HINT_SECONDS,
+        "worker_missing": waiting > QUEUED_HINT_SECONDS, "retried": retried,
     }
 
 
