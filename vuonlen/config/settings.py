@@ -5,6 +5,8 @@ SECRET_KEY     required unless DEBUG is on
 DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated host names
 TASKS_BACKEND  "database" (default: a worker runs the background jobs) or "immediate"
+VUONLEN_JOB_LEASE_SECONDS  how long a silent worker keeps its job before it is failed (120)
+VUONLEN_SQLITE_TIMEOUT     seconds a SQLite writer waits for the lock (20)
 """
 
 from __future__ import annotations
@@ -59,7 +61,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
-    "django_tasks_db",
     "vuonlen.core",
     "vuonlen.geo",
     "vuonlen.accounts",
@@ -73,6 +74,9 @@ INSTALLED_APPS = [
     "vuonlen.outreach",
     "vuonlen.campaign",
     "vuonlen.indicators",
+    # After vuonlen.core, whose `db_worker` (the package's worker, made to outlive locks and to
+    # reap dead jobs) takes the place of the package's own.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -114,13 +118,14 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'vuonlen.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers go on while one writer writes; busy_timeout waits instead of failing.
+    # WAL lets readers go on while one writer writes. A writer finding the file locked waits up to
+    # `timeout` seconds (long enough for an import's write transaction) instead of failing, and
+    # IMMEDIATE transactions take the write lock when they begin, so two of them never deadlock
+    # upgrading a read lock (which SQLite would fail at once, without waiting).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"
-        ),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("VUONLEN_SQLITE_TIMEOUT", "20")),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -213,6 +218,16 @@ TASKS = {
                     else "django.tasks.backends.immediate.ImmediateBackend"),
     },
 }
+
+# A running job is held by its worker on a lease, renewed by a heartbeat every quarter of it; a
+# job whose lease has expired lost its worker and is failed (households/jobs.py). On SQLite the
+# heartbeat cannot write while the import writes, so the lease is stretched over the write.
+VUONLEN_JOB_LEASE_SECONDS = float(os.environ.get("VUONLEN_JOB_LEASE_SECONDS", "120"))
+VUONLEN_JOB_WRITE_GRACE_SECONDS = float(os.environ.get("VUONLEN_JOB_WRITE_GRACE_SECONDS", "600"))
+# A job failed for the system's sake keeps its file this long, for its sender to retry it.
+VUONLEN_JOB_RETRY_DAYS = int(os.environ.get("VUONLEN_JOB_RETRY_DAYS", "7"))
+# What the worker (`vuonlen db_worker`, core) calls when it starts and every lease while it runs.
+VUONLEN_WORKER_REAPERS = ["vuonlen.households.jobs.import_jobs_reap"]
 
 MAILERS = {
     "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},

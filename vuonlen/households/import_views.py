@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -94,9 +95,10 @@ def _job_for_user_or_404(user, pk) -> ImportJob:
     if not user.is_superuser:
         jobs_qs = jobs_qs.filter(created_by=user)
     try:
-        return jobs_qs.get(pk=pk)
+        job = jobs_qs.get(pk=pk)
     except ImportJob.DoesNotExist:
         raise Http404("Không tìm thấy") from None
+    return jobs.import_job_reap_if_dead(job)  # never "running" for a job whose worker died
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -117,7 +119,8 @@ def import_start(request):
                                     year=form.cleaned_data["year"] if kind == ImportKind.REVIEWS else None,
                                     era=form.cleaned_data["era"])
         return redirect("household_imports:job", pk=job.pk)
-    recent = ImportJob.objects.filter(created_by=request.user).defer("upload", "errors")[:10]
+    recent = [jobs.import_job_reap_if_dead(job)
+              for job in ImportJob.objects.filter(created_by=request.user).defer("upload", "errors")[:10]]
     return render(request, "households/import_start.html", {
         "form": form, "recent": recent, "years": _review_years(), "default_year": _default_year(),
     })
@@ -126,9 +129,11 @@ def import_start(request):
 def _job_context(job: ImportJob) -> dict:
     waiting = (timezone.now() - job.created_at).total_seconds() if job.status == ImportStatus.QUEUED else 0
     errors = [{"row": e[0], "column": e[1], "message": e[2]} for e in (job.errors or [])[:ERRORS_SHOWN]]
+    retried = (job.retries.only("pk").order_by("-pk").first()
+               if job.status == ImportStatus.FAILED else None)
     return {
         "job": job, "result": jobs.job_result(job) if job.finished else None, "errors_shown": errors,
-        "worker_missing": waiting > QUEUED_HINT_SECONDS,
+        "worker_missing": waiting > QUEUED_HINT_SECONDS, "retried": retried,
     }
 
 
@@ -143,6 +148,20 @@ def import_progress(request, pk: int):
     """The progress block alone, for htmx to swap in every second until the job is done."""
     job = _job_for_user_or_404(request.user, pk)
     return render(request, "households/import_progress.html", _job_context(job))
+
+
+@login_required
+@require_http_methods(["POST"])
+def import_retry(request, pk: int):
+    """Queue a failed job's kept file again (only its sender, or a system administrator, finds it)."""
+    _require_import_right(request.user)
+    job = _job_for_user_or_404(request.user, pk)
+    try:
+        new = jobs.import_job_retry(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("household_imports:job", pk=job.pk)
+    return redirect("household_imports:job", pk=new.pk)
 
 
 @login_required

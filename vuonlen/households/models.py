@@ -333,6 +333,13 @@ class ImportJob(TimestampedModel):
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # The worker's lease on a running job: renewed by its heartbeat (see ``jobs``); a running job
+    # whose lease has expired lost its worker and is failed by the reaper.
+    lease_expires_at = models.DateTimeField(_("hạn giữ việc"), null=True, blank=True, editable=False)
+    # A job that failed for the system's sake keeps its file until then, so that it can be retried.
+    retry_until = models.DateTimeField(_("được thử lại đến"), null=True, blank=True, editable=False)
+    retry_of = models.ForeignKey("self", verbose_name=_("thử lại của"), null=True, blank=True, editable=False,
+                                 on_delete=models.SET_NULL, related_name="retries")
 
     class Meta:
         verbose_name = _("lần nhập tệp")
@@ -346,6 +353,13 @@ class ImportJob(TimestampedModel):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def retryable(self) -> bool:
+        from django.utils import timezone
+
+        return (self.status == ImportStatus.FAILED and self.retry_until is not None
+                and self.retry_until > timezone.now())
 
     @property
     def percent(self) -> int:
