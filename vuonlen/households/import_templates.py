@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.core import xlsx
 from vuonlen.core.spreadsheets import workbook_bytes
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
@@ -147,7 +147,7 @@ def _guide(workbook, title: str, lines: list[str], example_header: list[str] | N
 
 def household_template_xlsx(user, era: str = Era.PRE_2025) -> bytes:
     """The households-with-members template: one row per person (see ``imports``)."""
-    workbook = openpyxl.Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     sheet.title = "Hộ và nhân khẩu"
     columns = list(HOUSEHOLD_TEMPLATE_COLUMNS)
@@ -235,7 +235,7 @@ def review_template_xlsx(user, year: int, era: str = Era.PRE_2025, *, prefill: b
     standard = standard_for_year(year)
     columns = review_columns_for(year)
     names = [c.name for c in columns]
-    workbook = openpyxl.Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     sheet.title = f"Rà soát {year}"
     _title(sheet, f"KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}",

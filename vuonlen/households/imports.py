@@ -45,7 +45,8 @@ from vuonlen.core.bulk import insert_rows
 from vuonlen.core.formats import format_number, parse_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
-from vuonlen.core.spreadsheets import Column, FileRejected, RowError, errors_xlsx  # noqa: F401 - re-exported
+from vuonlen.core.spreadsheets import (  # noqa: F401 - re-exported
+    Column, FileRejected, FileUnreadable, RowError, errors_xlsx)
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
@@ -621,6 +622,8 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
     try:
         rows = spreadsheets.read_table(file, filename, columns=HOUSEHOLD_COLUMNS, max_rows=MAX_ROWS)
         header_index, positions = spreadsheets.locate_header(rows, HOUSEHOLD_COLUMNS)
+    except FileUnreadable:
+        raise  # the parser died on the file: the job fails with the message (see core.sheet_guard)
     except FileRejected as exc:
         return _file_error(str(exc))
     checker = _HouseholdChecker(actor, era, positions, report)
@@ -1044,6 +1047,8 @@ def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, e
     try:
         rows = spreadsheets.read_table(file, filename, columns=matching, max_rows=MAX_ROWS)
         header_index, positions = spreadsheets.locate_header(rows, matching)
+    except FileUnreadable:
+        raise  # the parser died on the file: the job fails with the message (see core.sheet_guard)
     except FileRejected as exc:
         return _file_error(str(exc))
     if R.INCOME not in positions and R.SCORE_A not in positions:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from vuonlen.core.spreadsheets import RowError, errors_xlsx
+from vuonlen.core.spreadsheets import FileUnreadable, RowError, errors_xlsx
 
 from . import imports
 from .models import ImportJob, ImportKind, ImportStatus
@@ -70,6 +70,13 @@ def run_import_job(job_id: int) -> dict:
     start = time.monotonic()
     try:
         result = _run(job)
+    except FileUnreadable as exc:
+        # The parser died on the file in its child process; the worker lives on. Failed, with why.
+        logger.warning("import job %s: file unreadable", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(), upload=b"", phase="",
+            errors=[[None, "", str(exc)]], error_count=1)
+        return {"failed": True}
     except Exception:
         logger.exception("import job %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
