@@ -253,10 +253,47 @@ def find_header(rows: list[list], columns: Sequence[Column],
     return None, best
 
 
+# A column number as government sheets print them under the header: "1", "(1)", "A", "(B)",
+# or a number with how it is computed, "4=3/1*100".
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(?:(\d{1,3})(?:\s*=\s*[\d()+\-*/x.,% ]+)?|[A-Za-z]{1,2})\s*\)?$")
+NUMBERING_SCAN_ROWS = 3
+
+
+def is_numbering_row(row: list) -> bool:
+    """Whether a row is the numbering of the columns ("(1) (2) (3) …", "1 2 3 …", "A B 1 2 …")
+    rather than data: at least two cells, every one a column number, the numbers rising."""
+    texts = [cell_text(value) for value in row]
+    texts = [text for text in texts if text]
+    if len(texts) < 2:
+        return False
+    numbers = []
+    for text in texts:
+        match = _COLUMN_NUMBER.match(text)
+        if match is None:
+            return False
+        if match.group(1) is not None:
+            numbers.append(int(match.group(1)))
+    return bool(numbers) and all(a < b for a, b in zip(numbers, numbers[1:]))
+
+
+def skip_numbering_row(rows: list[list], header_index: int) -> None:
+    """Blank the numbering row under the header, if there is one, so that no import reads it
+    as data (every import skips blank rows; the rows keep their numbers)."""
+    for index in range(header_index + 1, min(len(rows), header_index + 1 + NUMBERING_SCAN_ROWS)):
+        if not any(cell_text(value) for value in rows[index]):
+            continue
+        if is_numbering_row(rows[index]):
+            rows[index] = []
+        return
+
+
 def locate_header(rows: list[list], columns: Sequence[Column],
                   scan_rows: int = HEADER_SCAN_ROWS) -> tuple[int, dict[str, int]]:
+    """The header row's index and each column's position; a numbering row under the header
+    is blanked (``skip_numbering_row``)."""
     header_index, positions = find_header(rows, columns, scan_rows)
     if header_index is not None:
+        skip_numbering_row(rows, header_index)
         return header_index, positions
     required = [c.name for c in columns if c.required]
     missing = [name for name in required if name not in positions]

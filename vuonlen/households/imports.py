@@ -42,7 +42,7 @@ from vuonlen.accounts import roles, scoping
 from vuonlen.core import spreadsheets
 from vuonlen.core.audit import audit_created_rows, audit_record, audit_updated_many, snapshot
 from vuonlen.core.bulk import insert_rows
-from vuonlen.core.formats import format_number, parse_date
+from vuonlen.core.formats import excel_serial_date, format_number, parse_date, year_typed_into_date_cell
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.spreadsheets import (  # noqa: F401 - re-exported
@@ -255,11 +255,17 @@ _AS_HEAD = "=chủ hộ"
 
 
 def _birth(value) -> dict[str, Any]:
-    """One column takes a date (a real cell or "07/06/2023") or a year alone (1985)."""
+    """One column takes a date (a real cell or "07/06/2023") or a year alone (1985).
+
+    What the officer typed is kept whatever the cell's format: a year typed into a cell
+    formatted as a date (stored as day 1985, 07/06/1905) is the year 1985, and a date typed into
+    an unformatted cell (stored as Excel's number, 31205) is the date 07/06/1985."""
     if isinstance(value, (dt.date, dt.datetime)):
-        return {"birth_date": value}
+        year = year_typed_into_date_cell(value)
+        return {"birth_year": year} if year is not None else {"birth_date": value}
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return {"birth_year": value}
+        serial = excel_serial_date(value)
+        return {"birth_date": serial} if serial is not None else {"birth_year": value}
     text = spreadsheets.cell_text(value)
     if text.isdigit() and len(text) == 4:
         return {"birth_year": text}
