@@ -178,3 +178,14 @@ says it is small)."""
         parts.append((name, deflated, zlib.crc32(data), len(data), len(data)))
     parts.append(("xl/worksheets/sheet1.xml", sheet, crc, size, size if declared is None else declared))
     return _zip(parts)
+
+
+def zip_bomb_ods(inflated_bytes: int = 1536 * 1024 * 1024) -> bytes:
+    """An .ods whose content.xml inflates to ``inflated_bytes`` of blanks."""
+    content, crc, size = _deflate_repeated(b'<?xml version="1.0" encoding="UTF-8"?><office:document-content>',
+                                           b" " * (1024 * 1024), max(1, inflated_bytes // (1024 * 1024)),
+                                           b"</office:document-content>")
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    mimetype = compressor.compress(_ODS_MIMETYPE) + compressor.flush()
+    return _zip([("mimetype", mimetype, zlib.crc32(_ODS_MIMETYPE), len(_ODS_MIMETYPE), len(_ODS_MIMETYPE)),
+                 ("content.xml", content, crc, size, size)])
