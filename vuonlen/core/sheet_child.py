@@ -2,13 +2,16 @@
 
 A native reader can abort the whole process on a hostile file (python-calamine panics on a
 sparse sheet whose used range ends at XFD250000, and inflates a zip bomb into gigabytes), so
-the parsing runs here, in a process forked from a small server that imported only this module,
-under a memory cap (``RLIMIT_AS``) and a CPU-time cap. If the reader dies, only this process
-dies; the caller sees the pipe close and says so in Vietnamese.
+the parsing runs here, in a fresh interpreter started as ``python sheet_child.py``, under a
+memory cap (``RLIMIT_AS``) and a CPU-time cap. If the reader dies, only this process dies; the
+caller sees the pipe close and says so in Vietnamese.
 
-Kept free of Django and of the project's other modules, so the fork server stays small.
+Free of Django and of the project's other modules: the interpreter starts in a few tens of
+milliseconds and imports nothing but python-calamine.
 
-The talk over the pipe, one sheet at a time, mirrors how the caller picks the sheet:
+The talk over stdin/stdout is a series of frames (8-byte length, then a pickle), one sheet at a
+time, mirroring how the caller picks the sheet:
+caller → (data, max_rows, max_cells, memory_bytes, cpu_seconds);
 child → ("head", first rows) ; caller → True (send the whole sheet) or False (next sheet);
 child → ("rows", rows) | ("end",) when no sheet is left | ("too_many", height, width) |
 ("invalid",) when the reader refuses the file as a spreadsheet.
@@ -18,9 +21,13 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import resource
+import struct
+import sys
 
 HEAD_ROWS = 10
+_LENGTH = struct.Struct("<Q")
 
 
 def _vm_size() -> int:
@@ -39,40 +46,71 @@ def _cap(memory_bytes: int, cpu_seconds: int) -> None:
     limit = _vm_size() + memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    # A panic's backtrace would only fill the worker's log; its one-line reason is enough.
-    os.environ["RUST_BACKTRACE"] = "0"
 
 
-def parse(conn, data: bytes, max_rows: int, max_cells: int, memory_bytes: int, cpu_seconds: int) -> None:
-    """Read ``data`` (.xlsx, .xls or .ods) sheet by sheet and answer the caller over ``conn``."""
-    _cap(memory_bytes, cpu_seconds)
+class Channel:
+    """Frames over a pair of binary streams."""
+
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+
+    def send(self, value) -> None:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writer.write(_LENGTH.pack(len(data)))
+        self.writer.write(data)
+        self.writer.flush()
+
+    def recv(self):
+        head = self.reader.read(_LENGTH.size)
+        if len(head) < _LENGTH.size:
+            raise EOFError
+        size = _LENGTH.unpack(head)[0]
+        data = self.reader.read(size)
+        if len(data) < size:
+            raise EOFError
+        return pickle.loads(data)
+
+
+def parse(channel: Channel, data: bytes, max_rows: int, max_cells: int) -> None:
+    """Read ``data`` (.xlsx, .xls or .ods) sheet by sheet and answer the caller."""
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         count = len(workbook.sheet_names)
     except Exception:  # noqa: BLE001 - calamine raises its own, zip and XML errors alike
-        conn.send(("invalid",))
+        channel.send(("invalid",))
         return
     del data
     for index in range(count):
         try:
             sheet = workbook.get_sheet_by_index(index)
-        except Exception:  # noqa: BLE001
-            conn.send(("invalid",))
-            return
-        if sheet.height > max_rows + 1 or sheet.height * sheet.width > max_cells:
-            conn.send(("too_many", sheet.height, sheet.width))
-            return
-        # skip_empty_area=False keeps row 1 as row 1, so errors name the rows the person sees.
-        try:
+            if sheet.height > max_rows + 1 or sheet.height * sheet.width > max_cells:
+                channel.send(("too_many", sheet.height, sheet.width))
+                return
+            # skip_empty_area=False keeps row 1 as row 1, so errors name the rows the person sees.
             rows = sheet.to_python(skip_empty_area=False)
+        except MemoryError:
+            raise
         except Exception:  # noqa: BLE001
-            conn.send(("invalid",))
+            channel.send(("invalid",))
             return
-        conn.send(("head", rows[:HEAD_ROWS]))
-        if conn.recv():
-            conn.send(("rows", rows))
+        channel.send(("head", rows[:HEAD_ROWS]))
+        if channel.recv():
+            channel.send(("rows", rows))
             return
         del rows, sheet
-    conn.send(("end",))
+    channel.send(("end",))
+
+
+def main() -> None:
+    # A panic's backtrace would only fill the worker's log; its one-line reason is enough.
+    os.environ["RUST_BACKTRACE"] = "0"
+    channel = Channel(sys.stdin.buffer, sys.stdout.buffer)
+    data, max_rows, max_cells, memory_bytes, cpu_seconds = channel.recv()
+    _cap(memory_bytes, cpu_seconds)
+    parse(channel, data, max_rows, max_cells)
+
+
+if __name__ == "__main__":
+    main()

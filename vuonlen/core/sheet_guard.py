@@ -10,7 +10,7 @@ Before parsing (cheap, from the file's own bookkeeping, nothing inflated):
   (the import's own limit), columns (``VUONLEN_IMPORT_MAX_COLUMNS``) and cells
   (``VUONLEN_IMPORT_MAX_CELLS``) — a sparse sheet ending at XFD250000 is refused here.
 
-Then the parse runs in a child (``core.sheet_child``) forked from a small server, under a
+Then the parse runs in a child (``core.sheet_child``, a fresh interpreter), under a
 memory cap (``VUONLEN_IMPORT_MEMORY_BYTES``) and a time limit
 (``VUONLEN_IMPORT_PARSE_SECONDS``): a file that lies in its bookkeeping, or that makes the
 native reader abort, kills only the child, and the caller gets ``FileUnreadable`` with a
@@ -20,8 +20,14 @@ Vietnamese message. A job runner marks its job failed with that message.
 from __future__ import annotations
 
 import io
-import multiprocessing
+import logging
+import math
+import os
+import pickle
 import re
+import select
+import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -32,6 +38,8 @@ from django.utils.translation import gettext as _
 
 from . import sheet_child
 from .formats import format_number
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_INFLATED_BYTES = 300 * 1024 * 1024
 DEFAULT_MAX_COLUMNS = 500
@@ -147,18 +155,46 @@ def check_dimensions(archive: zipfile.ZipFile, filename: str, max_rows: int, lim
 
 # --- parsing in a child ------------------------------------------------------------------------
 
-_CONTEXT = None
+class _Unpickler(pickle.Unpickler):
+    """What the child sends is cells: lists, text, numbers, booleans, None, and dates and times.
+    Nothing else is rebuilt, so even a child subverted by a hostile file cannot run code here."""
+
+    _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta")}
+
+    def find_class(self, module, name):
+        if (module, name) in self._ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
 
 
-def _context():
-    """A fork server that has imported only the child's module: forking it is cheap and safe
-    whatever threads or database connections the caller holds."""
-    global _CONTEXT
-    if _CONTEXT is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([sheet_child.__name__])
-        _CONTEXT = context
-    return _CONTEXT
+class _ChildPipe:
+    """Frames (``sheet_child.Channel``) to and from the child, every read bound by the deadline."""
+
+    def __init__(self, process: subprocess.Popen, deadline: float):
+        self.process, self.deadline = process, deadline
+        self.fd = process.stdout.fileno()
+
+    def send(self, value) -> None:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.write(sheet_child._LENGTH.pack(len(data)) + data)
+        self.process.stdin.flush()
+
+    def _read(self, size: int) -> bytes:
+        chunks, missing = [], size
+        while missing:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                raise TimeoutError
+            chunk = os.read(self.fd, min(missing, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            missing -= len(chunk)
+        return b"".join(chunks)
+
+    def recv(self):
+        size = sheet_child._LENGTH.unpack(self._read(sheet_child._LENGTH.size))[0]
+        return _Unpickler(io.BytesIO(self._read(size))).load()
 
 
 def unreadable(filename: str, reason: str) -> FileUnreadable:
@@ -168,53 +204,53 @@ def unreadable(filename: str, reason: str) -> FileUnreadable:
 
 
 def parse_in_child(data: bytes, filename: str, *, max_rows: int, choose: Callable[[list[list]], bool],
-                   limits: Limits, target=None) -> list[list] | None:
+                   limits: Limits) -> list[list] | None:
     """The rows of the first sheet whose first rows ``choose`` accepts, or the first rows of the
     first sheet when none is accepted (so the caller can say which column is missing), or None
-    for a file without sheets. ``target`` replaces the child's function (tests)."""
-    context = _context()
-    parent, child = context.Pipe()
-    cpu_seconds = max(1, int(limits.parse_seconds) + 1)
-    process = context.Process(target=target or sheet_child.parse, daemon=True,
-                              args=(child, data, max_rows, limits.cells, limits.memory_bytes, cpu_seconds))
-    process.start()
-    child.close()
-    deadline = time.monotonic() + limits.parse_seconds
+    for a file without sheets."""
+    cpu_seconds = max(1, math.ceil(limits.parse_seconds) + 1)
+    process = subprocess.Popen([sys.executable, sheet_child.__file__], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True)
+    pipe = _ChildPipe(process, time.monotonic() + limits.parse_seconds)
     first_head: list[list] | None = None
     try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not parent.poll(remaining):
-                raise unreadable(filename, _("đọc quá %(seconds)s giây") % {
-                    "seconds": format_number(limits.parse_seconds, 0)})
-            try:
-                message = parent.recv()
-            except (EOFError, OSError):
-                process.join(5)
-                raise unreadable(filename, _("trình đọc bảng tính bị dừng đột ngột (tệp hỏng, hoặc cần quá "
-                                             "%(size)s MB bộ nhớ)") % {"size": _mb(limits.memory_bytes)}) from None
-            kind = message[0]
-            if kind == "head":
-                head = message[1]
-                if first_head is None:
-                    first_head = head
-                parent.send(bool(choose(head)))
-            elif kind == "rows":
-                return message[1]
-            elif kind == "end":
-                return first_head
-            elif kind == "too_many":
-                height, width = message[1], message[2]
-                if height > max_rows + 1:
-                    raise too_many_rows(max_rows)
-                raise FileRejected(
-                    _("Trang tính của tệp “%(name)s” có %(count)s ô, vượt giới hạn %(limit)s ô mỗi lần nhập.")
-                    % {"name": filename, "count": format_number(height * width), "limit": format_number(limits.cells)})
-            else:
-                raise invalid(filename)
+        try:
+            pipe.send((data, max_rows, limits.cells, limits.memory_bytes, cpu_seconds))
+            while True:
+                message = pipe.recv()
+                kind = message[0]
+                if kind == "head":
+                    first_head = message[1] if first_head is None else first_head
+                    pipe.send(bool(choose(message[1])))
+                elif kind == "rows":
+                    return message[1]
+                elif kind == "end":
+                    return first_head
+                elif kind == "too_many":
+                    height, width = message[1], message[2]
+                    if height > max_rows + 1:
+                        raise too_many_rows(max_rows)
+                    raise FileRejected(
+                        _("Trang tính của tệp “%(name)s” có %(count)s ô, vượt giới hạn %(limit)s ô mỗi lần nhập.")
+                        % {"name": filename, "count": format_number(height * width),
+                           "limit": format_number(limits.cells)})
+                else:
+                    raise invalid(filename)
+        except TimeoutError:
+            logger.warning("spreadsheet reader killed after %s s", limits.parse_seconds)
+            raise unreadable(filename, _("đọc quá %(seconds)s giây") % {
+                "seconds": format_number(limits.parse_seconds, 0)}) from None
+        except (EOFError, BrokenPipeError, pickle.UnpicklingError):
+            process.wait(5)
+            logger.warning("spreadsheet reader died (exit code %s)", process.returncode)
+            raise unreadable(filename, _("trình đọc bảng tính bị dừng đột ngột (tệp hỏng, hoặc cần quá "
+                                         "%(size)s MB bộ nhớ)") % {"size": _mb(limits.memory_bytes)}) from None
     finally:
-        parent.close()
-        if process.is_alive():
+        if process.poll() is None:
             process.kill()
-        process.join(5)
-        process.close() if process.exitcode is not None else None
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass  # the child died with bytes still unread
