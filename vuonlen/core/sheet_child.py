@@ -13,7 +13,7 @@ The talk over stdin/stdout is a series of frames (8-byte length, then a pickle),
 time, mirroring how the caller picks the sheet:
 caller → (data, max_rows, max_cells, memory_bytes, cpu_seconds);
 child → ("head", first rows) ; caller → True (send the whole sheet) or False (next sheet);
-child → ("rows", rows) | ("end",) when no sheet is left | ("too_many", height, width) |
+child → ("rows", some rows)… ("done",) | ("end",) when no sheet is left | ("too_many", height, width) |
 ("invalid",) when the reader refuses the file as a spreadsheet.
 """
 
@@ -27,6 +27,7 @@ import struct
 import sys
 
 HEAD_ROWS = 10
+CHUNK_ROWS = 5_000
 _LENGTH = struct.Struct("<Q")
 
 
@@ -97,7 +98,10 @@ def parse(channel: Channel, data: bytes, max_rows: int, max_cells: int) -> None:
             return
         channel.send(("head", rows[:HEAD_ROWS]))
         if channel.recv():
-            channel.send(("rows", rows))
+            # In chunks, so the caller unpickles one while this process pickles the next.
+            for start in range(0, len(rows), CHUNK_ROWS):
+                channel.send(("rows", rows[start:start + CHUNK_ROWS]))
+            channel.send(("done",))
             return
         del rows, sheet
     channel.send(("end",))

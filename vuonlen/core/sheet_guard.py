@@ -213,6 +213,7 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, choose: Callabl
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True)
     pipe = _ChildPipe(process, time.monotonic() + limits.parse_seconds)
     first_head: list[list] | None = None
+    rows: list[list] = []
     try:
         try:
             pipe.send((data, max_rows, limits.cells, limits.memory_bytes, cpu_seconds))
@@ -223,7 +224,9 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, choose: Callabl
                     first_head = message[1] if first_head is None else first_head
                     pipe.send(bool(choose(message[1])))
                 elif kind == "rows":
-                    return message[1]
+                    rows.extend(message[1])
+                elif kind == "done":
+                    return rows
                 elif kind == "end":
                     return first_head
                 elif kind == "too_many":
