@@ -167,3 +167,8 @@ def test_the_village_import_reads_xls_and_ods_with_a_numbering_row(officer_a, co
     assert result.ok, result.errors
     names = set(AdministrativeUnit.objects.filter(level=Level.VILLAGE, parent=commune_a).values_list("name", flat=True))
     assert {"Thôn Đăk Rơ Wa", "Làng Plei Rơ Hai"} <= names
+
+
+def test_an_xlsx_renamed_xls_is_read_for_what_it_is(officer_a, commune_a):
+    result = imports.import_households(actor=officer_a, file=xlsx(rows_of_a_commune_sheet()), filename="ho.xls")
+    assert_imported(result)

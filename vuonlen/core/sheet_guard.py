@@ -47,6 +47,7 @@ DEFAULT_MAX_CELLS = 6_000_000
 DEFAULT_MEMORY_BYTES = 1536 * 1024 * 1024
 DEFAULT_PARSE_SECONDS = 120
 MAX_ZIP_PARTS = 10_000
+MAX_FRAME_BYTES = 512 * 1024 * 1024
 _DIMENSION_HEAD = 64 * 1024
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
 
@@ -194,6 +195,8 @@ class _ChildPipe:
 
     def recv(self):
         size = sheet_child._LENGTH.unpack(self._read(sheet_child._LENGTH.size))[0]
+        if size > MAX_FRAME_BYTES:
+            raise EOFError  # no chunk of cells is that big: the child is not itself
         return _Unpickler(io.BytesIO(self._read(size))).load()
 
 
@@ -209,8 +212,11 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, choose: Callabl
     first sheet when none is accepted (so the caller can say which column is missing), or None
     for a file without sheets."""
     cpu_seconds = max(1, math.ceil(limits.parse_seconds) + 1)
-    process = subprocess.Popen([sys.executable, sheet_child.__file__], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True)
+    # Isolated (-I: no script folder, user site or PYTHON* variables on its path) and with an
+    # empty environment: a child subverted by a hostile file finds no secret in its variables.
+    process = subprocess.Popen([sys.executable, "-I", sheet_child.__file__], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
+                               env={"LC_ALL": "C.UTF-8"})
     pipe = _ChildPipe(process, time.monotonic() + limits.parse_seconds)
     first_head: list[list] | None = None
     rows: list[list] = []
@@ -225,6 +231,8 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, choose: Callabl
                     pipe.send(bool(choose(message[1])))
                 elif kind == "rows":
                     rows.extend(message[1])
+                    if len(rows) > max_rows + 1:
+                        raise too_many_rows(max_rows)
                 elif kind == "done":
                     return rows
                 elif kind == "end":
@@ -244,7 +252,10 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, choose: Callabl
             raise unreadable(filename, _("đọc quá %(seconds)s giây") % {
                 "seconds": format_number(limits.parse_seconds, 0)}) from None
         except (EOFError, BrokenPipeError, pickle.UnpicklingError):
-            process.wait(5)
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
             logger.warning("spreadsheet reader died (exit code %s)", process.returncode)
             raise unreadable(filename, _("trình đọc bảng tính bị dừng đột ngột (tệp hỏng, hoặc cần quá "
                                          "%(size)s MB bộ nhớ)") % {"size": _mb(limits.memory_bytes)}) from None

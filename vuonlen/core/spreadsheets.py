@@ -1,13 +1,17 @@
 """Reading the spreadsheets people make by hand, and writing the error reports sent back.
 
-Every import (villages, households, reviews) goes through here, so a file is read the same
-way everywhere: a title merged across the top, headers typed with or without diacritics,
-codes stored as numbers, dates as real cells or as text, CSV exports in Windows-1258.
+Every import (villages, households, reviews, campaign assessments, targets) goes through here,
+so a file is read the same way everywhere: a title merged across the top, headers typed with or
+without diacritics, a numbering row under the header, codes stored as numbers, dates as real
+cells, as text or as Excel's day numbers, CSV exports in Windows-1258.
 Errors name the row as the person sees it in their spreadsheet (row 1 is the first row),
 and the column by its header.
 
-.xlsx is read with python-calamine (Rust): reading 130,000 rows takes about a second,
-where openpyxl's read-only mode takes over ten.
+.xlsx, .xls and .ods are read with python-calamine (Rust): reading 130,000 rows takes about a
+second, where openpyxl's read-only mode takes over ten. Every limit (size, inflated size,
+declared used range, rows, columns, cells) is checked before parsing, and the parse runs in a
+child process with a memory cap and a time limit (``sheet_guard``, ``sheet_child``), so no file
+can take the caller down. The one writer of .xlsx files is ``core.xlsx``.
 """
 
 from __future__ import annotations
@@ -136,16 +140,12 @@ def _sheet_rows(data: bytes, filename: str, columns: Sequence[Column], max_rows:
     """An .xlsx, .xls or .ods: the limits checked from the file's bookkeeping, then the cells read
     in a child process (``core.sheet_guard``)."""
     limits = sheet_guard.Limits.from_settings()
-    name = filename.lower()
-    if name.endswith(".xls"):
-        if not data.startswith(_OLE2):
-            raise sheet_guard.invalid(filename)
-    else:
-        if not data.startswith(b"PK"):
-            raise sheet_guard.invalid(filename)
+    # By content, not by name: an .xlsx renamed .xls is common, and is checked as the zip it is.
+    if data.startswith(b"PK"):
         archive = sheet_guard.check_zip(data, filename, limits)
-        if name.endswith(".xlsx"):
-            sheet_guard.check_dimensions(archive, filename, max_rows, limits)
+        sheet_guard.check_dimensions(archive, filename, max_rows, limits)
+    elif not (data.startswith(_OLE2) and filename.lower().endswith(".xls")):
+        raise sheet_guard.invalid(filename)
 
     def has_header(head: list[list]) -> bool:
         return find_header(head, columns)[0] is not None
