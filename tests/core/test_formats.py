@@ -47,3 +47,31 @@ def test_bad_dates_raise_a_vietnamese_message(raw):
     with pytest.raises(ValueError) as info:
         parse_date(raw)
     assert "Ngày" in str(info.value) or "ngày" in str(info.value)
+
+
+def test_excel_serial_numbers_in_date_columns_are_dates():
+    import datetime as dt
+
+    from vuonlen.core.formats import excel_serial_date, parse_date, year_typed_into_date_cell
+
+    assert parse_date(31205) == parse_date(31205.0) == dt.date(1985, 6, 7)
+    assert parse_date(45000) == dt.date(2023, 3, 15)
+    assert excel_serial_date(1985) is None and excel_serial_date(True) is None and excel_serial_date("31205") is None
+    # A year typed into a date-formatted cell: day 1985 is 07/06/1905.
+    assert year_typed_into_date_cell(dt.date(1905, 6, 7)) == 1985
+    assert year_typed_into_date_cell(dt.datetime(1905, 6, 7)) == 1985
+    assert year_typed_into_date_cell(dt.date(1985, 6, 7)) is None
+    assert year_typed_into_date_cell(dt.date(1906, 1, 1)) is None
+
+
+def test_a_numbering_row_is_told_from_data():
+    from vuonlen.core.spreadsheets import is_numbering_row
+
+    assert is_numbering_row(["(1)", "(2)", "(3)"])
+    assert is_numbering_row([1.0, 2.0, 3.0, None])
+    assert is_numbering_row(["A", "B", "1", "2", "3", "4=3/1*100"])
+    assert not is_numbering_row(["23281", "12", "1500000"])
+    assert not is_numbering_row(["1", "Nguyễn Văn A"])
+    assert not is_numbering_row([1, 1, 0, 1])
+    assert not is_numbering_row(["x", "x"])
+    assert not is_numbering_row(["(1)"])

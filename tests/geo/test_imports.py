@@ -129,8 +129,8 @@ def test_a_viewer_may_not_add_villages_even_where_they_can_read(commune_a):
 @pytest.mark.parametrize(("filename", "data", "message"), [
     ("thon.xlsx", b"", "Tệp rỗng"),
     ("thon.csv", b"   \r\n", "Tệp rỗng"),
-    ("thon.pdf", b"%PDF-1.4", "Chỉ nhận tệp .xlsx hoặc .csv"),
-    ("thon.xls", b"\xd0\xcf\x11\xe0", "Tệp .xls (Excel 97-2003) chưa được hỗ trợ"),
+    ("thon.pdf", b"%PDF-1.4", "Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv"),
+    ("thon.xls", b"\xd0\xcf\x11\xe0", "Tệp không phải bảng tính .xls hợp lệ"),
     ("thon.xlsx", "Mã xã,Tên thôn,Loại\n23281,Thôn 1,thôn\n".encode(), "Tệp không phải bảng tính .xlsx hợp lệ"),
     ("thon.xlsx", b"PK\x03\x04 not really a zip", "Tệp không phải bảng tính .xlsx hợp lệ"),
     ("thon.csv", xlsx([HEADER]), "Tệp không phải tệp văn bản CSV"),

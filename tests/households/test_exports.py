@@ -3,6 +3,7 @@ reader may see them, every export in the audit log without a name."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
@@ -105,3 +106,53 @@ def test_an_export_imports_back_unchanged(client, officer_a, household_a):
     result = imports.import_households(actor=officer_a, file=buffer.getvalue(), filename="xuat.xlsx")
     assert result.ok, result.errors
     assert result.counts["unchanged"] == 1 and Household.objects.count() == before
+
+
+# --- formula injection -------------------------------------------------------------------------
+
+FORMULA_NAME = '=HYPERLINK("http://ke-xau.example/x","bấm vào đây")'
+
+
+def _sheet_xml(content: bytes) -> str:
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    return "".join(archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/"))
+
+
+def test_a_member_named_like_a_formula_is_exported_as_text(client, officer_a, commune_a):
+    household = make_household(commune_a, code="=1+1", members=[
+        {"full_name": FORMULA_NAME, "sex": "Nam", "relation": "Chủ hộ", "birth_date": "07/06/1985"},
+        {"full_name": "@SUM(1+1)", "sex": "Nữ", "relation": "Vợ", "birth_year": 1987},
+        {"full_name": "+84 Y Hoa", "sex": "Nữ", "relation": "Con", "birth_year": 2010},
+        {"full_name": "-A Tuấn", "sex": "Nam", "relation": "Con", "birth_year": 2012},
+    ], address="=cmd|' /C calc'!A0", phone="+84905000111")
+    client.force_login(officer_a)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "<f>" not in _sheet_xml(response.content) and "<f " not in _sheet_xml(response.content)
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    by_value = {c.value: c for c in cells if c.value is not None}
+    # What was typed is what is shown, as text.
+    for typed in (FORMULA_NAME, "@SUM(1+1)", "+84 Y Hoa", "-A Tuấn", "=1+1", "=cmd|' /C calc'!A0", "+84905000111"):
+        assert by_value[typed].data_type == "s", typed
+    # Numbers stay numbers, dates stay dates.
+    people = people_in(workbook)
+    head = next(p for p in people if p["Họ và tên"] == FORMULA_NAME)
+    assert head["Ngày sinh"].date() == dt.date(1985, 6, 7)
+    assert next(p for p in people if p["Họ và tên"] == "@SUM(1+1)")["Ngày sinh"] == 1987
+    listing = list(workbook["Danh sách hộ"].values)
+    assert listing[4][0] == 1 and listing[4][8] == 4  # the row number and the member count
+    assert household.code == "=1+1"
+
+
+def test_an_export_of_formula_names_imports_back_unchanged(client, officer_a, commune_a):
+    make_household(commune_a, code="F-1", members=[
+        {"full_name": FORMULA_NAME, "sex": "Nam", "relation": "Chủ hộ", "birth_year": 1980}])
+    client.force_login(officer_a)
+    content = client.get(URL).content
+    result = imports.import_households(actor=officer_a, file=content, filename="xuat.xlsx")
+    assert result.ok, result.errors
+    assert result.counts == {"households": 0, "persons": 0, "unchanged": 1}

@@ -142,7 +142,7 @@ def test_a_viewer_cannot_import_where_they_can_only_read(commune_a, viewer_distr
 
 @pytest.mark.parametrize("filename, data, message", [
     ("ho.xlsx", b"", "Tệp rỗng"),
-    ("ho.pdf", b"%PDF-1.4", "Chỉ nhận tệp .xlsx hoặc .csv"),
+    ("ho.pdf", b"%PDF-1.4", "Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv"),
     ("ho.xlsx", b"PK\x03\x04 not a zip", "Tệp không phải bảng tính .xlsx hợp lệ"),
     ("ho.xlsx", "not a spreadsheet".encode(), "Tệp không phải bảng tính .xlsx hợp lệ"),
 ])

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
+from vuonlen.core.spreadsheets import IMPORT_ACCEPT
 from vuonlen.directives.forms import ServiceErrorsMixin
 
 from .models import CRITERIA, IMPROVED_LIFE
@@ -149,8 +150,8 @@ class GroupForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 class ImportForm(StyledFormMixin, forms.Form):
     year = forms.TypedChoiceField(label=_("Năm đánh giá"), coerce=int)
-    file = forms.FileField(label=_("Tệp đánh giá hộ (.xlsx hoặc .csv)"), allow_empty_file=True,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+    file = forms.FileField(label=_("Tệp đánh giá hộ (.xlsx, .xls, .ods hoặc .csv)"), allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"accept": IMPORT_ACCEPT}))
     era = forms.ChoiceField(label=_("Mã xã theo danh mục"))
 
     def __init__(self, *args, years, eras, **kwargs):

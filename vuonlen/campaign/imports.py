@@ -17,7 +17,7 @@ from typing import BinaryIO
 from django.db import IntegrityError, transaction
 
 from vuonlen.accounts import roles
-from vuonlen.core import spreadsheets
+from vuonlen.core import spreadsheets, xlsx
 from vuonlen.core.audit import audit_created_rows, audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.formats import parse_date
@@ -79,9 +79,8 @@ def _topics(value) -> list[str]:
 
 
 def template_xlsx() -> bytes:
-    import openpyxl
 
-    workbook = openpyxl.Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     sheet.title = "Đánh giá hộ"
     sheet.append([c.name for c in COLUMNS])

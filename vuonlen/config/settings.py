@@ -187,6 +187,14 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 VUONLEN_MAX_IMPORT_BYTES = 20 * 1024 * 1024
+# Limits of the one spreadsheet reader (core.sheet_guard; docs/imports.md "Limits"): checked from
+# the file's own bookkeeping before any parser runs, then the parse runs in a child process with a
+# memory cap and a time limit, so no file can take a worker down.
+VUONLEN_IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("VUONLEN_IMPORT_MAX_INFLATED_BYTES", 300 * 1024 * 1024))
+VUONLEN_IMPORT_MAX_COLUMNS = int(os.environ.get("VUONLEN_IMPORT_MAX_COLUMNS", 500))
+VUONLEN_IMPORT_MAX_CELLS = int(os.environ.get("VUONLEN_IMPORT_MAX_CELLS", 6_000_000))
+VUONLEN_IMPORT_MEMORY_BYTES = int(os.environ.get("VUONLEN_IMPORT_MEMORY_BYTES", 1536 * 1024 * 1024))
+VUONLEN_IMPORT_PARSE_SECONDS = int(os.environ.get("VUONLEN_IMPORT_PARSE_SECONDS", 120))
 # Attachments and evidence files (core.uploads): checked by extension and content, stored under
 # MEDIA_ROOT with random names, served only through views that check the owning record's scope.
 VUONLEN_MAX_UPLOAD_BYTES = int(os.environ.get("VUONLEN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

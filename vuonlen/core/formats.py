@@ -55,12 +55,49 @@ _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
+# Excel counts days from 30/12/1899 (its day 60, 29/02/1900, never existed, so from 01/03/1900 on
+# the count is plain). A number above 3000 in a date column is such a count: a date typed into a
+# cell left as "General" is stored as the number (31205 is 07/06/1985); no year is that large.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIAL_MIN = 3000
+EXCEL_SERIAL_MAX = 2958465  # 31/12/9999
+
+
+def excel_serial_date(value) -> dt.date | None:
+    """The date an Excel serial number stands for, or None when ``value`` is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    if not EXCEL_SERIAL_MIN < value <= EXCEL_SERIAL_MAX:
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+
+
+def excel_serial(day: dt.date) -> int:
+    """Excel's number for ``day`` (from 01/03/1900 on)."""
+    return (day - _EXCEL_EPOCH).days
+
+
+def year_typed_into_date_cell(value) -> int | None:
+    """The year an officer typed into a cell formatted as a date: Excel keeps 1985 as day 1985,
+    shown as 07/06/1905. A date between 1900 and 1905 whose Excel number is a plausible year
+    (1900–2100) is that year; nobody alive was born then."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date) or not 1900 <= value.year <= 1905 or value < dt.date(1900, 3, 1):
+        return None
+    serial = excel_serial(value)
+    return serial if 1900 <= serial <= 2100 else None
+
+
 def parse_date(value) -> dt.date:
-    """Read a real date cell, '07/06/2023', '7-6-2023' or ISO '2023-06-07'."""
+    """Read a real date cell, an Excel serial number (a date in an unformatted cell),
+    '07/06/2023', '7-6-2023' or ISO '2023-06-07'."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if (serial := excel_serial_date(value)) is not None:
+        return serial
     text = nfc(value)
     if m := _DATE.match(text):
         day, month, year = (int(g) for g in m.groups())

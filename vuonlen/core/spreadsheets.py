@@ -1,13 +1,17 @@
 """Reading the spreadsheets people make by hand, and writing the error reports sent back.
 
-Every import (villages, households, reviews) goes through here, so a file is read the same
-way everywhere: a title merged across the top, headers typed with or without diacritics,
-codes stored as numbers, dates as real cells or as text, CSV exports in Windows-1258.
+Every import (villages, households, reviews, campaign assessments, targets) goes through here,
+so a file is read the same way everywhere: a title merged across the top, headers typed with or
+without diacritics, a numbering row under the header, codes stored as numbers, dates as real
+cells, as text or as Excel's day numbers, CSV exports in Windows-1258.
 Errors name the row as the person sees it in their spreadsheet (row 1 is the first row),
 and the column by its header.
 
-.xlsx is read with python-calamine (Rust): reading 130,000 rows takes about a second,
-where openpyxl's read-only mode takes over ten.
+.xlsx, .xls and .ods are read with python-calamine (Rust): reading 130,000 rows takes about a
+second, where openpyxl's read-only mode takes over ten. Every limit (size, inflated size,
+declared used range, rows, columns, cells) is checked before parsing, and the parse runs in a
+child process with a memory cap and a time limit (``sheet_guard``, ``sheet_child``), so no file
+can take the caller down. The one writer of .xlsx files is ``core.xlsx``.
 """
 
 from __future__ import annotations
@@ -20,14 +24,16 @@ from dataclasses import dataclass
 from typing import BinaryIO, Iterable, Sequence
 
 import charset_normalizer
-import openpyxl
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
+from . import sheet_guard, xlsx
 from .formats import format_number
+from .sheet_guard import FileRejected, FileUnreadable  # noqa: F401 - re-exported for the imports
 from .text import fold, nfc
 
-HEADER_SCAN_ROWS = 10
+HEADER_SCAN_ROWS = sheet_guard.sheet_child.HEAD_ROWS
 
 
 @dataclass(frozen=True)
@@ -35,10 +41,6 @@ class RowError:
     row: int | None  # the row number shown by the spreadsheet; None for the file as a whole
     column: str
     message: str
-
-
-class FileRejected(Exception):
-    """The file cannot be read as a table at all."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,19 @@ def code_text(value, width: int = 5) -> str:
 
 # --- reading ---------------------------------------------------------------------------------
 
+# The formats communes really send: Excel 2007+, Excel 97-2003, LibreOffice / OpenOffice, CSV.
+IMPORT_EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
+IMPORT_CONTENT_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "text/csv",
+)
+# For a file input's ``accept`` attribute: the extensions and their content types.
+IMPORT_ACCEPT = ",".join(IMPORT_EXTENSIONS + IMPORT_CONTENT_TYPES)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read_limited(file: BinaryIO | bytes, limit: int | None = None) -> bytes:
     limit = limit or settings.VUONLEN_MAX_IMPORT_BYTES
     if isinstance(file, bytes):
@@ -104,45 +119,40 @@ def read_limited(file: BinaryIO | bytes, limit: int | None = None) -> bytes:
 
 
 def _too_many(max_rows: int) -> FileRejected:
-    return FileRejected(f"Tệp có quá nhiều dòng: tối đa {format_number(max_rows)} dòng mỗi lần nhập")
+    return sheet_guard.too_many_rows(max_rows)
 
 
-def _take_rows(rows: Iterable, max_rows: int) -> list[list]:
+def _take_rows(rows: Iterable, max_rows: int, max_cells: int) -> list[list]:
     taken = []
+    cells = 0
     for row in rows:
         if len(taken) > max_rows:
             raise _too_many(max_rows)
+        cells += len(row)
+        if cells > max_cells:
+            raise FileRejected(_("Tệp có quá nhiều ô: tối đa %(limit)s ô mỗi lần nhập")
+                               % {"limit": format_number(max_cells)})
         taken.append(list(row))
     return taken
 
 
-def _xlsx_rows(data: bytes, columns: Sequence[Column], max_rows: int) -> list[list]:
-    from python_calamine import CalamineWorkbook
+def _sheet_rows(data: bytes, filename: str, columns: Sequence[Column], max_rows: int) -> list[list]:
+    """An .xlsx, .xls or .ods: the limits checked from the file's bookkeeping, then the cells read
+    in a child process (``core.sheet_guard``)."""
+    limits = sheet_guard.Limits.from_settings()
+    # By content, not by name: an .xlsx renamed .xls is common, and is checked as the zip it is.
+    if data.startswith(b"PK"):
+        archive = sheet_guard.check_zip(data, filename, limits)
+        sheet_guard.check_dimensions(archive, filename, max_rows, limits)
+    elif not (data.startswith(_OLE2) and filename.lower().endswith(".xls")):
+        raise sheet_guard.invalid(filename)
 
-    if not data.startswith(b"PK"):
-        raise FileRejected("Tệp không phải bảng tính .xlsx hợp lệ")
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:  # noqa: BLE001 - calamine raises its own, zip and XML errors alike
-        raise FileRejected("Tệp không phải bảng tính .xlsx hợp lệ") from None
+    def has_header(head: list[list]) -> bool:
+        return find_header(head, columns)[0] is not None
+
     # The first sheet with a recognisable header: templates put their guide on another sheet.
-    first_rows: list[list] | None = None
-    try:
-        for index in range(len(workbook.sheet_names)):
-            sheet = workbook.get_sheet_by_index(index)
-            if sheet.height > max_rows + 1:
-                raise _too_many(max_rows)
-            # skip_empty_area=False keeps row 1 as row 1, so errors name the rows the person sees.
-            rows = sheet.to_python(skip_empty_area=False)
-            if first_rows is None:
-                first_rows = rows
-            if find_header(rows, columns)[0] is not None:
-                return rows
-    except FileRejected:
-        raise
-    except Exception:  # noqa: BLE001
-        raise FileRejected("Tệp không phải bảng tính .xlsx hợp lệ") from None
-    return first_rows or []
+    rows = sheet_guard.parse_in_child(data, filename, max_rows=max_rows, choose=has_header, limits=limits)
+    return rows or []
 
 
 def _decode_csv(data: bytes) -> str:
@@ -185,9 +195,10 @@ def _plausible(text: str) -> bool:
 
 def _csv_rows(data: bytes, columns: Sequence[Column], max_rows: int) -> list[list]:
     text = unicodedata.normalize("NFC", _decode_csv(data))
+    max_cells = sheet_guard.Limits.from_settings().cells
     best: list[list] = []
     for delimiter in (",", ";", "\t"):
-        rows = _take_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), max_rows)
+        rows = _take_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), max_rows, max_cells)
         if find_header(rows, columns)[0] is not None:
             return rows
         if not best or max(map(len, rows), default=0) > max(map(len, best), default=0):
@@ -197,21 +208,22 @@ def _csv_rows(data: bytes, columns: Sequence[Column], max_rows: int) -> list[lis
 
 def read_table(file: BinaryIO | bytes, filename: str, *, columns: Sequence[Column], max_rows: int,
                limit: int | None = None) -> list[list]:
-    """The file's cells as rows of raw values (row 1 first), or ``FileRejected``.
+    """The file's cells as rows of raw values (row 1 first), or ``FileRejected``
+    (``FileUnreadable`` when the parser died on the file: see ``core.sheet_guard``).
 
     Values keep their type where the file has one (numbers, dates, booleans); empty cells
-    are None or ''. The sheet (of an .xlsx) or the delimiter (of a .csv) is the first one
-    whose rows show a header with ``columns``.
+    are None or ''. The sheet (of an .xlsx, .xls or .ods) or the delimiter (of a .csv) is the
+    first one whose rows show a header with ``columns``. Every limit (size, inflated size,
+    declared used range, rows, columns, cells, memory, time) is checked here, before or while
+    parsing, for every import.
     """
     name = filename.lower()
-    if name.endswith(".xls"):
-        raise FileRejected("Tệp .xls (Excel 97-2003) chưa được hỗ trợ; hãy lưu lại dưới dạng .xlsx")
-    if not name.endswith((".xlsx", ".csv")):
-        raise FileRejected("Chỉ nhận tệp .xlsx hoặc .csv")
+    if not name.endswith(IMPORT_EXTENSIONS):
+        raise FileRejected(_("Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv"))
     data = read_limited(file, limit)
-    if name.endswith(".xlsx"):
-        return _xlsx_rows(data, columns, max_rows)
-    return _csv_rows(data, columns, max_rows)
+    if name.endswith(".csv"):
+        return _csv_rows(data, columns, max_rows)
+    return _sheet_rows(data, filename, columns, max_rows)
 
 
 # --- header ----------------------------------------------------------------------------------
@@ -241,10 +253,47 @@ def find_header(rows: list[list], columns: Sequence[Column],
     return None, best
 
 
+# A column number as government sheets print them under the header: "1", "(1)", "A", "(B)",
+# or a number with how it is computed, "4=3/1*100".
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(?:(\d{1,3})(?:\s*=\s*[\d()+\-*/x.,% ]+)?|[A-Za-z]{1,2})\s*\)?$")
+NUMBERING_SCAN_ROWS = 3
+
+
+def is_numbering_row(row: list) -> bool:
+    """Whether a row is the numbering of the columns ("(1) (2) (3) …", "1 2 3 …", "A B 1 2 …")
+    rather than data: at least two cells, every one a column number, the numbers rising."""
+    texts = [cell_text(value) for value in row]
+    texts = [text for text in texts if text]
+    if len(texts) < 2:
+        return False
+    numbers = []
+    for text in texts:
+        match = _COLUMN_NUMBER.match(text)
+        if match is None:
+            return False
+        if match.group(1) is not None:
+            numbers.append(int(match.group(1)))
+    return bool(numbers) and all(a < b for a, b in zip(numbers, numbers[1:]))
+
+
+def skip_numbering_row(rows: list[list], header_index: int) -> None:
+    """Blank the numbering row under the header, if there is one, so that no import reads it
+    as data (every import skips blank rows; the rows keep their numbers)."""
+    for index in range(header_index + 1, min(len(rows), header_index + 1 + NUMBERING_SCAN_ROWS)):
+        if not any(cell_text(value) for value in rows[index]):
+            continue
+        if is_numbering_row(rows[index]):
+            rows[index] = []
+        return
+
+
 def locate_header(rows: list[list], columns: Sequence[Column],
                   scan_rows: int = HEADER_SCAN_ROWS) -> tuple[int, dict[str, int]]:
+    """The header row's index and each column's position; a numbering row under the header
+    is blanked (``skip_numbering_row``)."""
     header_index, positions = find_header(rows, columns, scan_rows)
     if header_index is not None:
+        skip_numbering_row(rows, header_index)
         return header_index, positions
     required = [c.name for c in columns if c.required]
     missing = [name for name in required if name not in positions]
@@ -279,15 +328,12 @@ class RowChecker:
                 yield index + 1, rows[index]
 
 
-def workbook_bytes(workbook: openpyxl.Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+workbook_bytes = xlsx.workbook_bytes
 
 
 def errors_xlsx(errors: Iterable[RowError]) -> bytes:
     """The error report: one line per problem, with the row and column as in the person's file."""
-    workbook = openpyxl.Workbook(write_only=True)
+    workbook = xlsx.new_workbook(write_only=True)
     sheet = workbook.create_sheet("Lỗi")
     sheet.column_dimensions["A"].width = 8
     sheet.column_dimensions["B"].width = 24

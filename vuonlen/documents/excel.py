@@ -31,19 +31,19 @@ Typical use::
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import openpyxl
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from vuonlen.core import xlsx
+
 from .word import NATIONAL_MOTTO, NATIONAL_TITLE, date_line
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = xlsx.CONTENT_TYPE
 FONT = "Times New Roman"
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
@@ -322,17 +322,13 @@ class AdministrativeSheet:
         sheet.sheet_view.zoomScale = 90
 
 
-def new_workbook() -> openpyxl.Workbook:
-    """An empty workbook (its default sheet removed): sheets are added with their names."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    return workbook
+def new_workbook() -> xlsx.Workbook:
+    """An empty workbook (its default sheet removed): sheets are added with their names. Built on
+    the one writer (``core.xlsx``), so text from data is never a formula."""
+    return xlsx.new_workbook(empty=True)
 
 
-def workbook_bytes(workbook: openpyxl.Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+workbook_bytes = xlsx.workbook_bytes
 
 
 __all__ = [

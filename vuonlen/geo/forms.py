@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vuonlen.core.spreadsheets import IMPORT_ACCEPT
+
 from .models import Era
 from .services import NAME_MAX, village_type_choices
 
@@ -44,8 +46,8 @@ class VillageForm(_BootstrapErrors, forms.Form):
 
 
 class VillageImportForm(_BootstrapErrors, forms.Form):
-    file = forms.FileField(label=_("Tệp danh sách thôn (.xlsx hoặc .csv)"), allow_empty_file=True,
+    file = forms.FileField(label=_("Tệp danh sách thôn (.xlsx, .xls, .ods hoặc .csv)"), allow_empty_file=True,
                            widget=forms.ClearableFileInput(attrs={"class": "form-control",
-                                                                  "accept": ".xlsx,.csv"}))
+                                                                  "accept": IMPORT_ACCEPT}))
     era = forms.ChoiceField(label=_("Mã xã theo danh mục"), choices=Era.choices, initial=Era.PRE_2025,
                             widget=forms.Select(attrs={"class": "form-select"}))

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterable
 
-import openpyxl
 from django.db import transaction
 from openpyxl.styles import Alignment, Font
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core import spreadsheets
+from vuonlen.core import xlsx
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.spreadsheets import Column, RowError, errors_xlsx  # noqa: F401 - part of this module's API
@@ -211,7 +211,7 @@ def village_import(*, actor, file: BinaryIO | bytes, filename: str, era: str = E
 
 def template_xlsx(communes: Iterable[AdministrativeUnit] = ()) -> bytes:
     """An empty list to fill in, with the codes of the communes the person may add villages to."""
-    workbook = openpyxl.Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     sheet.title = "Danh sách thôn"
     sheet["A1"] = "DANH SÁCH THÔN, LÀNG, TỔ DÂN PHỐ"

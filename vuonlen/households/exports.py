@@ -13,11 +13,12 @@ import datetime as dt
 from collections import defaultdict
 from typing import Iterable
 
-import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.core import xlsx
 from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_date
 from vuonlen.core.models import AuditAction
@@ -112,7 +113,7 @@ def export_households(households: Iterable[Household], *, id_scope: scoping.Scop
     households = list(households)
     members = _members_by_household([h.pk for h in households])
     statuses = _status_labels()
-    workbook = openpyxl.Workbook(write_only=True)
+    workbook = xlsx.new_workbook(write_only=True)
 
     listing = workbook.create_sheet("Danh sách hộ")
     for letter, width in zip("ABCDEFGHIJKLM", (6, 8, 24, 20, 11, 26, 12, 11, 9, 24, 9, 13, 28)):
@@ -134,7 +135,7 @@ def export_households(households: Iterable[Household], *, id_scope: scoping.Scop
     people = workbook.create_sheet("Nhân khẩu")
     columns = list(HOUSEHOLD_TEMPLATE_COLUMNS)
     for index, width in enumerate((8, 18, 11, 11, 13, 24, 18, 26, 8, 12, 15, 12, 15, 9, 18, 20, 18)):
-        people.column_dimensions[openpyxl.utils.get_column_letter(index + 1)].width = width
+        people.column_dimensions[get_column_letter(index + 1)].width = width
     people.freeze_panes = "A2"
     people.append(_bold(people, columns))
     for h in households:

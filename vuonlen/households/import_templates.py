@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-import openpyxl
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.core import xlsx
 from vuonlen.core.spreadsheets import workbook_bytes
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
@@ -147,7 +147,7 @@ def _guide(workbook, title: str, lines: list[str], example_header: list[str] | N
 
 def household_template_xlsx(user, era: str = Era.PRE_2025) -> bytes:
     """The households-with-members template: one row per person (see ``imports``)."""
-    workbook = openpyxl.Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     sheet.title = "Hộ và nhân khẩu"
     columns = list(HOUSEHOLD_TEMPLATE_COLUMNS)
@@ -160,13 +160,11 @@ def household_template_xlsx(user, era: str = Era.PRE_2025) -> bytes:
     for index, name in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = _WIDTHS.get(name, 14)
-        if name in (H.COMMUNE, H.CODE, H.CITIZEN_ID, H.PHONE):
-            # Text cells keep leading zeros of codes, ID numbers and phone numbers.
+        if name in (H.COMMUNE, H.CODE, H.CITIZEN_ID, H.PHONE, H.BIRTH):
+            # Text cells keep leading zeros of codes, ID numbers and phone numbers, and keep a birth
+            # date or a bare year as typed (a date-formatted cell turns 1985 into 07/06/1905).
             for row in range(HEADER_ROW + 1, HEADER_ROW + 201):
                 sheet.cell(row=row, column=index).number_format = _TEXT
-        elif name == H.BIRTH:
-            for row in range(HEADER_ROW + 1, HEADER_ROW + 201):
-                sheet.cell(row=row, column=index).number_format = _DATE
 
     lists = [
         ("Giới tính", [str(label) for _, label in Sex.choices]),
@@ -187,8 +185,8 @@ def household_template_xlsx(user, era: str = Era.PRE_2025) -> bytes:
         "4. “Mã xã”: mã 5 chữ số của xã (xem trang “Xã, thôn”). “Thôn”: tên hoặc mã thôn, để trống "
         "nếu chưa rõ thôn. “Khu vực”: để trống thì lấy theo loại đơn vị (phường, thị trấn, tổ dân phố "
         "là thành thị).",
-        "5. “Ngày sinh”: ngày (07/06/1985) hoặc chỉ năm sinh (1985). “Số định danh cá nhân”: 12 chữ số "
-        "(số căn cước), có thể để trống. “Dân tộc” của người trong hộ để trống thì lấy theo chủ hộ.",
+        "5. “Ngày sinh”: ngày (07/06/1985) hoặc chỉ năm sinh (1985); ô để dạng chữ nên giữ đúng như "
+        "đã gõ. “Số định danh cá nhân”: 12 chữ số (số căn cước), có thể để trống. “Dân tộc” của người trong hộ để trống thì lấy theo chủ hộ.",
         "6. Giá trị của các cột chọn (giới tính, quan hệ, dân tộc, thẻ BHYT, đi học, học vấn) xem trang "
         "“Danh mục”; có dấu hay không dấu, chữ hoa hay thường đều được.",
         "7. Khi nhập, cả tệp được kiểm tra trước: nếu có lỗi ở bất kỳ dòng nào thì chưa ghi gì, và mọi "
@@ -235,7 +233,7 @@ def review_template_xlsx(user, year: int, era: str = Era.PRE_2025, *, prefill: b
     standard = standard_for_year(year)
     columns = review_columns_for(year)
     names = [c.name for c in columns]
-    workbook = openpyxl.Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     sheet.title = f"Rà soát {year}"
     _title(sheet, f"KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {year}",

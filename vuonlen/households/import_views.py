@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.formats import format_number
 from vuonlen.core.periods import today_vn
+from vuonlen.core.spreadsheets import IMPORT_ACCEPT, IMPORT_EXTENSIONS
 from vuonlen.geo.models import Era
 
 from . import exports, import_templates, jobs, selectors
@@ -59,8 +60,8 @@ class ImportForm(forms.Form):
                                   empty_value=None, widget=forms.Select(attrs={"class": "form-select"}))
     era = forms.ChoiceField(label=_("Mã xã theo danh mục"), choices=Era.choices, initial=Era.PRE_2025,
                             widget=forms.Select(attrs={"class": "form-select"}))
-    file = forms.FileField(label=_("Tệp (.xlsx hoặc .csv)"), allow_empty_file=True,
-                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}))
+    file = forms.FileField(label=_("Tệp (.xlsx, .xls, .ods hoặc .csv)"), allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": IMPORT_ACCEPT}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +70,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(IMPORT_EXTENSIONS):
+            raise forms.ValidationError(_("Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv"))
         limit = settings.VUONLEN_MAX_IMPORT_BYTES
         if upload.size > limit:
             raise forms.ValidationError(

@@ -42,10 +42,11 @@ from vuonlen.accounts import roles, scoping
 from vuonlen.core import spreadsheets
 from vuonlen.core.audit import audit_created_rows, audit_record, audit_updated_many, snapshot
 from vuonlen.core.bulk import insert_rows
-from vuonlen.core.formats import format_number, parse_date
+from vuonlen.core.formats import excel_serial_date, format_number, parse_date, year_typed_into_date_cell
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
-from vuonlen.core.spreadsheets import Column, FileRejected, RowError, errors_xlsx  # noqa: F401 - re-exported
+from vuonlen.core.spreadsheets import (  # noqa: F401 - re-exported
+    Column, FileRejected, FileUnreadable, RowError, errors_xlsx)
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
@@ -254,11 +255,17 @@ _AS_HEAD = "=chủ hộ"
 
 
 def _birth(value) -> dict[str, Any]:
-    """One column takes a date (a real cell or "07/06/2023") or a year alone (1985)."""
+    """One column takes a date (a real cell or "07/06/2023") or a year alone (1985).
+
+    What the officer typed is kept whatever the cell's format: a year typed into a cell
+    formatted as a date (stored as day 1985, 07/06/1905) is the year 1985, and a date typed into
+    an unformatted cell (stored as Excel's number, 31205) is the date 07/06/1985."""
     if isinstance(value, (dt.date, dt.datetime)):
-        return {"birth_date": value}
+        year = year_typed_into_date_cell(value)
+        return {"birth_year": year} if year is not None else {"birth_date": value}
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return {"birth_year": value}
+        serial = excel_serial_date(value)
+        return {"birth_date": serial} if serial is not None else {"birth_year": value}
     text = spreadsheets.cell_text(value)
     if text.isdigit() and len(text) == 4:
         return {"birth_year": text}
@@ -621,6 +628,8 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
     try:
         rows = spreadsheets.read_table(file, filename, columns=HOUSEHOLD_COLUMNS, max_rows=MAX_ROWS)
         header_index, positions = spreadsheets.locate_header(rows, HOUSEHOLD_COLUMNS)
+    except FileUnreadable:
+        raise  # the parser died on the file: the job fails with the message (see core.sheet_guard)
     except FileRejected as exc:
         return _file_error(str(exc))
     checker = _HouseholdChecker(actor, era, positions, report)
@@ -1044,6 +1053,8 @@ def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, e
     try:
         rows = spreadsheets.read_table(file, filename, columns=matching, max_rows=MAX_ROWS)
         header_index, positions = spreadsheets.locate_header(rows, matching)
+    except FileUnreadable:
+        raise  # the parser died on the file: the job fails with the message (see core.sheet_guard)
     except FileRejected as exc:
         return _file_error(str(exc))
     if R.INCOME not in positions and R.SCORE_A not in positions:

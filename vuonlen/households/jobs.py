@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _, gettext_noop
 from vuonlen.core.audit import audit_record
 from vuonlen.core.dbretry import is_transient, retry_on_lock
 from vuonlen.core.models import AuditAction
-from vuonlen.core.spreadsheets import RowError, errors_xlsx
+from vuonlen.core.spreadsheets import FileUnreadable, RowError, errors_xlsx
 
 from . import imports
 from .models import ImportJob, ImportKind, ImportStatus
@@ -283,6 +283,12 @@ def run_import_job(job_id: int) -> dict:
     except JobLost:
         logger.warning("import job %s stopped: it was failed while running (lease expired)", job_id)
         raise
+    except FileUnreadable as exc:
+        # The parser died on the file in its child process; the worker lives on. Failed, with why
+        # (the file names itself in the message, kept for the page; no retry would read it better).
+        logger.warning("import job %s: file unreadable", job_id)
+        _fail(job_id, str(exc))
+        return {"failed": True}
     except Exception:
         logger.exception("import job %s failed", job_id)
         _fail(job_id, ERROR_MESSAGE)

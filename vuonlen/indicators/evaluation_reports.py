@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from vuonlen.core import spreadsheets
+from vuonlen.core import xlsx
 from vuonlen.core.formats import format_date, format_number
 from vuonlen.geo.models import AdministrativeUnit
 
@@ -152,7 +152,7 @@ class EvaluationReport:
         return self.lines()
 
     def xlsx(self) -> bytes:
-        workbook = openpyxl.Workbook()
+        workbook = xlsx.new_workbook()
         sheet = workbook.active
         sheet.title = "Đánh giá"
         sheet.append([self.title])
@@ -222,7 +222,7 @@ class BehindReport(EvaluationReport):
         return self._lines
 
     def xlsx(self) -> bytes:
-        workbook = openpyxl.Workbook()
+        workbook = xlsx.new_workbook()
         sheet = workbook.active
         sheet.title = "Chậm tiến độ"
         sheet.append([f"{self.title}: các đơn vị thuộc {self.unit.name}"])

@@ -13,6 +13,7 @@ from vuonlen.accounts import roles
 from vuonlen.campaign.models import Phase
 from vuonlen.core.formats import parse_number
 from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
+from vuonlen.core.spreadsheets import IMPORT_ACCEPT
 from vuonlen.directives.forms import ServiceErrorsMixin
 from vuonlen.geo.models import Era, Level
 from vuonlen.households.selectors import unit_options
@@ -61,8 +62,8 @@ class TargetGridForm(StyledFormMixin, forms.Form):
 
 
 class TargetImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=_("Tệp chỉ tiêu (.xlsx hoặc .csv)"), allow_empty_file=True,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+    file = forms.FileField(label=_("Tệp chỉ tiêu (.xlsx, .xls, .ods hoặc .csv)"), allow_empty_file=True,
+                           widget=forms.ClearableFileInput(attrs={"accept": IMPORT_ACCEPT}))
 
 
 class EvaluationForm(StyledFormMixin, forms.Form):

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO
 
-import openpyxl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -28,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core import spreadsheets
+from vuonlen.core import xlsx
 from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_number
 from vuonlen.core.models import AuditAction
@@ -74,7 +74,7 @@ def _number(value: Decimal | None):
 def export_targets(*, actor, unit: AdministrativeUnit, year: int) -> bytes:
     """The grid of ``unit`` and ``year`` as the reader sees it, one row per unit and indicator."""
     grid = target_grid(actor, unit, year)
-    workbook = openpyxl.Workbook()
+    workbook = xlsx.new_workbook()
     sheet = workbook.active
     sheet.title = "Chỉ tiêu giao"
     sheet.append([f"Chỉ tiêu giao năm {year} – {unit.name} và các đơn vị trực thuộc"])

@@ -7,10 +7,10 @@ Every export is audited.
 
 from __future__ import annotations
 
-import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from vuonlen.core import xlsx
 from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_date
 from vuonlen.core.models import AuditAction
@@ -47,7 +47,7 @@ def _table(sheet, title: str, rows: list[selectors.TotalRow]) -> None:
 
 
 def build_workbook(totals: selectors.LedgerTotals, entries) -> bytes:
-    workbook = openpyxl.Workbook(write_only=True)
+    workbook = xlsx.new_workbook(write_only=True)
     summary = workbook.create_sheet("Tổng hợp")
     for letter, width in zip("ABCD", (58, 20, 12, 12)):
         summary.column_dimensions[letter].width = width

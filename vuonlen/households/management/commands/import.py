@@ -1,4 +1,5 @@
-"""`vuonlen import households FILE.xlsx [--user NAME]` and `vuonlen import reviews FILE.xlsx --year N`.
+"""`vuonlen import households FILE.xlsx [--user NAME]` and `vuonlen import reviews FILE.xlsx --year N`
+(.xlsx, .xls, .ods or .csv).
 
 Thin: reads the file and calls the same import as the web page. Every error is printed with
 its row and column, and the command exits non-zero; nothing is written unless the file is
@@ -21,12 +22,12 @@ _PHASES = {imports.Phase.READ: "Đang đọc tệp", imports.Phase.CHECK: "Đang
 
 
 class Command(BaseCommand):
-    help = "Nhập hộ và nhân khẩu, hoặc kết quả rà soát của một năm, từ tệp .xlsx (hoặc .csv)."
+    help = "Nhập hộ và nhân khẩu, hoặc kết quả rà soát của một năm, từ tệp .xlsx, .xls, .ods hoặc .csv."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["households", "reviews"],
                             help="households: hộ và nhân khẩu; reviews: kết quả rà soát")
-        parser.add_argument("file", help="tệp .xlsx hoặc .csv")
+        parser.add_argument("file", help="tệp .xlsx, .xls, .ods hoặc .csv")
         parser.add_argument("--year", type=int, help="năm rà soát (bắt buộc với reviews)")
         parser.add_argument("--user", help="tên đăng nhập của người nhập: chỉ nhập được trong phạm vi của người đó")
         parser.add_argument("--era", choices=Era.values, default=Era.PRE_2025,
@@ -45,12 +46,15 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có tài khoản “{user}” đang hoạt động")
         progress = self._progress() if verbosity >= 1 else None
         with path.open("rb") as handle:
-            if kind == "reviews":
-                result = imports.import_reviews(actor=actor, file=handle, filename=path.name, year=year, era=era,
-                                                progress=progress)
-            else:
-                result = imports.import_households(actor=actor, file=handle, filename=path.name, era=era,
-                                                   progress=progress)
+            try:
+                if kind == "reviews":
+                    result = imports.import_reviews(actor=actor, file=handle, filename=path.name, year=year, era=era,
+                                                    progress=progress)
+                else:
+                    result = imports.import_households(actor=actor, file=handle, filename=path.name, era=era,
+                                                       progress=progress)
+            except imports.FileUnreadable as exc:
+                raise CommandError(str(exc)) from None
         if progress is not None:
             self.stderr.write("")
         if result.errors:
