@@ -288,6 +288,8 @@ def run_import_job(job_id: int) -> dict:
         # (the file names itself in the message, kept for the page; no retry would read it better).
         logger.warning("import job %s: file unreadable", job_id)
         _fail(job_id, str(exc))
+        retry_on_lock(lambda: ImportJob.objects.filter(pk=job_id).update(upload=b"", retry_until=None),
+                      what="dropping an unreadable file")
         return {"failed": True}
     except Exception:
         logger.exception("import job %s failed", job_id)
