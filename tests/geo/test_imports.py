@@ -15,6 +15,7 @@ from vuonlen.geo.imports import COL_CODE, COL_NAME, COL_TYPE
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitType
 
 from .builders import HEADER, csv_text, nfd, to_cp1258, xlsx
+from vuonlen.accounts.scoping import SYSTEM
 
 A = "23281"  # Phường Quang Trung, the officer's commune
 B = "23284"  # Phường Duy Tân, outside the officer's scope
@@ -29,7 +30,7 @@ def officer_a(commune_a):
 @pytest.fixture
 def existing(commune_a):
     """A village already in the register, stored NFC."""
-    return services.village_create(actor=None, commune=commune_a, name="Làng Kon Rơ Wang", unit_type=UnitType.LANG)
+    return services.village_create(actor=SYSTEM, commune=commune_a, name="Làng Kon Rơ Wang", unit_type=UnitType.LANG)
 
 
 def _state():
@@ -219,7 +220,7 @@ def test_a_race_after_the_check_rolls_back_the_whole_file(officer_a, commune_a, 
 
     def racing_create_many(**kwargs):
         # Someone else adds "Thôn 2" between the check and the write.
-        services.village_create(actor=None, commune=commune_a, name="Thôn 2", unit_type=UnitType.THON)
+        services.village_create(actor=SYSTEM, commune=commune_a, name="Thôn 2", unit_type=UnitType.THON)
         return real_create_many(**kwargs)
 
     monkeypatch.setattr(services, "villages_create_many", racing_create_many)

@@ -21,6 +21,7 @@ from vuonlen.indicators import dashboards, rollups
 from vuonlen.indicators.models import Rollup
 
 from .conftest import assess
+from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 YEAR = 2023
@@ -416,9 +417,9 @@ def test_a_new_commune_gathers_its_old_communes(client, world, commune_a):
 def test_mentor_coverage_block(client, world, commune_a, officer_a):
     mentor = factories.make_user(Role.MENTOR, commune_a)
     homes = world["homes"][world["a1"].pk]
-    campaign_services.mentor_assign(actor=None, mentor=mentor, households=homes[:2],
+    campaign_services.mentor_assign(actor=SYSTEM, mentor=mentor, households=homes[:2],
                                     started_on=today_vn() - dt.timedelta(days=30))
-    campaign_services.visit_log(actor=None, mentor=mentor, household=homes[0],
+    campaign_services.visit_log(actor=SYSTEM, mentor=mentor, household=homes[0],
                                 visited_on=today_vn() - dt.timedelta(days=5), topics=["loan"])
     board = login(client, officer_a).get(dashboard_url(world["a1"], year=YEAR)).context["board"]
     coverage = board.coverage

@@ -15,6 +15,7 @@ from vuonlen.accounts.roles import Role
 from vuonlen.geo.models import Level
 from vuonlen.initiatives import services
 from vuonlen.initiatives.models import Kind
+from vuonlen.accounts.scoping import SYSTEM
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,7 @@ class World:
         self.viewer = factories.make_user(Role.VIEWER, self.district, username="lanhdao")
 
     def model(self, *, name="Mô hình trồng sâm dây", unit=None, org=None, kind=Kind.CROPS, year=2023,
-              actor=None, **extra):
+              actor=SYSTEM, **extra):
         return services.initiative_create(actor=actor, name=name, kind=kind, organisation=org or self.commune_front,
                                           unit=unit or self.commune, start_year=year, **extra)
 

@@ -12,6 +12,7 @@ from vuonlen.reporting import selectors, services
 from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind, SubmissionStatus
 
 from .conftest import Q1, Q2, Q3, Q4, submitted, vn
+from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 AFTER_Q2 = vn(2023, 7, 12, 9)
@@ -40,7 +41,7 @@ def test_counts_per_period(world):
     submitted(world, world.farmers, Q2, vn(2023, 6, 7, 23, 59))   # on time, the last minute
     submitted(world, world.youth, Q2, vn(2023, 6, 8, 0, 0))       # late, the first minute
     submitted(world, world.bcd_x, Q2, vn(2023, 6, 1), status="accepted")
-    draft = services.submission_start(actor=None, organisation=world.agency, schedule=world.schedule, period=Q2)
+    draft = services.submission_start(actor=SYSTEM, organisation=world.agency, schedule=world.schedule, period=Q2)
     rows = selectors.compliance(user=world.secretariat, period=Q2, now=AFTER_Q2)
     assert _status(rows) == {world.farmers.name: "on_time", world.youth.name: "late", world.bcd_x.name: "on_time",
                              world.agency.name: "missing", world.bcd_y.name: "missing"}

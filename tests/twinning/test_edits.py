@@ -14,20 +14,21 @@ from vuonlen.twinning.models import ActivityKind, Evaluation
 
 from .builders import D
 from .test_services import SCORES
+from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def pairs(world):
-    ours = services.pair_create(actor=None, organisation=world.rubber, unit=world.commune, started_on=D(2021, 3, 1))
-    theirs = services.pair_create(actor=None, organisation=world.army, unit=world.other_commune,
+    ours = services.pair_create(actor=SYSTEM, organisation=world.rubber, unit=world.commune, started_on=D(2021, 3, 1))
+    theirs = services.pair_create(actor=SYSTEM, organisation=world.army, unit=world.other_commune,
                                   started_on=D(2021, 3, 1))
     return ours, theirs
 
 
 def record(pair, date=D(2023, 5, 1)):
-    return services.activity_record(actor=None, pair=pair, kind=ActivityKind.VISITS_GIFTS, date=date,
+    return services.activity_record(actor=SYSTEM, pair=pair, kind=ActivityKind.VISITS_GIFTS, date=date,
                                     description="Thăm hỏi")
 
 

@@ -32,6 +32,7 @@ from vuonlen.households.models import Household, Review
 
 from .models import Assessment, MentorAssignment, Visit
 from .services import VISIT_TOPICS
+from vuonlen.accounts.scoping import SYSTEM
 
 YEARS = (2021, 2022, 2023, 2024)
 # year: (households assessed, of them changed thinking, applying techniques), at full scale.
@@ -169,6 +170,6 @@ def run(ctx, scale: float | None = None) -> None:
     insert_rows(Assessment, assessment_rows, returning=False)
     note = (f"Tạo {len(assignment_rows)} phân công phụ trách hộ, {len(visit_rows)} lần thăm hộ, "
             f"{len(assessment_rows)} đánh giá hộ 2021–2024")
-    audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Cuộc vận động (dữ liệu mẫu)",
+    audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Cuộc vận động (dữ liệu mẫu)",
                  note=note)
     ctx.say(note)

@@ -29,6 +29,7 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 from vuonlen.core.formats import format_number
 from vuonlen.households.imports import ImportResult as _RegistryResult
 from vuonlen.households.models import Household
+from vuonlen.accounts.scoping import SYSTEM
 
 from . import selectors, services
 from .models import CRITERIA, CRITERIA_FIELDS, Assessment
@@ -139,8 +140,8 @@ class _Checker(spreadsheets.RowChecker):
                 "unit", "commune"):
             households[(h.commune_id, h.code)] = h
         visible = set()
-        if self.actor is not None:
-            visible = set(selectors.campaign_households_visible_to(self.actor, roles.ASSESS)
+        if self.actor is not SYSTEM:
+            visible = set(selectors.households_visible_to(self.actor, roles.ASSESS)
                           .filter(pk__in=[h.pk for h in households.values()]).values_list("pk", flat=True))
         seen = Counter((d["_commune"], d["_code"]) for _n, d in self.rows)
         existing = {a.household_id: a for a in Assessment.objects.filter(
@@ -154,7 +155,7 @@ class _Checker(spreadsheets.RowChecker):
             if commune is None or not data["_code"]:
                 continue
             household = households.get((commune.pk, data["_code"]))
-            allowed = household is not None and (self.actor is None or household.pk in visible)
+            allowed = household is not None and (self.actor is SYSTEM or household.pk in visible)
             if not allowed:
                 self.error(number, CODE, f"Không tìm thấy hộ mã {data['_code']} của {commune.name} "
                                          "trong phạm vi bạn được đánh giá")

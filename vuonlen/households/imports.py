@@ -48,6 +48,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.spreadsheets import Column, FileRejected, RowError, errors_xlsx  # noqa: F401 - re-exported
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
+from vuonlen.accounts.scoping import SYSTEM
 
 from . import ethnicity, validation
 from .models import Household, JoinReason, Membership, Person, Relation, Review, ReviewKind
@@ -146,7 +147,7 @@ class _Units:
         self._can: dict[tuple[str, int], bool] = {}
 
     def can(self, perm: str, unit: AdministrativeUnit) -> bool:
-        if self.actor is None:
+        if self.actor is SYSTEM:
             return True  # the system (a command run without --user), as in the services
         key = (perm, unit.pk)
         if key not in self._can:

@@ -30,6 +30,7 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from . import rollups
 from .models import EnteredValue, Indicator, Rollup, Target
+from vuonlen.accounts.scoping import SYSTEM
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 TARGET_YEARS = (2022, 2023, 2024, 2025)
@@ -107,7 +108,7 @@ def run(ctx) -> None:
             for code, path in PATH.items():
                 targets.append(_target(indicators[code], province.pk, year, path[year], DOCUMENT_PROVINCE))
         insert_rows(Target, targets, returning=False)
-        audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Chỉ tiêu mẫu",
+        audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Chỉ tiêu mẫu",
                      note=f"{len(now_rows)} số liệu đơn vị nhập, {len(targets)} chỉ tiêu giao")
     ctx.say(f"Chỉ tiêu mẫu: {len(targets)} chỉ tiêu giao cho {len(districts)} huyện, {len(communes)} xã; "
             f"{len(now_rows)} số liệu xã tự nhập")

@@ -31,6 +31,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit, Level
+from vuonlen.accounts.scoping import SYSTEM
 
 from .models import EnteredValue, EntryKind, Indicator, Measure, Source
 from .targets import LEVEL_NAMES, Stale
@@ -54,11 +55,11 @@ def entered_indicators(level: int | None = None) -> list[Indicator]:
 
 
 def may_enter(actor, unit: AdministrativeUnit) -> bool:
-    return actor is None or scoping.can(actor, roles.INDICATOR_ENTER, unit)
+    return actor is SYSTEM or scoping.can(actor, roles.INDICATOR_ENTER, unit)
 
 
 def require_enter(actor, unit: AdministrativeUnit) -> None:
-    if actor is None:
+    if actor is SYSTEM:
         return
     scoping.require(actor, roles.INDICATOR_ENTER, unit, seen_with=(roles.INDICATOR_VIEW, roles.UNIT_VIEW),
                     message="Bạn không có quyền nhập số liệu cho đơn vị này")

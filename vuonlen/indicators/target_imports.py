@@ -34,6 +34,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.spreadsheets import Column, FileRejected, RowError
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit
+from vuonlen.accounts.scoping import SYSTEM
 
 from .models import Indicator, Measure, Target
 from .targets import (TargetInput, clean_target, exists_in, may_set_target, plain_number, save_targets,
@@ -197,7 +198,7 @@ class _Checker(spreadsheets.RowChecker):
         return by_id, by_code
 
     def visible(self, unit: AdministrativeUnit) -> bool:
-        return self.actor is None or scoping.can(self.actor, roles.INDICATOR_VIEW, unit)
+        return self.actor is SYSTEM or scoping.can(self.actor, roles.INDICATOR_VIEW, unit)
 
     def resolve_unit(self, row: _Row, by_id, by_code) -> AdministrativeUnit | None:
         not_found = f"Không tìm thấy đơn vị mã {row.unit_code} trong phạm vi của bạn"
@@ -271,7 +272,7 @@ class _Checker(spreadsheets.RowChecker):
 
 
 def can_import(actor) -> bool:
-    return actor is None or scoping.can(actor, roles.TARGET_SET)
+    return actor is SYSTEM or scoping.can(actor, roles.TARGET_SET)
 
 
 def import_targets(*, actor, file: BinaryIO | bytes, filename: str) -> ImportResult:

@@ -33,6 +33,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit, Level
+from vuonlen.accounts.scoping import SYSTEM
 
 from .models import Direction, Indicator, Measure, Rollup, Target
 
@@ -115,7 +116,7 @@ def indicators_for(level: int, year: int) -> list[Indicator]:
 # --- who may --------------------------------------------------------------------------------------
 
 def may_set_target(actor, unit: AdministrativeUnit) -> bool:
-    if actor is None:
+    if actor is SYSTEM:
         return True
     if unit.parent_id and scoping.can(actor, roles.TARGET_SET, unit.parent):
         return True

@@ -18,6 +18,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from .models import Activity, Topic
+from vuonlen.accounts.scoping import SYSTEM
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 CHANNELS = ["meeting", "meeting", "home_visit", "loudspeaker", "cultural", "leaflet", "social"]
@@ -93,6 +94,6 @@ def run(ctx) -> None:
                   if rows[index]["kind"] == "propaganda" for t in rng.sample(topics, min(len(topics), 3))]
     insert_rows(Activity.households.through, reached_rows, returning=False)
     insert_rows(Activity.topics.through, topic_rows, returning=False)
-    audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Tuyên truyền (dữ liệu mẫu)",
+    audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Tuyên truyền (dữ liệu mẫu)",
                  note=f"Tạo {len(ids)} hoạt động, {len(reached_rows)} lượt hộ được tuyên truyền")
     ctx.say(f"Tuyên truyền mẫu: {len(ids)} hoạt động, {len(reached_rows)} lượt hộ được tuyên truyền")

@@ -27,6 +27,7 @@ from vuonlen.households.models import Household
 
 from .models import Kind, LoanStatus, RecipientKind, Repayment, Source, SupportEntry
 from .selectors import add_months, loan_status_for
+from vuonlen.accounts.scoping import SYSTEM
 
 FIRST_YEAR = (dt.date(2021, 1, 1), dt.date(2022, 6, 30), 21_000_000_000, 2_750)
 LATER = (dt.date(2022, 7, 1), dt.date(2024, 12, 31), 119_000_000_000)
@@ -205,7 +206,7 @@ def run(ctx) -> None:
     for status in (LoanStatus.OVERDUE, LoanStatus.REPAID):
         SupportEntry.objects.filter(pk__in=[pk for pk, s in statuses.items() if s == status]).update(loan_status=status)
     total = sum(r["value_vnd"] for r in rows)
-    audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Sổ nguồn lực (dữ liệu mẫu)",
+    audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Sổ nguồn lực (dữ liệu mẫu)",
                  note=f"Tạo {len(rows)} khoản hỗ trợ, {len(loans)} khoản vay, {len(repayments)} lần trả nợ; "
                       f"tổng {total:,} đồng".replace(",", "."))
     ctx.say(f"Sổ nguồn lực mẫu: {len(rows)} khoản, {total / 1e9:.1f} tỷ đồng")

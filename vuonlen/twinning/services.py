@@ -22,6 +22,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit, Level
+from vuonlen.accounts.scoping import SYSTEM
 
 from . import selectors
 from .models import (
@@ -47,7 +48,7 @@ def _check_files(files: Sequence, errors: dict) -> None:
 
 
 def _require_manage(actor, *, unit: AdministrativeUnit | None, organisation: Organisation | None) -> None:
-    if actor is None:  # the system (demo, commands)
+    if actor is SYSTEM:  # the system (demo, commands)
         return
     from vuonlen.accounts import roles, scoping
 
@@ -257,7 +258,7 @@ def _check_activity(errors: dict, *, pair: TwinningPair, kind, date, value_vnd, 
 
 
 def _require_record(actor, pair: TwinningPair) -> None:
-    if actor is not None and not selectors.can_record_activity(actor, pair):
+    if actor is not SYSTEM and not selectors.can_record_activity(actor, pair):
         if selectors.pairs_visible_to(actor).filter(pk=pair.pk).exists():
             raise PermissionDenied("Bạn không có quyền ghi hoạt động cho cặp kết nghĩa này")
         raise Http404("Không tìm thấy")

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vuonlen.geo.models import Era
 from vuonlen.households import imports
+from vuonlen.accounts.scoping import SYSTEM
 
 _PHASES = {imports.Phase.READ: "Đang đọc tệp", imports.Phase.CHECK: "Đang kiểm tra",
            imports.Phase.WRITE: "Đang ghi vào sổ"}
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp {file}")
         if kind == "reviews" and not year:
             raise CommandError("Nhập kết quả rà soát cần --year (năm rà soát)")
-        actor = None
+        actor = SYSTEM
         if user:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
             if actor is None:
