@@ -437,6 +437,19 @@ def test_official_tables_count_only_what_the_reader_may_see(client, w, role):
     assert response.status_code in (404, 200) and "Tân Lập" not in _text(response)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_aggregate_pages_and_drill_downs_leave_out_the_other_commune(client, w, role):
+    """Indicator 5 and 1, the ledger's totals, the twinning ranking, the reports' board and the
+    overdue tasks break figures down by unit: commune B, outside everyone's area, is not a row."""
+    client.force_login(w.users[role])
+    for url in (reverse("initiatives:indicator5") + "?nam=2023", reverse("outreach:indicator1") + "?nam=2023",
+                reverse("support:totals"), reverse("support:totals_export"), reverse("twinning:ranking"),
+                reverse("reporting:board"), reverse("directives:overdue")):
+        response = client.get(url)
+        body = _text(response) if response.status_code == 200 else ""
+        assert w.b.name not in body and w.org_b.name not in body, url
+
+
 def test_none_is_nobody_and_the_system_sees_everything(w):
     """No ``user=None`` meaning "everything": None sees nothing, SYSTEM all."""
     from vuonlen.directives.selectors import documents_visible_to

@@ -6,9 +6,9 @@ from tests import factories
 from vuonlen.accounts import roles, scoping, services
 from vuonlen.accounts.models import Organisation, OrgKind
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
-from vuonlen.accounts.scoping import SYSTEM
 
 
 def test_commune_officer_sees_only_their_commune(commune_a, commune_b):

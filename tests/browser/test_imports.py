@@ -12,9 +12,9 @@ from tests import factories
 from tests.browser_fixtures import sign_in
 from tests.households.test_imports import A, person, xlsx
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.households import imports, jobs
 from vuonlen.households.models import Household
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,9 +12,9 @@ from playwright.sync_api import expect
 from tests.browser_fixtures import sign_in
 from tests.initiatives.conftest import World, poor
 from tests.initiatives.test_pages import jpeg
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.initiatives import services
 from vuonlen.initiatives.models import Status
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

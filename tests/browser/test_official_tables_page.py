@@ -13,9 +13,9 @@ from tests import factories
 from tests.browser_fixtures import sign_in
 from tests.households.test_movements import history
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.households import services
 from vuonlen.households.movements import NEAR_POOR, POOR
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from tests.browser_fixtures import sign_in
 from tests.twinning.builders import D, World
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.support import services
 from vuonlen.support.models import Kind, Source
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from tests.households.factories import make_household, make_review
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import selectors, services
 from vuonlen.core.periods import today_vn
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ import pytest
 from tests import factories
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import VN_TZ
 from vuonlen.directives import services
 from vuonlen.directives.models import DeadlineKind, DocumentKind, ExpectedOutput
 from vuonlen.geo.models import Level
-from vuonlen.accounts.scoping import SYSTEM
 
 KON_RAY = "614"
 KON_PLONG = "613"  # another district of Kon Tum: out of the Kon Rẫy secretariat's scope

@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.directives import services
 from vuonlen.directives.models import DeadlineKind, Document, Task
 
 from .conftest import day
-from vuonlen.accounts.scoping import SYSTEM
 
 
 @pytest.mark.parametrize("number", ["103-TB/BCĐ", "87-TB/BCĐ", "92-CV/BCĐ", "12/TB-UBND", "30/2020/NĐ-CP",

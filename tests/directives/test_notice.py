@@ -9,12 +9,12 @@ import pytest
 from django.urls import reverse
 from docx import Document as read_docx
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.directives import services
 from vuonlen.directives.models import DeadlineKind
 
 from .conftest import at
-from vuonlen.accounts.scoping import SYSTEM
 
 
 def _text(content: bytes) -> tuple[str, list[str]]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.directives import selectors, services
 from vuonlen.directives.models import TaskState
 
 from .conftest import at, day
-from vuonlen.accounts.scoping import SYSTEM
 
 
 def _rows(user, **kw):

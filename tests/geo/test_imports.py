@@ -9,13 +9,13 @@ import pytest
 
 from tests import factories
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.geo import imports, services
 from vuonlen.geo.imports import COL_CODE, COL_NAME, COL_TYPE
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitType
 
 from .builders import HEADER, csv_text, nfd, to_cp1258, xlsx
-from vuonlen.accounts.scoping import SYSTEM
 
 A = "23281"  # Phường Quang Trung, the officer's commune
 B = "23284"  # Phường Duy Tân, outside the officer's scope

@@ -8,11 +8,11 @@ from django.http import Http404
 
 from tests import factories
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.geo import services
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitType
-from vuonlen.accounts.scoping import SYSTEM
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from django.urls import reverse
 
 from tests import factories
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.core.text import sort_key
 from vuonlen.geo import services
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage, UnitType
 
 from .builders import HEADER, xlsx
-from vuonlen.accounts.scoping import SYSTEM
 
 
 def _village(commune, name="Thôn 1", unit_type=UnitType.THON):

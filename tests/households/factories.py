@@ -11,10 +11,10 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import AdministrativeUnit, Level, UnitType
 from vuonlen.households import services
 from vuonlen.households.models import Household, Relation, Review, ReviewKind
-from vuonlen.accounts.scoping import SYSTEM
 
 _seq = itertools.count(1)
 

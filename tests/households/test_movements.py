@@ -9,13 +9,13 @@ import datetime as dt
 import pytest
 
 from tests import factories
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.households import movements, services
 from vuonlen.households.models import Household, HouseholdEnd, Membership
 from vuonlen.households.movements import NEAR_POOR, POOR
 from vuonlen.poverty import standard_for_year
 
 from .factories import make_household, make_review
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from tests import factories
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.documents.excel import DASH, leaves, workbook_bytes
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
@@ -26,7 +27,6 @@ from vuonlen.households.official_tables import ReviewReport, rate
 
 from .factories import make_village
 from .test_movements import history, home, review
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests import factories
 from tests.households.factories import make_household, make_review, make_village
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import services as campaign_services
 from vuonlen.campaign.models import Assessment
 from vuonlen.core.periods import today_vn
@@ -21,7 +22,6 @@ from vuonlen.indicators import dashboards, rollups
 from vuonlen.indicators.models import Rollup
 
 from .conftest import assess
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 YEAR = 2023

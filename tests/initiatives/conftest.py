@@ -12,10 +12,10 @@ from tests import factories
 from tests.households.factories import make_household, make_review, make_village
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import Level
 from vuonlen.initiatives import services
 from vuonlen.initiatives.models import Kind
-from vuonlen.accounts.scoping import SYSTEM
 
 
 @pytest.fixture(autouse=True)

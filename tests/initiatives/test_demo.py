@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import time
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.demo import DemoContext
 from vuonlen.geo.models import Level
 from vuonlen.initiatives import selectors
 from vuonlen.initiatives.models import Initiative, Participation, Status
 from vuonlen.outreach import selectors as outreach_selectors
 from vuonlen.outreach.models import Activity
-from vuonlen.accounts.scoping import SYSTEM
 
 
 def _run():

@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import VN_TZ
 from vuonlen.initiatives import selectors, services
 from vuonlen.initiatives.models import StatusChange
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

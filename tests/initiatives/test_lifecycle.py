@@ -9,10 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import today_vn
 from vuonlen.initiatives import selectors, services
 from vuonlen.initiatives.models import Initiative, Status, StatusChange
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

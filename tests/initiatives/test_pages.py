@@ -15,12 +15,12 @@ from PIL import Image
 
 from tests import factories
 from tests.initiatives.conftest import poor
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import today_vn
 from vuonlen.households.ethnicity import choices as ethnicity_choices
 from vuonlen.households.models import Household, Person
 from vuonlen.initiatives import services
 from vuonlen.initiatives.models import InitiativeFile, Status
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ import pytest
 from tests import factories
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import VN_TZ, Period, PeriodKind
 from vuonlen.geo.models import Level
 from vuonlen.reporting import defaults
 from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind
-from vuonlen.accounts.scoping import SYSTEM
 
 Q1, Q2, Q3, Q4 = (Period(2023, PeriodKind.QUARTER, i) for i in range(1, 5))
 

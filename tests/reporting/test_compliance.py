@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests import factories
 from vuonlen.accounts.models import OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.reporting import selectors, services
 from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind, SubmissionStatus
 
 from .conftest import Q1, Q2, Q3, Q4, submitted, vn
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 AFTER_Q2 = vn(2023, 7, 12, 9)

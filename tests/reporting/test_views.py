@@ -11,13 +11,13 @@ from django.db import connection
 from django.urls import reverse
 from docx import Document
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import Period, PeriodKind
 from vuonlen.reporting import calendar, services
 from vuonlen.reporting.models import Submission, SubmissionAttachment, SubmissionStatus as S
 
 from . import files
 from .conftest import NARRATIVE, Q2, figures_input, submitted, vn
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

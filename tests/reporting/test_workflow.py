@@ -5,12 +5,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.reporting import services
 from vuonlen.reporting.models import Submission, SubmissionEvent, SubmissionStatus as S
 
 from .conftest import NARRATIVE, Q2, figures_input, submitted, vn
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

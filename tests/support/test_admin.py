@@ -9,10 +9,10 @@ from django.urls import reverse
 from tests import factories
 from tests.twinning.builders import D
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.support import services
 from vuonlen.support.models import Kind, Source, SupportEntry
 from vuonlen.twinning import services as twinning_services
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from django.http import Http404
 from django.urls import reverse
 
 from tests.twinning.builders import D
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.support import selectors, services
 from vuonlen.support.models import Kind, Source, SupportEntry
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

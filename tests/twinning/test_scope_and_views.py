@@ -6,12 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.twinning import selectors, services
 from vuonlen.twinning.models import ActivityKind
 
 from .builders import D
 from .test_services import PDF, SCORES
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

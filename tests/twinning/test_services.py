@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.storage import default_storage
 from django.http import Http404
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.twinning import selectors, services
 from vuonlen.twinning.models import (
@@ -17,7 +18,6 @@ from vuonlen.twinning.models import (
 )
 
 from .builders import D
-from vuonlen.accounts.scoping import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

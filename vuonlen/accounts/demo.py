@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import fold
@@ -11,7 +12,6 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from .models import Organisation, OrgKind, RoleAssignment, User
 from .roles import Role
-from vuonlen.accounts.scoping import SYSTEM
 
 DEMO_PASSWORD = "VuonLen@2026"
 DEMO_DISTRICT = "614"  # Huyện Kon Rẫy (seed 001's district is a Kon Rẫy-like district)

@@ -24,6 +24,7 @@ from django.db import transaction
 from vuonlen.accounts.demo import DEMO_COMMUNE, DEMO_PASSWORD
 from vuonlen.accounts.models import RoleAssignment, User
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -32,7 +33,6 @@ from vuonlen.households.models import Household, Review
 
 from .models import Assessment, MentorAssignment, Visit
 from .services import VISIT_TOPICS
-from vuonlen.accounts.scoping import SYSTEM
 
 YEARS = (2021, 2022, 2023, 2024)
 # year: (households assessed, of them changed thinking, applying techniques), at full scale.

@@ -17,6 +17,7 @@ from typing import BinaryIO
 from django.db import IntegrityError, transaction
 
 from vuonlen.accounts import roles
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import spreadsheets
 from vuonlen.core.audit import audit_created_rows, audit_record
 from vuonlen.core.bulk import insert_rows
@@ -29,7 +30,6 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 from vuonlen.core.formats import format_number
 from vuonlen.households.imports import ImportResult as _RegistryResult
 from vuonlen.households.models import Household
-from vuonlen.accounts.scoping import SYSTEM
 
 from . import selectors, services
 from .models import CRITERIA, CRITERIA_FIELDS, Assessment

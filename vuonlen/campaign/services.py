@@ -19,6 +19,7 @@ from django.http import Http404
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
@@ -26,7 +27,6 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.households.models import Household
 from vuonlen.households.validation import clean_multiline, errors_by_field
-from vuonlen.accounts.scoping import SYSTEM
 
 from . import selectors
 from .models import CRITERIA_FIELDS, Assessment, HouseholdGroup, MentorAssignment, Phase, Visit, VisitPhoto

@@ -18,6 +18,7 @@ from django.db import transaction
 from vuonlen.accounts import demo as accounts_demo
 from vuonlen.accounts import services as account_services
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import VN_TZ
 from vuonlen.core.text import fold
 from vuonlen.documents.word import AdministrativeDocument
@@ -26,7 +27,6 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 from . import services
 from .models import DeadlineKind as DK
 from .models import Document, DocumentKind, ExpectedOutput as EO, TaskState
-from vuonlen.accounts.scoping import SYSTEM
 
 CAMPAIGN = ("Cuộc vận động “Làm thay đổi nếp nghĩ, cách làm của đồng bào DTTS, làm cho đồng bào DTTS vươn lên "
             "thoát nghèo bền vững”")

@@ -18,13 +18,13 @@ from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import Period, deadline_end
 from vuonlen.core.text import nfc
-from vuonlen.accounts.scoping import SYSTEM
 
 from . import selectors
 from .models import (

@@ -39,6 +39,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import spreadsheets
 from vuonlen.core.audit import audit_created_rows, audit_record, audit_updated_many, snapshot
 from vuonlen.core.bulk import insert_rows
@@ -48,7 +49,6 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.spreadsheets import Column, FileRejected, RowError, errors_xlsx  # noqa: F401 - re-exported
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
-from vuonlen.accounts.scoping import SYSTEM
 
 from . import ethnicity, validation
 from .models import Household, JoinReason, Membership, Person, Relation, Review, ReviewKind

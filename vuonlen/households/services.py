@@ -23,12 +23,12 @@ from django.db.models import Q
 from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import URBAN_TYPES, AdministrativeUnit, Level
-from vuonlen.accounts.scoping import SYSTEM
 
 from . import ethnicity, validation
 from .models import (

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -30,7 +31,6 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from . import rollups
 from .models import EnteredValue, Indicator, Rollup, Target
-from vuonlen.accounts.scoping import SYSTEM
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 TARGET_YEARS = (2022, 2023, 2024, 2025)

@@ -24,6 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.services import FIRST_YEAR
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date, parse_number
@@ -31,7 +32,6 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit, Level
-from vuonlen.accounts.scoping import SYSTEM
 
 from .models import EnteredValue, EntryKind, Indicator, Measure, Source
 from .targets import LEVEL_NAMES, Stale

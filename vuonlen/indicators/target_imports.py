@@ -27,6 +27,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import spreadsheets
 from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_number
@@ -34,7 +35,6 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.spreadsheets import Column, FileRejected, RowError
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit
-from vuonlen.accounts.scoping import SYSTEM
 
 from .models import Indicator, Measure, Target
 from .targets import (TargetInput, clean_target, exists_in, may_set_target, plain_number, save_targets,

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.models import Phase
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_number, parse_number
@@ -33,7 +34,6 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit, Level
-from vuonlen.accounts.scoping import SYSTEM
 
 from .models import Direction, Indicator, Measure, Rollup, Target
 

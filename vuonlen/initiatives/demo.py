@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from vuonlen.accounts.models import Organisation, OrgKind, User
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -25,7 +26,6 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitType
 from .models import (
     Exemplar, Fund, Initiative, InitiativeReview, Kind, Participation, Showcase, Status, StatusChange,
 )
-from vuonlen.accounts.scoping import SYSTEM
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 POOR = {"poor", "near_poor"}

@@ -18,8 +18,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date

@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -18,7 +19,6 @@ from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from .models import Activity, Topic
-from vuonlen.accounts.scoping import SYSTEM
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 CHANNELS = ["meeting", "meeting", "home_visit", "loudspeaker", "cultural", "leaflet", "social"]

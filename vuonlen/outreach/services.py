@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from vuonlen.accounts import roles, scoping
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn

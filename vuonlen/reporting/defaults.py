@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 
 from .models import FormSection, ReportForm, SectionKind
-from vuonlen.accounts.scoping import SYSTEM
 
 QUARTERLY_FORM = "bao-cao-quy-cuoc-van-dong"
 EXPLANATION_FORM = "bao-cao-giai-trinh"

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from vuonlen.accounts.demo import DEMO_DISTRICT
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import VN_TZ, Period, PeriodKind
@@ -24,7 +25,6 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from . import defaults, figures, services
 from .models import Obligation, ReportSchedule, ScheduleKind, Submission, SubmissionEvent, SubmissionStatus
-from vuonlen.accounts.scoping import SYSTEM
 
 YEAR = 2023
 DISTRICT_SCHEDULE = "Báo cáo quý thực hiện Cuộc vận động trên địa bàn huyện"

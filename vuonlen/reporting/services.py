@@ -27,13 +27,13 @@ from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation, RoleAssignment
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date, format_number, parse_number
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import VN_TZ, Period, deadline_end, today_vn
 from vuonlen.core.text import nfc
-from vuonlen.accounts.scoping import SYSTEM
 
 from . import defaults, figures, selectors
 from .models import (

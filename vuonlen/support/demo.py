@@ -18,6 +18,7 @@ import datetime as dt
 from django.db import transaction
 
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -27,7 +28,6 @@ from vuonlen.households.models import Household
 
 from .models import Kind, LoanStatus, RecipientKind, Repayment, Source, SupportEntry
 from .selectors import add_months, loan_status_for
-from vuonlen.accounts.scoping import SYSTEM
 
 FIRST_YEAR = (dt.date(2021, 1, 1), dt.date(2022, 6, 30), 21_000_000_000, 2_750)
 LATER = (dt.date(2022, 7, 1), dt.date(2024, 12, 31), 119_000_000_000)

@@ -25,9 +25,9 @@ from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import AdministrativeUnit
-from vuonlen.accounts.scoping import SYSTEM
 
 from .models import Kind, LoanStatus, Repayment, Source, SupportEntry
 

@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date, format_number, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit, Level
-from vuonlen.accounts.scoping import SYSTEM
 
 from . import selectors
 from .models import Kind, LoanStatus, RecipientKind, Repayment, Source, SupportEntry

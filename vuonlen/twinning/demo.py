@@ -13,11 +13,11 @@ import datetime as dt
 from django.db import transaction
 
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from . import services
 from .models import CRITERIA, ActivityKind, TwinningPair
-from vuonlen.accounts.scoping import SYSTEM
 
 # Mountain and border districts (Đắk Glei, Ngọc Hồi, Kon Plông, Kon Rẫy, Sa Thầy, Tu Mơ Rông, Ia H'Drai).
 MOUNTAIN_DISTRICTS = ["610", "611", "613", "614", "616", "617", "618"]

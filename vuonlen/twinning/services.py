@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404
 
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date, parse_vnd
@@ -22,7 +23,6 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit, Level
-from vuonlen.accounts.scoping import SYSTEM
 
 from . import selectors
 from .models import (

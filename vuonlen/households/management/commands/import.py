@@ -13,9 +13,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import Era
 from vuonlen.households import imports
-from vuonlen.accounts.scoping import SYSTEM
 
 _PHASES = {imports.Phase.READ: "Đang đọc tệp", imports.Phase.CHECK: "Đang kiểm tra",
            imports.Phase.WRITE: "Đang ghi vào sổ"}
