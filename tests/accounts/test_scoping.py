@@ -6,6 +6,7 @@ from tests import factories
 from vuonlen.accounts import roles, scoping, services
 from vuonlen.accounts.models import Organisation, OrgKind
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
@@ -35,7 +36,7 @@ def test_district_viewer_reads_all_its_communes_but_may_not_edit(commune_a, comm
 
 def test_a_person_may_hold_several_roles(commune_a, commune_b):
     person = factories.make_user(Role.COMMUNE_OFFICER, commune_a)
-    services.role_assign(actor=None, user=person, role=Role.VIEWER, unit=commune_b)
+    services.role_assign(actor=SYSTEM, user=person, role=Role.VIEWER, unit=commune_b)
     assert scoping.roles_of(person) == {Role.COMMUNE_OFFICER, Role.VIEWER}
     assert scoping.can(person, roles.UNIT_VIEW, commune_b)
     assert scoping.can(person, roles.HOUSEHOLD_EDIT, commune_a)

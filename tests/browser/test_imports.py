@@ -12,6 +12,7 @@ from tests import factories
 from tests.browser_fixtures import sign_in
 from tests.households.test_imports import A, person, xlsx
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.households import imports, jobs
 from vuonlen.households.models import Household
 
@@ -101,7 +102,7 @@ def test_a_bad_file_lists_every_error_and_the_report_downloads(page, officer, co
 
 
 def test_export_of_the_filtered_list(page, officer, commune_a, commune_b, artifacts):
-    imports.import_households(actor=None, file=xlsx([
+    imports.import_households(actor=SYSTEM, file=xlsx([
         person("QT-1", A, name="A Thương", citizen_id="062080000111"),
         person("QT-2", A, name="Y Bla", sex="Nữ", ethnicity="Ba Na"),
         person("DT-1", "23284", name="A Ngoài Phạm Vi"),

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.browser_fixtures import sign_in
 from tests.initiatives.conftest import World, poor
 from tests.initiatives.test_pages import jpeg
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.initiatives import services
 from vuonlen.initiatives.models import Status
 
@@ -28,20 +29,20 @@ def _world():
     households = [world.household(f"Y Blăk {i}", citizen_id=f"062080{i:06d}") for i in range(7)]
     for h in households:
         poor(h, 2023)
-    garden = services.initiative_create(actor=None, name="Nhà vườn kiểu mẫu thôn 4", kind="model_garden",
+    garden = services.initiative_create(actor=SYSTEM, name="Nhà vườn kiểu mẫu thôn 4", kind="model_garden",
                                         organisation=world.commune_front, unit=world.commune, start_year=2021,
                                         villages=[world.village], is_pilot=True,
                                         description="Vườn trồng xen cây ăn quả, rau màu và nuôi gà.")
-    garden = services.initiative_move(actor=None, initiative=garden, to_status=Status.RUNNING)
-    services.participants_add(actor=None, initiative=garden, households=households, started_on=dt.date(2023, 3, 1))
-    services.fund_add(actor=None, initiative=garden, source_kind="ntp_poverty", amount=350_000_000, year=2023)
-    services.files_attach(actor=None, initiative=garden, files=[jpeg("vuon.jpg", size=(800, 500))], public=True)
+    garden = services.initiative_move(actor=SYSTEM, initiative=garden, to_status=Status.RUNNING)
+    services.participants_add(actor=SYSTEM, initiative=garden, households=households, started_on=dt.date(2023, 3, 1))
+    services.fund_add(actor=SYSTEM, initiative=garden, source_kind="ntp_poverty", amount=350_000_000, year=2023)
+    services.files_attach(actor=SYSTEM, initiative=garden, files=[jpeg("vuon.jpg", size=(800, 500))], public=True)
     services.showcase_approve(actor=world.secretariat, initiative=garden,
                               summary="Vườn trồng xen cây ăn quả, rau màu và nuôi gà; nơi bà con đến học cách làm.")
-    small = services.initiative_create(actor=None, name="Tổ hợp tác dệt thổ cẩm", kind="cooperative",
+    small = services.initiative_create(actor=SYSTEM, name="Tổ hợp tác dệt thổ cẩm", kind="cooperative",
                                        organisation=world.district_front, unit=world.commune, start_year=2022)
-    small = services.initiative_move(actor=None, initiative=small, to_status=Status.RUNNING)
-    services.participants_add(actor=None, initiative=small, households=households[:3], started_on=dt.date(2023, 3, 1))
+    small = services.initiative_move(actor=SYSTEM, initiative=small, to_status=Status.RUNNING)
+    services.participants_add(actor=SYSTEM, initiative=small, households=households[:3], started_on=dt.date(2023, 3, 1))
     services.showcase_approve(actor=world.secretariat, initiative=small, summary="Phụ nữ dệt thổ cẩm bán cho khách du lịch.")
     return world, garden, households
 

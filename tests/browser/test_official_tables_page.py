@@ -13,6 +13,7 @@ from tests import factories
 from tests.browser_fixtures import sign_in
 from tests.households.test_movements import history
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.households import services
 from vuonlen.households.movements import NEAR_POOR, POOR
 
@@ -25,7 +26,7 @@ def district_data(commune_a, commune_b):
                      (None, None, POOR), (None, POOR, POOR)]:
         history(commune_a, *statuses, persons=3)
     history(commune_b, None, POOR, NEAR_POOR, persons=5)
-    services.population_base_set(actor=None, commune=commune_a, year=2023, households_total=3020, persons_total=12231)
+    services.population_base_set(actor=SYSTEM, commune=commune_a, year=2023, households_total=3020, persons_total=12231)
     return factories.make_user(Role.VIEWER, commune_a.parent, username="lanhdao.tpkt")
 
 

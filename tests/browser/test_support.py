@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser_fixtures import sign_in
 from tests.twinning.builders import D, World
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.support import services
 from vuonlen.support.models import Kind, Source
 
@@ -24,12 +25,12 @@ def world(kontum, settings, tmp_path):
 def test_secretariat_opens_the_totals_in_one_click(page, world, artifacts):
     households = world.households(3) + world.households(2, unit=world.commune2, prefix="K")
     for index, household in enumerate(households):
-        services.entry_record(actor=None, source=Source.NTP_POVERTY, kind=Kind.LIVESTOCK,
+        services.entry_record(actor=SYSTEM, source=Source.NTP_POVERTY, kind=Kind.LIVESTOCK,
                               value_vnd=(index + 1) * 10_000_000, date=D(2021, 6, index + 1), household=household,
                               description="Bò giống sinh sản")
-    services.entry_record(actor=None, source=Source.SOCIAL, kind=Kind.MATERIALS, value_vnd="500.000.000",
+    services.entry_record(actor=SYSTEM, source=Source.SOCIAL, kind=Kind.MATERIALS, value_vnd="500.000.000",
                           date=D(2022, 3, 2), unit=world.village2, description="Bê tông hóa đường nội thôn")
-    services.entry_record(actor=None, source=Source.POLICY_BANK, kind=Kind.LOAN, value_vnd=50_000_000,
+    services.entry_record(actor=SYSTEM, source=Source.POLICY_BANK, kind=Kind.LOAN, value_vnd=50_000_000,
                           date=D(2023, 1, 5), household=households[0], giver=world.bank, loan_term_months=36)
 
     sign_in(page, world.province_secretary.username)

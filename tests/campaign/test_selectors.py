@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.households.factories import make_household, make_review
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import selectors, services
 from vuonlen.core.periods import today_vn
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _assess(household, **flags):
     data = {"assessed_on": dt.date(2023, 11, 1), "told": True, **flags}
-    return services.assessment_record(actor=None, household=household, year=2023, data=data)
+    return services.assessment_record(actor=SYSTEM, household=household, year=2023, data=data)
 
 
 def test_figures_for_a_commune_and_its_district(officer_a, homes, home_b, village_a, commune_a):

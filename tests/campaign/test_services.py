@@ -69,13 +69,13 @@ def test_group_assignment_reaches_every_household(officer_a, mentor, homes, vill
 def test_mentor_sees_only_own_households(officer_a, mentor, other_mentor, homes):
     _assign(officer_a, mentor, homes[:1])
     _assign(officer_a, other_mentor, homes[1:2])
-    assert list(selectors.campaign_households_visible_to(mentor)) == [homes[0]]
+    assert list(selectors.households_visible_to(mentor)) == [homes[0]]
     with pytest.raises(Http404):
         selectors.get_household_for_user_or_404(mentor, homes[1].pk)
     with pytest.raises(Http404):
         services.visit_log(actor=mentor, household=homes[1], visited_on=today_vn(), topics=["loan"])
     # the commune officer sees the whole commune
-    assert set(selectors.campaign_households_visible_to(officer_a)) == set(homes)
+    assert set(selectors.households_visible_to(officer_a)) == set(homes)
 
 
 def test_visit_log(officer_a, mentor, homes):

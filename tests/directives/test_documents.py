@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.directives import services
 from vuonlen.directives.models import DeadlineKind, Document, Task
@@ -48,7 +49,7 @@ def test_number_unique_per_issuer_and_year(world):
 
 def test_every_error_at_once(world):
     with pytest.raises(ValidationError) as exc:
-        services.document_register(actor=None, issuer=world.bcd, number="sai", kind="khac", date=None, title="",
+        services.document_register(actor=SYSTEM, issuer=world.bcd, number="sai", kind="khac", date=None, title="",
                                    period="2023-Q9")
     assert set(exc.value.message_dict) == {"number", "kind", "date", "title", "period"}
     assert not Document.objects.exists()
@@ -90,7 +91,7 @@ def test_month_deadline_is_kept_as_month_end_and_shown_as_written(world):
 def test_missing_deadline_and_lead(world):
     doc = world.document()
     with pytest.raises(ValidationError) as exc:
-        services.task_create(actor=None, document=doc, lead=None, text="", deadline_kind=DeadlineKind.DATE)
+        services.task_create(actor=SYSTEM, document=doc, lead=None, text="", deadline_kind=DeadlineKind.DATE)
     assert set(exc.value.message_dict) == {"text", "lead", "deadline"}
 
 
@@ -125,9 +126,9 @@ def test_document_update_checks_version_and_task_deadlines(world):
     doc = world.document()
     world.task(doc, world.farmers, deadline="20/7/2023")
     with pytest.raises(ValidationError) as exc:
-        services.document_update(actor=None, document=doc, expected_version=doc.version, date=day("25/7/2023"))
+        services.document_update(actor=SYSTEM, document=doc, expected_version=doc.version, date=day("25/7/2023"))
     assert "thời hạn trước ngày 25/07/2023" in exc.value.message_dict["date"][0]
-    services.document_update(actor=None, document=doc, expected_version=doc.version, title="Tiêu đề mới")
+    services.document_update(actor=SYSTEM, document=doc, expected_version=doc.version, title="Tiêu đề mới")
     with pytest.raises(ValidationError) as exc:
-        services.document_update(actor=None, document=doc, expected_version=doc.version, title="Cũ")
+        services.document_update(actor=SYSTEM, document=doc, expected_version=doc.version, title="Cũ")
     assert "vừa được người khác sửa" in exc.value.messages[0]

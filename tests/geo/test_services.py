@@ -8,6 +8,7 @@ from django.http import Http404
 
 from tests import factories
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.geo import services
@@ -64,8 +65,8 @@ def test_duplicate_name_in_the_same_commune_is_refused_even_without_diacritics(o
 
 
 def test_same_name_in_another_commune_is_fine(commune_a, commune_b):
-    services.village_create(actor=None, commune=commune_a, name="Tổ dân phố 1", unit_type=UnitType.TO_DAN_PHO)
-    services.village_create(actor=None, commune=commune_b, name="Tổ dân phố 1", unit_type=UnitType.TO_DAN_PHO)
+    services.village_create(actor=SYSTEM, commune=commune_a, name="Tổ dân phố 1", unit_type=UnitType.TO_DAN_PHO)
+    services.village_create(actor=SYSTEM, commune=commune_b, name="Tổ dân phố 1", unit_type=UnitType.TO_DAN_PHO)
     assert AdministrativeUnit.objects.filter(level=Level.VILLAGE, name="Tổ dân phố 1").count() == 2
 
 
@@ -138,7 +139,7 @@ def test_delete_is_refused_while_an_organisation_sits_in_the_village(officer_a, 
 
 
 def test_officer_of_another_commune_gets_not_found(officer_a, commune_b):
-    village_b = services.village_create(actor=None, commune=commune_b, name="Thôn 8", unit_type=UnitType.THON)
+    village_b = services.village_create(actor=SYSTEM, commune=commune_b, name="Thôn 8", unit_type=UnitType.THON)
     with pytest.raises(Http404):
         services.village_create(actor=officer_a, commune=commune_b, name="Thôn 9", unit_type=UnitType.THON)
     with pytest.raises(Http404):
@@ -158,12 +159,12 @@ def test_read_only_viewer_in_scope_gets_permission_denied(commune_a):
 
 def test_villages_only_go_under_communes(kontum):
     with pytest.raises(ValidationError):
-        services.village_create(actor=None, commune=kontum, name="Thôn 11", unit_type=UnitType.THON)
+        services.village_create(actor=SYSTEM, commune=kontum, name="Thôn 11", unit_type=UnitType.THON)
 
 
 def test_new_era_commune_gets_new_era_villages(kontum):
     phuong_kon_tum = AdministrativeUnit.objects.get(era=Era.POST_2025, level=Level.COMMUNE, name="Phường Kon Tum")
-    village = services.village_create(actor=None, commune=phuong_kon_tum, name="Tổ dân phố 1",
+    village = services.village_create(actor=SYSTEM, commune=phuong_kon_tum, name="Tổ dân phố 1",
                                       unit_type=UnitType.TO_DAN_PHO)
     assert village.era == Era.POST_2025
     assert village.code == f"{phuong_kon_tum.code}-001"

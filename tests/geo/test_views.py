@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests import factories
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.core.text import sort_key
 from vuonlen.geo import services
@@ -18,7 +19,7 @@ from .builders import HEADER, xlsx
 
 
 def _village(commune, name="Thôn 1", unit_type=UnitType.THON):
-    return services.village_create(actor=None, commune=commune, name=name, unit_type=unit_type)
+    return services.village_create(actor=SYSTEM, commune=commune, name=name, unit_type=unit_type)
 
 
 def _villages(commune):
@@ -196,7 +197,7 @@ def test_edit_form_carries_the_version_and_refuses_a_stale_save(as_officer, comm
     form_page = as_officer.get(url)
     assert 'name="version"' in _text(form_page) and 'value="1"' in _text(form_page)
     # Someone else saves first.
-    services.village_update(actor=None, village=village, name="Thôn Hai", unit_type=UnitType.THON, expected_version=1)
+    services.village_update(actor=SYSTEM, village=village, name="Thôn Hai", unit_type=UnitType.THON, expected_version=1)
     response = as_officer.post(url, {"name": "Thôn 2 mới", "unit_type": "thon", "version": 1})
     assert response.status_code == 200
     assert "vừa được người khác sửa" in _text(response)

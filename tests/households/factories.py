@@ -1,6 +1,6 @@
 """Builders for registry test data, shared by the households, import and tables tests.
 
-They go through the services with ``actor=None`` (the system), so every invariant the
+They go through the services with ``actor=SYSTEM`` (the system), so every invariant the
 services keep (head name, area, memberships, snapshots) holds in the data they build.
 """
 
@@ -11,6 +11,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import AdministrativeUnit, Level, UnitType
 from vuonlen.households import services
 from vuonlen.households.models import Household, Relation, Review, ReviewKind
@@ -25,7 +26,7 @@ def make_village(commune: AdministrativeUnit, name: str | None = None,
                  unit_type: str = UnitType.THON) -> AdministrativeUnit:
     from vuonlen.geo.services import village_create
 
-    return village_create(actor=None, commune=commune, name=name or f"Thôn {next(_seq)}", unit_type=unit_type)
+    return village_create(actor=SYSTEM, commune=commune, name=name or f"Thôn {next(_seq)}", unit_type=unit_type)
 
 
 def _member(value: Mapping[str, Any] | str, index: int) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def _member(value: Mapping[str, Any] | str, index: int) -> dict[str, Any]:
 
 def make_household(unit: AdministrativeUnit, members: Sequence[Mapping[str, Any] | str] | None = None, *,
                    ethnicity: str = "14", code: str | None = None, area: str | None = None,
-                   started_on: dt.date | None = dt.date(2020, 1, 1), actor=None, **fields) -> Household:
+                   started_on: dt.date | None = dt.date(2020, 1, 1), actor=SYSTEM, **fields) -> Household:
     """A household at ``unit`` (commune or village). ``members``: dicts for ``clean_person``
     (missing keys filled: the first is the head) or plain names; default head + spouse."""
     if members is None:
@@ -55,7 +56,7 @@ def make_household(unit: AdministrativeUnit, members: Sequence[Mapping[str, Any]
 def make_review(household: Household, year: int = 2023, *, income: Any = 1_200_000, score_a: Any = None,
                 lacking: Iterable[str] = (), kind: str = ReviewKind.PERIODIC, reviewed_on: dt.date | None = None,
                 recognised: bool = False, decision_number: str = "123/QĐ-UBND",
-                decision_date: dt.date | None = None, actor=None) -> Review:
+                decision_date: dt.date | None = None, actor=SYSTEM) -> Review:
     """A review of ``household`` for ``year`` (dated 1 October of that year unless given)."""
     reviewed_on = reviewed_on or dt.date(year, 10, 1)
     review = services.review_record(actor=actor, household=household, year=year,

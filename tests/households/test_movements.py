@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from tests import factories
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.households import movements, services
 from vuonlen.households.models import Household, HouseholdEnd, Membership
 from vuonlen.households.movements import NEAR_POOR, POOR
@@ -46,7 +47,7 @@ def history(commune, *statuses, persons: int = 2, first_year: int = 2021, **fiel
     return household
 
 
-def flows(commune, year: int = N, user=None) -> movements.Movements:
+def flows(commune, year: int = N, user=SYSTEM) -> movements.Movements:
     found = movements.commune_movements(year=year, communes=[commune.pk], user=user)
     result = found.get(commune.pk, movements.Movements())
     assert result.poor.balanced and result.near_poor.balanced, (result.poor, result.near_poor)
@@ -85,7 +86,7 @@ def test_escaped_above_the_near_poor_line(commune_a):
 @pytest.mark.parametrize("reason", [HouseholdEnd.DIED_OUT, HouseholdEnd.MOVED_AWAY])
 def test_a_poor_household_that_died_out_or_moved_away_is_another_decrease(commune_a, reason):
     household = history(commune_a, None, POOR, persons=3)
-    services.household_end(actor=None, household=household, reason=reason, on=D(N, 3, 1))
+    services.household_end(actor=SYSTEM, household=household, reason=reason, on=D(N, 3, 1))
     m = flows(commune_a)
     only(m.poor, "other_decrease")
     assert m.poor.decrease_reasons[reason] == 1 and m.poor.p("other_decrease") == 3
@@ -94,7 +95,7 @@ def test_a_poor_household_that_died_out_or_moved_away_is_another_decrease(commun
 def test_merged_and_split_up_households_are_other_decreases(commune_a):
     merged = history(commune_a, None, POOR)
     host = home(commune_a)  # no review: not on any list
-    services.household_merge(actor=None, household=merged, into=host, on=D(N, 4, 1))
+    services.household_merge(actor=SYSTEM, household=merged, into=host, on=D(N, 4, 1))
     split_up = history(commune_a, None, POOR)
     # No service ends a household by splitting it whole; an import or an officer's correction can.
     Household.objects.filter(pk=split_up.pk).update(ended_on=D(N, 5, 1), end_reason=HouseholdEnd.SPLIT)
@@ -154,7 +155,7 @@ def test_a_household_that_moved_in_is_another_increase(commune_a):
 def test_a_split_off_household_is_another_increase_and_the_old_one_loses_persons(commune_a):
     parent = history(commune_a, None, POOR, persons=3)
     leaving = Membership.objects.filter(household=parent).order_by("pk").last()
-    child = services.household_split(actor=None, household=parent, members=[leaving], new_head=leaving,
+    child = services.household_split(actor=SYSTEM, household=parent, members=[leaving], new_head=leaving,
                                      code="TACH-1", on=D(N, 2, 1))
     review(parent, N, POOR)  # 2 persons left
     review(child, N, POOR)  # 1 person
@@ -169,7 +170,7 @@ def test_a_household_reviewed_in_another_commune_leaves_one_and_arrives_in_the_o
     household = history(commune_a, None, POOR, persons=2)
     Household.objects.filter(pk=household.pk).update(commune=commune_b, unit=commune_b)
     review(Household.objects.get(pk=household.pk), N, POOR)
-    found = movements.commune_movements(year=N, communes=[commune_a.pk, commune_b.pk])
+    found = movements.commune_movements(year=N, communes=[commune_a.pk, commune_b.pk], user=SYSTEM)
     a, b = found[commune_a.pk].poor, found[commune_b.pk].poor
     assert a.households == [1, 0, 0, 1, 0, 0, 0, 0, 0] and a.decrease_reasons["other_commune"] == 1
     assert b.households == [0, 0, 0, 0, 0, 0, 0, 1, 1] and b.increase_reasons["other_commune"] == 1
@@ -182,7 +183,7 @@ def test_a_household_reviewed_in_another_commune_leaves_one_and_arrives_in_the_o
 def test_superseded_reviews_do_not_count(commune_a):
     household = history(commune_a, None, POOR)
     first = review(household, N, POOR)
-    services.review_record(actor=None, household=household, year=N, income_per_capita=2_000_000, lacking=[],
+    services.review_record(actor=SYSTEM, household=household, year=N, income_per_capita=2_000_000, lacking=[],
                            reviewed_on=D(N, 11, 1), source="test")  # replaces the unrecognised one
     first.refresh_from_db()
     assert not first.is_current
@@ -195,7 +196,7 @@ def test_near_poor_movements_mirror_the_poor_ones(commune_a):
     history(commune_a, None, NEAR_POOR, "average")  # 2: escaped above the near-poor line
     history(commune_a, None, NEAR_POOR, POOR)  # 3: became poor
     ended = history(commune_a, None, NEAR_POOR)  # 4: died out
-    services.household_end(actor=None, household=ended, reason=HouseholdEnd.DIED_OUT, on=D(N, 1, 15))
+    services.household_end(actor=SYSTEM, household=ended, reason=HouseholdEnd.DIED_OUT, on=D(N, 1, 15))
     history(commune_a, None, POOR, NEAR_POOR)  # 5: poor improved to near-poor
     history(commune_a, NEAR_POOR, "average", NEAR_POOR)  # 6: tái cận nghèo
     history(commune_a, None, "average", NEAR_POOR)  # 7: newly near-poor
@@ -210,11 +211,11 @@ def test_near_poor_movements_mirror_the_poor_ones(commune_a):
 
 def test_persons_follow_the_reviews_of_each_year(commune_a):
     stays = history(commune_a, None, NEAR_POOR, persons=4)
-    services.membership_end(actor=None, membership=Membership.objects.filter(household=stays).order_by("pk").last(),
+    services.membership_end(actor=SYSTEM, membership=Membership.objects.filter(household=stays).order_by("pk").last(),
                             reason="death", ended_on=D(N, 3, 1))
     review(stays, N, NEAR_POOR)  # 3 persons now
     grows = history(commune_a, None, NEAR_POOR, persons=2)
-    services.member_add(actor=None, household=grows, person={"full_name": "Em bé", "sex": "Nữ",
+    services.member_add(actor=SYSTEM, household=grows, person={"full_name": "Em bé", "sex": "Nữ",
                                                               "relation": "Con", "birth_date": "01/03/2023"},
                         reason="birth", started_on=D(N, 3, 2))
     review(grows, N, NEAR_POOR)  # 3 persons now
@@ -248,7 +249,7 @@ def test_only_households_in_the_readers_scope_are_counted(commune_a, commune_b):
     officer = factories.make_user("commune_officer", commune_a)
     found = movements.commune_movements(year=N, communes=[commune_a.pk, commune_b.pk], user=officer)
     assert set(found) == {commune_a.pk}
-    assert movements.commune_movements(year=N, communes=[commune_a.pk, commune_b.pk], user=None).keys() == {
+    assert movements.commune_movements(year=N, communes=[commune_a.pk, commune_b.pk], user=SYSTEM).keys() == {
         commune_a.pk, commune_b.pk}
 
 
@@ -260,7 +261,7 @@ def test_a_new_commune_gathers_its_predecessors(kontum, commune_a):
     history(commune_a, None, POOR, NEAR_POOR)
     history(quyet_thang, None, POOR, POOR)
     history(factories.unit("23284"), None, POOR, POOR)  # Duy Tân: merged elsewhere
-    total = movements.unit_movements(unit=new_kon_tum, year=N)
+    total = movements.unit_movements(unit=new_kon_tum, year=N, user=SYSTEM)
     assert total.poor.households == [2, 1, 0, 0, 0, 0, 0, 0, 1]
     assert set(movements.source_communes(new_kon_tum)) >= {commune_a.pk, quyet_thang.pk}
 
@@ -273,21 +274,21 @@ def test_sustainably_escaped_after_three_years_by_default(commune_a):
     history(commune_a, POOR, "average", "average", POOR)  # fell back in 2024
     history(commune_a, POOR, None, None, None)  # never confirmed out of the list
     ended = history(commune_a, POOR, "average", "average", "average")
-    services.household_end(actor=None, household=ended, reason=HouseholdEnd.MOVED_AWAY, on=D(2024, 12, 1))
-    found = list(movements.sustainably_escaped(unit=commune_a, year=2024))
+    services.household_end(actor=SYSTEM, household=ended, reason=HouseholdEnd.MOVED_AWAY, on=D(2024, 12, 1))
+    found = list(movements.sustainably_escaped(unit=commune_a, year=2024, user=SYSTEM))
     assert found == [lasting]
     assert (found[0].last_listed, found[0].escaped_in) == (2021, 2022)
-    assert not movements.sustainably_escaped(unit=commune_a, year=2023).exists()  # two years only
+    assert not movements.sustainably_escaped(unit=commune_a, year=2023, user=SYSTEM).exists()  # two years only
 
 
 def test_sustainably_escaped_with_a_custom_number_of_years(commune_a):
     two = history(commune_a, None, NEAR_POOR, "average", "average")  # out 2023, 2024
     one = history(commune_a, None, None, POOR, "average")  # out 2024 only
-    assert set(movements.sustainably_escaped(unit=commune_a, year=2024, years=2)) == {two}
-    assert set(movements.sustainably_escaped(unit=commune_a, year=2024, years=1)) == {two, one}
-    assert not movements.sustainably_escaped(unit=commune_a, year=2024, years=4).exists()
+    assert set(movements.sustainably_escaped(unit=commune_a, year=2024, years=2, user=SYSTEM)) == {two}
+    assert set(movements.sustainably_escaped(unit=commune_a, year=2024, years=1, user=SYSTEM)) == {two, one}
+    assert not movements.sustainably_escaped(unit=commune_a, year=2024, years=4, user=SYSTEM).exists()
     with pytest.raises(ValueError):
-        movements.sustainably_escaped(unit=commune_a, year=2024, years=0)
+        movements.sustainably_escaped(unit=commune_a, year=2024, years=0, user=SYSTEM)
 
 
 def _selects(fn) -> int:
@@ -301,7 +302,7 @@ def _selects(fn) -> int:
 
 
 def test_movements_take_two_queries_whatever_the_number_of_households(commune_a):
-    run = lambda: movements.commune_movements(year=N, communes=[commune_a.pk])  # noqa: E731
+    run = lambda: movements.commune_movements(year=N, communes=[commune_a.pk], user=SYSTEM)  # noqa: E731
     for _ in range(3):
         history(commune_a, POOR, NEAR_POOR, POOR)
     assert _selects(run) == 2

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from tests import factories
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.documents.excel import DASH, leaves, workbook_bytes
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
@@ -35,7 +36,7 @@ XLSX_URL = reverse("household_reports:xlsx")
 
 
 def base(commune, households: int, persons: int, year: int = N):
-    return services.population_base_set(actor=None, commune=commune, year=year, households_total=households,
+    return services.population_base_set(actor=SYSTEM, commune=commune, year=year, households_total=households,
                                         persons_total=persons)
 
 
@@ -76,7 +77,7 @@ def test_a_rate_needs_a_denominator():
 
 def test_summary_counts_and_rates_on_the_right_denominators(two_communes, district):
     a, b = two_communes
-    table = ReviewReport(unit=district, year=N).table("01")
+    table = ReviewReport(unit=district, year=N, user=SYSTEM).table("01")
     rows = rows_by_name(table)
     qt = rows["Phường Quang Trung"].values
     assert (qt["households_total"], qt["persons_total"]) == (100, 400)
@@ -93,7 +94,7 @@ def test_summary_counts_and_rates_on_the_right_denominators(two_communes, distri
 
 
 def test_totals_add_up_in_every_table(two_communes, district):
-    report = ReviewReport(unit=district, year=N)
+    report = ReviewReport(unit=district, year=N, user=SYSTEM)
     for table in report.tables():
         rows = table.rows()
         details = [r for r in rows if r.kind == "detail"]
@@ -107,7 +108,7 @@ def test_totals_add_up_in_every_table(two_communes, district):
 
 
 def test_a_province_has_district_subtotals_that_add_up(two_communes, kontum):
-    table = ReviewReport(unit=kontum, year=N).table("01")
+    table = ReviewReport(unit=kontum, year=N, user=SYSTEM).table("01")
     rows = table.rows()
     assert [r.kind for r in rows[:3]] == ["total", "subtotal", "detail"]
     subtotals = [r for r in rows if r.kind == "subtotal"]
@@ -123,7 +124,7 @@ def test_a_province_has_district_subtotals_that_add_up(two_communes, kontum):
 def test_a_zero_denominator_is_a_dash(commune_a, commune_b, district):
     history(commune_a, None, None, POOR)
     base(commune_a, 50, 200)
-    report = ReviewReport(unit=district, year=N)
+    report = ReviewReport(unit=district, year=N, user=SYSTEM)
     rows = rows_by_name(report.table("01"))
     assert rows["Phường Duy Tân"].values["poor_h_rate"] is None  # no population base: no rate
     assert rows["Phường Quang Trung"].values["poor_h_rate"] == pytest.approx(2.0)
@@ -139,7 +140,7 @@ def test_a_zero_denominator_is_a_dash(commune_a, commune_b, district):
 def test_dynamics_tables_draw_households_and_persons_on_two_rows(commune_a, district):
     history(commune_a, None, POOR, NEAR_POOR, persons=3)
     history(commune_a, None, POOR, POOR, persons=2)
-    report = ReviewReport(unit=district, year=N)
+    report = ReviewReport(unit=district, year=N, user=SYSTEM)
     rows = [r for r in report.table("02").rows() if r.name == "Phường Quang Trung"]
     households, persons = rows
     assert (households.values["part"], persons.values["part"]) == ("Hộ", "Nhân khẩu")
@@ -158,15 +159,15 @@ def test_dynamics_tables_draw_households_and_persons_on_two_rows(commune_a, dist
 
 def test_deprivations_of_poor_households(commune_a, district):
     h1 = home(commune_a)
-    services.review_record(actor=None, household=h1, year=N, income_per_capita=1_000_000, reviewed_on=dt.date(N, 10, 1),
+    services.review_record(actor=SYSTEM, household=h1, year=N, income_per_capita=1_000_000, reviewed_on=dt.date(N, 10, 1),
                            lacking=["employment", "latrine", "safe_water"], source="test")
     h2 = home(commune_a)
-    services.review_record(actor=None, household=h2, year=N, income_per_capita=1_000_000, reviewed_on=dt.date(N, 10, 1),
+    services.review_record(actor=SYSTEM, household=h2, year=N, income_per_capita=1_000_000, reviewed_on=dt.date(N, 10, 1),
                            lacking=["latrine", "telecom", "housing_area", "health_insurance"], source="test")
     near = home(commune_a)  # near-poor lacking two: not in the poor households' analysis
-    services.review_record(actor=None, household=near, year=N, income_per_capita=1_000_000,
+    services.review_record(actor=SYSTEM, household=near, year=N, income_per_capita=1_000_000,
                            reviewed_on=dt.date(N, 10, 1), lacking=["latrine", "employment"], source="test")
-    report = ReviewReport(unit=commune_a, year=N)
+    report = ReviewReport(unit=commune_a, year=N, user=SYSTEM)
     counts = rows_by_name(report.table("04"))["Phường Quang Trung"].values
     assert counts["poor_h"] == 2 and counts["lack_latrine"] == 2 and counts["lack_employment"] == 1
     assert counts["lack_nutrition"] == 0 and counts["lack_total"] == 7
@@ -175,7 +176,7 @@ def test_deprivations_of_poor_households(commune_a, district):
     assert rates["lack_latrine"] == pytest.approx(100.0) and rates["lack_employment"] == pytest.approx(50.0)
     # The columns follow the year's standard: 12 indicators (Nghị định 07/2021), 10 in 2021.
     assert len([c for c in leaves(report.table("04").columns()) if c.key.startswith("lack_")]) == 13
-    assert len(ReviewReport(unit=commune_a, year=2021).table("05").codes) == 10
+    assert len(ReviewReport(unit=commune_a, year=2021, user=SYSTEM).table("05").codes) == 10
 
 
 # --- eras ----------------------------------------------------------------------------------------
@@ -191,33 +192,33 @@ def test_a_new_commune_is_the_sum_of_its_old_communes(kontum, commune_a):
     history(factories.unit("23284"), None, POOR, POOR)  # Duy Tân went to another new commune
     new = AdministrativeUnit.objects.get(era=Era.POST_2025, level=Level.COMMUNE, code="23293")
     assert new.name == "Phường Kon Tum"
-    report = ReviewReport(unit=new, year=N)
+    report = ReviewReport(unit=new, year=N, user=SYSTEM)
     summary = report.table("01").rows()
     total = summary[0].values
     assert (total["poor_h"], total["near_h"], total["households_total"]) == (7, 5, 1000)
     assert [r.name for r in summary[1:]] == ["Phường Quang Trung", "Phường Quyết Thắng", "Phường Trường Chinh",
                                              "Phường Thắng Lợi", "Phường Thống Nhất"]
     for code, row in zip(old_codes, summary[1:]):
-        old_total = ReviewReport(unit=factories.unit(code), year=N).table("01").rows()[0].values
+        old_total = ReviewReport(unit=factories.unit(code), year=N, user=SYSTEM).table("01").rows()[0].values
         assert row.values["poor_h"] == old_total["poor_h"] == old_codes[code]
     dynamics = report.table("02").rows()[0].values
     assert (dynamics["c1"], dynamics["c9"]) == (7, 7)
     # The new province lists its communes (no districts): Phường Kon Tum among them with the same figures.
     province = AdministrativeUnit.objects.get(era=Era.POST_2025, level=Level.PROVINCE)
-    rows = rows_by_name(ReviewReport(unit=province, year=N).table("01"))
+    rows = rows_by_name(ReviewReport(unit=province, year=N, user=SYSTEM).table("01"))
     assert rows["Phường Kon Tum"].values["poor_h"] == 7
     assert rows["Tổng cộng"].values["poor_h"] == 8
-    assert not [r for r in ReviewReport(unit=province, year=N).table("01").rows() if r.kind == "subtotal"]
+    assert not [r for r in ReviewReport(unit=province, year=N, user=SYSTEM).table("01").rows() if r.kind == "subtotal"]
 
 
 def test_records_on_the_new_commune_itself_get_their_own_line(kontum):
     new = AdministrativeUnit.objects.get(era=Era.POST_2025, level=Level.COMMUNE, code="23293")
     history(factories.unit("23281"), None, None, POOR)
-    table = ReviewReport(unit=new, year=N).table("01")
+    table = ReviewReport(unit=new, year=N, user=SYSTEM).table("01")
     assert not [r for r in table.rows() if "ghi trực tiếp" in r.name]  # nothing recorded on it: no line
     household = home(new, started_on=dt.date(2020, 1, 1))
     review(household, N, POOR)
-    rows = ReviewReport(unit=new, year=N).table("01").rows()
+    rows = ReviewReport(unit=new, year=N, user=SYSTEM).table("01").rows()
     own = [r for r in rows if "ghi trực tiếp" in r.name]
     assert own and own[0].values["poor_h"] == 1 and rows[0].values["poor_h"] == 2
 
@@ -229,7 +230,7 @@ def _cells(sheet) -> list[list]:
 
 
 def test_the_workbook_reads_back_in_the_administrative_layout(two_communes, district):
-    report = ReviewReport(unit=district, year=N, on=dt.date(2024, 1, 5))
+    report = ReviewReport(unit=district, year=N, user=SYSTEM, on=dt.date(2024, 1, 5))
     workbook = openpyxl.load_workbook(io.BytesIO(workbook_bytes(report.workbook())))
     assert workbook.sheetnames == ["01 Tổng hợp rà soát", "02 Diễn biến hộ nghèo", "03 Diễn biến hộ cận nghèo",
                                    "04 Chỉ số thiếu hụt", "05 Tỷ lệ thiếu hụt"]
@@ -313,7 +314,7 @@ def test_the_table_counts_only_households_the_reader_may_see(commune_a, village_
     with pytest.raises(Http404):
         official_tables.report_for(village_officer, unit_pk=commune_a.pk, year=N)
     # … and the system counts both villages, a scoped reader of the district only what they see.
-    assert ReviewReport(unit=commune_a, year=N).table("01").rows()[0].values["poor_h"] == 2
+    assert ReviewReport(unit=commune_a, year=N, user=SYSTEM).table("01").rows()[0].values["poor_h"] == 2
     reader = factories.make_user(Role.VIEWER, commune_a)
     assert ReviewReport(unit=commune_a, year=N, user=reader).table("01").rows()[0].values["poor_h"] == 2
     assert ReviewReport(unit=commune_a, year=N, user=village_officer).table("01").rows()[0].values["poor_h"] == 1
@@ -329,7 +330,7 @@ def test_a_person_without_household_rights_gets_nothing(client, commune_a):
 
 def test_every_table_takes_a_fixed_number_of_queries(two_communes, kontum, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
-        report = ReviewReport(unit=kontum, year=N)
+        report = ReviewReport(unit=kontum, year=N, user=SYSTEM)
         for table in report.tables():
             table.rows()
 
@@ -368,7 +369,7 @@ def _sql(query: str, params=()) -> list[tuple]:
 
 
 def test_the_demo_tables_agree_with_plain_sql(demo, kontum):
-    report = ReviewReport(unit=kontum, year=N)
+    report = ReviewReport(unit=kontum, year=N, user=SYSTEM)
     summary = report.table("01").rows()
     by_commune = {r.unit_id: r.values for r in summary if r.kind == "detail"}
     expected = {}

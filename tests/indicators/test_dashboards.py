@@ -13,6 +13,7 @@ from django.urls import reverse
 from tests import factories
 from tests.households.factories import make_household, make_review, make_village
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import services as campaign_services
 from vuonlen.campaign.models import Assessment
 from vuonlen.core.periods import today_vn
@@ -416,9 +417,9 @@ def test_a_new_commune_gathers_its_old_communes(client, world, commune_a):
 def test_mentor_coverage_block(client, world, commune_a, officer_a):
     mentor = factories.make_user(Role.MENTOR, commune_a)
     homes = world["homes"][world["a1"].pk]
-    campaign_services.mentor_assign(actor=None, mentor=mentor, households=homes[:2],
+    campaign_services.mentor_assign(actor=SYSTEM, mentor=mentor, households=homes[:2],
                                     started_on=today_vn() - dt.timedelta(days=30))
-    campaign_services.visit_log(actor=None, mentor=mentor, household=homes[0],
+    campaign_services.visit_log(actor=SYSTEM, mentor=mentor, household=homes[0],
                                 visited_on=today_vn() - dt.timedelta(days=5), topics=["loan"])
     board = login(client, officer_a).get(dashboard_url(world["a1"], year=YEAR)).context["board"]
     coverage = board.coverage

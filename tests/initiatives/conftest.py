@@ -12,6 +12,7 @@ from tests import factories
 from tests.households.factories import make_household, make_review, make_village
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import Level
 from vuonlen.initiatives import services
 from vuonlen.initiatives.models import Kind
@@ -41,7 +42,7 @@ class World:
         self.viewer = factories.make_user(Role.VIEWER, self.district, username="lanhdao")
 
     def model(self, *, name="Mô hình trồng sâm dây", unit=None, org=None, kind=Kind.CROPS, year=2023,
-              actor=None, **extra):
+              actor=SYSTEM, **extra):
         return services.initiative_create(actor=actor, name=name, kind=kind, organisation=org or self.commune_front,
                                           unit=unit or self.commune, start_year=year, **extra)
 

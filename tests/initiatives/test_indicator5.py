@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import VN_TZ
 from vuonlen.initiatives import selectors, services
 from vuonlen.initiatives.models import StatusChange
@@ -30,7 +31,7 @@ def test_commune_and_district_counts(world):
 
 def test_closed_model_counts_for_its_last_year_only(world):
     model = world.model(name="Dừng 2024", year=2023)
-    model = services.initiative_move(actor=None, initiative=model, to_status="closed", comment="Dừng")
+    model = services.initiative_move(actor=SYSTEM, initiative=model, to_status="closed", comment="Dừng")
     StatusChange.objects.filter(initiative=model, to_status="closed").update(
         at=dt.datetime(2024, 6, 1, 9, tzinfo=VN_TZ))
     assert selectors.indicator5_for_unit(world.commune, 2024).count == 1  # kept part of 2024
@@ -46,7 +47,7 @@ def test_more_than_three_district_models_is_above_target(world):
 
 def test_rows_for_every_commune_narrowed_by_scope(world):
     world.model(name="Xã 2023", year=2023)
-    rows = selectors.indicator5(parent=world.district, year=2023)
+    rows = selectors.indicator5(parent=world.district, year=2023, user=SYSTEM)
     assert rows[0].unit == world.district
     communes = [r for r in rows if r.unit.level == 3]
     assert len(communes) == world.district.children.filter(level=3).count()

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import today_vn
 from vuonlen.initiatives import selectors, services
 from vuonlen.initiatives.models import Initiative, Status, StatusChange
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 LATER = today_vn() + dt.timedelta(days=90)
 
 
-def _review(world, model, actor=None):
+def _review(world, model, actor=SYSTEM):
     return services.review_add(actor=actor or world.officer, initiative=model, reviewed_on=today_vn(),
                                assessment="Hộ tham gia có thu nhập ổn định", income_change_pct="12,5")
 

@@ -11,6 +11,7 @@ import pytest
 from tests import factories
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import VN_TZ, Period, PeriodKind
 from vuonlen.geo.models import Level
 from vuonlen.reporting import defaults
@@ -112,13 +113,13 @@ NARRATIVE = {"ket-qua": "Tổ chức 5 buổi tuyên truyền.\n- Duy trì 2 mô
              "de-xuat": "Đề nghị hỗ trợ kinh phí."}
 
 
-def submitted(world, org, period, at, *, actor=None, status="submitted"):
+def submitted(world, org, period, at, *, actor=SYSTEM, status="submitted"):
     """A report of ``org`` for ``period`` sent at ``at`` (and accepted, if asked)."""
     from vuonlen.reporting import services
 
-    sub = services.submission_start(actor=None, organisation=org, schedule=world.schedule, period=period)
-    sub = services.submission_save(actor=None, submission=sub, expected_version=sub.version,
+    sub = services.submission_start(actor=SYSTEM, organisation=org, schedule=world.schedule, period=period)
+    sub = services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
                                    figures_input=figures_input(sub), narrative_input=NARRATIVE, submit=True, now=at)
     if status == "accepted":
-        sub = services.submission_accept(actor=None, submission=sub, expected_version=sub.version, now=at)
+        sub = services.submission_accept(actor=SYSTEM, submission=sub, expected_version=sub.version, now=at)
     return sub

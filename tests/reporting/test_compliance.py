@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests import factories
 from vuonlen.accounts.models import OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.reporting import selectors, services
 from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind, SubmissionStatus
 
@@ -40,7 +41,7 @@ def test_counts_per_period(world):
     submitted(world, world.farmers, Q2, vn(2023, 6, 7, 23, 59))   # on time, the last minute
     submitted(world, world.youth, Q2, vn(2023, 6, 8, 0, 0))       # late, the first minute
     submitted(world, world.bcd_x, Q2, vn(2023, 6, 1), status="accepted")
-    draft = services.submission_start(actor=None, organisation=world.agency, schedule=world.schedule, period=Q2)
+    draft = services.submission_start(actor=SYSTEM, organisation=world.agency, schedule=world.schedule, period=Q2)
     rows = selectors.compliance(user=world.secretariat, period=Q2, now=AFTER_Q2)
     assert _status(rows) == {world.farmers.name: "on_time", world.youth.name: "late", world.bcd_x.name: "on_time",
                              world.agency.name: "missing", world.bcd_y.name: "missing"}

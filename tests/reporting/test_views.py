@@ -11,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from docx import Document
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import Period, PeriodKind
 from vuonlen.reporting import calendar, services
 from vuonlen.reporting.models import Submission, SubmissionAttachment, SubmissionStatus as S
@@ -46,8 +47,8 @@ def _edit_data(sub, *, submit=False, **overrides):
 @pytest.fixture
 def report(world):
     """The farmers' union's Q2 report, sent, with an attachment."""
-    sub = services.submission_start(actor=None, organisation=world.farmers, schedule=world.schedule, period=Q2)
-    return services.submission_save(actor=None, submission=sub, expected_version=sub.version,
+    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    return services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
                                     figures_input=figures_input(sub), narrative_input=NARRATIVE,
                                     files=[files.pdf("bien-ban-hop.pdf")], submit=True, now=vn(2023, 6, 6))
 
@@ -143,7 +144,7 @@ def test_unit_starts_fills_and_sends_a_report(client, world):
 
 
 def test_changed_figure_without_note_is_shown_on_the_field_and_keeps_the_text(client, world):
-    sub = services.submission_start(actor=None, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
     _login(client, world.farmers_user)
     data = _edit_data(sub, submit=True, fig_villages="999", **{"nar_ket-qua": "Nội dung riêng của tôi"})
     response = client.post(reverse("reporting:edit", args=[sub.pk]), data)
@@ -155,7 +156,7 @@ def test_changed_figure_without_note_is_shown_on_the_field_and_keeps_the_text(cl
 
 
 def test_bad_attachment_is_refused_and_nothing_is_saved(client, world):
-    sub = services.submission_start(actor=None, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
     _login(client, world.farmers_user)
     data = _edit_data(sub, attachments=[files.exe("bao-cao.pdf")], **{"nar_ket-qua": "Đừng mất"})
     response = client.post(reverse("reporting:edit", args=[sub.pk]), data)
@@ -169,7 +170,7 @@ def test_bad_attachment_is_refused_and_nothing_is_saved(client, world):
 # --- two people at once ---------------------------------------------------------------------
 
 def test_two_secretaries_editing_at_once_never_overwrite(client, world):
-    sub = services.submission_start(actor=None, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
     loaded = sub.version
     # The first saves...
     _login(client, world.farmers_user)
@@ -195,7 +196,7 @@ def test_two_secretaries_editing_at_once_never_overwrite(client, world):
 
 
 def test_saving_after_the_report_was_sent_by_someone_else(client, world):
-    sub = services.submission_start(actor=None, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
     loaded = sub.version
     services.submission_save(actor=world.farmers_user, submission=sub, expected_version=loaded,
                              figures_input=figures_input(sub), narrative_input=NARRATIVE, submit=True)
@@ -237,8 +238,8 @@ def test_review_page_accepts_and_returns(client, world, report):
 
 
 def test_attachment_download_and_delete(client, world):
-    sub = services.submission_start(actor=None, organisation=world.farmers, schedule=world.schedule, period=Q2)
-    sub = services.submission_save(actor=None, submission=sub, expected_version=sub.version,
+    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
                                    figures_input=figures_input(sub), narrative_input=NARRATIVE,
                                    files=[files.pdf("Biên bản họp.pdf")])
     attachment = sub.attachments.get()
@@ -334,10 +335,10 @@ def _docx_text(content: bytes) -> str:
 
 
 def test_word_report_reads_back_with_the_administrative_layout(client, world):
-    sub = services.submission_start(actor=None, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
     prefilled = sub.values["villages"]["prefilled"]
     sub = services.submission_save(
-        actor=None, submission=sub, expected_version=sub.version,
+        actor=SYSTEM, submission=sub, expected_version=sub.version,
         figures_input=figures_input(sub, villages=(str(prefilled + 2), "Thêm 2 thôn mới thành lập"),
                                     propaganda_sessions=("12", "")),
         narrative_input=NARRATIVE, doc_number="45-BC/HND", signer_title="CHỦ TỊCH", signer_name="A Thuận",

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.reporting import services
 from vuonlen.reporting.models import Submission, SubmissionEvent, SubmissionStatus as S
@@ -14,7 +15,7 @@ from .conftest import NARRATIVE, Q2, figures_input, submitted, vn
 pytestmark = pytest.mark.django_db
 
 
-def _start(world, org=None, actor=None):
+def _start(world, org=None, actor=SYSTEM):
     org = org or world.farmers
     return services.submission_start(actor=actor, organisation=org, schedule=world.schedule, period=Q2)
 
@@ -74,7 +75,7 @@ def test_accepted_is_locked(world):
         _save(world, sub, world.farmers_user)
     for move in (services.submission_accept, services.submission_submit):
         with pytest.raises(ValidationError, match="đã khoá"):
-            move(actor=None, submission=sub, expected_version=sub.version)
+            move(actor=SYSTEM, submission=sub, expected_version=sub.version)
     with pytest.raises(ValidationError, match="đã khoá"):
         services.submission_return(actor=world.secretariat, submission=sub, expected_version=sub.version,
                                    comment="Sửa lại")
@@ -141,8 +142,8 @@ def test_a_district_secretariat_does_not_accept_reports_owed_to_the_province(wor
     province = ReportSchedule.objects.create(name="Báo cáo quý (tỉnh)", kind=ScheduleKind.QUARTERLY,
                                              form=world.schedule.form, issuer=world.province_bcd)
     Obligation.objects.create(schedule=province, organisation=world.bcd)
-    sub = services.submission_start(actor=None, organisation=world.bcd, schedule=province, period=Q2)
-    sub = services.submission_save(actor=None, submission=sub, expected_version=sub.version,
+    sub = services.submission_start(actor=SYSTEM, organisation=world.bcd, schedule=province, period=Q2)
+    sub = services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
                                    figures_input=figures_input(sub), narrative_input=NARRATIVE, submit=True)
     with pytest.raises(PermissionDenied):
         services.submission_accept(actor=world.secretariat, submission=sub, expected_version=sub.version)
@@ -193,7 +194,7 @@ def test_a_report_not_asked_for_cannot_be_started(world):
     from vuonlen.core.periods import Period, PeriodKind
 
     with pytest.raises(ValidationError, match="không yêu cầu báo cáo cho Quý IV/2022"):
-        services.submission_start(actor=None, organisation=world.farmers, schedule=world.schedule,
+        services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule,
                                   period=Period(2022, PeriodKind.QUARTER, 4))
     with pytest.raises(ValidationError, match="không thuộc diện phải gửi"):
-        services.submission_start(actor=None, organisation=world.front, schedule=world.schedule, period=Q2)
+        services.submission_start(actor=SYSTEM, organisation=world.front, schedule=world.schedule, period=Q2)

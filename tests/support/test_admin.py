@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests import factories
 from tests.twinning.builders import D
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.support import services
 from vuonlen.support.models import Kind, Source, SupportEntry
 from vuonlen.twinning import services as twinning_services
@@ -26,7 +27,7 @@ def staff(world, client):
 
 
 def give(world, unit, value=1_000_000):
-    return services.entry_record(actor=None, source=Source.SOCIAL, kind=Kind.CASH, value_vnd=value,
+    return services.entry_record(actor=SYSTEM, source=Source.SOCIAL, kind=Kind.CASH, value_vnd=value,
                                  date=D(2022, 3, 1), unit=unit)
 
 
@@ -54,9 +55,9 @@ def test_ledger_admin_is_read_only(world, staff):
 
 
 def test_twinning_admin_is_scoped(world, staff):
-    ours = twinning_services.pair_create(actor=None, organisation=world.rubber, unit=world.commune,
+    ours = twinning_services.pair_create(actor=SYSTEM, organisation=world.rubber, unit=world.commune,
                                          started_on=D(2021, 3, 1))
-    theirs = twinning_services.pair_create(actor=None, organisation=world.army, unit=world.commune2,
+    theirs = twinning_services.pair_create(actor=SYSTEM, organisation=world.army, unit=world.commune2,
                                            started_on=D(2021, 3, 1))
     assert staff.get(reverse("admin:twinning_twinningpair_change", args=[ours.pk])).status_code == 200
     assert staff.get(reverse("admin:twinning_twinningpair_change", args=[theirs.pk])).status_code == 404

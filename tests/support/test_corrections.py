@@ -8,6 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from tests.twinning.builders import D
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.support import selectors, services
 from vuonlen.support.models import Kind, Source, SupportEntry
@@ -15,7 +16,7 @@ from vuonlen.support.models import Kind, Source, SupportEntry
 pytestmark = pytest.mark.django_db
 
 
-def give(world, *, actor=None, value=1_000_000, **kw):
+def give(world, *, actor=SYSTEM, value=1_000_000, **kw):
     kw.setdefault("unit", world.village)
     return services.entry_record(actor=actor, source=Source.SOCIAL, kind=Kind.CASH, value_vnd=value,
                                  date=D(2022, 3, 1), **kw)
@@ -57,7 +58,7 @@ def test_stale_version_on_the_page_keeps_the_input(world, client):
     client.force_login(world.officer)
     page = client.get(reverse("support:entry_update", args=[entry.pk]))
     assert page.status_code == 200
-    services.entry_update(actor=None, entry=entry, expected_version=1,
+    services.entry_update(actor=SYSTEM, entry=entry, expected_version=1,
                           value_vnd=3_000_000)
     response = client.post(reverse("support:entry_update", args=[entry.pk]), {
         "source": Source.SOCIAL, "kind": Kind.CASH, "value_vnd": "4.444.000", "date": "01/03/2022",

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from tests.twinning.builders import D
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.formats import parse_vnd
 from vuonlen.core.audit import history_for
 from vuonlen.core.models import AuditLog
@@ -22,7 +23,7 @@ from vuonlen.support.models import Kind, LoanStatus, Source, SupportEntry
 pytestmark = pytest.mark.django_db
 
 
-def give(world, *, actor=None, source=Source.SOCIAL, kind=Kind.CASH, value=1_000_000, date=D(2022, 3, 1), **kw):
+def give(world, *, actor=SYSTEM, source=Source.SOCIAL, kind=Kind.CASH, value=1_000_000, date=D(2022, 3, 1), **kw):
     if not any(k in kw for k in ("household", "initiative", "unit")):
         kw["unit"] = world.village
     return services.entry_record(actor=actor, source=source, kind=kind, value_vnd=value, date=date, **kw)
@@ -106,7 +107,7 @@ def test_loans_past_maturity_become_overdue_and_can_be_marked(world):
     old = loan(world, household, date=D(2021, 1, 10), term=12)  # due 10/01/2022: already overdue
     assert old.loan_status == LoanStatus.OVERDUE
     fresh = loan(world, household, date=D(2024, 6, 1), term=60)
-    assert services.loans_refresh_overdue(today=D(2030, 1, 1)) == 1
+    assert services.loans_refresh_overdue(actor=SYSTEM, today=D(2030, 1, 1)) == 1
     fresh.refresh_from_db()
     assert fresh.loan_status == LoanStatus.OVERDUE
     other = loan(world, household, date=D(2024, 7, 1), term=60)
@@ -187,7 +188,7 @@ def test_source_kind_and_date_filters(world):
                                       date_to=D(2023, 6, 30))
     expected = [e for e in entries if e.source == Source.SOCIAL and e.kind == Kind.LIVESTOCK
                 and D(2022, 1, 1) <= e.date <= D(2023, 6, 30)]
-    assert selectors.ledger_totals(None, filters).value_vnd == sum(e.value_vnd for e in expected)
+    assert selectors.ledger_totals(SYSTEM, filters).value_vnd == sum(e.value_vnd for e in expected)
 
 
 # --- scope ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.twinning import services
 from vuonlen.twinning.models import ActivityKind, Evaluation
@@ -20,14 +21,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pairs(world):
-    ours = services.pair_create(actor=None, organisation=world.rubber, unit=world.commune, started_on=D(2021, 3, 1))
-    theirs = services.pair_create(actor=None, organisation=world.army, unit=world.other_commune,
+    ours = services.pair_create(actor=SYSTEM, organisation=world.rubber, unit=world.commune, started_on=D(2021, 3, 1))
+    theirs = services.pair_create(actor=SYSTEM, organisation=world.army, unit=world.other_commune,
                                   started_on=D(2021, 3, 1))
     return ours, theirs
 
 
 def record(pair, date=D(2023, 5, 1)):
-    return services.activity_record(actor=None, pair=pair, kind=ActivityKind.VISITS_GIFTS, date=date,
+    return services.activity_record(actor=SYSTEM, pair=pair, kind=ActivityKind.VISITS_GIFTS, date=date,
                                     description="Thăm hỏi")
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.twinning import selectors, services
 from vuonlen.twinning.models import ActivityKind
 
@@ -17,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pairs(world):
-    ours = services.pair_create(actor=None, organisation=world.rubber, unit=world.commune, started_on=D(2021, 3, 1),
+    ours = services.pair_create(actor=SYSTEM, organisation=world.rubber, unit=world.commune, started_on=D(2021, 3, 1),
                                 files=[SimpleUploadedFile("thoa-thuan.pdf", PDF)])
-    theirs = services.pair_create(actor=None, organisation=world.army, unit=world.other_commune,
+    theirs = services.pair_create(actor=SYSTEM, organisation=world.army, unit=world.other_commune,
                                   started_on=D(2021, 3, 1))
     return ours, theirs
 
@@ -57,10 +58,10 @@ def test_agreement_file_served_only_in_scope(world, pairs, client):
 
 def test_list_ranking_and_evaluation_pages(world, pairs, client):
     ours, theirs = pairs
-    services.activity_record(actor=None, pair=ours, kind=ActivityKind.VISITS_GIFTS, date=D(2023, 2, 1),
+    services.activity_record(actor=SYSTEM, pair=ours, kind=ActivityKind.VISITS_GIFTS, date=D(2023, 2, 1),
                              description="Tặng quà Tết")
-    services.evaluation_record(actor=None, pair=ours, year=2023, scores=SCORES)
-    services.evaluation_record(actor=None, pair=theirs, year=2023, scores=SCORES)
+    services.evaluation_record(actor=SYSTEM, pair=ours, year=2023, scores=SCORES)
+    services.evaluation_record(actor=SYSTEM, pair=theirs, year=2023, scores=SCORES)
     client.force_login(world.secretary)
     listing = client.get(reverse("twinning:pair_list"), {"nam": 2023}).content.decode()
     assert world.rubber.name in listing and world.army.name not in listing

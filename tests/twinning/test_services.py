@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.storage import default_storage
 from django.http import Http404
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.twinning import selectors, services
 from vuonlen.twinning.models import (
@@ -27,14 +28,14 @@ def pdf(name="bien-ban-ket-nghia.pdf"):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-def pair(world, org=None, unit=None, start=D(2021, 3, 1), end=None, actor=None, **kw):
+def pair(world, org=None, unit=None, start=D(2021, 3, 1), end=None, actor=SYSTEM, **kw):
     return services.pair_create(actor=actor, organisation=org or world.rubber, unit=unit or world.commune,
                                 started_on=start, ended_on=end, **kw)
 
 
 def activity(p, kind=ActivityKind.VISITS_GIFTS, date=D(2023, 5, 1), value=0, **kw):
     kw.setdefault("description", "Thăm hỏi, tặng quà Tết")
-    return services.activity_record(actor=None, pair=p, kind=kind, date=date, value_vnd=value, **kw)
+    return services.activity_record(actor=SYSTEM, pair=p, kind=kind, date=date, value_vnd=value, **kw)
 
 
 SCORES = {"score_models": 8, "score_resources": 9, "score_training": 7, "score_jobs_social": 6,
@@ -195,7 +196,7 @@ def test_a_year_of_only_visits_and_gifts_cannot_be_graded_good(world):
 
 def test_ranking_averages_pairs_per_organisation_and_shares_tied_ranks(world):
     def evaluate(p, total_each):
-        services.evaluation_record(actor=None, pair=p, year=2023, scores={k: total_each for k in SCORES})
+        services.evaluation_record(actor=SYSTEM, pair=p, year=2023, scores={k: total_each for k in SCORES})
 
     r1, r2 = pair(world), pair(world, unit=world.commune2)
     a1 = pair(world, org=world.army)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import fold
@@ -100,14 +101,14 @@ def _accounts(scopes) -> int:
             user = User(username=username, full_name=full_name, is_superuser=superuser, is_staff=superuser)
             user.password = password_hash
             user.save()
-            audit_record(actor=None, action=AuditAction.CREATE, instance=user, source="demo")
+            audit_record(actor=SYSTEM, action=AuditAction.CREATE, instance=user, source="demo")
             created += 1
         unit = scopes[scope_key]
         org = _org(unit, org_kind) if org_kind else None
         if not RoleAssignment.objects.filter(user=user, role=role).exists():
             assignment = RoleAssignment.objects.create(user=user, role=role, unit=None if org else unit,
                                                        organisation=org)
-            audit_record(actor=None, action=AuditAction.CREATE, instance=assignment, source="demo")
+            audit_record(actor=SYSTEM, action=AuditAction.CREATE, instance=assignment, source="demo")
     return created
 
 
@@ -121,7 +122,7 @@ def run(ctx) -> None:
     specs += [(c, COMMUNE_ORGS, _place(c)) for c in communes]
     made = _organisations(specs)
     if made:
-        audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Tổ chức (dữ liệu mẫu)",
+        audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Tổ chức (dữ liệu mẫu)",
                      note=f"Tạo {made} tổ chức mẫu")
         ctx.say(f"Tổ chức mẫu: {made}")
     scopes = {

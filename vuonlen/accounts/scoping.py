@@ -7,6 +7,11 @@ officer can read the history of its predecessors.
 
 Outside the scope a record does not exist: selectors filter it away and
 ``get_..._or_404`` raise ``Http404``, never ``PermissionDenied``.
+
+Who acts is always named. A person is a ``User``; the system itself (management commands,
+the demo data, background jobs, roll-ups) is ``SYSTEM``, which sees and may do everything.
+``None`` is nobody: it sees nothing and may do nothing, so a forgotten argument can never
+widen a read to "every record".
 """
 
 from __future__ import annotations
@@ -24,6 +29,39 @@ from vuonlen.geo.models import AdministrativeUnit, UnitLineage
 from .roles import ROLE_PERMISSIONS, UNIT_VIEW, Role
 
 _CACHE_ATTR = "_vuonlen_scope_cache"
+
+
+class SystemActor:
+    """The system acting on its own (commands, demo data, jobs): passed where a person would be,
+    as ``actor=SYSTEM`` to services and ``SYSTEM`` to selectors. It holds no account, so audit
+    rows record no user and the name "hệ thống"; model fields such as ``created_by`` stay empty
+    (``pk`` is None)."""
+
+    pk = None
+    id = None
+    username = ""
+    full_name = "hệ thống"
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    is_anonymous = False
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def __str__(self) -> str:
+        return "hệ thống"
+
+    def __reduce__(self):
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(actor) -> bool:
+    return actor is SYSTEM
 
 
 @dataclass(frozen=True)
@@ -76,6 +114,8 @@ def active_assignments(user, on: dt.date | None = None):
 def _todays_assignments(user) -> list:
     """Today's assignments, read once per request: the top bar, the scope panel and the page
     each ask for a scope, with different permissions, on every page."""
+    if user is SYSTEM:
+        return []
     cache = getattr(user, _CACHE_ATTR, None)
     if cache is None:
         cache = {}
@@ -89,7 +129,7 @@ def roles_of(user) -> set[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     roles = {a.role for a in _todays_assignments(user)}
-    if user.is_superuser:
+    if user.is_superuser or user is SYSTEM:
         roles.add(Role.SYSADMIN)
     return roles
 
@@ -128,6 +168,29 @@ def scope_for(user, perm: str = UNIT_VIEW) -> Scope:
     return scope
 
 
+def scope_without(user, perm: str, role: str) -> Scope:
+    """The scope ``perm`` gives through every role but ``role``: a mentor's commune assignment
+    grants their own households, not an area (``households.selectors.households_visible_to``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    if not any(a.role == role for a in _todays_assignments(user)):
+        return scope_for(user, perm)
+    cache = getattr(user, _CACHE_ATTR)
+    key = ("without", perm, role)
+    if key not in cache:
+        paths = {a.scope_unit.path for a in _todays_assignments(user)
+                 if a.role != role and perm in ROLE_PERMISSIONS.get(a.role, ())}
+        if paths:
+            lineage_q = Q()
+            for path in paths:
+                lineage_q |= Q(new_unit__path__startswith=path)
+            paths |= set(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
+        cache[key] = Scope(paths=_minimal(paths))
+    return cache[key]
+
+
 def forget_scope(user) -> None:
     """Call after changing a person's assignments within one request."""
     if hasattr(user, _CACHE_ATTR):
@@ -148,10 +211,10 @@ def can(user, perm: str, unit: AdministrativeUnit | None = None) -> bool:
 
 def require(actor, perm: str, unit: AdministrativeUnit, *, seen_with: str | tuple[str, ...] = UNIT_VIEW,
             message: str = "Bạn không có quyền thực hiện thao tác này") -> None:
-    """The one write check: the system (``actor`` None) may; a person with ``perm`` on ``unit``
+    """The one write check: the system (``SYSTEM``) may; a person with ``perm`` on ``unit``
     may; a person who can see the unit (any of ``seen_with``) but lacks ``perm`` gets 403;
     anyone else gets 404, because outside their area the record does not exist for them."""
-    if actor is None or can(actor, perm, unit):
+    if actor is SYSTEM or can(actor, perm, unit):
         return
     readers = (seen_with,) if isinstance(seen_with, str) else seen_with
     if any(can(actor, reader, unit) for reader in readers):
@@ -191,7 +254,7 @@ def acting_organisation_ids(user, perm: str) -> frozenset[int]:
     Unlike ``scope_for``, this is not an area: a reporting unit sees its own organisation's
     records, not every record of its district.
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user is SYSTEM:
         return frozenset()
     cache = getattr(user, _CACHE_ATTR, None)
     if cache is None:

@@ -12,6 +12,7 @@ from vuonlen.core.text import fold, nfc
 from vuonlen.geo.models import AdministrativeUnit
 
 from . import roles, scoping
+from .scoping import SYSTEM
 from .models import Organisation, OrgKind, RoleAssignment, User
 
 
@@ -44,7 +45,7 @@ def organisation_create(*, actor, name: str, kind: str, unit: AdministrativeUnit
 @transaction.atomic
 def user_create(*, actor, username: str, password: str, full_name: str = "", email: str = "",
                 is_staff: bool = False, source: str = "web") -> User:
-    if actor is not None and not scoping.can(actor, roles.ACCOUNT_MANAGE):
+    if actor is not SYSTEM and not scoping.can(actor, roles.ACCOUNT_MANAGE):
         raise PermissionDenied("Bạn không có quyền tạo tài khoản")
     username = nfc(username)
     errors: dict[str, list[str]] = {}

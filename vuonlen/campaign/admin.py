@@ -24,7 +24,7 @@ class _ReadOnlyCampaignAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request)
-        visible = selectors.campaign_households_visible_to(request.user).values("pk")
+        visible = selectors.households_visible_to(request.user).values("pk")
         return qs.filter(**{f"{self.household_field}__in": visible})
 
     def has_add_permission(self, request, obj=None):

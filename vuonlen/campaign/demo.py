@@ -24,6 +24,7 @@ from django.db import transaction
 from vuonlen.accounts.demo import DEMO_COMMUNE, DEMO_PASSWORD
 from vuonlen.accounts.models import RoleAssignment, User
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -169,6 +170,6 @@ def run(ctx, scale: float | None = None) -> None:
     insert_rows(Assessment, assessment_rows, returning=False)
     note = (f"Tạo {len(assignment_rows)} phân công phụ trách hộ, {len(visit_rows)} lần thăm hộ, "
             f"{len(assessment_rows)} đánh giá hộ 2021–2024")
-    audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Cuộc vận động (dữ liệu mẫu)",
+    audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Cuộc vận động (dữ liệu mẫu)",
                  note=note)
     ctx.say(note)

@@ -17,6 +17,7 @@ from typing import BinaryIO
 from django.db import IntegrityError, transaction
 
 from vuonlen.accounts import roles
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import spreadsheets, xlsx
 from vuonlen.core.audit import audit_created_rows, audit_record
 from vuonlen.core.bulk import insert_rows
@@ -138,8 +139,8 @@ class _Checker(spreadsheets.RowChecker):
                 "unit", "commune"):
             households[(h.commune_id, h.code)] = h
         visible = set()
-        if self.actor is not None:
-            visible = set(selectors.campaign_households_visible_to(self.actor, roles.ASSESS)
+        if self.actor is not SYSTEM:
+            visible = set(selectors.households_visible_to(self.actor, roles.ASSESS)
                           .filter(pk__in=[h.pk for h in households.values()]).values_list("pk", flat=True))
         seen = Counter((d["_commune"], d["_code"]) for _n, d in self.rows)
         existing = {a.household_id: a for a in Assessment.objects.filter(
@@ -153,7 +154,7 @@ class _Checker(spreadsheets.RowChecker):
             if commune is None or not data["_code"]:
                 continue
             household = households.get((commune.pk, data["_code"]))
-            allowed = household is not None and (self.actor is None or household.pk in visible)
+            allowed = household is not None and (self.actor is SYSTEM or household.pk in visible)
             if not allowed:
                 self.error(number, CODE, f"Không tìm thấy hộ mã {data['_code']} của {commune.name} "
                                          "trong phạm vi bạn được đánh giá")

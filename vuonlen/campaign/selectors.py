@@ -1,8 +1,8 @@
 """Every read of the campaign room, through the reader's scope.
 
-A mentor who holds no other role sees only the households assigned to them (directly or in a
-group, today), not their whole commune: ``campaign_households_visible_to`` is the one place
-that decides, and every page, export and selector here goes through it.
+A mentor sees only the households assigned to them (directly or in a group, today), not their
+whole commune: the registry's ``households_visible_to`` is the one place that decides, and
+every page, export and selector here goes through it.
 
 The figures for the indicator catalogue and the dashboards (``assessment_figures``,
 ``assessment_counts_by_commune``, ``mentor_coverage``) are set-wise: one aggregate query per
@@ -24,22 +24,19 @@ from vuonlen.accounts.roles import Role
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold, nfc
 from vuonlen.geo.models import AdministrativeUnit
+from vuonlen.households import selectors as household_selectors
 from vuonlen.households.models import Household, Review
+from vuonlen.households.selectors import households_for_mentor, households_visible_to, is_mentor_only
 
 from .models import CRITERIA_FIELDS, IMPROVED_LIFE, Assessment, HouseholdGroup, MentorAssignment, Phase, Visit
 
 RECENT_DAYS = 90
 TARGET_STATUSES = ("poor", "near_poor")
-# Roles that see a whole area; a person with only the mentor role sees only their households.
-_AREA_ROLES = {Role.SYSADMIN, Role.SECRETARIAT, Role.REPORTING_UNIT, Role.COMMUNE_OFFICER, Role.VIEWER}
 
 
 # --- who sees which households ----------------------------------------------------------------
-
-def is_mentor_only(user) -> bool:
-    held = scoping.roles_of(user)
-    return Role.MENTOR in held and not (held & _AREA_ROLES)
-
+# The registry's access function decides, mentor rule included (``households_visible_to``):
+# this room reads through it and keeps no rule of its own.
 
 def active_on(on: dt.date, prefix: str = "") -> Q:
     return (Q(**{f"{prefix}started_on__lte": on})
@@ -50,44 +47,13 @@ def active_assignments(on: dt.date | None = None) -> QuerySet[MentorAssignment]:
     return MentorAssignment.objects.filter(active_on(on or today_vn()))
 
 
-def households_for_mentor(user, on: dt.date | None = None) -> QuerySet[Household]:
-    """The households assigned to ``user`` on ``on`` (today), directly or through a group."""
-    if not getattr(user, "is_authenticated", False):
-        return Household.objects.none()
-    mine = active_assignments(on).filter(mentor=user)
-    direct = mine.filter(household__isnull=False).values("household_id")
-    grouped = HouseholdGroup.households.through.objects.filter(
-        householdgroup_id__in=mine.filter(group__isnull=False).values("group_id")).values("household_id")
-    return Household.objects.filter(Q(pk__in=direct) | Q(pk__in=grouped))
-
-
-def campaign_households_visible_to(user, perm: str = roles.CAMPAIGN_VIEW) -> QuerySet[Household]:
-    if is_mentor_only(user):
-        return households_for_mentor(user)
-    # Reading households needs the registry's own right too: a reporting unit opens the room
-    # for its figures but never sees household names.
-    qs = scoping.scoped(user, Household.objects.all(), roles.HOUSEHOLD_VIEW, unit_field="unit")
-    if perm != roles.CAMPAIGN_VIEW:
-        qs = scoping.scoped(user, qs, perm, unit_field="unit")
-    return qs
-
-
 def get_household_for_user_or_404(user, pk, perm: str = roles.CAMPAIGN_VIEW) -> Household:
-    qs = campaign_households_visible_to(user, perm).select_related("commune", "unit", "commune__parent")
-    try:
-        return qs.get(pk=pk)
-    except (Household.DoesNotExist, ValueError, TypeError):
-        raise Http404("Không tìm thấy") from None
+    return household_selectors.get_household_for_user_or_404(user, pk, perm)
 
 
 def can_act_on(user, perm: str, household: Household) -> bool:
     """May ``user`` log a visit / assess (``perm``) for this household?"""
-    if user is None:
-        return True
-    if is_mentor_only(user):
-        return (scoping.can(user, perm)
-                and households_for_mentor(user).filter(pk=household.pk).exists())
-    return scoping.can(user, perm, household.unit)
+    return households_visible_to(user, perm).filter(pk=household.pk).exists()
 
 
 def my_households(user) -> list[Household]:
@@ -101,10 +67,15 @@ def my_households(user) -> list[Household]:
 # --- records ---------------------------------------------------------------------------------
 
 def assignments_visible_to(user) -> QuerySet[MentorAssignment]:
+    """Who mentors which household is household data: a mentor reads their own assignments;
+    others those of their area whose household they may see (``households_visible_to``), or, for
+    a group, where they may read households at all (a reporting unit reads none)."""
     qs = MentorAssignment.objects.select_related("mentor", "household", "group", "unit", "organisation")
     if is_mentor_only(user):
         return qs.filter(mentor=user)
-    return scoping.scoped(user, qs, roles.CAMPAIGN_VIEW, unit_field="unit")
+    qs = scoping.scoped(user, scoping.scoped(user, qs, roles.CAMPAIGN_VIEW, unit_field="unit"),
+                        roles.HOUSEHOLD_VIEW, unit_field="unit")
+    return qs.filter(Q(household__isnull=True) | Q(household__in=households_visible_to(user)))
 
 
 def get_assignment_for_user_or_404(user, pk) -> MentorAssignment:
@@ -115,7 +86,7 @@ def get_assignment_for_user_or_404(user, pk) -> MentorAssignment:
 
 
 def visits_visible_to(user) -> QuerySet[Visit]:
-    return Visit.objects.filter(household__in=campaign_households_visible_to(user)).select_related(
+    return Visit.objects.filter(household__in=households_visible_to(user)).select_related(
         "mentor", "household", "initiative")
 
 
@@ -127,7 +98,7 @@ def get_visit_for_user_or_404(user, pk) -> Visit:
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(household__in=campaign_households_visible_to(user))
+    return Assessment.objects.filter(household__in=households_visible_to(user))
 
 
 def get_assessment_for_user_or_404(user, pk) -> Assessment:
@@ -212,7 +183,7 @@ def household_search(user, query: str = "", unit: AdministrativeUnit | None = No
                      targets_only: bool = False) -> QuerySet[Household]:
     """The campaign's list of the reader's active households, by head's name or code, each with
     today's mentor, the last visit and the latest assessed year (subqueries: one query a page)."""
-    qs = campaign_households_visible_to(user).filter(ended_on__isnull=True)
+    qs = households_visible_to(user).filter(ended_on__isnull=True)
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     if targets_only:
@@ -229,7 +200,7 @@ def assignable_households(user, unit: AdministrativeUnit, query: str = "", limit
     """Active households under ``unit`` that ``user`` may give a mentor, each with today's
     mentor (``current_mentor``), in Vietnamese order; at most ``limit`` (the page asks to
     narrow by village or name beyond that). One query."""
-    qs = campaign_households_visible_to(user, roles.MENTOR_ASSIGN).filter(unit__path__startswith=unit.path,
+    qs = households_visible_to(user, roles.MENTOR_ASSIGN).filter(unit__path__startswith=unit.path,
                                                                            ended_on__isnull=True)
     return list(_matching(qs, query).annotate(current_mentor=_current_mentor(today_vn()))
                 .select_related("unit").order_by("head_sort", "code", "pk")[:limit])
@@ -264,7 +235,7 @@ def mentor_page(user, mentor_id) -> MentorPage:
     since = today - dt.timedelta(days=RECENT_DAYS)
     mine = Q(campaign_visits__mentor_id=mentor_id)
     households = list(
-        campaign_households_visible_to(user).filter(Q(pk__in=direct) | Q(pk__in=grouped))
+        households_visible_to(user).filter(Q(pk__in=direct) | Q(pk__in=grouped))
         .select_related("unit")
         .annotate(last_visit=Max("campaign_visits__visited_on", filter=mine),
                   visits_recent=Count("campaign_visits", filter=mine & Q(campaign_visits__visited_on__gt=since)))

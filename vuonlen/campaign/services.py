@@ -2,7 +2,7 @@
 
 As in the registry: keyword-only, atomic, the actor's scope checked (out of scope → 404, in
 scope without the right → 403), every problem reported at once as field → messages, audited
-in the same transaction. ``actor=None`` is the system (demo, commands).
+in the same transaction. ``actor=SYSTEM`` (``accounts.scoping.SYSTEM``) is the system (demo, commands).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.http import Http404
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
@@ -55,9 +56,9 @@ def _fail(problems: Iterable[tuple[str, str]]) -> None:
 
 def _check(actor, perm: str, household: Household) -> None:
     """Out of the reader's campaign view → 404; visible but not theirs to change → 403."""
-    if actor is None:
+    if actor is SYSTEM:
         return
-    if not selectors.campaign_households_visible_to(actor).filter(pk=household.pk).exists():
+    if not selectors.households_visible_to(actor).filter(pk=household.pk).exists():
         raise Http404("Không tìm thấy")
     if not selectors.can_act_on(actor, perm, household):
         raise PermissionDenied("Bạn không có quyền này với hộ này")
@@ -92,7 +93,7 @@ def mentor_assign(*, actor, mentor, households: Sequence[Household] = (), group:
     if group is not None:
         targets.append(("group", group, group.unit))
     for _kind, _obj, unit in targets:
-        if actor is not None and not scoping.can(actor, roles.MENTOR_ASSIGN, unit):
+        if actor is not SYSTEM and not scoping.can(actor, roles.MENTOR_ASSIGN, unit):
             if scoping.can(actor, roles.CAMPAIGN_VIEW, unit) and not selectors.is_mentor_only(actor):
                 raise PermissionDenied("Bạn không có quyền phân công người phụ trách hộ ở đơn vị này")
             raise Http404("Không tìm thấy")
@@ -108,7 +109,7 @@ def mentor_assign(*, actor, mentor, households: Sequence[Household] = (), group:
     elif ended_on is not None and ended_on < started_on:
         problems.append(("ended_on", "Ngày kết thúc trước ngày bắt đầu"))
     if organisation is not None and mentor is not None and organisation.pk not in {
-            a.organisation_id for a in scoping.active_assignments(mentor)} and actor is not None \
+            a.organisation_id for a in scoping.active_assignments(mentor)} and actor is not SYSTEM \
             and not scoping.can(actor, roles.MENTOR_ASSIGN, organisation.unit):
         problems.append(("organisation", "Tổ chức không thuộc phạm vi của bạn"))
     if started_on is not None:
@@ -138,7 +139,7 @@ def mentor_assign(*, actor, mentor, households: Sequence[Household] = (), group:
 @transaction.atomic
 def mentor_assignment_end(*, actor, assignment: MentorAssignment, ended_on: dt.date | None, reason: str = "",
                           expected_version: int | None = None, source: str = "web") -> MentorAssignment:
-    if actor is not None:
+    if actor is not SYSTEM:
         selectors.get_assignment_for_user_or_404(actor, assignment.pk)
         if not scoping.can(actor, roles.MENTOR_ASSIGN, assignment.unit) or selectors.is_mentor_only(actor):
             raise PermissionDenied("Bạn không có quyền kết thúc phân công này")
@@ -167,7 +168,7 @@ def mentor_assignment_end(*, actor, assignment: MentorAssignment, ended_on: dt.d
 @transaction.atomic
 def group_create(*, actor, unit, name: str, households: Sequence[Household], source: str = "web") -> HouseholdGroup:
     """A group of households of one commune (the group's unit)."""
-    if actor is not None and not scoping.can(actor, roles.MENTOR_ASSIGN, unit):
+    if actor is not SYSTEM and not scoping.can(actor, roles.MENTOR_ASSIGN, unit):
         raise Http404("Không tìm thấy")
     problems = []
     if not nfc(name or ""):
@@ -195,7 +196,7 @@ def visit_log(*, actor, household: Household, visited_on: dt.date | None, topics
               next_step: str = "", photo=None, mentor=None, source: str = "web") -> Visit:
     """A visit by ``actor`` (or, for the system, ``mentor``) to ``household``."""
     _check(actor, roles.VISIT_LOG, household)
-    mentor = actor if actor is not None else mentor
+    mentor = actor if actor is not SYSTEM else mentor
     today = today_vn()
     problems: list[tuple[str, str]] = []
     if mentor is None:
@@ -326,7 +327,7 @@ def assessment_record(*, actor, household: Household, year: int | None, data: Ma
 def phase_define(*, actor, code: str, name: str, start_year: int | None, end_year: int | None,
                  documents: Sequence[Mapping[str, str]] = (), source: str = "web") -> Phase:
     """A new phase (2026–2030 and later): administrators only."""
-    if actor is not None and not scoping.can(actor, roles.ACCOUNT_MANAGE):
+    if actor is not SYSTEM and not scoping.can(actor, roles.ACCOUNT_MANAGE):
         raise PermissionDenied("Chỉ quản trị hệ thống định nghĩa giai đoạn")
     problems = []
     code, name = nfc(code or ""), nfc(name or "")

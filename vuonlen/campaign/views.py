@@ -1,7 +1,7 @@
 """Pages of the campaign room: thin — a scoped selector, one service, a template.
 
 A mentor who holds only that role lands on "Hộ tôi phụ trách" and can open only their own
-households (``selectors.campaign_households_visible_to``); anything else is 404. Outside the
+households (``households.selectors.households_visible_to``); anything else is 404. Outside the
 reader's area a record does not exist (404); inside it without the right to change it, a
 write is refused with 403.
 """

@@ -18,6 +18,7 @@ from django.db import transaction
 from vuonlen.accounts import demo as accounts_demo
 from vuonlen.accounts import services as account_services
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import VN_TZ
 from vuonlen.core.text import fold
 from vuonlen.documents.word import AdministrativeDocument
@@ -78,24 +79,24 @@ class Orgs:
 
 def _ensure_org(unit, name, short, kind) -> Organisation:
     found = Organisation.objects.filter(unit=unit, name_search=fold(name)).first()
-    return found or account_services.organisation_create(actor=None, name=name, kind=kind, unit=unit,
+    return found or account_services.organisation_create(actor=SYSTEM, name=name, kind=kind, unit=unit,
                                                          short_name=short, source="demo")
 
 
 def _register(orgs: Orgs, number, date, period, title, follows=None) -> Document:
     return services.document_register(
-        actor=None, issuer=orgs.bcd, number=number, kind=DocumentKind.NOTICE, date=date, period=period,
+        actor=SYSTEM, issuer=orgs.bcd, number=number, kind=DocumentKind.NOTICE, date=date, period=period,
         title=title, place="Kon Rẫy", follows=follows, party_layout=True, issuer_parent_name="HUYỆN ỦY KON RẪY",
         recipients=RECIPIENTS, source="demo", **SIGNER)
 
 
 def _each(document, organisations, text, output, kind=DK.NONE, deadline=None):
-    return services.tasks_create_each(actor=None, document=document, organisations=organisations, text=text,
+    return services.tasks_create_each(actor=SYSTEM, document=document, organisations=organisations, text=text,
                                       expected_output=output, deadline_kind=kind, deadline=deadline, source="demo")
 
 
 def _one(document, lead, text, output, kind=DK.NONE, deadline=None, coordinating=()):
-    return services.task_create(actor=None, document=document, lead=lead, coordinating=coordinating, text=text,
+    return services.task_create(actor=SYSTEM, document=document, lead=lead, coordinating=coordinating, text=text,
                                 expected_output=output, deadline_kind=kind, deadline=deadline, source="demo")
 
 
@@ -112,7 +113,7 @@ def _evidence(org: Organisation, title: str, body: str, day: dt.date) -> SimpleU
 
 def _progress(task, org, state, at, text, evidence=None):
     task.refresh_from_db()
-    return services.task_report_progress(actor=None, task=task, organisation=org, progress=text, state=state,
+    return services.task_report_progress(actor=SYSTEM, task=task, organisation=org, progress=text, state=state,
                                          expected_version=task.version, at=at, files=[evidence] if evidence else [],
                                          source="demo")
 
@@ -164,7 +165,7 @@ def _laggards(orgs: Orgs, previous: Document) -> list[Organisation]:
 
     from .integration import compliance_for
 
-    summary = compliance_for(None, Period(2023, PeriodKind.QUARTER, 2), orgs.district)
+    summary = compliance_for(SYSTEM, Period(2023, PeriodKind.QUARTER, 2), orgs.district)
     found = [*summary.late, *summary.missing] if summary.has_data else []
     unfinished = Organisation.objects.filter(
         directive_tasks__task__document=previous,
@@ -242,7 +243,7 @@ def _notice_103(orgs: Orgs, previous: Document) -> Document:
 
     # Carry-over: 87's unfinished tasks, with their original deadlines (still overdue).
     unfinished = list(previous.tasks.exclude(state=TaskState.DONE))
-    carried = services.tasks_carry_over(actor=None, document=doc, tasks=unfinished, source="demo")
+    carried = services.tasks_carry_over(actor=SYSTEM, document=doc, tasks=unfinished, source="demo")
 
     # Progress on 103.
     by_org = dict(zip(item1, models_review))

@@ -54,9 +54,7 @@ def _area_q(user, unit_field: str) -> Q | None:
 
 
 def _reads_everything(user) -> bool:
-    """``user=None`` is the system itself (demo, commands), as in the services."""
-    if user is None:
-        return True
+    """``SYSTEM`` (demo, commands) reads everything, as a superuser does; ``None`` nothing."""
     return scoping.scope_for(user, roles.DIRECTIVE_VIEW_AREA).everything
 
 
@@ -76,14 +74,14 @@ def _task_filter(user) -> Q:
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
-    if user is not None and not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False):
         return Task.objects.none()
     return Task.objects.filter(_task_filter(user))
 
 
 def documents_visible_to(user) -> QuerySet[Document]:
     """Documents issued in the person's area, and those assigning a task they may see."""
-    if user is not None and not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False):
         return Document.objects.none()
     if _reads_everything(user):
         return Document.objects.all()

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date
@@ -134,7 +135,7 @@ def document_register(*, actor, issuer: Organisation | None, number: str, kind: 
                       files: Sequence = (), source: str = "web") -> Document:
     if issuer is not None:
         _require_manage(actor, issuer.unit)
-    if follows is not None and actor is not None and not selectors.documents_visible_to(actor).filter(
+    if follows is not None and actor is not SYSTEM and not selectors.documents_visible_to(actor).filter(
             pk=follows.pk).exists():
         raise Http404("Không tìm thấy")
     number, title, place, period = normalise_number(number), nfc(title), nfc(place), nfc(period).upper()
@@ -340,7 +341,7 @@ _MOVES = {
 
 def _acting_organisation(actor, task: Task, organisation: Organisation | None) -> Organisation:
     assignees = {a.organisation_id: a.organisation for a in task.assignments.select_related("organisation")}
-    if actor is None:  # system: the organisation must be named, and be an assignee
+    if actor is SYSTEM:  # system: the organisation must be named, and be an assignee
         if organisation is None or organisation.pk not in assignees:
             raise ValidationError({NON_FIELD_ERRORS: ["Đơn vị cập nhật không được giao nhiệm vụ này"]})
         return organisation

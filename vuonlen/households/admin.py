@@ -17,6 +17,17 @@ from .validation import mask_citizen_id
 
 class _RegistryAdmin(ScopedAdmin):
     scope_permission = roles.HOUSEHOLD_VIEW
+    # The path from the model to its household, for ``households_visible_to`` (the mentor rule
+    # included): the admin reads the registry through the same door as the pages.
+    household_path: str | None = None
+
+    def get_queryset(self, request):
+        from .selectors import households_visible_to
+
+        qs = super().get_queryset(request)
+        if self.household_path is None:
+            return qs
+        return qs.filter(**{f"{self.household_path}__in": households_visible_to(request.user).values("pk")})
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -34,6 +45,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Household)
 class HouseholdAdmin(_RegistryAdmin):
     scope_unit_field = "unit"
+    household_path = "pk"
     list_display = ("code", "head_name", "commune", "unit", "area", "ethnicity", "current_status",
                     "current_status_year", "ended_on")
     list_filter = ("area", "current_status", "is_ethnic_minority", "end_reason")
@@ -60,6 +72,7 @@ class HouseholdAdmin(_RegistryAdmin):
 @admin.register(Person)
 class PersonAdmin(_RegistryAdmin):
     scope_unit_field = "memberships__household__unit"
+    household_path = "memberships__household"
     list_display = ("full_name", "sex", "birth_year", "ethnicity", "masked_citizen_id", "died_on")
     list_filter = ("sex", "health_insurance")
     search_fields = ("full_name",)
@@ -88,6 +101,7 @@ class PersonAdmin(_RegistryAdmin):
 @admin.register(Membership)
 class MembershipAdmin(_RegistryAdmin):
     scope_unit_field = "household__unit"
+    household_path = "household"
     list_display = ("household", "person", "relation", "started_on", "start_reason", "ended_on", "end_reason")
     list_filter = ("relation", "start_reason", "end_reason")
     list_select_related = ("household", "person")
@@ -97,6 +111,7 @@ class MembershipAdmin(_RegistryAdmin):
 @admin.register(Review)
 class ReviewAdmin(_RegistryAdmin):
     scope_unit_field = "household__unit"
+    household_path = "household"
     list_display = ("household", "year", "standard", "status", "kind", "recognised", "is_current", "decision_number")
     list_filter = ("year", "status", "kind", "recognised", "is_current", "standard")
     list_select_related = ("household",)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -419,7 +420,7 @@ def run(ctx, scale: float | None = None) -> None:
     builder = _Builder(ctx, scale)
     builder.simulate()
     counts = _Writer(builder).write()
-    audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Sổ hộ nghèo, cận nghèo (dữ liệu mẫu)",
+    audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Sổ hộ nghèo, cận nghèo (dữ liệu mẫu)",
                  note=(f"Tạo {counts['households']} hộ, {counts['persons']} nhân khẩu, {counts['reviews']} kết quả "
                        f"rà soát 2021–2025, {counts['population']} dòng dân số nền"))
     ctx.say(f"Sổ hộ mẫu: {counts['households']} hộ, {counts['persons']} nhân khẩu, {counts['reviews']} kết quả rà soát")

@@ -39,6 +39,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import spreadsheets
 from vuonlen.core.audit import audit_created_rows, audit_record, audit_updated_many, snapshot
 from vuonlen.core.bulk import insert_rows
@@ -147,7 +148,7 @@ class _Units:
         self._can: dict[tuple[str, int], bool] = {}
 
     def can(self, perm: str, unit: AdministrativeUnit) -> bool:
-        if self.actor is None:
+        if self.actor is SYSTEM:
             return True  # the system (a command run without --user), as in the services
         key = (perm, unit.pk)
         if key not in self._can:

@@ -31,6 +31,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, gettext_noop
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.dbretry import is_transient, retry_on_lock
 from vuonlen.core.models import AuditAction
@@ -125,7 +126,7 @@ def _fail_dead(job_ids: list[int], now: datetime) -> int:
                 errors=[[None, "", str(DIED_MESSAGE)]], error_count=1)
             if done:
                 job = ImportJob.objects.defer("upload").get(pk=job_id)
-                audit_record(actor=None, action=AuditAction.UPDATE, instance=job, source="worker",
+                audit_record(actor=SYSTEM, action=AuditAction.UPDATE, instance=job, source="worker",
                              before={"status": ImportStatus.RUNNING}, after={"status": ImportStatus.FAILED},
                              note="Tiến trình xử lý đã dừng giữa chừng (hết hạn giữ việc)")
         if done:

@@ -63,10 +63,10 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Least
 
-from vuonlen.accounts import roles, scoping
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage
 
 from .models import Household, HouseholdEnd, JoinReason, Membership, Relation, Review
+from .selectors import households_visible_to
 
 POOR = "poor"
 NEAR_POOR = "near_poor"
@@ -160,14 +160,6 @@ def source_communes(unit: AdministrativeUnit) -> list[int]:
         communes += list(UnitLineage.objects.filter(new_unit_id__in=communes, old_unit__level=Level.COMMUNE)
                          .values_list("old_unit_id", flat=True))
     return sorted(set(communes))
-
-
-def households_for(user) -> QuerySet[Household]:
-    """The households whose reviews a table may count: the reader's, or all (``user=None``:
-    the system, e.g. the command line)."""
-    if user is None:
-        return Household.objects.all()
-    return scoping.scoped(user, Household.objects.all(), roles.HOUSEHOLD_VIEW, unit_field="unit")
 
 
 # --- the two grouped queries ------------------------------------------------------------------
@@ -294,15 +286,16 @@ def _without_jit():
         yield
 
 
-def commune_movements(*, year: int, communes: Iterable[int], user=None) -> dict[int, Movements]:
+def commune_movements(*, year: int, communes: Iterable[int], user) -> dict[int, Movements]:
     """Tables 02 and 03 per commune id (communes with nothing to show are left out).
 
-    ``user``: count only the households this person may see; None counts all (the system).
+    ``user``: count only the households this person may see (``households_visible_to``;
+    ``SYSTEM`` counts all).
     """
     communes = list(communes)
     if not communes:
         return {}
-    households = households_for(user)
+    households = households_visible_to(user)
     with _without_jit():
         start = _start_side(households, year, communes)
         end = _end_side(households, year, communes)
@@ -311,7 +304,7 @@ def commune_movements(*, year: int, communes: Iterable[int], user=None) -> dict[
             for commune in start.keys() | end.keys()}
 
 
-def unit_movements(*, unit: AdministrativeUnit, year: int, user=None) -> Movements:
+def unit_movements(*, unit: AdministrativeUnit, year: int, user) -> Movements:
     """Tables 02 and 03 for a whole unit: the sum of its source communes."""
     total = Movements()
     for movements in commune_movements(year=year, communes=source_communes(unit), user=user).values():
@@ -322,7 +315,7 @@ def unit_movements(*, unit: AdministrativeUnit, year: int, user=None) -> Movemen
 # --- sustainable escape -----------------------------------------------------------------------
 
 def sustainably_escaped(*, unit: AdministrativeUnit, year: int, years: int = DEFAULT_SUSTAIN_YEARS,
-                        user=None) -> QuerySet[Household]:
+                        user) -> QuerySet[Household]:
     """Households of ``unit`` that have escaped sustainably as of ``year``.
 
     "Thoát nghèo bền vững": the household was poor or near-poor in year ``year - years`` or
@@ -337,7 +330,7 @@ def sustainably_escaped(*, unit: AdministrativeUnit, year: int, years: int = DEF
     if years < 1:
         raise ValueError("Số năm không tái nghèo phải từ 1 trở lên")
     current = Q(reviews__is_current=True, reviews__year__lte=year)
-    return (households_for(user)
+    return (households_visible_to(user)
             .filter(commune_id__in=source_communes(unit))
             .exclude(ended_on__lte=dt.date(year, 12, 31))
             .annotate(last_listed=Max("reviews__year", filter=current & Q(reviews__status__in=LISTED)),
@@ -349,6 +342,6 @@ def sustainably_escaped(*, unit: AdministrativeUnit, year: int, years: int = DEF
 
 __all__ = [
     "COLUMNS", "DEFAULT_SUSTAIN_YEARS", "Flow", "Movements", "NEAR_POOR", "NEAR_POOR_COLUMNS", "POOR",
-    "POOR_COLUMNS", "commune_movements", "households_for", "source_communes", "sustainably_escaped",
+    "POOR_COLUMNS", "commune_movements", "source_communes", "sustainably_escaped",
     "unit_movements",
 ]

@@ -18,7 +18,7 @@ communes), and the figures, fetched once per kind with grouped queries per commu
 Figures are counted per commune and summed upward; a rate is computed on each row from its
 own summed numerator and denominator (never an average of rates), and a zero denominator
 gives None, shown as "-". Only the households the reader may see are counted
-(``movements.households_for``); a unit outside the reader's scope is "not found".
+(``selectors.households_visible_to``: a mentor's tables count their own households); a unit outside the reader's scope is "not found".
 See docs/official-tables.md for every column.
 """
 
@@ -45,6 +45,7 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage, Unit
 
 from . import movements
 from .models import PopulationBase, Review
+from .selectors import reviews_visible_to
 
 TABLE_CODES = ("01", "02", "03", "04", "05")
 AVERAGE = "average"
@@ -145,13 +146,10 @@ def layout_for(unit: AdministrativeUnit) -> Layout:
 
 def _reviews_for(user, year: int, communes: list[int]):
     """Current reviews of ``year`` in these communes, of households the reader may see."""
-    qs = Review.objects.filter(year=year, is_current=True, commune_id__in=communes)
-    if user is not None:
-        qs = scoping.scoped(user, qs, roles.HOUSEHOLD_VIEW, unit_field="household__unit")
-    return qs
+    return reviews_visible_to(user).filter(year=year, is_current=True, commune_id__in=communes)
 
 
-def summary_by_commune(*, year: int, communes: list[int], user=None) -> dict[int, Counter]:
+def summary_by_commune(*, year: int, communes: list[int], user) -> dict[int, Counter]:
     """Table 01's counts per commune: population base, and poor / near-poor / average
     households and persons of the year's current reviews."""
     figures: dict[int, Counter] = {}
@@ -171,7 +169,7 @@ def summary_by_commune(*, year: int, communes: list[int], user=None) -> dict[int
     return figures
 
 
-def deprivations_by_commune(*, year: int, communes: list[int], user=None) -> dict[int, Counter]:
+def deprivations_by_commune(*, year: int, communes: list[int], user) -> dict[int, Counter]:
     """Tables 04–05: poor households per commune, and how many lack each indicator of the
     year's standard (``Review.lacking``).
 
@@ -239,9 +237,9 @@ def short_place(unit: AdministrativeUnit) -> str:
 # --- the report: one unit and year, five tables --------------------------------------------
 
 class ReviewReport:
-    """The five tables of one unit and year, for one reader (``user=None``: the system)."""
+    """The five tables of one unit and year, for one reader (``scoping.SYSTEM``: every household)."""
 
-    def __init__(self, *, unit: AdministrativeUnit, year: int, user=None, on: dt.date | None = None):
+    def __init__(self, *, unit: AdministrativeUnit, year: int, user, on: dt.date | None = None):
         self.unit = unit
         self.year = year
         self.user = user
@@ -334,7 +332,7 @@ class OfficialTable:
         if self.report.layout.predecessors:
             notes.append(f"Số liệu của {self.unit.name} gồm số liệu ghi cho các đơn vị trước sắp xếp: "
                          f"{', '.join(self.report.layout.predecessors)}.")
-        if self.report.user is not None:
+        if not scoping.is_system(self.report.user):
             notes.append("Chỉ gồm các hộ thuộc phạm vi theo dõi của người lập biểu.")
         return notes
 

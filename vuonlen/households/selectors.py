@@ -3,8 +3,9 @@
 A household outside the scope does not exist: lists leave it out and ``..._or_404`` raise
 ``Http404``. The scope follows ``Household.unit`` (the village when known, else the commune),
 so a village-level assignment sees its village and a district viewer all its communes. A person
-holding only the mentor role sees just the households assigned to them (``_own_households_only``),
-in the list, the page, the exports and the API alike.
+holding only the mentor role sees just the households assigned to them, in the list, the page,
+the exports, the API and every other room's page alike: ``households_visible_to`` is the one way
+in, and it owns that rule (``households_for_mentor`` reads the campaign's assignments).
 
 Lists are built for a district of 10,000 households: one COUNT and one page query whatever
 the page size (the member count is a subquery, units come by join, nothing per row).
@@ -22,6 +23,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.roles import Role
+from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold, nfc
 from vuonlen.geo.models import AdministrativeUnit
 
@@ -52,26 +55,84 @@ def citizen_id_for(user, value: str | None, unit: AdministrativeUnit | None = No
     return value if full else mask_citizen_id(value)
 
 
-# --- households ------------------------------------------------------------------------------
+# --- the one way in: which households a person may see ----------------------------------------
 
-def _own_households_only(user, qs: QuerySet, household_field: str = "pk") -> QuerySet:
-    """A person holding only the mentor role reads the households assigned to them, not their
-    whole commune; the campaign room decides which (``households_for_mentor``)."""
-    from vuonlen.campaign import selectors as campaign
+# Roles that see a whole area; a person whose only role is mentor sees only their households.
+_AREA_ROLES = {Role.SYSADMIN, Role.SECRETARIAT, Role.REPORTING_UNIT, Role.COMMUNE_OFFICER, Role.VIEWER}
 
-    if not campaign.is_mentor_only(user):
-        return qs
-    return qs.filter(**{f"{household_field}__in": campaign.households_for_mentor(user).values("pk")})
+
+def is_mentor_only(user) -> bool:
+    held = scoping.roles_of(user)
+    return Role.MENTOR in held and not (held & _AREA_ROLES)
+
+
+def _active_on(on: dt.date) -> Q:
+    return Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
+def households_for_mentor(user, on: dt.date | None = None) -> QuerySet[Household]:
+    """The households assigned to ``user`` on ``on`` (today), directly or through a group: what
+    the mentor role grants. Not a scope by itself: readers go through ``households_visible_to``."""
+    from vuonlen.campaign.models import HouseholdGroup, MentorAssignment
+
+    if not getattr(user, "pk", None):
+        return Household.objects.none()
+    mine = MentorAssignment.objects.filter(_active_on(on or today_vn()), mentor=user)
+    direct = mine.filter(household__isnull=False).values("household_id")
+    grouped = HouseholdGroup.households.through.objects.filter(
+        householdgroup_id__in=mine.filter(group__isnull=False).values("group_id")).values("household_id")
+    return Household.objects.filter(Q(pk__in=direct) | Q(pk__in=grouped))
 
 
 def households_visible_to(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[Household]:
-    return _own_households_only(user, scoping.scoped(user, Household.objects.all(), perm, unit_field="unit"))
+    """Every household ``user`` may read (and, with ``perm``, act on): THE way in to the registry,
+    for every page, embedded list, export, API, dashboard and official table of every room.
+
+    A role's area counts for what it grants, except the mentor role: a mentor's assignment to a
+    commune grants the households assigned to them today, not the commune. Reading a household
+    always needs ``HOUSEHOLD_VIEW`` as well as ``perm`` (a reporting unit opens the campaign room
+    but never sees household names). ``SYSTEM`` sees every household; ``None`` sees none.
+    """
+    area = scoping.scope_without(user, roles.HOUSEHOLD_VIEW, Role.MENTOR)
+    if area.everything:
+        return Household.objects.all()
+    where = area.q("unit")
+    if perm != roles.HOUSEHOLD_VIEW:
+        where &= scoping.scope_without(user, perm, Role.MENTOR).q("unit")
+    if Role.MENTOR in scoping.roles_of(user):
+        own = scoping.scope_for(user, roles.HOUSEHOLD_VIEW).q("unit") & scoping.scope_for(user, perm).q("unit")
+        where |= own & Q(pk__in=households_for_mentor(user).values("pk"))
+    return Household.objects.filter(where)
 
 
 def get_household_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Household:
-    qs = _own_households_only(user, Household.objects.select_related("commune", "unit", "unit__parent",
-                                                                     "split_from", "merged_into"))
-    return scoping.get_scoped_or_404(user, qs, perm, unit_field="unit", pk=pk)
+    try:
+        return (households_visible_to(user, perm)
+                .select_related("commune", "commune__parent", "unit", "unit__parent", "split_from", "merged_into")
+                .get(pk=pk))
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy") from None
+
+
+def households_named_on_record(*, within: AdministrativeUnit, codes) -> QuerySet[Household]:
+    """Households named by code on a record that its writer was allowed to make at ``within``
+    but whose registry they may not read: a twinning partner lists the households its activity
+    reached in the twinned commune. Only under ``within``; the caller keeps the pks and never
+    shows the households back to that writer (their pages go through ``households_visible_to``)."""
+    return households_visible_to(scoping.SYSTEM).filter(commune__path__startswith=within.path,
+                                                         code__in=list(codes)).only("pk", "code", "unit")
+
+
+def household_by_code_or_none(user, *, within: AdministrativeUnit, code: str,
+                              perm: str = roles.HOUSEHOLD_VIEW) -> Household | None:
+    """A household named by its code in a form, found only among those ``user`` may see under
+    ``within`` (a commune or village: a code is unique in its commune)."""
+    code = nfc(code or "").strip()
+    if not code:
+        return None
+    return (households_visible_to(user, perm).filter(commune__path__startswith=within.path if within.level <= 3
+                                                      else within.parent.path, code=code)
+            .select_related("unit").first())
 
 
 def units_for_households(user) -> QuerySet[AdministrativeUnit]:
@@ -228,9 +289,11 @@ def household_detail_for(user, pk) -> HouseholdDetail:
 
 
 def membership_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Membership:
-    qs = _own_households_only(user, Membership.objects.select_related(
-        "household", "household__unit", "household__commune", "person"), "household")
-    return scoping.get_scoped_or_404(user, qs, perm, unit_field="household__unit", pk=pk)
+    try:
+        return (Membership.objects.filter(household__in=households_visible_to(user, perm))
+                .select_related("household", "household__unit", "household__commune", "person").get(pk=pk))
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy") from None
 
 
 def open_memberships(household: Household) -> list[Membership]:
@@ -248,17 +311,20 @@ def members_of(user, household: Household, *, include_past: bool = True) -> list
 
 # --- reviews ---------------------------------------------------------------------------------
 
-def reviews_visible_to(user) -> QuerySet[Review]:
-    """Reviews through the household's scope today (a household moved between villages keeps
-    its reviews readable from its present village)."""
-    return _own_households_only(user, scoping.scoped(user, Review.objects.all(), roles.HOUSEHOLD_VIEW,
-                                                     unit_field="household__unit"), "household")
+def reviews_visible_to(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[Review]:
+    """Reviews of the households ``user`` may see today (a household moved between villages keeps
+    its reviews readable from its present village): the lists, the API and the official tables."""
+    if scoping.scope_without(user, roles.HOUSEHOLD_VIEW, Role.MENTOR).everything:
+        return Review.objects.all()  # no semi-join over the whole registry for the system
+    return Review.objects.filter(household__in=households_visible_to(user, perm))
 
 
 def get_review_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Review:
-    qs = _own_households_only(user, Review.objects.select_related("household", "household__unit",
-                                                                  "household__commune"), "household")
-    return scoping.get_scoped_or_404(user, qs, perm, unit_field="household__unit", pk=pk)
+    try:
+        return (reviews_visible_to(user, perm).select_related("household", "household__unit", "household__commune")
+                .get(pk=pk))
+    except (Review.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy") from None
 
 
 def review_list(user, *, year: int | None = None, unit: int | None = None,

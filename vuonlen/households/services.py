@@ -4,7 +4,7 @@ population base, and the yearly reviews with their recognition and corrections.
 Each service is keyword-only and atomic; it cleans its input (``validation``), checks that
 the actor may edit the unit (out of scope → 404, read-only → 403), validates everything at
 once (``ValidationError`` with field → messages), writes, and audits in the same transaction.
-``actor=None`` is the system (commands, demo data) and skips the scope check.
+``actor=SYSTEM`` (``accounts.scoping.SYSTEM``) is the system (commands, demo data) and skips the scope check.
 
 Audit rows never carry a name or an ID number in ``object_repr`` or ``note`` (``str()`` of
 these models is "Hộ <code>", "Nhân khẩu #<id>"); ``core.audit.snapshot`` masks citizen IDs.
@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
@@ -342,7 +343,7 @@ def member_add(*, actor, household: Household, person: Mapping[str, Any] | None 
 
 def _check_existing_person_visible(*, actor, person: Person) -> None:
     """A person is visible through the households they have been in."""
-    if actor is None:
+    if actor is SYSTEM:
         return
     units = AdministrativeUnit.objects.filter(
         pk__in=Membership.objects.filter(person=person).values("household__unit"))

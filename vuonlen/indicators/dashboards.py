@@ -5,7 +5,7 @@ households behind a village's number.
 
 Selectors only: the caller has proved the reader may see the unit (``scoping.get_unit_or_404``
 with ``INDICATOR_VIEW``); the households behind a number are narrowed again through the
-reader's household scope (``campaign_households_visible_to``). The page and the .xlsx file
+reader's household scope (``households.selectors.households_visible_to``). The page and the .xlsx file
 draw the same objects, so the screen and the file never disagree.
 
 Percentages are numerator sums over denominator sums (the roll-ups keep both); nothing here
@@ -31,6 +31,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.text import sort_key
 from vuonlen.geo.models import REFORM_DATE, AdministrativeUnit, Era, Level, UnitLineage
 from vuonlen.households.models import Review
+from vuonlen.households.selectors import households_visible_to
 
 from . import evaluation, sources
 from .models import Direction, Indicator, Measure, Rollup
@@ -754,7 +755,7 @@ def households_behind(user, unit: AdministrativeUnit, indicator: Indicator, peri
     tree = Tree.load()
     units = source_units(tree, unit.pk)
     until = period.records_until
-    visible = campaign.campaign_households_visible_to(user).values("pk")
+    visible = households_visible_to(user).values("pk")
     current_status = Review.objects.filter(household=OuterRef("household_id"), year=period.year,
                                            is_current=True).values("status")[:1]
     split = True

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.models import CRITERIA, Phase
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
@@ -61,7 +62,7 @@ def formulas() -> list[Formula]:
 
 
 def require_define(actor) -> None:
-    if actor is not None and not scoping.can(actor, roles.INDICATOR_DEFINE):
+    if actor is not SYSTEM and not scoping.can(actor, roles.INDICATOR_DEFINE):
         if scoping.can(actor, roles.INDICATOR_VIEW):
             raise PermissionDenied("Chỉ quản trị hệ thống thay đổi danh mục chỉ tiêu")
         raise Http404("Không tìm thấy")

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -107,7 +108,7 @@ def run(ctx) -> None:
             for code, path in PATH.items():
                 targets.append(_target(indicators[code], province.pk, year, path[year], DOCUMENT_PROVINCE))
         insert_rows(Target, targets, returning=False)
-        audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Chỉ tiêu mẫu",
+        audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Chỉ tiêu mẫu",
                      note=f"{len(now_rows)} số liệu đơn vị nhập, {len(targets)} chỉ tiêu giao")
     ctx.say(f"Chỉ tiêu mẫu: {len(targets)} chỉ tiêu giao cho {len(districts)} huyện, {len(communes)} xã; "
             f"{len(now_rows)} số liệu xã tự nhập")

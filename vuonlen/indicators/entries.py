@@ -24,6 +24,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.services import FIRST_YEAR
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date, parse_number
@@ -54,11 +55,11 @@ def entered_indicators(level: int | None = None) -> list[Indicator]:
 
 
 def may_enter(actor, unit: AdministrativeUnit) -> bool:
-    return actor is None or scoping.can(actor, roles.INDICATOR_ENTER, unit)
+    return actor is SYSTEM or scoping.can(actor, roles.INDICATOR_ENTER, unit)
 
 
 def require_enter(actor, unit: AdministrativeUnit) -> None:
-    if actor is None:
+    if actor is SYSTEM:
         return
     scoping.require(actor, roles.INDICATOR_ENTER, unit, seen_with=(roles.INDICATOR_VIEW, roles.UNIT_VIEW),
                     message="Bạn không có quyền nhập số liệu cho đơn vị này")

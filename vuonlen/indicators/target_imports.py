@@ -26,6 +26,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import spreadsheets
 from vuonlen.core import xlsx
 from vuonlen.core.audit import audit_record
@@ -197,7 +198,7 @@ class _Checker(spreadsheets.RowChecker):
         return by_id, by_code
 
     def visible(self, unit: AdministrativeUnit) -> bool:
-        return self.actor is None or scoping.can(self.actor, roles.INDICATOR_VIEW, unit)
+        return self.actor is SYSTEM or scoping.can(self.actor, roles.INDICATOR_VIEW, unit)
 
     def resolve_unit(self, row: _Row, by_id, by_code) -> AdministrativeUnit | None:
         not_found = f"Không tìm thấy đơn vị mã {row.unit_code} trong phạm vi của bạn"
@@ -271,7 +272,7 @@ class _Checker(spreadsheets.RowChecker):
 
 
 def can_import(actor) -> bool:
-    return actor is None or scoping.can(actor, roles.TARGET_SET)
+    return actor is SYSTEM or scoping.can(actor, roles.TARGET_SET)
 
 
 def import_targets(*, actor, file: BinaryIO | bytes, filename: str) -> ImportResult:

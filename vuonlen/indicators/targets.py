@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.models import Phase
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_number, parse_number
@@ -115,7 +116,7 @@ def indicators_for(level: int, year: int) -> list[Indicator]:
 # --- who may --------------------------------------------------------------------------------------
 
 def may_set_target(actor, unit: AdministrativeUnit) -> bool:
-    if actor is None:
+    if actor is SYSTEM:
         return True
     if unit.parent_id and scoping.can(actor, roles.TARGET_SET, unit.parent):
         return True

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from vuonlen.accounts.models import Organisation, OrgKind, User
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -64,7 +65,7 @@ def _village_4(commune: AdministrativeUnit) -> AdministrativeUnit:
     if village is None:
         from vuonlen.geo.services import village_create
 
-        village = village_create(actor=None, commune=commune, name="Thôn 4", unit_type=UnitType.THON, source="demo")
+        village = village_create(actor=SYSTEM, commune=commune, name="Thôn 4", unit_type=UnitType.THON, source="demo")
     return village
 
 
@@ -230,7 +231,7 @@ def run(ctx) -> None:
         conversion_direction="Chuyển sang nuôi bò sinh sản kết hợp trồng cỏ", conversion_deadline=dt.date(2025, 12, 31))
     if dak_to_lung:
         _exemplars(dak_to_lung, by_commune[dak_to_lung.pk], secretariat)
-    audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Mô hình (dữ liệu mẫu)",
+    audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Mô hình (dữ liệu mẫu)",
                  note=f"Tạo {len(ids)} mô hình, {len(parts)} lượt hộ tham gia, {len(showcases)} mô hình công khai")
     ctx.say(f"Mô hình mẫu: {len(ids)} mô hình, {len(parts)} lượt hộ tham gia, {len(showcases)} công khai")
 

@@ -127,6 +127,19 @@ def exemplars_visible_to(user, perm: str = roles.INITIATIVE_VIEW) -> QuerySet[Ex
                           unit_field="commune")
 
 
+def exemplar_list(user) -> list[Exemplar]:
+    """The exemplary households of the reader's area; each names its household (``shown_household``)
+    only when the reader may see that household, else the story stands without a code."""
+    from vuonlen.households.selectors import households_visible_to
+
+    exemplars = list(exemplars_visible_to(user).select_related("household").order_by("-year", "pk")[:300])
+    ids = {e.household_id for e in exemplars if e.household_id}
+    visible = set(households_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for exemplar in exemplars:
+        exemplar.shown_household = exemplar.household if exemplar.household_id in visible else None
+    return exemplars
+
+
 def get_exemplar_for_user_or_404(user, pk, perm: str = roles.INITIATIVE_VIEW) -> Exemplar:
     return scoping.get_scoped_or_404(user, Exemplar.objects.select_related("commune", "household", "initiative"),
                                      perm, unit_field="commune", pk=pk)
@@ -167,13 +180,12 @@ def counted_in_year(year: int) -> QuerySet[Initiative]:
     return Initiative.objects.filter(start_year__lte=year).exclude(Exists(ended_before))
 
 
-def indicator5(*, parent: AdministrativeUnit, year: int, user=None) -> list[Indicator5Row]:
+def indicator5(*, parent: AdministrativeUnit, year: int, user) -> list[Indicator5Row]:
     """One row per district and commune (pre-2025 era, as the plan's units) under ``parent``
     (itself included), optionally narrowed to what ``user`` may see."""
     units = AdministrativeUnit.objects.filter(parent.subtree_q(), level__in=[Level.DISTRICT, Level.COMMUNE],
                                               era=Era.PRE_2025)
-    if user is not None:
-        units = units.filter(scoping.scope_for(user, roles.INITIATIVE_VIEW).q(""))
+    units = units.filter(scoping.scope_for(user, roles.INITIATIVE_VIEW).q(""))
     units = list(units.order_by("level", "path"))
     built = list(counted_in_year(year).filter(unit__path__startswith=parent.path)
                  .values_list("level", "unit__path"))
@@ -186,7 +198,7 @@ def indicator5(*, parent: AdministrativeUnit, year: int, user=None) -> list[Indi
 
 
 def indicator5_for_unit(unit: AdministrativeUnit, year: int) -> Indicator5Row:
-    return next(r for r in indicator5(parent=unit, year=year) if r.unit.pk == unit.pk)
+    return next(r for r in indicator5(parent=unit, year=year, user=scoping.SYSTEM) if r.unit.pk == unit.pk)
 
 
 # --- the public showcase ---------------------------------------------------------------------
@@ -274,6 +286,18 @@ def public_story_photo_or_404(pk) -> Exemplar:
         raise Http404("Không tìm thấy") from None
 
 
-def participating_households(initiative: Initiative):
-    return Participation.objects.filter(initiative=initiative).select_related("household", "household__unit")
+def participations_visible_to(user, initiative: Initiative) -> QuerySet[Participation]:
+    """The model's participations whose household ``user`` may see (``households_visible_to``):
+    the model's page lists only those, by code, head's name and village."""
+    from vuonlen.households.selectors import households_visible_to
+
+    return (Participation.objects.filter(initiative=initiative, household__in=households_visible_to(user))
+            .select_related("household", "household__unit").order_by("household__code", "started_on", "pk"))
+
+
+def get_participation_for_user_or_404(user, initiative: Initiative, pk) -> Participation:
+    try:
+        return participations_visible_to(user, initiative).select_related("initiative__unit").get(pk=pk)
+    except (Participation.DoesNotExist, ValueError, TypeError):
+        raise Http404("Không tìm thấy") from None
 

@@ -2,7 +2,7 @@
 
 Bad input raises ``ValidationError`` with every problem at once, keyed by form field, in
 Vietnamese, and writes nothing (files included). Out of the person's scope raises ``Http404``;
-in scope but without the right raises ``PermissionDenied``. ``actor=None`` is the system
+in scope but without the right raises ``PermissionDenied``. ``actor=SYSTEM`` (``accounts.scoping.SYSTEM``) is the system
 (demo, commands).
 """
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date
@@ -125,7 +126,7 @@ def initiative_create(*, actor, name: str, kind: str, organisation: Organisation
                       source: str = "web") -> Initiative:
     if unit is not None:
         _require_manage(actor, unit)
-    if replicated_from is not None and actor is not None:
+    if replicated_from is not None and actor is not SYSTEM:
         # The original must be one the person may read (or one the public page shows).
         visible = selectors.initiatives_visible_to(actor) | selectors.showcase_initiatives()
         if not visible.filter(pk=replicated_from.pk).exists():
@@ -236,7 +237,7 @@ def initiative_move(*, actor, initiative: Initiative, to_status: str, comment: s
     ``ValidationError`` naming the moves that are allowed."""
     _require_manage(actor, initiative.unit)
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    if converted_into is not None and actor is not None and not selectors.initiatives_visible_to(actor).filter(
+    if converted_into is not None and actor is not SYSTEM and not selectors.initiatives_visible_to(actor).filter(
             pk=converted_into.pk).exists():
         raise Http404("Không tìm thấy")
     comment, direction = nfc(comment), nfc(conversion_direction)
@@ -292,12 +293,12 @@ def participants_add(*, actor, initiative: Initiative, households: Sequence, sta
     elif started_on > today_vn():
         _add(errors, "started_on", "Ngày tham gia ở tương lai")
     visible = set()
-    if actor is not None:
+    if actor is not SYSTEM:
         visible = set(households_visible_to(actor).filter(pk__in=[h.pk for h in households])
                       .values_list("pk", flat=True))
     open_ids = set(initiative.participations.filter(ended_on__isnull=True).values_list("household_id", flat=True))
     for household in households:
-        if actor is not None and household.pk not in visible:
+        if actor is not SYSTEM and household.pk not in visible:
             _add(errors, "households", f"Không tìm thấy hộ {household.code} trong địa bàn của bạn")
         elif not household.is_active:
             _add(errors, "households", f"Hộ {household.code} đã kết thúc trong sổ hộ")
@@ -524,7 +525,7 @@ def exemplar_create(*, actor, commune: AdministrativeUnit | None, year: int | No
     _require_manage(actor, commune)
     display_name, story = nfc(display_name), nfc(story)
     if household is not None:
-        if actor is not None and not households_visible_to(actor).filter(pk=household.pk).exists():
+        if actor is not SYSTEM and not households_visible_to(actor).filter(pk=household.pk).exists():
             _add(errors, "household", "Không tìm thấy hộ này trong địa bàn của bạn")
         elif household.commune_id != commune.pk:
             _add(errors, "household", f"Hộ {household.code} không thuộc {commune.name}")
@@ -539,7 +540,7 @@ def exemplar_create(*, actor, commune: AdministrativeUnit | None, year: int | No
         _add(errors, "publish_name", "Chỉ nêu tên khi gia đình đã đồng ý công khai")
     if publish_name and not display_name:
         _add(errors, "display_name", "Đồng ý nêu tên thì hãy nhập tên sẽ hiển thị")
-    if initiative is not None and actor is not None and not selectors.initiatives_visible_to(actor).filter(
+    if initiative is not None and actor is not SYSTEM and not selectors.initiatives_visible_to(actor).filter(
             pk=initiative.pk).exists():
         _add(errors, "initiative", "Không tìm thấy mô hình này")
     if photo is not None:

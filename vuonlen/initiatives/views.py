@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -22,7 +22,7 @@ from .forms import (
     ExemplarForm, FilesForm, FundForm, InitiativeForm, MoveForm, ParticipantEndForm, ParticipantsForm, ReviewForm,
     ShowcaseForm,
 )
-from .models import Kind, Participation, Status
+from .models import Kind, Status
 
 
 def _require_room(user) -> None:
@@ -125,7 +125,7 @@ def _detail_context(request, initiative, **forms):
         # Names of households only for those who may read the registry there (a reporting
         # unit reads models, not the registry): the others see the count.
         "sees_households": scoping.can(user, roles.HOUSEHOLD_VIEW, initiative.unit),
-        "participations": selectors.participating_households(initiative),
+        "participations": selectors.participations_visible_to(user, initiative),
         "funds": initiative.funds.all(), "fund_totals": selectors.fund_totals(initiative),
         "reviews": initiative.reviews.all(), "files": initiative.files.all(),
         "replicas": initiative.replicas.all(), "visits": initiative.exchange_visits.all()[:20],
@@ -204,8 +204,7 @@ def participant_end(request, pk: int, participation_pk: int):
     """End one household's participation (the row stays, with its period)."""
     _require_room(request.user)
     initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
-    participation = get_object_or_404(Participation.objects.select_related("household__unit", "initiative__unit"),
-                                      pk=participation_pk, initiative=initiative)
+    participation = selectors.get_participation_for_user_or_404(request.user, initiative, participation_pk)
     if not _can_manage(request.user, initiative.unit):
         raise PermissionDenied("Bạn không có quyền quản lý mô hình ở địa bàn này")
     form = ParticipantEndForm(request.POST or None, initial={"ended_on": today_vn()})
@@ -293,7 +292,7 @@ def indicator5(request):
 @login_required
 def exemplar_list(request):
     _require_room(request.user)
-    exemplars = selectors.exemplars_visible_to(request.user).order_by("-year", "pk")[:300]
+    exemplars = selectors.exemplar_list(request.user)
     return render(request, "initiatives/exemplars.html", {
         "exemplars": exemplars, "can_manage": _can_manage(request.user),
         "can_approve": scoping.can(request.user, roles.SHOWCASE_APPROVE)})

@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -93,6 +94,6 @@ def run(ctx) -> None:
                   if rows[index]["kind"] == "propaganda" for t in rng.sample(topics, min(len(topics), 3))]
     insert_rows(Activity.households.through, reached_rows, returning=False)
     insert_rows(Activity.topics.through, topic_rows, returning=False)
-    audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Tuyên truyền (dữ liệu mẫu)",
+    audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Tuyên truyền (dữ liệu mẫu)",
                  note=f"Tạo {len(ids)} hoạt động, {len(reached_rows)} lượt hộ được tuyên truyền")
     ctx.say(f"Tuyên truyền mẫu: {len(ids)} hoạt động, {len(reached_rows)} lượt hộ được tuyên truyền")

@@ -26,6 +26,13 @@ def get_activity_for_user_or_404(user, pk, perm: str = roles.OUTREACH_VIEW) -> A
     return scoping.get_scoped_or_404(user, qs, perm, unit_field="unit", pk=pk)
 
 
+def households_reached_visible_to(user, activity: Activity):
+    """The households an activity reached that ``user`` may see (``households_visible_to``)."""
+    from vuonlen.households.selectors import households_visible_to
+
+    return households_visible_to(user).filter(pk__in=activity.households.values("pk"))
+
+
 def activity_list(user, *, kind: str = "", year: int | None = None, q: str = "", unit: int | None = None):
     qs = activities_visible_to(user).select_related("unit", "organisation", "visited_initiative")
     if kind:
@@ -83,8 +90,7 @@ def indicator1(*, unit: AdministrativeUnit, year: int) -> Indicator1:
     return Indicator1(unit=unit, year=year, numerator=numerator, denominator=denominator)
 
 
-def indicator1_by_child(*, parent: AdministrativeUnit, year: int, user=None) -> list[Indicator1]:
+def indicator1_by_child(*, parent: AdministrativeUnit, year: int, user) -> list[Indicator1]:
     children = AdministrativeUnit.objects.filter(parent=parent)
-    if user is not None:
-        children = children.filter(scoping.scope_for(user, roles.OUTREACH_VIEW).q(""))
+    children = children.filter(scoping.scope_for(user, roles.OUTREACH_VIEW).q(""))
     return [indicator1(unit=child, year=year) for child in children.order_by("name_sort")]

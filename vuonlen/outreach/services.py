@@ -14,6 +14,7 @@ from django.db import transaction
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
@@ -68,7 +69,7 @@ def _validate(*, actor, kind, date, unit, title, channel, topics, participants, 
     if kind == ActivityKind.EXCHANGE:
         if visited_initiative is None:
             _add(errors, "visited_initiative", "Chuyến tham quan phải chọn mô hình đến học tập")
-        elif actor is not None:
+        elif actor is not SYSTEM:
             # A visit often goes to another district; a model on the public page may be chosen too.
             visible = (initiative_selectors.initiatives_visible_to(actor)
                        | initiative_selectors.showcase_initiatives())
@@ -78,7 +79,7 @@ def _validate(*, actor, kind, date, unit, title, channel, topics, participants, 
         _add(errors, "visited_initiative", "Chỉ chuyến tham quan, giao lưu mới chọn mô hình đến thăm")
     if len(households) > MAX_HOUSEHOLDS:
         _add(errors, "households", f"Quá nhiều hộ trong một hoạt động (tối đa {MAX_HOUSEHOLDS:,})".replace(",", "."))
-    elif households and actor is not None:
+    elif households and actor is not SYSTEM:
         visible = set(households_visible_to(actor).filter(pk__in=[h.pk for h in households])
                       .values_list("pk", flat=True))
         for household in households:
@@ -88,7 +89,7 @@ def _validate(*, actor, kind, date, unit, title, channel, topics, participants, 
         for household in households:
             if not household.unit.path.startswith(unit.path):
                 _add(errors, "households", f"Hộ {household.code} không thuộc {unit.name}")
-    if organisation is not None and actor is not None and not scoping.can(actor, roles.ORG_VIEW, organisation.unit):
+    if organisation is not None and actor is not SYSTEM and not scoping.can(actor, roles.ORG_VIEW, organisation.unit):
         _add(errors, "organisation", "Không tìm thấy đơn vị tổ chức này")
     return errors
 

@@ -101,7 +101,8 @@ def activity_detail(request, pk: int):
     return render(request, "outreach/detail.html", {
         "activity": activity, "topics": activity.topics.all(),
         "sees_households": scoping.can(request.user, roles.HOUSEHOLD_VIEW, activity.unit),
-        "households": activity.households.select_related("unit").order_by("code")[:500],
+        "households": selectors.households_reached_visible_to(request.user, activity)
+        .select_related("unit").order_by("code")[:500],
         "household_count": activity.households.count()})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 
@@ -52,7 +53,7 @@ def ensure_form(code: str) -> ReportForm:
                     figure_codes=figure_codes, required=required)
         for i, (s_code, kind, title, help_text, figure_codes, required) in enumerate(sections, start=1)
     ])
-    audit_record(actor=None, action=AuditAction.CREATE, instance=form, source="system",
+    audit_record(actor=SYSTEM, action=AuditAction.CREATE, instance=form, source="system",
                  note="Biểu mẫu mặc định")
     return form
 

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from vuonlen.accounts.demo import DEMO_DISTRICT
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import VN_TZ, Period, PeriodKind
@@ -69,7 +70,7 @@ def _schedule(name, issuer, rules) -> ReportSchedule:
         description="Báo cáo hằng quý, gửi trước ngày 07 của tháng cuối quý (tính cả ngày 07).")
     Obligation.objects.bulk_create([Obligation(schedule=schedule, org_kind=kind, unit_level=level, note=note)
                                     for kind, level, note in rules])
-    audit_record(actor=None, action=AuditAction.CREATE, instance=schedule, source="demo")
+    audit_record(actor=SYSTEM, action=AuditAction.CREATE, instance=schedule, source="demo")
     return schedule
 
 
@@ -174,7 +175,7 @@ def _explanations(rng, schedule) -> int:
     """After the Q2 conference (12/7/2023): the late and silent units are asked to explain by 20/7."""
     period = Period(YEAR, PeriodKind.QUARTER, 2)
     result = services.explanation_request_create(
-        actor=None, schedule=schedule, period=period, due_date=dt.date(2023, 7, 20), today=dt.date(2023, 7, 12),
+        actor=SYSTEM, schedule=schedule, period=period, due_date=dt.date(2023, 7, 20), today=dt.date(2023, 7, 12),
         now=_at(dt.date(2023, 7, 12), 16), source="demo")
     request = result.request
     rows = []
@@ -269,6 +270,6 @@ def run(ctx) -> None:
         plan = _plan(ctx.rng, orgs, offenders, special)
         made += _save(_build(ctx.rng, schedule, orgs, plan, returned, pending_q4, prefills))
     made += _explanations(ctx.rng, district_schedule)
-    audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Báo cáo định kỳ (dữ liệu mẫu)",
+    audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Báo cáo định kỳ (dữ liệu mẫu)",
                  note=f"Tạo {made} báo cáo mẫu năm {YEAR}")
     ctx.say(f"Báo cáo định kỳ mẫu: {made}")

@@ -67,9 +67,7 @@ def can_view_area(user) -> bool:
 
 
 def _area(user) -> scoping.Scope:
-    """The area whose reports ``user`` reads; ``None`` is the system itself (commands, services)."""
-    if user is None:
-        return scoping.Scope(everything=True)
+    """The area whose reports ``user`` reads (``SYSTEM``: everything; ``None``: nothing)."""
     return scoping.scope_for(user, roles.REPORT_VIEW)
 
 
@@ -272,7 +270,7 @@ def compliance(*, user, period: Period, unit: AdministrativeUnit | None = None,
     now = now or timezone.now()
     schedules = [schedule] if schedule is not None else schedules_for_period(user, period)
     area = _area(user)
-    acting = acting_organisation_ids(user) if user is not None else frozenset()
+    acting = acting_organisation_ids(user)
     pairs: list[tuple[ReportSchedule, Organisation, dt.date]] = []
     for sched in schedules:
         due = sched.due_date_for(period)

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation, RoleAssignment
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date, format_number, parse_number
@@ -84,7 +85,7 @@ def _when(moment: dt.datetime | None) -> str:
 
 
 def _who(user) -> str:
-    if user is None:
+    if user is None or user is SYSTEM:
         return "hệ thống"
     return getattr(user, "full_name", "") or getattr(user, "username", "") or "hệ thống"
 
@@ -168,7 +169,7 @@ def _move(current: Submission, to: str, *, actor, comment: str = "", at: dt.date
 
 
 def _check_submitter(actor, organisation: Organisation) -> None:
-    if actor is None:  # commands and the demo act as the system
+    if actor is SYSTEM:  # commands and the demo act as the system
         return
     if selectors.can_submit_for(actor, organisation):
         return
@@ -178,7 +179,7 @@ def _check_submitter(actor, organisation: Organisation) -> None:
 
 
 def _check_reviewer(actor, submission: Submission) -> None:
-    if actor is None or selectors.can_review(actor, submission):
+    if actor is SYSTEM or selectors.can_review(actor, submission):
         return
     if selectors._org_visible(actor, submission.organisation):
         raise PermissionDenied("Bạn không có quyền tiếp nhận hoặc trả lại báo cáo này.")
@@ -420,7 +421,7 @@ class ExplanationResult:
 
 
 def _check_can_issue(actor, schedule: ReportSchedule) -> None:
-    if actor is None:
+    if actor is SYSTEM:
         return
     if scoping.can(actor, roles.REPORT_REVIEW, schedule.issuer.unit):
         return
@@ -451,7 +452,7 @@ def explanation_request_create(*, actor, schedule: ReportSchedule, period: Perio
         raise ValidationError({"due_date": [f"Hạn gửi giải trình phải từ hôm nay ({format_date(today)}) trở đi."]})
     rows = selectors.compliance(user=actor, period=period, schedule=schedule, now=now)
     wanted = [r.organisation for r in rows if r.status in (selectors.LATE, selectors.MISSING)]
-    if actor is not None:
+    if actor is not SYSTEM:
         review = scoping.scope_for(actor, roles.REPORT_REVIEW)
         wanted = [o for o in wanted if review.covers_path(o.unit.path)]
     if not wanted:
@@ -599,7 +600,7 @@ def reminders_send(*, today: dt.date | None = None, days_before: int | None = No
                 messages.append((subject, body, addresses[org.pk]))
                 sent.append(record)
     if sent:
-        audit_record(actor=None, action=AuditAction.CREATE, source="command", object_repr="Thư nhắc hạn báo cáo",
+        audit_record(actor=SYSTEM, action=AuditAction.CREATE, source="command", object_repr="Thư nhắc hạn báo cáo",
                      note=f"Gửi {len(sent)} thư nhắc hạn báo cáo ngày {format_date(today)}")
     _send_after_commit(messages)
     return sent

@@ -18,6 +18,7 @@ import datetime as dt
 from django.db import transaction
 
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
@@ -205,7 +206,7 @@ def run(ctx) -> None:
     for status in (LoanStatus.OVERDUE, LoanStatus.REPAID):
         SupportEntry.objects.filter(pk__in=[pk for pk, s in statuses.items() if s == status]).update(loan_status=status)
     total = sum(r["value_vnd"] for r in rows)
-    audit_record(actor=None, action=AuditAction.IMPORT, source="demo", object_repr="Sổ nguồn lực (dữ liệu mẫu)",
+    audit_record(actor=SYSTEM, action=AuditAction.IMPORT, source="demo", object_repr="Sổ nguồn lực (dữ liệu mẫu)",
                  note=f"Tạo {len(rows)} khoản hỗ trợ, {len(loans)} khoản vay, {len(repayments)} lần trả nợ; "
                       f"tổng {total:,} đồng".replace(",", "."))
     ctx.say(f"Sổ nguồn lực mẫu: {len(rows)} khoản, {total / 1e9:.1f} tỷ đồng")

@@ -75,7 +75,7 @@ def build_workbook(totals: selectors.LedgerTotals, entries) -> bytes:
         detail.append([
             number, date, str(entry.get_source_display()), str(entry.get_kind_display()),
             entry.giver.name if entry.giver_id else "", str(entry.get_recipient_kind_display()),
-            entry.household.code if entry.household_id else "", entry.initiative.name if entry.initiative_id else "",
+            entry.household.code if entry.household_id and entry.household_shown else "", entry.initiative.name if entry.initiative_id else "",
             entry.unit.name, _money(detail, entry.value_vnd), entry.description,
             entry.loan_term_months or "", str(entry.get_loan_status_display()) if entry.loan_status else ""])
     return workbook_bytes(workbook)

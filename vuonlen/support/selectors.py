@@ -19,12 +19,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import AdministrativeUnit
 
@@ -36,8 +37,8 @@ def own_giver_ids(user) -> frozenset[int]:
 
 
 def entries_visible_to(user) -> QuerySet[SupportEntry]:
-    if user is None:
-        return SupportEntry.objects.all()
+    """Every ledger entry ``user`` may read: the area's (``SUPPORT_VIEW_AREA``) and what their own
+    organisation gave. ``SYSTEM`` reads all; ``None`` nothing."""
     if not getattr(user, "is_authenticated", False):
         return SupportEntry.objects.none()
     area = scoping.scope_for(user, roles.SUPPORT_VIEW_AREA)
@@ -62,7 +63,7 @@ def get_entry_for_user_or_404(user, pk) -> SupportEntry:
 
 def can_edit(user, unit: AdministrativeUnit | None = None, giver: Organisation | None = None) -> bool:
     """Record in ``unit``: the area's officers, or a reporting unit for what it gives itself."""
-    if user is None:
+    if user is SYSTEM:
         return True
     if scoping.can(user, roles.SUPPORT_EDIT, unit):
         return True
@@ -75,7 +76,7 @@ def can_edit(user, unit: AdministrativeUnit | None = None, giver: Organisation |
 
 
 def can_edit_entry(user, entry: SupportEntry) -> bool:
-    return can_edit(user, entry.unit, entry.giver) if entry.giver_id or user is None \
+    return can_edit(user, entry.unit, entry.giver) if entry.giver_id or user is SYSTEM \
         else scoping.can(user, roles.SUPPORT_EDIT, entry.unit)
 
 
@@ -137,8 +138,16 @@ def filtered_entries(user, filters: LedgerFilters | None = None) -> QuerySet[Sup
 
 
 def entry_list(user, filters: LedgerFilters | None = None) -> QuerySet[SupportEntry]:
+    """The reader's entries; each carries ``household_shown``: whether the reader may see the
+    household it went to (``households_visible_to``). The page and the file name a household only
+    then; an entry of the reader's area or organisation to a household they may not read stays
+    listed, as "a household"."""
+    from vuonlen.households.selectors import households_visible_to
+
+    visible = households_visible_to(user).filter(pk=OuterRef("household_id"))
     return (filtered_entries(user, filters)
             .select_related("giver", "household", "initiative", "unit__parent")
+            .annotate(household_shown=Exists(visible))
             .order_by("-date", "-pk"))
 
 
@@ -189,7 +198,7 @@ def _unit_groups(user, filters: LedgerFilters) -> tuple[AdministrativeUnit | Non
     of the reader's single scope root, else their scope roots (a province's districts, say)."""
     if filters.unit is not None:
         return filters.unit, list(filters.unit.children.order_by("name_sort"))
-    if user is None or scoping.scope_for(user, roles.SUPPORT_VIEW_AREA).everything:
+    if scoping.scope_for(user, roles.SUPPORT_VIEW_AREA).everything:
         roots = list(AdministrativeUnit.objects.filter(parent__isnull=True).order_by("era", "name_sort"))
     else:
         roots = scoping.scope_roots(user, roles.SUPPORT_VIEW_AREA)
@@ -320,7 +329,7 @@ class HouseholdSupport:
 def support_for_household(user, household) -> HouseholdSupport:
     """What the household received, as far as the reader may see; empty for readers without
     the ledger (a mentor), so the household page shows nothing rather than an error."""
-    if user is not None and not scoping.can(user, roles.SUPPORT_VIEW):
+    if not scoping.can(user, roles.SUPPORT_VIEW):
         return HouseholdSupport([], 0, False)
     entries = list(entries_visible_to(user).filter(household=household, voided_at__isnull=True)
                    .select_related("giver").prefetch_related("repayments").order_by("-date", "-pk"))
@@ -328,4 +337,4 @@ def support_for_household(user, household) -> HouseholdSupport:
         if entry.is_loan:
             entry.repaid_vnd = sum(r.amount_vnd for r in entry.repayments.all())
     return HouseholdSupport(entries, sum(e.value_vnd for e in entries),
-                            scoping.can(user, roles.SUPPORT_EDIT, household.unit) if user is not None else True)
+                            scoping.can(user, roles.SUPPORT_EDIT, household.unit))

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date, format_number, parse_vnd
 from vuonlen.core.models import AuditAction
@@ -38,7 +39,7 @@ def _add(errors: dict, name: str, message: str) -> None:
 
 
 def _require_edit(actor, unit: AdministrativeUnit, giver: Organisation | None) -> None:
-    if actor is None:
+    if actor is SYSTEM:
         return
     if selectors.can_edit(actor, unit, giver):
         return
@@ -119,7 +120,7 @@ def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | No
         giver = twinning_activity.pair.organisation
     if target is not None:
         _require_edit(actor, target, giver)
-    if actor is not None and twinning_activity is not None:
+    if actor is not SYSTEM and twinning_activity is not None:
         from vuonlen.twinning.selectors import pairs_visible_to
 
         if not pairs_visible_to(actor).filter(pk=twinning_activity.pair_id).exists():
@@ -153,7 +154,7 @@ EDITABLE_FIELDS = ("source", "kind", "giver", "value_vnd", "date", "description"
 
 def _locked_entry(actor, entry: SupportEntry) -> SupportEntry:
     """The entry locked for a correction: 404 outside the reader's ledger, 403 read-only."""
-    if actor is not None:
+    if actor is not SYSTEM:
         if not selectors.entries_visible_to(actor).filter(pk=entry.pk).exists():
             raise Http404("Không tìm thấy")
         if not selectors.can_edit_entry(actor, entry):
@@ -244,7 +245,7 @@ def entry_void(*, actor, entry: SupportEntry, reason: str, channel: str = "web")
 
 
 def _locked_loan(actor, entry: SupportEntry) -> SupportEntry:
-    if actor is not None:
+    if actor is not SYSTEM:
         visible = selectors.entries_visible_to(actor).filter(pk=entry.pk).exists()
         if not visible:
             raise Http404("Không tìm thấy")
@@ -329,7 +330,7 @@ def loan_set_status(*, actor, entry: SupportEntry, status: str, channel: str = "
 
 
 @transaction.atomic
-def loans_refresh_overdue(*, actor=None, today: dt.date | None = None, channel: str = "command") -> int:
+def loans_refresh_overdue(*, actor, today: dt.date | None = None, channel: str = "command") -> int:
     """Loans past maturity and not repaid become overdue (run daily, and by the demo)."""
     today = today or today_vn()
     changed = 0

@@ -97,10 +97,10 @@ def _resolve_recipient(user, data) -> dict:
         code = (data["household_code"] or "").strip()
         if not code or unit is None:
             raise ValidationError({"household_code": ["Chọn xã (hoặc thôn) và nhập mã hộ nhận"]})
-        from vuonlen.households.models import Household
+        from vuonlen.households.selectors import household_by_code_or_none
 
         commune = unit if unit.level == Level.COMMUNE else unit.parent
-        household = Household.objects.select_related("unit").filter(commune=commune, code=code).first()
+        household = household_by_code_or_none(user, within=commune, code=code)
         if household is None:
             raise ValidationError({"household_code": [f"Không tìm thấy hộ mã {code} ở {commune.name}"]})
         return {"household": household}
@@ -248,7 +248,8 @@ def entry_update(request, pk: int):
         else:
             messages.success(request, "Đã lưu thay đổi")
             return redirect("support:entry_detail", pk=entry.pk)
-    return render(request, "support/entry_edit.html", {"tab": "entries", "form": form, "entry": entry})
+    return render(request, "support/entry_edit.html", {"tab": "entries", "form": form, "entry": entry,
+                                                       "household_visible": _household_visible(request.user, entry)})
 
 
 @login_required

@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import transaction
 
 from vuonlen.accounts.models import Organisation, OrgKind
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from . import services
@@ -67,7 +68,7 @@ def run(ctx) -> None:
         for unit in targets:
             started = dt.date(2021, rng.randint(1, 4), rng.randint(1, 28))
             pairs.append(services.pair_create(
-                actor=None, organisation=partner, unit=unit, started_on=started,
+                actor=SYSTEM, organisation=partner, unit=unit, started_on=started,
                 agreement_number=f"{rng.randint(10, 99)}/CTPH-{partner.short_name}",
                 content="Giúp đỡ xây dựng mô hình, đào tạo nghề, giải quyết việc làm, an sinh xã hội", source="demo"))
     activities = 0
@@ -79,14 +80,14 @@ def run(ctx) -> None:
             for kind in kinds:
                 low, high = VALUE_RANGE[kind]
                 date = max(_date(rng, year), pair.started_on)
-                services.activity_record(actor=None, pair=pair, kind=kind, date=date,
+                services.activity_record(actor=SYSTEM, pair=pair, kind=kind, date=date,
                                          value_vnd=rng.randint(low, high) * 1_000_000,
                                          beneficiary_count=rng.randint(10, 200), description=DESCRIPTIONS[kind],
                                          source="demo")
                 activities += 1
             base = 3 if visits_only else 6
             scores = {c.value: min(10, max(0, base + rng.randint(-2, 3))) for c in CRITERIA}
-            services.evaluation_record(actor=None, pair=pair, year=year, scores=scores, source="demo",
+            services.evaluation_record(actor=SYSTEM, pair=pair, year=year, scores=scores, source="demo",
                                        comment="Đánh giá theo Chỉ thị về kết nghĩa")
     ctx.data["twinning_pairs"] = [p.pk for p in pairs]
     ctx.say(f"Kết nghĩa mẫu: {len(pairs)} cặp, {activities} hoạt động")

@@ -18,6 +18,7 @@ from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 
 from .models import CRITERIA, MAX_TOTAL, SUBSTANTIVE_KINDS, Activity, ActivityKind, Evaluation, TwinningPair
 
@@ -27,9 +28,7 @@ def own_organisation_ids(user) -> frozenset[int]:
 
 
 def _pair_filter(user) -> Q | None:
-    """None: everything (the system, or a reader whose area is the whole country)."""
-    if user is None:
-        return None
+    """None: everything (``SYSTEM``, or a reader whose area is the whole country)."""
     area = scoping.scope_for(user, roles.TWINNING_VIEW_AREA)
     if area.everything:
         return None
@@ -43,7 +42,7 @@ def _pair_filter(user) -> Q | None:
 
 
 def pairs_visible_to(user) -> QuerySet[TwinningPair]:
-    if user is not None and not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False):
         return TwinningPair.objects.none()
     query = _pair_filter(user)
     qs = TwinningPair.objects.all()
@@ -59,7 +58,7 @@ def get_pair_for_user_or_404(user, pk) -> TwinningPair:
 
 def can_manage(user, pair: TwinningPair | None = None) -> bool:
     """Create pairs and evaluate them: the secretariat over the twinned unit or the partner."""
-    if user is None:
+    if user is SYSTEM:
         return True
     if pair is None:
         return scoping.can(user, roles.TWINNING_MANAGE)
@@ -69,7 +68,7 @@ def can_manage(user, pair: TwinningPair | None = None) -> bool:
 
 def can_record_activity(user, pair: TwinningPair) -> bool:
     """The partner itself reports what it did; the secretariat may record it for them."""
-    if user is None:
+    if user is SYSTEM:
         return True
     return (pair.organisation_id in scoping.acting_organisation_ids(user, roles.TWINNING_RECORD_OWN)
             or can_manage(user, pair))

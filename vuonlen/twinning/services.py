@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404
 
 from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date, parse_vnd
@@ -47,7 +48,7 @@ def _check_files(files: Sequence, errors: dict) -> None:
 
 
 def _require_manage(actor, *, unit: AdministrativeUnit | None, organisation: Organisation | None) -> None:
-    if actor is None:  # the system (demo, commands)
+    if actor is SYSTEM:  # the system (demo, commands)
         return
     from vuonlen.accounts import roles, scoping
 
@@ -257,7 +258,7 @@ def _check_activity(errors: dict, *, pair: TwinningPair, kind, date, value_vnd, 
 
 
 def _require_record(actor, pair: TwinningPair) -> None:
-    if actor is not None and not selectors.can_record_activity(actor, pair):
+    if actor is not SYSTEM and not selectors.can_record_activity(actor, pair):
         if selectors.pairs_visible_to(actor).filter(pk=pair.pk).exists():
             raise PermissionDenied("Bạn không có quyền ghi hoạt động cho cặp kết nghĩa này")
         raise Http404("Không tìm thấy")

@@ -171,11 +171,10 @@ def activity_create(request, pk: int):
     form = ActivityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        from vuonlen.households.models import Household
+        from vuonlen.households.selectors import households_named_on_record
 
         codes = form.codes()
-        households = list(Household.objects.filter(commune__path__startswith=pair.unit.path, code__in=codes)
-                          .select_related("unit"))
+        households = list(households_named_on_record(within=pair.unit, codes=codes))
         missing = sorted(set(codes) - {h.code for h in households})
         try:
             if missing:

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import Era
 from vuonlen.households import imports
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp {file}")
         if kind == "reviews" and not year:
             raise CommandError("Nhập kết quả rà soát cần --year (năm rà soát)")
-        actor = None
+        actor = SYSTEM
         if user:
             actor = get_user_model().objects.filter(username=user, is_active=True).first()
             if actor is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.documents.excel import workbook_bytes
@@ -44,14 +45,14 @@ class Command(BaseCommand):
         if len(found) > 1:
             raise CommandError(f"Mã “{unit}” trùng nhiều đơn vị: {', '.join(u.name for u in found)}")
         try:
-            report = ReviewReport(unit=found[0], year=year)
+            report = ReviewReport(unit=found[0], year=year, user=SYSTEM)
         except ValueError as exc:  # a year without a poverty standard
             raise CommandError(str(exc)) from None
         path = Path(out)
         if path.suffix.lower() != ".xlsx":
             raise CommandError("Tệp ra phải có đuôi .xlsx")
         path.write_bytes(workbook_bytes(report.workbook(codes)))
-        audit_record(actor=None, action=AuditAction.EXPORT, source="command", object_repr="Biểu rà soát",
+        audit_record(actor=SYSTEM, action=AuditAction.EXPORT, source="command", object_repr="Biểu rà soát",
                      note=f"Biểu {', '.join(codes)} năm {year}, {report.unit.name} ({report.unit.code}, {era})")
         self.stdout.write(self.style.SUCCESS(
             f"Đã ghi {len(codes)} biểu năm {year} của {report.unit.name} vào {path}"))
