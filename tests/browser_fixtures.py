@@ -1,5 +1,6 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live
-server. Skipped, with the reason, on machines without Chromium."""
+server. Skipped, with the reason, on machines without Chromium — except in CI (``CI=true``),
+where a missing Chromium fails the run: a green CI must mean the browser tests ran."""
 
 from __future__ import annotations
 
@@ -26,10 +27,19 @@ DESKTOP = {"width": 1366, "height": 768}  # the commonest office laptop screen
 PHONE = {"width": 390, "height": 844}
 
 
+def require_chromium() -> str:
+    """The Chromium to drive, or skip (a developer's machine) / fail (CI) when there is none."""
+    if CHROMIUM is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Chromium không có trên máy CI: kiểm thử trình duyệt không được bỏ qua "
+                        "(.ci/run cài chromium; xem apt-get install chromium)", pytrace=False)
+        pytest.skip("Chromium không có trên máy: bỏ qua kiểm thử trình duyệt (apt-get install chromium)")
+    return CHROMIUM
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("Chromium không có trên máy: bỏ qua kiểm thử trình duyệt (apt-get install chromium)")
+    chromium = require_chromium()
     from playwright.sync_api import sync_playwright
 
     from playwright.sync_api import expect
@@ -38,7 +48,7 @@ def browser():
     # wait up to 20 s for what a person would see, rather than Playwright's default 5 s.
     expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
 
