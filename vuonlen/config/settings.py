@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the person picked English (see core.middleware: not the browser's language).
     "vuonlen.core.middleware.LanguageMiddleware",
+    # Under /api/ every error is JSON, whatever layer gave it (see vuonlen.api.errors).
+    "vuonlen.api.errors.ApiJsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
