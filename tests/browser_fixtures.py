@@ -53,15 +53,34 @@ def browser():
         browser.close()
 
 
+def watch_csp(page) -> list[str]:
+    """Collect the Content-Security-Policy violations Chromium reports on the console ("Refused
+    to execute inline script…", "Refused to apply inline style…", "Refused to load…")."""
+    violations: list[str] = []
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            violations.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server, kontum):
     """A fresh browser context (no cookies) on the live server. ``kontum`` reloads the units
-    that the live server's transactional database flushes after every test."""
+    that the live server's transactional database flushes after every test.
+
+    Every browser test also checks the Content-Security-Policy: a violation on any page it
+    visited fails it."""
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     context.set_default_timeout(30_000)
     page = context.new_page()
+    violations = watch_csp(page)
     yield page
     context.close()
+    assert not violations, "Vi phạm Content-Security-Policy:\n" + "\n".join(violations)
 
 
 @pytest.fixture
