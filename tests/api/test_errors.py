@@ -138,3 +138,22 @@ def test_schema_documents_every_error(officer):
             assert expected <= codes, (method, path, codes)
             detail = operation["responses"]["422"]["content"]["application/json"]["schema"]
             assert detail == {"$ref": "#/components/schemas/Problems"}
+
+
+def test_an_id_number_never_travels_in_an_api_url(officer, household_a, household_b):
+    for q in ("062080001234", "062 080 001 234", "062080001"):
+        response = officer.get(f"{API}/households", {"q": q})
+        assert response.status_code == 422
+        [problem] = response.json()["detail"]
+        assert problem["loc"] == ["query", "q"] and "POST /api/v1/households/search" in problem["msg"]
+    response = officer.post(f"{API}/households/search?page_size=10", {"q": "062080001234"},
+                            content_type="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1 and body["items"][0]["code"] == "QT-001"
+    # Out of scope stays out of reach by ID too.
+    response = officer.post(f"{API}/households/search", {"q": "062175005678"}, content_type="application/json")
+    assert response.json()["count"] == 0
+    response = officer.post(f"{API}/households/search", {"q": "x" * 101, "year": 1}, content_type="application/json")
+    assert response.status_code == 422
+    assert {p["loc"][-1] for p in response.json()["detail"]} == {"q", "year"}

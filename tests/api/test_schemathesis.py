@@ -86,7 +86,7 @@ def caller(request, db, keep_test_connection, commune_a, commune_b):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, caller):
     role, headers, _home = caller

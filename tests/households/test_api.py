@@ -27,7 +27,8 @@ def test_officer_sees_only_own_commune(api_officer, household_a, household_b):
     assert body["count"] == 1 and [h["code"] for h in body["items"]] == ["QT-001"]
     assert body["items"][0]["member_count"] == 3 and body["items"][0]["commune_name"] == "Phường Quang Trung"
     assert api_officer.get(f"{API}/households", {"q": "y dom"}).json()["count"] == 0
-    assert api_officer.get(f"{API}/households", {"q": "062175005678"}).json()["count"] == 0
+    assert api_officer.post(f"{API}/households/search", {"q": "062175005678"},
+                            content_type="application/json").json()["count"] == 0
     for path in ("", "/members", "/reviews"):
         assert api_officer.get(f"{API}/households/{household_b.pk}{path}").status_code == 404, path
     assert api_officer.post(f"{API}/households/{household_b.pk}/reviews", {"year": 2023, "income_per_capita": 1},

@@ -8,12 +8,13 @@ Citizen IDs come masked ("********1234") unless the caller's role needs them in 
 # No ``from __future__ import annotations`` here: django-ninja reads the parameter types
 # (``Query[...]``) at import time.
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field, WithJsonSchema
 
@@ -173,9 +174,30 @@ def _member_out(row: selectors.MemberRow) -> dict:
     }
 
 
-@router.get("/households", response=responses(list[HouseholdOut]), summary="Danh sách hộ trong phạm vi")
+_ID_LIKE = re.compile(r"\d{9}")
+
+
+def _no_id_in_url(q: str) -> None:
+    """A citizen ID in a query string lands in every access log on the way: refuse it and point
+    to the POST search, where it travels in the body."""
+    if _ID_LIKE.search(re.sub(r"[\s.\-]", "", q)):
+        msg = _("số định danh không được gửi trong địa chỉ (nó sẽ nằm trong nhật ký máy chủ); "
+                "hãy dùng POST /api/v1/households/search")
+        raise NinjaValidationError([{"loc": ("query", "q"), "type": "value_error", "ctx": {"error": msg}}])
+
+
+@router.get("/households", response=responses(list[HouseholdOut]), summary="Danh sách hộ trong phạm vi",
+            description="Tìm theo số định danh: dùng POST /households/search (không đưa số định danh vào địa chỉ).")
 @paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def household_list(request, filters: Query[HouseholdFilter]):
+    _no_id_in_url(filters.q)
+    return selectors.household_list(request.user, selectors.HouseholdFilters(**filters.dict()))
+
+
+@router.post("/households/search", response=responses(list[HouseholdOut]),
+             summary="Tìm hộ (bộ lọc trong thân yêu cầu: tên, số định danh không nằm trong địa chỉ)")
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def household_search(request, filters: HouseholdFilter):
     return selectors.household_list(request.user, selectors.HouseholdFilters(**filters.dict()))
 
 
