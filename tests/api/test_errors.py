@@ -1,6 +1,8 @@
 """Every API error is JSON in one shape, in Vietnamese; every parameter is bounded (a huge page
 number was a 500 with an HTML page); the schema documents what is returned."""
 
+import json
+
 import pytest
 
 from tests import factories
@@ -157,3 +159,19 @@ def test_an_id_number_never_travels_in_an_api_url(officer, household_a, househol
     response = officer.post(f"{API}/households/search", {"q": "x" * 101, "year": 1}, content_type="application/json")
     assert response.status_code == 422
     assert {p["loc"][-1] for p in response.json()["detail"]} == {"q", "year"}
+
+
+def test_a_login_redirect_under_the_api_becomes_a_401(rf):
+    from django.contrib.auth.views import redirect_to_login
+
+    from vuonlen.api.errors import ApiJsonErrorsMiddleware
+
+    from django.utils import translation
+
+    middleware = ApiJsonErrorsMiddleware(lambda request: redirect_to_login("/api/v1/x"))
+    with translation.override("vi"):
+        response = middleware(rf.get("/api/v1/x"))
+    assert response.status_code == 401
+    assert json.loads(response.content) == {"detail": "Cần đăng nhập để dùng API này"}
+    page = ApiJsonErrorsMiddleware(lambda request: redirect_to_login("/ho-gia-dinh/"))(rf.get("/ho-gia-dinh/"))
+    assert page.status_code == 302  # pages still send people to the login form

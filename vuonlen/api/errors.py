@@ -16,8 +16,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -174,7 +176,8 @@ class ApiJsonErrorsMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(API_PREFIX):
             return response
-        if response.status_code in (301, 302, 303, 307, 308) and "login" in response.get("Location", ""):
+        if response.status_code in (301, 302, 303, 307, 308) and \
+                response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL)):
             return self._json(response, 401)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
             return self._json(response, response.status_code)
