@@ -1,5 +1,6 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live
-server. Skipped, with the reason, on machines without Chromium."""
+server. Skipped, with the reason, on machines without Chromium — except in CI (``CI=true``),
+where a missing Chromium fails the run: a green CI must mean the browser tests ran."""
 
 from __future__ import annotations
 
@@ -26,10 +27,19 @@ DESKTOP = {"width": 1366, "height": 768}  # the commonest office laptop screen
 PHONE = {"width": 390, "height": 844}
 
 
+def require_chromium() -> str:
+    """The Chromium to drive, or skip (a developer's machine) / fail (CI) when there is none."""
+    if CHROMIUM is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Chromium không có trên máy CI: kiểm thử trình duyệt không được bỏ qua "
+                        "(.ci/run cài chromium; xem apt-get install chromium)", pytrace=False)
+        pytest.skip("Chromium không có trên máy: bỏ qua kiểm thử trình duyệt (apt-get install chromium)")
+    return CHROMIUM
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if CHROMIUM is None:
-        pytest.skip("Chromium không có trên máy: bỏ qua kiểm thử trình duyệt (apt-get install chromium)")
+    chromium = require_chromium()
     from playwright.sync_api import sync_playwright
 
     from playwright.sync_api import expect
@@ -38,20 +48,39 @@ def browser():
     # wait up to 20 s for what a person would see, rather than Playwright's default 5 s.
     expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+def watch_csp(page) -> list[str]:
+    """Collect the Content-Security-Policy violations Chromium reports on the console ("Refused
+    to execute inline script…", "Refused to apply inline style…", "Refused to load…")."""
+    violations: list[str] = []
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            violations.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
+    return violations
 
 
 @pytest.fixture
 def page(browser, live_server, kontum):
     """A fresh browser context (no cookies) on the live server. ``kontum`` reloads the units
-    that the live server's transactional database flushes after every test."""
+    that the live server's transactional database flushes after every test.
+
+    Every browser test also checks the Content-Security-Policy: a violation on any page it
+    visited fails it."""
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     context.set_default_timeout(30_000)
     page = context.new_page()
+    violations = watch_csp(page)
     yield page
     context.close()
+    assert not violations, "Vi phạm Content-Security-Policy:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -274,7 +274,7 @@ def test_household_list_finds_and_scopes(client, officer_a, officer_b, mentor, h
     client.force_login(officer_a)
     page = _text(client.get(reverse("campaign:household_list")))
     assert all(h.code in page for h in homes) and home_b.code not in page and "A Thút" in page
-    page = _text(client.get(reverse("campaign:household_list"), {"q": homes[2].code}))
+    page = _text(client.get(reverse("campaign:household_list"), {"q": homes[2].code}, follow=True))
     assert homes[2].code in page and homes[0].code not in page
     client.force_login(officer_b)
     assert homes[0].code not in _text(client.get(reverse("campaign:household_list")))

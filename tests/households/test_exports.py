@@ -23,7 +23,8 @@ URL = reverse("household_imports:export")
 
 def export(client, user, query: str = ""):
     client.force_login(user)
-    response = client.get(URL + query)
+    # A link with the search words (?q=) is first moved to a token URL (core.private_search).
+    response = client.get(URL + query, follow=True)
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     return openpyxl.load_workbook(io.BytesIO(response.content))

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from ninja import Body, Router, Schema, Status
 from pydantic import Field, WithJsonSchema
 
+from vuonlen.api.errors import Problems, problem, responses
 from vuonlen.poverty import STANDARDS, InvalidClassification
 from vuonlen.poverty.inputs import classify_request
 
@@ -60,30 +61,23 @@ class ClassifyOut(Schema):
     explanation_vi: list[str]
 
 
-class Problem(Schema):
-    loc: list[str]
-    msg: str
-    type: str = "value_error"
-
-
-class ProblemsOut(Schema):
-    detail: list[Problem]
-
-
-@router.post("/classify", auth=None, response={200: ClassifyOut, 422: ProblemsOut},
+@router.post("/classify", auth=None, response=responses(ClassifyOut, public=True),
              summary="Phân loại một hộ theo chuẩn nghèo của năm")
 def classify(request, payload: ClassifyIn = Body(None)):
     # The raw body rather than ``payload``: unknown fields must be reported, not dropped (a typo
     # such as "lacking" would otherwise leave the household classified on missing data).
-    data = json.loads(request.body or b"{}")
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return Status(422, Problems(detail=[problem("", "Nội dung gửi lên không phải JSON hợp lệ")]))
     try:
         result = classify_request(data)
     except InvalidClassification as exc:
-        return Status(422, {"detail": [{"loc": ["body"] if name == "body" else ["body", name], "msg": msg}
-                                       for name, msg in exc.problems]})
+        return Status(422, Problems(detail=[problem("" if name == "body" else name, msg) for name, msg in exc.problems]))
     return Status(200, result.as_dict())
 
 
-@router.get("/standards", auth=None, response=list[dict], summary="Các chuẩn nghèo, mức chuẩn và chỉ số")
+@router.get("/standards", auth=None, response=responses(list[dict], public=True),
+            summary="Các chuẩn nghèo, mức chuẩn và chỉ số")
 def standards(request):
     return [s.as_dict() for s in STANDARDS.values()]

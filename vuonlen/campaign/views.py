@@ -21,6 +21,7 @@ from vuonlen.accounts import roles, scoping
 from vuonlen.core import uploads
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
+from vuonlen.core.private_search import private_search
 from vuonlen.core.spreadsheets import RowError, errors_xlsx
 from vuonlen.geo.models import Era, Level
 from vuonlen.households.selectors import unit_options
@@ -114,10 +115,12 @@ def _chosen_unit(request, form: UnitChoiceForm, perm: str):
 
 
 def _query(request) -> str:
-    return (request.GET.get("q") or "").strip()[:100]
+    params = getattr(request, "search_params", request.GET)  # see core.private_search
+    return (params.get("q") or "").strip()[:100]
 
 
 @login_required
+@private_search
 def household_list(request):
     """Find a household and open its campaign page: mentor, last visit, latest assessment."""
     _require_room(request.user)

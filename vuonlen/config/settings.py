@@ -4,6 +4,7 @@ DATABASE_URL   database; default SQLite (WAL) at var/vuonlen.sqlite3
 SECRET_KEY     required unless DEBUG is on
 DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated host names
+SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD  production HSTS (default one year, no sub-domains, no preload)
 TASKS_BACKEND  "database" (default: a worker runs the background jobs) or "immediate"
 VUONLEN_JOB_LEASE_SECONDS  how long a silent worker keeps its job before it is failed (120)
 VUONLEN_SQLITE_TIMEOUT     seconds a SQLite writer waits for the lock (20)
@@ -17,6 +18,7 @@ from pathlib import Path
 import dj_database_url
 from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -85,11 +87,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the person picked English (see core.middleware: not the browser's language).
     "vuonlen.core.middleware.LanguageMiddleware",
+    # Under /api/ every error is JSON, whatever layer gave it (see vuonlen.api.errors).
+    "vuonlen.api.errors.ApiJsonErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -207,10 +212,32 @@ VUONLEN_SITE_URL = os.environ.get("VUONLEN_SITE_URL", "")
 # --- Security -------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (Django's own, django.middleware.csp), in every mode so that the
+# browser tests see what production sends: scripts, styles, fonts and images from our own
+# origin only; no inline script, no inline style, no eval, no plugins, not framed. Bootstrap
+# draws its form icons as data: SVG images, hence data: for images. See docs/security.md.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HSTS: browsers that once reached the site over HTTPS never try plain HTTP again. One year
+    # by default; SECURE_HSTS_SECONDS=0 turns it off (a site still on plain HTTP, where browsers
+    # ignore the header anyway). Sub-domains and preload only when the operator says so.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 
 # --- Background work --------------------------------------------------------
 # Long imports run as tasks (django.tasks). "database" keeps them in the database until the

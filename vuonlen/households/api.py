@@ -8,13 +8,18 @@ Citizen IDs come masked ("********1234") unless the caller's role needs them in 
 # No ``from __future__ import annotations`` here: django-ninja reads the parameter types
 # (``Query[...]``) at import time.
 import datetime as dt
-from typing import Annotated, Any
+import re
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field, WithJsonSchema
+
+from vuonlen.api.errors import Problems, problem, responses
+from vuonlen.api.params import MAX_ID, MAX_PAGE, YEAR_MAX, YEAR_MIN, SearchText
 
 from . import ethnicity, selectors, services
 from .models import Household, Review
@@ -25,14 +30,30 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
 
+class Pages(PageNumberPagination):
+    """Page numbers and sizes bounded: beyond them is a 422 naming the field, not a silent cap
+    and not an offset the database cannot hold."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Trang, từ 1")
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE,
+                                      description=f"Số dòng một trang (mặc định {PAGE_SIZE}, tối đa {MAX_PAGE_SIZE})")
+
+
+HouseholdId = Annotated[int, Path(ge=1, le=MAX_ID, description="Mã (id) của hộ")]
+ReviewStatus = Literal["", "poor", "near_poor", "average", "above_average", "not_poor"]
+
+
 class HouseholdFilter(Schema):
-    q: str = Field("", description="Tên chủ hộ hoặc nhân khẩu (có dấu hay không), mã hộ, số định danh (đủ 12 số)")
-    unit: int | None = Field(None, description="Mã (id) đơn vị: xã, thôn hoặc huyện; gồm cả cấp dưới")
-    status: str = Field("", description="poor, near_poor, average, above_average, not_poor")
-    ethnicity: str = Field("", description="Mã dân tộc 2 chữ số, ví dụ 14 (Xơ Đăng)")
-    year: int | None = Field(None, description="Năm rà soát: chỉ các hộ có kết quả năm đó (và tình trạng đó nếu có)")
-    area: str = Field("", description="rural hoặc urban")
-    state: str = Field("active", description="active (đang theo dõi), ended (đã kết thúc) hoặc all")
+    q: SearchText = Field("", description="Tên chủ hộ hoặc nhân khẩu (có dấu hay không), mã hộ, số định danh (đủ 12 số)")
+    unit: int | None = Field(None, ge=1, le=MAX_ID, description="Mã (id) đơn vị: xã, thôn hoặc huyện; gồm cả cấp dưới")
+    status: ReviewStatus = Field("", description="poor, near_poor, average, above_average, not_poor")
+    ethnicity: str = Field("", pattern=r"^(\d{2})?$", description="Mã dân tộc 2 chữ số, ví dụ 14 (Xơ Đăng)")
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX,
+                             description="Năm rà soát: chỉ các hộ có kết quả năm đó (và tình trạng đó nếu có)")
+    area: Literal["", "rural", "urban"] = Field("", description="rural hoặc urban")
+    state: Literal["active", "ended", "all"] = Field(
+        "active", description="active (đang theo dõi), ended (đã kết thúc) hoặc all")
 
 
 class HouseholdOut(Schema):
@@ -142,11 +163,6 @@ class ReviewIn(Schema):
     reviewed_on: _loose({"type": "string", "examples": ["2023-10-15", "15/10/2023"]}, "Ngày rà soát")
 
 
-class ErrorsOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
 def _member_out(row: selectors.MemberRow) -> dict:
     m, p = row.membership, row.membership.person
     return {
@@ -158,41 +174,62 @@ def _member_out(row: selectors.MemberRow) -> dict:
     }
 
 
-@router.get("/households", response=list[HouseholdOut], summary="Danh sách hộ trong phạm vi")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+_ID_LIKE = re.compile(r"\d{9}")
+
+
+def _no_id_in_url(q: str) -> None:
+    """A citizen ID in a query string lands in every access log on the way: refuse it and point
+    to the POST search, where it travels in the body."""
+    if _ID_LIKE.search(re.sub(r"[\s.\-]", "", q)):
+        msg = _("số định danh không được gửi trong địa chỉ (nó sẽ nằm trong nhật ký máy chủ); "
+                "hãy dùng POST /api/v1/households/search")
+        raise NinjaValidationError([{"loc": ("query", "q"), "type": "value_error", "ctx": {"error": msg}}])
+
+
+@router.get("/households", response=responses(list[HouseholdOut]), summary="Danh sách hộ trong phạm vi",
+            description="Tìm theo số định danh: dùng POST /households/search (không đưa số định danh vào địa chỉ).")
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def household_list(request, filters: Query[HouseholdFilter]):
-    data = filters.dict()
-    if data["state"] not in ("active", "ended", "all"):
-        data["state"] = "active"
-    return selectors.household_list(request.user, selectors.HouseholdFilters(**data))
+    _no_id_in_url(filters.q)
+    return selectors.household_list(request.user, selectors.HouseholdFilters(**filters.dict()))
 
 
-@router.get("/households/{household_id}", response=HouseholdDetailOut, summary="Một hộ")
-def household_detail(request, household_id: int):
+@router.post("/households/search", response=responses(list[HouseholdOut]),
+             summary="Tìm hộ (bộ lọc trong thân yêu cầu: tên, số định danh không nằm trong địa chỉ)")
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def household_search(request, filters: HouseholdFilter):
+    return selectors.household_list(request.user, selectors.HouseholdFilters(**filters.dict()))
+
+
+@router.get("/households/{household_id}", response=responses(HouseholdDetailOut), summary="Một hộ")
+def household_detail(request, household_id: HouseholdId):
     return selectors.get_household_for_user_or_404(request.user, household_id)
 
 
-@router.get("/households/{household_id}/members", response=list[MemberOut], summary="Nhân khẩu của hộ (cả đã ra)")
-def household_members(request, household_id: int, current: bool = False):
+@router.get("/households/{household_id}/members", response=responses(list[MemberOut]),
+            summary="Nhân khẩu của hộ (cả đã ra)")
+def household_members(request, household_id: HouseholdId, current: bool = False):
     household = selectors.get_household_for_user_or_404(request.user, household_id)
     return [_member_out(row) for row in selectors.members_of(request.user, household, include_past=not current)]
 
 
-@router.get("/households/{household_id}/reviews", response=list[ReviewOut], summary="Các kết quả rà soát của hộ")
-def household_reviews(request, household_id: int):
+@router.get("/households/{household_id}/reviews", response=responses(list[ReviewOut]),
+            summary="Các kết quả rà soát của hộ")
+def household_reviews(request, household_id: HouseholdId):
     household = selectors.get_household_for_user_or_404(request.user, household_id)
     return list(Review.objects.filter(household=household).order_by("-year", "-is_current", "-pk"))
 
 
-@router.post("/households/{household_id}/reviews", response={201: ReviewOut, 422: ErrorsOut},
+@router.post("/households/{household_id}/reviews", response=responses(ReviewOut, status=201),
              summary="Ghi kết quả rà soát của hộ cho một năm")
-def household_review_record(request, household_id: int, payload: ReviewIn):
+def household_review_record(request, household_id: HouseholdId, payload: ReviewIn):
     household = selectors.get_household_for_user_or_404(request.user, household_id)
     try:
         year = int(str(payload.year).strip())
     except ValueError:
-        return Status(422, {"detail": "Dữ liệu chưa hợp lệ",
-                            "errors": {"year": ["Thiếu năm rà soát hoặc năm không phải số"]}})
+        year = None
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        return Status(422, Problems(detail=[problem("year", _year_message())]))
     try:
         review = services.review_record(
             actor=request.user, household=household, year=year, income_per_capita=payload.income_per_capita,
@@ -202,11 +239,19 @@ def household_review_record(request, household_id: int, payload: ReviewIn):
         raise HttpError(403, str(exc) or "Không có quyền") from None
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return Status(422, {"detail": "Dữ liệu chưa hợp lệ", "errors": errors})
+        return Status(422, Problems(detail=[problem("" if field == "__all__" else field, f"{field}: {msg}"
+                                                    if field != "__all__" else msg)
+                                            for field, msgs in errors.items() for msg in msgs]))
     return Status(201, review)
 
 
-@router.get("/reviews", response=list[ReviewOut], summary="Kết quả rà soát hiện hành trong phạm vi")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
-def review_list(request, year: int | None = None, unit: int | None = None):
+def _year_message() -> str:
+    return _("year: thiếu năm rà soát, năm không phải số hoặc ngoài khoảng %(low)d–%(high)d") % {
+        "low": YEAR_MIN, "high": YEAR_MAX}
+
+
+@router.get("/reviews", response=responses(list[ReviewOut]), summary="Kết quả rà soát hiện hành trong phạm vi")
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def review_list(request, year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX),
+                unit: int | None = Query(None, ge=1, le=MAX_ID)):
     return selectors.review_list(request.user, year=year, unit=unit)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from vuonlen.core.private_search import private_search
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.formats import format_number
 from vuonlen.core.periods import today_vn
@@ -203,11 +204,12 @@ def review_template(request):
 
 
 @login_required
+@private_search
 def household_export(request):
-    """The list page's filter (same GET parameters), as .xlsx."""
+    """The list page's filter (same GET parameters, the search words by token), as .xlsx."""
     if not scoping.can(request.user, roles.HOUSEHOLD_VIEW):
         raise Http404("Không tìm thấy")
-    form = HouseholdFilterForm(request.GET, units=selectors.unit_options(request.user),
+    form = HouseholdFilterForm(request.search_params, units=selectors.unit_options(request.user),
                                years=range(today_vn().year, FIRST_YEAR - 1, -1))
     if not form.is_valid():
         # Never the unfiltered list for a filter that does not parse.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
+from vuonlen.core.private_search import private_search
 
 from . import selectors, services
 from .forms import (
@@ -58,10 +59,11 @@ def _render_form(request, template_or_none, context):
 # --- list and page ---------------------------------------------------------------------------
 
 @login_required
+@private_search
 def household_list(request):
     _require(request.user, roles.HOUSEHOLD_VIEW)
     units = selectors.unit_options(request.user)
-    params = request.GET.copy()
+    params = request.search_params.copy()  # the search words come from the session, never the URL
     # Defaults that the form must show as chosen, not only apply.
     params.setdefault("per_page", str(selectors.DEFAULT_PAGE_SIZE))
     params.setdefault("state", "active")

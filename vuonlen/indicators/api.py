@@ -4,12 +4,14 @@ outside it is 404; a mentor who holds nothing else has no dashboards, so 404 as 
 
 # No ``from __future__ import annotations``: django-ninja reads the parameter types at import.
 import datetime as dt
+from typing import Annotated
 
 from django.http import Http404
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Path, Query, Router, Schema
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.api.errors import responses
+from vuonlen.api.params import MAX_ID, YEAR_MAX, YEAR_MIN
 from vuonlen.geo.models import AdministrativeUnit
 
 from . import evaluation
@@ -53,12 +55,20 @@ class RowOut(Schema):
     status: str
 
 
+UnitId = Annotated[int, Path(ge=1, le=MAX_ID, description="Mã (id) của đơn vị hành chính")]
+Code = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$", description="Mã chỉ tiêu")]
+Cutoff = Annotated[dt.date | None, Query(None, ge=dt.date(YEAR_MIN, 1, 1), le=dt.date(YEAR_MAX, 12, 31),
+                                         description="Ngày đánh giá (mặc định: hôm nay)")]
+Band = Annotated[float, Query(0.15, ge=0, le=1, allow_inf_nan=False,
+                              description="Biên độ đạt/không đạt, từ 0 đến 1, ví dụ 0.15 cho ±15%")]
+
+
 def _require_room(request) -> None:
     if not scoping.can(request.user, roles.INDICATOR_VIEW):
         raise Http404("Không tìm thấy")
 
 
-@router.get("/", response=list[IndicatorOut], summary="Danh mục chỉ tiêu đang dùng")
+@router.get("/", response=responses(list[IndicatorOut]), summary="Danh mục chỉ tiêu đang dùng")
 def indicator_list(request):
     _require_room(request)
     return [IndicatorOut(code=i.code, plan_item=i.plan_item, name=i.name, short_name=i.short_name, measure=i.measure,
@@ -67,9 +77,9 @@ def indicator_list(request):
             for i in Indicator.objects.filter(is_active=True)]
 
 
-@router.get("/units/{unit_id}/figures/{code}", response=list[FigureOut],
+@router.get("/units/{unit_id}/figures/{code}", response=responses(list[FigureOut]),
             summary="Tử số, mẫu số và giá trị của một chỉ tiêu theo năm cho một đơn vị (đã cộng dồn)")
-def unit_figures(request, unit_id: int, code: str):
+def unit_figures(request, unit_id: UnitId, code: Code):
     _require_room(request)
     unit = scoping.get_unit_or_404(request.user, unit_id, roles.INDICATOR_VIEW)
     indicator = Indicator.objects.filter(code=code, is_active=True).first()
@@ -81,19 +91,11 @@ def unit_figures(request, unit_id: int, code: str):
             for y, n, d in rows]
 
 
-@router.get("/units/{unit_id}/evaluation", response=list[RowOut],
+@router.get("/units/{unit_id}/evaluation", response=responses(list[RowOut]),
             summary="Đánh giá kết quả so với chỉ tiêu tại một ngày, cho đơn vị và các đơn vị trực thuộc")
-def unit_evaluation(request, unit_id: int, cutoff: dt.date | None = None,
-                    band: float = 0.15, children: bool = True):
+def unit_evaluation(request, unit_id: UnitId, cutoff: Cutoff = None, band: Band = 0.15, children: bool = True):
     _require_room(request)
     unit = scoping.get_unit_or_404(request.user, unit_id, roles.INDICATOR_VIEW)
-    problems = []
-    if cutoff is not None and not (2000 <= cutoff.year <= 2100):
-        problems.append("Ngày đánh giá phải trong khoảng năm 2000–2100")
-    if not 0 <= band <= 1:
-        problems.append("Biên độ (band) phải từ 0 đến 1, ví dụ 0.15 cho ±15%")
-    if problems:
-        raise HttpError(422, "; ".join(problems))
     units = [unit]
     if children:
         below = AdministrativeUnit.objects.filter(parent=unit).filter(

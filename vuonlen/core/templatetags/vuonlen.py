@@ -96,3 +96,14 @@ def _unit_link():
     except NoReverseMatch:
         return lambda unit: ""
     return lambda unit: reverse("geo:unit_detail", kwargs={"pk": unit.pk})
+
+
+@register.filter
+def width_class(percent) -> str:
+    """A bar's width as a class (vl-w-0 … vl-w-100, in css/app.css) rather than a style
+    attribute, which the Content-Security-Policy does not allow."""
+    try:
+        value = int(percent)
+    except (TypeError, ValueError):
+        value = 0
+    return f"vl-w-{max(0, min(100, value))}"
