@@ -129,7 +129,7 @@ def test_officer_imports_a_file_with_errors(page, world, artifacts, commune_a):
     page.goto("/cuoc-van-dong/")
     page.get_by_role("navigation", name="Các trang Cuộc vận động").get_by_role("link", name="Nhập đánh giá").click()
     page.get_by_label("Năm đánh giá").select_option("2023")
-    page.get_by_label("Tệp đánh giá hộ (.xlsx hoặc .csv)").set_input_files(
+    page.get_by_label("Tệp đánh giá hộ (.xlsx, .xls, .ods hoặc .csv)").set_input_files(
         files=[{"name": "danh-gia-2023.xlsx", "mimeType": "application/octet-stream", "buffer": buffer.getvalue()}])
     page.get_by_role("button", name="Kiểm tra và nhập").click()
     expect(page.get_by_role("alert")).to_contain_text("Tệp có 4 lỗi")

@@ -16,6 +16,7 @@ from django.db import connection
 from tests import factories
 from tests.households.factories import make_household, make_village
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import backup
 from vuonlen.households.models import Household, Person
 
@@ -52,7 +53,7 @@ def _small_database(commune):
     officer = factories.make_user(Role.COMMUNE_OFFICER, commune, username="canbo.saoluu")
     village = make_village(commune, "Thôn Kon Klor")
     for i in range(3):
-        make_household(village, members=[f"A Blong {i}", f"Y Hiên {i}"], code=f"SL-{i:03d}", actor=None)
+        make_household(village, members=[f"A Blong {i}", f"Y Hiên {i}"], code=f"SL-{i:03d}", actor=SYSTEM)
     return officer
 
 
