@@ -173,9 +173,9 @@ def test_deprivations_of_poor_households(commune_a, district):
     assert counts["lack_total"] == sum(v for k, v in counts.items() if k.startswith("lack_") and k != "lack_total")
     rates = rows_by_name(report.table("05"))["Phường Quang Trung"].values
     assert rates["lack_latrine"] == pytest.approx(100.0) and rates["lack_employment"] == pytest.approx(50.0)
-    # The columns follow the year's standard: 12 indicators (Nghị định 07/2021), 10 in 2021.
+    # The columns follow the year's standard: 12 indicators (Nghị định 07/2021), 10 in 2020 (Quyết định 59/2015).
     assert len([c for c in leaves(report.table("04").columns()) if c.key.startswith("lack_")]) == 13
-    assert len(ReviewReport(unit=commune_a, year=2021).table("05").codes) == 10
+    assert len(ReviewReport(unit=commune_a, year=2020).table("05").codes) == 10
 
 
 # --- eras ----------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ of 2025 are not published: the demo continues the trend (``TARGETS``) and says s
 Only households that were poor or near-poor at some point (plus a few who fall into poverty
 later) are in the registry; the other households of the province exist only as counts in
 ``PopulationBase``. Every review is classified by ``vuonlen.poverty.classify`` under its year's
-standard, from an income and deprivations drawn to fit the intended status, so the stored
+standard — 2021 included: the end-2021 review was the baseline review under Decree 07/2021 (the
+2022–2025 standard), so the 2021 figures above are counted under it, as the province published them — from an income and deprivations drawn to fit the intended status, so the stored
 status always agrees with the law. Written with bulk inserts: one audit row for the step.
 """
 

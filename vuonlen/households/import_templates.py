@@ -230,9 +230,9 @@ PREFILL_LIMIT = 20_000
 def review_template_xlsx(user, year: int, era: str = Era.PRE_2025, *, prefill: bool = True) -> bytes:
     """The yearly-review template: one row per household, one column per indicator of the
     year's standard. Filled in with the person's active households (up to ``PREFILL_LIMIT``)."""
-    from vuonlen.poverty import standard_for_year
+    from .year_standards import standard_for
 
-    standard = standard_for_year(year)
+    standard = standard_for(year)
     columns = review_columns_for(year)
     names = [c.name for c in columns]
     workbook = openpyxl.Workbook()

@@ -689,9 +689,9 @@ _REVIEW_AFTER = (
 
 
 def _indicators(year: int):
-    from vuonlen.poverty import standard_for_year
+    from .year_standards import standard_for
 
-    return standard_for_year(year).indicators
+    return standard_for(year).indicators
 
 
 def review_columns_for(year: int) -> tuple[Column, ...]:
@@ -919,7 +919,7 @@ class _ReviewChecker:
         try:
             item.result = poverty.classify(year=self.year, area=area, income=c.get("income_per_capita"),
                                            score_a=c.get("score_a"), lacking=c.get("lacking") or [],
-                                           lines=self._lines(area) or None)
+                                           lines=self._lines(area) or None, overrides=self._overrides())
         except poverty.InvalidClassification as exc:
             for field_name, message in exc.problems:
                 self.error(item.row, _LINE_PROBLEM_COLUMNS.get(field_name, R.INCOME) or self.first_indicator, message)
@@ -930,10 +930,18 @@ class _ReviewChecker:
 
         cache = self.__dict__.setdefault("_line_cache", {})
         if area not in cache:
-            from vuonlen.poverty import standard_for_year
+            from .year_standards import standard_for
 
-            cache[area] = lines_for(standard_for_year(self.year).code, area)
+            cache[area] = lines_for(standard_for(self.year).code, area)
         return cache[area]
+
+    def _overrides(self) -> dict:
+        """The administrator's year → standard rule, read once per import."""
+        if "_year_overrides" not in self.__dict__:
+            from .year_standards import year_overrides
+
+            self.__dict__["_year_overrides"] = year_overrides()
+        return self.__dict__["_year_overrides"]
 
 
 def _write_reviews(*, actor, checker: _ReviewChecker, filename: str) -> dict[str, int]:
@@ -1029,13 +1037,11 @@ def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, e
     administrator's lines (``services.lines_for``), and frozen in the review with the snapshot
     of the household (commune, unit, area, ethnic-minority flag, persons on the review date).
     """
-    from vuonlen.poverty import standard_for_year
+    from .year_standards import standard_or_none
 
     report = _Reporter(progress)
     filename = nfc(filename)
-    try:
-        standard_for_year(year)
-    except (ValueError, KeyError, LookupError):
+    if standard_or_none(year) is None:
         return _file_error(f"Chưa có chuẩn nghèo áp dụng cho năm {year}")
     report(0, 0, Phase.READ, force=True)
     columns = review_columns_for(year)

@@ -294,6 +294,32 @@ class PovertyLineSetting(TimestampedModel):
         return f"{self.standard} {self.get_area_display()} {self.get_kind_display()}"
 
 
+class PovertyYearStandard(TimestampedModel):
+    """An administrator's rule for which standard a review year uses, with the reason.
+
+    The default rule lives in ``vuonlen.poverty`` (``DEFAULT_YEAR_RULES``: a phase's baseline
+    review, at the end of the previous phase's last year, uses the new standard). A row here
+    replaces it for one year — e.g. if the procedure for the end-2026 review keeps the 2022–2025
+    standard — and its reason is quoted in every explanation of that year's classification.
+    Existing reviews change only through ``vuonlen poverty reclassify``.
+    """
+
+    year = models.PositiveSmallIntegerField(_("năm rà soát"), unique=True)
+    standard = models.CharField(_("chuẩn nghèo áp dụng"), max_length=20,
+                                help_text=_("Mã chuẩn nghèo, ví dụ “ND07_2021”"))
+    reason = models.CharField(_("lý do"), max_length=500,
+                              help_text=_("Căn cứ, ví dụ số và ngày văn bản hướng dẫn rà soát; được trích trong "
+                                          "mọi giải thích kết quả phân loại của năm này"))
+
+    class Meta:
+        verbose_name = _("chuẩn nghèo áp dụng cho năm rà soát")
+        verbose_name_plural = _("chuẩn nghèo áp dụng cho năm rà soát")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"Năm {self.year}: {self.standard}"
+
+
 class ImportKind(models.TextChoices):
     HOUSEHOLDS = "households", _("Hộ và nhân khẩu")
     REVIEWS = "reviews", _("Kết quả rà soát")

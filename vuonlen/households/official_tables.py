@@ -36,14 +36,13 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from vuonlen import poverty
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.formats import format_number
 from vuonlen.core.periods import today_vn
 from vuonlen.documents.excel import AdministrativeSheet, Column, ColumnGroup, header_grid, leaves, new_workbook
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage, UnitType
 
-from . import movements
+from . import movements, year_standards
 from .models import PopulationBase, Review
 
 TABLE_CODES = ("01", "02", "03", "04", "05")
@@ -178,7 +177,7 @@ def deprivations_by_commune(*, year: int, communes: list[int], user=None) -> dic
     The JSON list is matched as text ('"code"' inside '["a", "b"]'), which every database
     does the same way, so one grouped query counts every indicator at once.
     """
-    codes = poverty.standard_for_year(year).indicator_codes
+    codes = year_standards.standard_for(year).indicator_codes
     aggregates = {"poor_h": Count("pk")}
     for code in codes:
         aggregates[f"lack_{code}"] = Count("pk", filter=Q(lacking_text__contains=f'"{code}"'))
@@ -246,7 +245,7 @@ class ReviewReport:
         self.year = year
         self.user = user
         self.on = on or today_vn()
-        self.standard = poverty.standard_for_year(year)  # ValueError for a year without a standard
+        self.standard = year_standards.standard_for(year)  # ValueError for a year without a standard
         self.layout = layout_for(unit)
 
     @cached_property

@@ -29,7 +29,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import URBAN_TYPES, AdministrativeUnit, Level
 
-from . import ethnicity, validation
+from . import ethnicity, validation, year_standards
 from .models import (
     Area, Household, HouseholdEnd, JoinReason, LeaveReason, Membership, Person, PopulationBase,
     PovertyLineSetting, Relation, Review, ReviewKind,
@@ -666,13 +666,8 @@ def population_base_set(*, actor, commune: AdministrativeUnit, year: int, househ
 
 def indicator_names(year: int) -> dict[str, str]:
     """Indicator code → Vietnamese name for the standard of ``year`` ({} if the year has none)."""
-    from vuonlen import poverty
-
-    try:
-        standard = poverty.standard_for_year(year)
-    except (ValueError, LookupError):
-        return {}
-    return {i.code: i.name_vi for i in standard.indicators}
+    standard = year_standards.standard_or_none(year)
+    return {i.code: i.name_vi for i in standard.indicators} if standard is not None else {}
 
 
 def lines_for(standard_code: str, area: str) -> dict[str, int]:
@@ -683,12 +678,8 @@ def lines_for(standard_code: str, area: str) -> dict[str, int]:
 
 
 def _standard_code(year: int) -> str | None:
-    from vuonlen import poverty
-
-    try:
-        return poverty.standard_for_year(year).code
-    except (ValueError, LookupError):
-        return None
+    standard = year_standards.standard_or_none(year)
+    return standard.code if standard is not None else None
 
 
 # classify() names its arguments; the review's fields are named after the model.
@@ -705,7 +696,7 @@ def _classify(*, year: int, area: str, income, score_a, lacking: list[str]):
     lines = lines_for(code, area)
     try:
         return poverty.classify(year=year, area=area, income=income, score_a=score_a, lacking=lacking,
-                                lines=lines or None)
+                                lines=lines or None, overrides=year_standards.year_overrides())
     except poverty.InvalidClassification as exc:
         _fail((_CLASSIFY_FIELDS.get(f, f), message) for f, message in exc.problems)
         raise

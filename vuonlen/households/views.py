@@ -280,12 +280,9 @@ def household_end(request, pk: int):
 # --- reviews ---------------------------------------------------------------------------------
 
 def _indicators(year: int):
-    from vuonlen import poverty
+    from .year_standards import standard_or_none
 
-    try:
-        return poverty.standard_for_year(year)
-    except ValueError:
-        return None
+    return standard_or_none(year)
 
 
 def _groups(standard) -> list:
