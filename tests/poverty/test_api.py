@@ -80,6 +80,19 @@ def test_standards_are_public(client):
     assert data[1]["poverty_line"] == {"rural": 1_500_000, "urban": 2_000_000}
 
 
+def test_the_year_rule_is_public_and_follows_the_administrator(client):
+    from vuonlen.households.models import PovertyYearStandard
+
+    years = {r["year"]: r for r in client.get("/api/v1/poverty/years").json()}
+    assert years[2021]["standard"] == "ND07_2021" and years[2020]["standard"] == "QD59_2015"
+    assert years[2026]["standard"] == "ND351_2025" and years[2026]["confirmed"] is False
+    PovertyYearStandard.objects.create(year=2026, standard="ND07_2021", reason="Công văn hướng dẫn")
+    years = {r["year"]: r for r in client.get("/api/v1/poverty/years").json()}
+    assert (years[2026]["standard"], years[2026]["overridden"]) == ("ND07_2021", True)
+    result = post(client, {"year": 2026, "area": "urban", "score_a": 175, "lacking_count": 3}).json()
+    assert result["standard"] == "ND07_2021" and result["explanation_vi"][0].endswith("Công văn hướng dẫn")
+
+
 def test_the_schema_documents_the_endpoint(client):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"][URL]["post"]
