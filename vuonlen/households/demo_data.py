@@ -386,6 +386,10 @@ class _Writer:
                     "is_ethnic_minority": minority, "persons": home.size, "income_per_capita": income,
                     "lacking": list(result.lacking), "lacking_count": result.lacking_count,
                     "score_b": result.score_b, "status": str(result.status), "explanation": {},
+                    # Invented: nine households in ten live from farming, forestry or fishery (their
+                    # members' occupation is "Làm nông"); fixed per household, drawn without the rng
+                    # so the rest of the story does not move.
+                    "farming": home.index % 10 != 0,
                     "decision_number": f"{rng.randint(100, 999)}/QĐ-UBND", "decision_date": dt.date(year, 12, 20),
                     "recognised": True, "is_current": True,
                 })

@@ -670,6 +670,7 @@ class R:
     REVIEWED_ON = "Ngày rà soát"
     DECISION_NUMBER = "Số quyết định công nhận"
     DECISION_DATE = "Ngày quyết định"
+    FARMING = "Hộ làm nông, lâm, ngư, diêm nghiệp (có/không)"
 
 
 _REVIEW_BEFORE = (
@@ -679,6 +680,8 @@ _REVIEW_BEFORE = (
     Column.of(R.INCOME, "thu nhap", "thu nhap binh quan", "thu nhap binh quan dau nguoi",
               prefixes=("thu nhap",), required=False),
     Column.of(R.SCORE_A, "diem a", "tong diem a", prefixes=("diem a",), required=False),
+    Column.of(R.FARMING, "lam nong lam ngu nghiep", "ho lam nong lam ngu nghiep", "nong lam ngu nghiep",
+              prefixes=("ho lam nong", "lam nong", "nong lam ngu"), required=False),
 )
 _REVIEW_AFTER = (
     Column.of(R.KIND, "loai", "hinh thuc ra soat", prefixes=("loai ra soat",), required=False),
@@ -721,7 +724,7 @@ class _ReviewRow:
 
 
 _REVIEW_FIELD_COLUMNS = {"income_per_capita": R.INCOME, "score_a": R.SCORE_A, "kind": R.KIND,
-                         "reviewed_on": R.REVIEWED_ON, "year": ""}
+                         "reviewed_on": R.REVIEWED_ON, "farming": R.FARMING, "year": ""}
 _LINE_PROBLEM_COLUMNS = {"income": R.INCOME, "score_a": R.SCORE_A, "lacking": "", "lacking_count": ""}
 
 
@@ -780,7 +783,8 @@ class _ReviewChecker:
                 text = spreadsheets.cell_text(values.get(name))
                 self.error(row, name, f"Chỉ đánh “x” (thiếu hụt) hoặc để trống, không nhận “{text[:20]}”")
         data = {"income_per_capita": values.get(R.INCOME), "score_a": values.get(R.SCORE_A), "lacking": lacking,
-                "kind": values.get(R.KIND), "reviewed_on": values.get(R.REVIEWED_ON)}
+                "kind": values.get(R.KIND), "reviewed_on": values.get(R.REVIEWED_ON),
+                "farming": values.get(R.FARMING)}
         cleaned, problems = validation.clean_review(data, indicators=self.indicator_names, year=self.year)
         for field_name, message in problems:
             self.error(row, _REVIEW_FIELD_COLUMNS.get(field_name, self.first_indicator), message)
@@ -903,6 +907,7 @@ class _ReviewChecker:
             and review.score_a == c.get("score_a")
             and sorted(review.lacking or []) == sorted(c.get("lacking") or [])
             and review.kind == (c.get("kind") or ReviewKind.PERIODIC)
+            and review.farming == c.get("farming")
             and review.reviewed_on == c.get("reviewed_on")
             and review.decision_number == item.decision_number
             and review.decision_date == item.decision_date
@@ -970,7 +975,7 @@ def _write_reviews(*, actor, checker: _ReviewChecker, filename: str) -> dict[str
             income_per_capita=item.cleaned.get("income_per_capita"), score_a=item.cleaned.get("score_a"),
             decision_number=item.decision_number if recognised else "",
             decision_date=item.decision_date if recognised else None, recognised=recognised,
-            supersedes=item.existing,
+            supersedes=item.existing, farming=item.cleaned.get("farming"),
         )
         apply_classification(review, item.result)
         reviews.append(review)

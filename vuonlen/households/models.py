@@ -231,6 +231,10 @@ class Review(TimestampedModel):
                                             decimal_places=0, null=True, blank=True)
     score_a = models.PositiveSmallIntegerField(_("điểm A"), null=True, blank=True)
     lacking = models.JSONField(_("chỉ số thiếu hụt"), default=list, blank=True)
+    # Whether the household lives from farming, forestry, fishery or salt-making: official table
+    # 01 counts only those among households of average living standard (Quyết định 24/2021/QĐ-TTg
+    # sets a separate procedure for them). None: not recorded for this review.
+    farming = models.BooleanField(_("hộ làm nông, lâm, ngư, diêm nghiệp"), null=True, blank=True)
     lacking_count = models.PositiveSmallIntegerField(_("số chỉ số thiếu hụt"), default=0)
     score_b = models.PositiveSmallIntegerField(_("điểm B"), default=0)
     status = models.CharField(_("kết quả"), max_length=16, db_index=True)

@@ -19,7 +19,7 @@ from vuonlen.core.periods import today_vn
 
 from . import selectors, services
 from .forms import (
-    HouseholdEndForm, HouseholdFilterForm, HouseholdForm, MemberAddForm, MemberFormSet, MembershipEndForm,
+    FARMING_CHOICE, HouseholdEndForm, HouseholdFilterForm, HouseholdForm, MemberAddForm, MemberFormSet, MembershipEndForm,
     MergeForm, PopulationBaseForm, RecogniseForm, ReviewCorrectForm, ReviewForm, SplitForm, apply_service_errors,
 )
 from .models import Household
@@ -345,7 +345,8 @@ def review_correct(request, pk: int):
     standard = _indicators(review.year)
     initial = {"kind": review.kind, "reviewed_on": review.reviewed_on, "lacking": review.lacking,
                "income_per_capita": "" if review.income_per_capita is None else f"{review.income_per_capita:.0f}",
-               "score_a": "" if review.score_a is None else review.score_a}
+               "score_a": "" if review.score_a is None else review.score_a,
+               "farming": FARMING_CHOICE[review.farming]}
     form = ReviewCorrectForm(request.POST or None, indicators=standard.indicators if standard else (), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
