@@ -100,7 +100,7 @@ ND351 = [
 ]
 
 
-@pytest.mark.parametrize("year", [2027, 2030])
+@pytest.mark.parametrize("year", [2026, 2027, 2030])  # 2026: the baseline review for 2027–2030
 @pytest.mark.parametrize(("area", "income", "lacking", "status"), ND351)
 def test_decree_351_2025_without_average_lines(year, area, income, lacking, status):
     result = classify(year=year, area=area, income=income, lacking_count=lacking)

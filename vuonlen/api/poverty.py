@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from ninja import Body, Router, Schema, Status
 from pydantic import Field, WithJsonSchema
 
-from vuonlen.poverty import STANDARDS, InvalidClassification
-from vuonlen.households.year_standards import year_overrides, year_rules
+from vuonlen.poverty import InvalidClassification
+from vuonlen.households.year_standards import effective_standards, year_overrides, year_rules
 from vuonlen.poverty.inputs import classify_request
 
 router = Router(tags=["Chuẩn nghèo"])
@@ -80,7 +80,7 @@ def classify(request, payload: ClassifyIn = Body(None)):
     # such as "lacking" would otherwise leave the household classified on missing data).
     data = json.loads(request.body or b"{}")
     try:
-        result = classify_request(data, overrides=year_overrides())
+        result = classify_request(data, overrides=year_overrides(), standards=effective_standards())
     except InvalidClassification as exc:
         return Status(422, {"detail": [{"loc": ["body"] if name == "body" else ["body", name], "msg": msg}
                                        for name, msg in exc.problems]})
@@ -89,7 +89,7 @@ def classify(request, payload: ClassifyIn = Body(None)):
 
 @router.get("/standards", auth=None, response=list[dict], summary="Các chuẩn nghèo, mức chuẩn và chỉ số")
 def standards(request):
-    return [s.as_dict() for s in STANDARDS.values()]
+    return [s.as_dict() for s in effective_standards().values()]
 
 
 @router.get("/years", auth=None, response=list[dict], summary="Chuẩn nghèo áp dụng cho từng năm rà soát, và lý do")

@@ -11,7 +11,8 @@ from vuonlen.accounts import roles
 from vuonlen.core.admin_mixins import AuditedAdmin, ScopedAdmin
 from vuonlen.core.text import fold, nfc, sort_key
 
-from .models import Household, Membership, Person, PopulationBase, PovertyLineSetting, PovertyYearStandard, Review
+from .models import (Household, Membership, Person, PopulationBase, PovertyIndicator, PovertyLineSetting,
+                     PovertyYearStandard, Review)
 from .validation import mask_citizen_id
 
 
@@ -181,3 +182,37 @@ class PovertyYearStandardAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(PovertyIndicator)
+class PovertyIndicatorAdmin(AuditedAdmin):
+    """A standard's indicators as the province applies them (names, dimensions, thresholds, legal
+    references): e.g. Decree 351/2025's final list, entered without a release. Review forms,
+    imports, classification and tables 04–05 read the active rows. Never deleted — reviews keep
+    the codes — an indicator is set inactive instead. Existing reviews change only through
+    `vuonlen poverty reclassify`."""
+
+    list_display = ("standard", "position", "code", "name_vi", "dimension_name", "verified", "active")
+    list_filter = ("standard", "active", "verified")
+    list_editable = ("position", "active")
+    search_fields = ("code", "name_vi")
+    ordering = ("standard", "position", "id")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "standard":
+            from django import forms
+
+            from vuonlen.poverty import STANDARDS
+
+            return forms.ChoiceField(label=db_field.verbose_name,
+                                     choices=[(code, f"{code} — {s.short_name_vi}") for code, s in STANDARDS.items()])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -922,9 +922,10 @@ class _ReviewChecker:
         area = item.household.area
         c = item.cleaned
         try:
+            overrides, standards = self._rules()
             item.result = poverty.classify(year=self.year, area=area, income=c.get("income_per_capita"),
                                            score_a=c.get("score_a"), lacking=c.get("lacking") or [],
-                                           lines=self._lines(area) or None, overrides=self._overrides())
+                                           lines=self._lines(area) or None, overrides=overrides, standards=standards)
         except poverty.InvalidClassification as exc:
             for field_name, message in exc.problems:
                 self.error(item.row, _LINE_PROBLEM_COLUMNS.get(field_name, R.INCOME) or self.first_indicator, message)
@@ -940,13 +941,13 @@ class _ReviewChecker:
             cache[area] = lines_for(standard_for(self.year).code, area)
         return cache[area]
 
-    def _overrides(self) -> dict:
-        """The administrator's year → standard rule, read once per import."""
-        if "_year_overrides" not in self.__dict__:
-            from .year_standards import year_overrides
+    def _rules(self) -> tuple[dict, dict]:
+        """The administrator's year → standard rule and indicator lists, read once per import."""
+        if "_year_rules" not in self.__dict__:
+            from .year_standards import effective_standards, year_overrides
 
-            self.__dict__["_year_overrides"] = year_overrides()
-        return self.__dict__["_year_overrides"]
+            self.__dict__["_year_rules"] = (year_overrides(), effective_standards())
+        return self.__dict__["_year_rules"]
 
 
 def _write_reviews(*, actor, checker: _ReviewChecker, filename: str) -> dict[str, int]:

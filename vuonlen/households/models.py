@@ -324,6 +324,39 @@ class PovertyYearStandard(TimestampedModel):
         return f"Năm {self.year}: {self.standard}"
 
 
+class PovertyIndicator(TimestampedModel):
+    """One indicator of a standard as the province applies it: the list an administrator can edit
+    (e.g. enter Decree 351/2025's final list) without a release.
+
+    Seeded from the pure-Python defaults (``vuonlen.poverty.STANDARDS``) by migration; the review
+    form, the import template and columns, the classification and tables 04–05 read the active
+    rows of a standard (``year_standards.effective_standards``). An indicator is never deleted —
+    reviews keep its code — but set inactive.
+    """
+
+    standard = models.CharField(_("chuẩn nghèo"), max_length=20)
+    code = models.SlugField(_("mã chỉ số"), max_length=40,
+                            help_text=_("Mã không dấu, ví dụ “waste_treatment”; giữ nguyên khi chỉ số giống chuẩn trước"))
+    dimension = models.SlugField(_("mã chiều thiếu hụt"), max_length=40)
+    dimension_name = models.CharField(_("chiều thiếu hụt"), max_length=150)
+    name_vi = models.CharField(_("tên chỉ số"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    threshold_vi = models.TextField(_("ngưỡng thiếu hụt"), blank=True)
+    legal_reference = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    verified = models.BooleanField(_("đã đối chiếu văn bản"), default=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        verbose_name = _("chỉ số thiếu hụt của chuẩn nghèo")
+        verbose_name_plural = _("chỉ số thiếu hụt của chuẩn nghèo")
+        ordering = ["standard", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["standard", "code"], name="households_indicator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.standard} {self.code}"
+
+
 class ImportKind(models.TextChoices):
     HOUSEHOLDS = "households", _("Hộ và nhân khẩu")
     REVIEWS = "reviews", _("Kết quả rà soát")

@@ -175,14 +175,16 @@ def summary_by_commune(*, year: int, communes: list[int], user=None) -> dict[int
     return figures
 
 
-def deprivations_by_commune(*, year: int, communes: list[int], user=None) -> dict[int, Counter]:
+def deprivations_by_commune(*, year: int, communes: list[int], user=None,
+                            codes: Sequence[str] | None = None) -> dict[int, Counter]:
     """Tables 04–05: poor households per commune, and how many lack each indicator of the
     year's standard (``Review.lacking``).
 
     The JSON list is matched as text ('"code"' inside '["a", "b"]'), which every database
     does the same way, so one grouped query counts every indicator at once.
     """
-    codes = year_standards.standard_for(year).indicator_codes
+    if codes is None:
+        codes = year_standards.standard_for(year).indicator_codes
     aggregates = {"poor_h": Count("pk")}
     for code in codes:
         aggregates[f"lack_{code}"] = Count("pk", filter=Q(lacking_text__contains=f'"{code}"'))
@@ -268,7 +270,8 @@ class ReviewReport:
 
     @cached_property
     def deprivations(self) -> dict[int, Counter]:
-        return deprivations_by_commune(year=self.year, communes=self.sources, user=self.user)
+        return deprivations_by_commune(year=self.year, communes=self.sources, user=self.user,
+                                       codes=self.standard.indicator_codes)
 
     def table(self, code: str) -> OfficialTable:
         try:

@@ -188,10 +188,10 @@ def _explain(review: Review) -> None:
         from vuonlen import poverty
 
         try:
-            from .year_standards import year_overrides
+            from . import year_standards
 
-            result = poverty.classify(year=review.year, area=review.area, income=review.income_per_capita,
-                                      score_a=review.score_a, lacking=review.lacking, overrides=year_overrides())
+            result = year_standards.classify(year=review.year, area=review.area, income=review.income_per_capita,
+                                             score_a=review.score_a, lacking=review.lacking)
             explanation = {"poverty_line": result.poverty_line, "near_poor_line": result.near_poor_line,
                            "average_line": result.average_line, "explanation_vi": list(result.explanation_vi),
                            **explanation}

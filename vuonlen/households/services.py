@@ -695,8 +695,8 @@ def _classify(*, year: int, area: str, income, score_a, lacking: list[str]):
         raise ValidationError({"year": [f"Chưa có chuẩn nghèo áp dụng cho năm {year}"]})
     lines = lines_for(code, area)
     try:
-        return poverty.classify(year=year, area=area, income=income, score_a=score_a, lacking=lacking,
-                                lines=lines or None, overrides=year_standards.year_overrides())
+        return year_standards.classify(year=year, area=area, income=income, score_a=score_a, lacking=lacking,
+                                       lines=lines or None)
     except poverty.InvalidClassification as exc:
         _fail((_CLASSIFY_FIELDS.get(f, f), message) for f, message in exc.problems)
         raise

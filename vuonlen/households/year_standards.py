@@ -1,5 +1,9 @@
-"""Which poverty standard a review year uses, as the registry applies it, and re-classifying a
-year's reviews when that rule changes.
+"""Which poverty standard a review year uses and which indicators it has, as the registry
+applies them, and re-classifying a year's reviews when that rule changes.
+
+The indicators of each standard are rows an administrator can edit (``PovertyIndicator``,
+seeded from the pure-Python lists): ``effective_standards`` rebuilds each standard with its
+active rows, and every form, import, table and classification here reads those.
 
 The default rule is pure data in ``vuonlen.poverty`` (``DEFAULT_YEAR_RULES``); an administrator
 may replace it for one year, with a reason (``PovertyYearStandard``, audited admin). Every
@@ -18,7 +22,39 @@ from vuonlen import poverty
 from vuonlen.core.audit import audit_updated_many, snapshot
 from vuonlen.core.text import nfc
 
-from .models import PovertyYearStandard, Review
+from .models import PovertyIndicator, PovertyYearStandard, Review
+
+
+def indicator_rows() -> list[dict]:
+    """The built-in indicator lists as ``PovertyIndicator`` rows (the seed)."""
+    rows = []
+    for standard in poverty.STANDARDS.values():
+        names = dict(standard.dimensions)
+        for position, item in enumerate(standard.indicators, start=1):
+            rows.append({"standard": standard.code, "code": item.code, "dimension": item.dimension,
+                         "dimension_name": names[item.dimension], "name_vi": item.name_vi, "name_en": item.name_en,
+                         "threshold_vi": item.threshold_vi,
+                         "legal_reference": item.legal_reference or standard.indicator_reference,
+                         "verified": item.verified, "position": position * 10, "active": True})
+    return rows
+
+
+def effective_standards() -> dict[str, poverty.Standard]:
+    """Each standard with the administrator's active indicator rows (one query); a standard with
+    no active row keeps its built-in list."""
+    by_standard: dict[str, list[poverty.Indicator]] = {}
+    for row in PovertyIndicator.objects.filter(active=True).order_by("standard", "position", "id"):
+        by_standard.setdefault(row.standard, []).append(poverty.Indicator(
+            code=row.code, dimension=row.dimension, name_vi=row.name_vi, name_en=row.name_en,
+            threshold_vi=row.threshold_vi, verified=row.verified, legal_reference=row.legal_reference,
+            dimension_vi=row.dimension_name))
+    return {code: standard.with_indicators(tuple(by_standard[code])) if by_standard.get(code) else standard
+            for code, standard in poverty.STANDARDS.items()}
+
+
+def classify(**kwargs) -> poverty.Classification:
+    """``poverty.classify`` with the administrator's year rule and indicator lists."""
+    return poverty.classify(overrides=year_overrides(), standards=effective_standards(), **kwargs)
 
 
 def year_overrides() -> dict[int, tuple[str, str]]:
@@ -33,8 +69,9 @@ def year_rule(year: int) -> poverty.YearRule:
 
 
 def standard_for(year: int) -> poverty.Standard:
-    """The effective standard of a review year; ValueError when no standard covers it."""
-    return poverty.standard_for_year(year, year_overrides())
+    """The effective standard of a review year (the administrator's rule and indicator list);
+    ValueError when no standard covers it."""
+    return poverty.standard_for_year(year, year_overrides(), effective_standards())
 
 
 def standard_or_none(year: int) -> poverty.Standard | None:
@@ -94,12 +131,12 @@ class ReclassifyResult:
         return out
 
 
-def _recompute(review: Review, overrides) -> tuple[poverty.Classification | None, str]:
+def _recompute(review: Review, overrides, standards) -> tuple[poverty.Classification | None, str]:
     """The review's own inputs under the year's effective standard, or why they cannot be read
     under it: "indicators" (codes of another standard), else the classifier's message."""
     from .services import lines_for
 
-    standard = poverty.standard_for_year(review.year, overrides)
+    standard = poverty.standard_for_year(review.year, overrides, standards)
     lacking = list(review.lacking or [])
     if any(code not in standard.indicator_codes for code in lacking):
         return None, "indicators"
@@ -109,7 +146,7 @@ def _recompute(review: Review, overrides) -> tuple[poverty.Classification | None
             year=review.year, area=review.area, income=income, score_a=None if income is not None else review.score_a,
             lacking=lacking if lacking or not review.lacking_count else None,
             lacking_count=review.lacking_count if not lacking and review.lacking_count else None,
-            lines=lines_for(standard.code, review.area) or None, overrides=overrides), ""
+            lines=lines_for(standard.code, review.area) or None, overrides=overrides, standards=standards), ""
     except poverty.InvalidClassification as exc:
         return None, str(exc)
 
@@ -125,7 +162,7 @@ def reviews_reclassify(*, actor, year: int, dry_run: bool = False, reason: str =
     """
     from .services import apply_classification, review_correct
 
-    overrides = year_overrides()
+    overrides, standards = year_overrides(), effective_standards()
     rule = poverty.year_rule(year, overrides)  # ValueError for a year without a standard
     reason = nfc(reason or "")
     if len(reason) > 500:
@@ -137,7 +174,7 @@ def reviews_reclassify(*, actor, year: int, dry_run: bool = False, reason: str =
                    .filter(year=year, is_current=True).order_by("pk"))
         for review in reviews:
             result.before[review.status] += 1
-            new, problem = _recompute(review, overrides)
+            new, problem = _recompute(review, overrides, standards)
             if new is None:
                 if problem == "indicators":
                     result.need_answers += 1

@@ -118,6 +118,7 @@ def classify(
     lacking_count: int | None = None,
     lines: Mapping | None = None,
     overrides: Overrides | None = None,
+    standards: Mapping[str, Standard] | None = None,
 ) -> Classification:
     """Classify one household for ``year`` in ``area`` ("rural" or "urban").
 
@@ -126,11 +127,12 @@ def classify(
     codes of that year's standard) and ``lacking_count``. ``lines`` supplies lines the standard
     leaves open, or corrects one, e.g. ``{"average_line": {"rural": 2_900_000}}`` or
     ``{"average_line": 2_900_000}`` (for the area being classified); keys are ``LINE_KEYS``.
-    ``overrides`` is the administrator's year → standard rule, ``{year: (code, reason)}``.
+    ``overrides`` is the administrator's year → standard rule, ``{year: (code, reason)}``;
+    ``standards`` replaces built-in standards by code (an administrator's indicator list).
     """
     args, problems = check_arguments(
         year=year, area=area, income=income, score_a=score_a,
-        lacking=lacking, lacking_count=lacking_count, lines=lines, overrides=overrides,
+        lacking=lacking, lacking_count=lacking_count, lines=lines, overrides=overrides, standards=standards,
     )
     if problems:
         raise InvalidClassification(problems)
@@ -153,7 +155,7 @@ class _Args:
 
 def check_arguments(
     *, year, area, income=None, score_a=None, lacking=None, lacking_count=None, lines=None,
-    overrides=None, already_invalid: Iterable[str] = (),
+    overrides=None, standards=None, already_invalid: Iterable[str] = (),
 ) -> tuple[_Args | None, list[Problem]]:
     """Normalise ``classify``'s arguments and list every problem with them.
 
@@ -166,7 +168,7 @@ def check_arguments(
     if "year" not in skip:
         try:
             rule = year_rule(year, overrides)
-            standard = STANDARDS[rule.standard]
+            standard = (standards or {}).get(rule.standard) or STANDARDS[rule.standard]
         except ValueError as exc:
             problems.append(("year", str(exc)))
     if "area" not in skip and area not in AREAS:

@@ -46,6 +46,11 @@ class Indicator:
     threshold_vi: str  # the legal deprivation threshold, shortened
     # False where the wording could not be checked against the text of the law in our sources.
     verified: bool = True
+    # Where the indicator sits in the law (set for an administrator's list; the built-in lists
+    # cite the article on the standard).
+    legal_reference: str = ""
+    # The dimension's Vietnamese name when it is not one of the standard's own dimensions.
+    dimension_vi: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -55,6 +60,7 @@ class Indicator:
             "name_en": self.name_en,
             "threshold_vi": self.threshold_vi,
             "verified": self.verified,
+            "legal_reference": self.legal_reference,
         }
 
 
@@ -89,6 +95,8 @@ class Standard:
     article_near_poor: str = ""
     article_average: str = ""
     score_reference: str = ""
+    # Where the indicators and their thresholds sit in the law.
+    indicator_reference: str = ""
     # What is still open: shown to users next to results under this standard.
     notes_vi: tuple[str, ...] = ()
 
@@ -107,6 +115,18 @@ class Standard:
 
     def dimension_name(self, code: str) -> str:
         return dict(self.dimensions)[code]
+
+    def with_indicators(self, indicators: tuple[Indicator, ...]) -> Standard:
+        """The same standard with another indicator list (an administrator's, e.g. the final list
+        of Decree 351/2025 entered without a release); dimensions follow the indicators' order,
+        named after the standard's own dimensions or, for a new one, after ``Indicator.dimension_vi``."""
+        from dataclasses import replace
+
+        names = dict(self.dimensions)
+        dimensions: dict[str, str] = {}
+        for item in indicators:
+            dimensions.setdefault(item.dimension, item.dimension_vi or names.get(item.dimension, item.dimension))
+        return replace(self, indicators=tuple(indicators), dimensions=tuple(dimensions.items()))
 
     def as_dict(self) -> dict:
         """JSON-friendly description (the `standards` command and API endpoint)."""
@@ -200,6 +220,7 @@ QD59_2015 = Standard(
     article_near_poor="Điều 2 khoản 2 Quyết định 59/2015/QĐ-TTg",
     article_average="Điều 2 khoản 3 Quyết định 59/2015/QĐ-TTg",
     score_reference="Thông tư 17/2016/TT-BLĐTBXH (ngưỡng điểm chưa có trong nguồn tra cứu)",
+    indicator_reference="Điều 1 khoản 2 Quyết định 59/2015/QĐ-TTg",
     notes_vi=(
         "Ngưỡng điểm A (phiếu rà soát giai đoạn 2016–2020) chưa có trong nguồn tra cứu: "
         "quản trị khai báo nếu cần phân loại theo điểm A.",
@@ -279,6 +300,7 @@ ND07_2021 = Standard(
     article_near_poor="Điều 3 khoản 2 điểm b Nghị định 07/2021/NĐ-CP",
     article_average="Điều 3 khoản 2 điểm c Nghị định 07/2021/NĐ-CP",
     score_reference="Thông tư 07/2021/TT-BLĐTBXH, phiếu rà soát (điểm A, điểm B)",
+    indicator_reference="Điều 3 khoản 1 điểm b Nghị định 07/2021/NĐ-CP",
 )
 
 
@@ -341,6 +363,7 @@ ND351_2025 = Standard(
     article_near_poor="Nghị định 351/2025/NĐ-CP",
     article_average="Nghị định 351/2025/NĐ-CP",
     score_reference="Hướng dẫn rà soát giai đoạn 2026–2030 (chưa có trong nguồn tra cứu)",
+    indicator_reference="Nghị định 351/2025/NĐ-CP (chưa đối chiếu nguyên văn)",
     notes_vi=(
         "Mức sống trung bình của Nghị định 351/2025/NĐ-CP chưa có trong nguồn tra cứu: quản trị "
         "khai báo; khi chưa khai báo, hộ trên chuẩn nghèo được xếp “Không nghèo”.",
@@ -453,6 +476,9 @@ def year_rules(overrides: Overrides | None = None) -> list[YearRule]:
     return [year_rule(year, overrides) for year in years]
 
 
-def standard_for_year(year: int, overrides: Overrides | None = None) -> Standard:
-    """The standard a year's review uses; a year no rule covers is a ValueError."""
-    return STANDARDS[year_rule(year, overrides).standard]
+def standard_for_year(year: int, overrides: Overrides | None = None,
+                      standards: Mapping[str, Standard] | None = None) -> Standard:
+    """The standard a year's review uses; a year no rule covers is a ValueError. ``standards``
+    replaces the built-in ones by code (an administrator's indicator list, ``with_indicators``)."""
+    code = year_rule(year, overrides).standard
+    return (standards or {}).get(code) or STANDARDS[code]

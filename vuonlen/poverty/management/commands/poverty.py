@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from vuonlen.poverty import STANDARDS, InvalidClassification
+from vuonlen.poverty import InvalidClassification
 from vuonlen.poverty.classification import vnd
 from vuonlen.poverty.inputs import classify_request
 
@@ -67,21 +67,22 @@ class Command(BaseCommand):
         }
         if options["line"]:
             data["lines"] = _parse_lines(options["line"])
-        from vuonlen.households.year_standards import year_overrides
+        from vuonlen.households.year_standards import effective_standards, year_overrides
 
         try:
-            result = classify_request(data, overrides=year_overrides())
+            result = classify_request(data, overrides=year_overrides(), standards=effective_standards())
         except InvalidClassification as exc:
             raise CommandError("\n".join(f"{field}: {message}" for field, message in exc.problems)) from exc
         self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
 
     def _standards(self, as_json: bool):
-        from vuonlen.households.year_standards import year_rules
+        from vuonlen.households.year_standards import effective_standards, year_rules
 
         rules = year_rules()
+        standards = effective_standards()
         if as_json:
             payload = {"years": [rule.as_dict() for rule in rules],
-                       "standards": [s.as_dict() for s in STANDARDS.values()]}
+                       "standards": [s.as_dict() for s in standards.values()]}
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         self.stdout.write(self.style.MIGRATE_HEADING("Chuẩn áp dụng cho từng năm rà soát"))
@@ -90,7 +91,7 @@ class Command(BaseCommand):
             suffix = f" [{'; '.join(marks)}]" if marks else ""
             self.stdout.write(f"  {rule.year}  {rule.standard:<11} {rule.reason_vi}{suffix}")
         self.stdout.write("")
-        for s in STANDARDS.values():
+        for s in standards.values():
             self.stdout.write(self.style.MIGRATE_HEADING(f"{s.code} — {s.short_name_vi}"))
             self.stdout.write(f"  {s.title_vi}; năm {s.years[0]}–{s.years[-1]}")
             self.stdout.write(f"  Căn cứ: {s.legal_reference}")
