@@ -34,6 +34,15 @@ def test_a_2021_review_uses_decree_07_and_says_why(officer_a, household_a):
     assert review.explanation["year_rule"]["standard"] == "ND07_2021"
 
 
+def test_the_review_form_says_why_the_standard_applies(client, officer_a, household_a):
+    from django.urls import reverse
+
+    client.force_login(officer_a)
+    page = client.get(reverse("households:review_record", args=[household_a.pk]) + "?nam=2021").content.decode()
+    assert "Năm rà soát 2021 là năm tổng rà soát đầu kỳ giai đoạn 2022–2025" in page
+    assert "Nhà tiêu hợp vệ sinh" in page and "Hố xí" not in page  # Decree 07/2021's list, not Decision 59's
+
+
 def test_the_administrators_override_applies_with_its_reason(officer_a, household_a):
     PovertyYearStandard.objects.create(year=2026, standard="ND07_2021",
                                        reason="Hướng dẫn rà soát cuối năm 2026 giữ chuẩn 2022–2025")

@@ -285,6 +285,16 @@ def _indicators(year: int):
     return standard_or_none(year)
 
 
+def _year_rule(year: int):
+    """Why the year's standard applies (shown above the form, as in every explanation)."""
+    from .year_standards import year_rule
+
+    try:
+        return year_rule(year)
+    except ValueError:
+        return None
+
+
 def _groups(standard) -> list:
     """The standard's indicators under their dimension (basic social service), as on the paper form."""
     if standard is None:
@@ -313,7 +323,7 @@ def review_record(request, pk: int):
             return _done(request, household, f"Đã ghi kết quả rà soát năm {year}")
     return render(request, "households/review_form.html", {
         "form": form, "household": household, "year": year, "standard": standard, "years": _review_years(),
-        "groups": _groups(standard),
+        "groups": _groups(standard), "year_rule": _year_rule(year),
         "title": f"Rà soát năm {year}", "submit": "Ghi kết quả"})
 
 
@@ -358,7 +368,7 @@ def review_correct(request, pk: int):
             return _done(request, household, f"Đã đính chính kết quả rà soát năm {review.year}")
     return render(request, "households/review_form.html", {
         "form": form, "household": household, "year": review.year, "standard": standard, "review": review,
-        "groups": _groups(standard),
+        "groups": _groups(standard), "year_rule": _year_rule(review.year),
         "title": f"Đính chính kết quả rà soát năm {review.year}", "submit": "Lưu đính chính"})
 
 
