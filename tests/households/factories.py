@@ -56,13 +56,13 @@ def make_household(unit: AdministrativeUnit, members: Sequence[Mapping[str, Any]
 def make_review(household: Household, year: int = 2023, *, income: Any = 1_200_000, score_a: Any = None,
                 lacking: Iterable[str] = (), kind: str = ReviewKind.PERIODIC, reviewed_on: dt.date | None = None,
                 recognised: bool = False, decision_number: str = "123/QĐ-UBND",
-                decision_date: dt.date | None = None, actor=SYSTEM) -> Review:
+                decision_date: dt.date | None = None, farming: bool | None = None, actor=SYSTEM) -> Review:
     """A review of ``household`` for ``year`` (dated 1 October of that year unless given)."""
     reviewed_on = reviewed_on or dt.date(year, 10, 1)
     review = services.review_record(actor=actor, household=household, year=year,
                                     income_per_capita=None if score_a is not None else income,
                                     score_a=score_a, lacking=list(lacking), kind=kind, reviewed_on=reviewed_on,
-                                    source="test")
+                                    farming=farming, source="test")
     if recognised:
         review = services.review_recognise(actor=actor, review=review, decision_number=decision_number,
                                            decision_date=decision_date or reviewed_on + dt.timedelta(days=30),

@@ -86,6 +86,25 @@ def test_record_a_review(api_officer, household_a):
     assert body["explanation"]["explanation_vi"]
     reviews = api_officer.get(f"{API}/households/{household_a.pk}/reviews").json()
     assert [r["id"] for r in reviews] == [body["id"]]
+    assert body["farming"] is None  # not sent: not recorded
+
+
+@pytest.mark.parametrize(("sent", "stored"), [(True, True), ("có", True), ("không", False)])
+def test_a_review_records_whether_the_household_farms(api_officer, household_a, sent, stored):
+    response = api_officer.post(f"{API}/households/{household_a.pk}/reviews",
+                                {"year": 2023, "income_per_capita": 2_500_000, "farming": sent},
+                                content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["farming"] is stored
+    assert api_officer.get(f"{API}/reviews", {"year": 2023}).json()["items"][0]["farming"] is stored
+
+
+def test_a_bad_farming_value_is_a_vietnamese_422(api_officer, household_a):
+    response = api_officer.post(f"{API}/households/{household_a.pk}/reviews",
+                                {"year": 2023, "income_per_capita": 2_500_000, "farming": "trồng lúa"},
+                                content_type="application/json")
+    assert response.status_code == 422
+    assert "“trồng lúa” không phải có/không" in response.json()["errors"]["farming"][0]
 
 
 def test_review_errors_are_422_in_vietnamese_all_at_once(api_officer, household_a):

@@ -45,6 +45,15 @@ def _matches_the_published_figures_within_one_percent():
             assert _within_one_percent(counts["near"], near_poor), (year, counts)
     households_2021 = PopulationBase.objects.filter(year=2021).aggregate(n=Sum("households_total"))["n"]
     assert _within_one_percent(households_2021, 143_500)
+    # Ethnic-minority households end 2021 and ethnic-minority near-poor households 2022 (issue 12).
+    em_2021 = PopulationBase.objects.filter(year=2021).aggregate(n=Sum("em_households_total"))["n"]
+    assert _within_one_percent(em_2021, 75_576), em_2021
+    em_near_2022 = current.filter(year=2022, status="near_poor", is_ethnic_minority=True).count()
+    assert _within_one_percent(em_near_2022, 7_936), em_near_2022
+    # The household base grows about 2 % a year, as the published bases of successive years imply.
+    bases = dict(PopulationBase.objects.values("year").annotate(n=Sum("households_total")).values_list("year", "n"))
+    for year in (2022, 2023, 2024, 2025):
+        assert bases[year] / bases[year - 1] == pytest.approx(1.02, abs=0.001), (year, bases)
     assert PopulationBase.objects.filter(year=2021).count() == 102
 
 

@@ -278,8 +278,8 @@ def review_header(year=YEAR):
 
 
 def review_row(code, commune=A, *, income="", score_a="", lacking=(), kind="", reviewed_on="", number="",
-               date="", head="", year=YEAR):
-    values = {R.COMMUNE: commune, R.CODE: code, R.HEAD: head, R.INCOME: income, R.SCORE_A: score_a,
+               date="", head="", year=YEAR, farming=""):
+    values = {R.COMMUNE: commune, R.CODE: code, R.HEAD: head, R.INCOME: income, R.SCORE_A: score_a, R.FARMING: farming,
               R.KIND: kind, R.REVIEWED_ON: reviewed_on, R.DECISION_NUMBER: number, R.DECISION_DATE: date}
     for indicator in poverty.standard_for_year(year).indicators:
         values[indicator.name_vi] = "x" if indicator.code in lacking else ""
@@ -380,6 +380,28 @@ def test_every_kind_of_bad_review_row_is_reported_at_once(officer_a, three_house
     assert "dòng 4" in messages[(8, R.CODE)]
     assert "đã được công nhận" in messages[(9, R.CODE)]
     assert counts() == before
+
+
+def test_the_farming_column_is_read_and_a_bad_value_is_named(officer_a, three_households):
+    h1, h2, h3 = three_households
+    header = review_header()
+    assert header[header.index(R.SCORE_A) + 1] == R.FARMING == "Hộ làm nông, lâm, ngư, diêm nghiệp (có/không)"
+    bad = run_reviews(officer_a, xlsx([review_row(h1.code, income=2_000_000, farming="Có"),
+                                       review_row(h2.code, income=2_000_000, farming="trồng lúa")], header=header))
+    assert where(bad) == [(5, R.FARMING)] and "“trồng lúa” không phải có/không" in bad.errors[0].message
+    assert not Review.objects.filter(household__in=three_households).exists()
+    result = run_reviews(officer_a, xlsx([review_row(h1.code, income=2_000_000, farming="Có"),
+                                          review_row(h2.code, income=2_000_000, farming="không"),
+                                          review_row(h3.code, income=2_000_000)], header=header))
+    assert result.ok, result.errors
+    got = dict(Review.objects.filter(household__in=three_households).values_list("household__code", "farming"))
+    assert got == {h1.code: True, h2.code: False, h3.code: None}
+    # The same file again changes nothing; a changed farming answer supersedes the review.
+    assert run_reviews(officer_a, xlsx([review_row(h1.code, income=2_000_000, farming="Có")],
+                                       header=header)).counts["reviews"] == 0
+    changed = run_reviews(officer_a, xlsx([review_row(h1.code, income=2_000_000, farming="Không")], header=header))
+    assert changed.counts["superseded"] == 1
+    assert Review.objects.get(household=h1, year=YEAR, is_current=True).farming is False
 
 
 def test_an_unrecognised_review_is_superseded_by_a_different_row(officer_a, three_households):

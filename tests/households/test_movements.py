@@ -23,12 +23,12 @@ D = dt.date
 N = 2023  # the year of the tables; N-1 = 2022
 
 
-def review(household, year: int, status: str):
+def review(household, year: int, status: str, farming: bool | None = None):
     """A review whose inputs give ``status`` under the year's standard (rural households)."""
     codes = standard_for_year(year).indicator_codes
     inputs = {POOR: (1_000_000, codes[:3]), NEAR_POOR: (1_000_000, ()), "average": (2_000_000, ()),
               "above_average": (3_000_000, ())}[status]
-    result = make_review(household, year, income=inputs[0], lacking=inputs[1])
+    result = make_review(household, year, income=inputs[0], lacking=inputs[1], farming=farming)
     assert result.status in (status, "above_average" if status == "average" else status), (year, result.status)
     return result
 
@@ -38,12 +38,14 @@ def home(commune, persons: int = 2, **fields) -> Household:
     return make_household(commune, members=members, area="rural", **fields)
 
 
-def history(commune, *statuses, persons: int = 2, first_year: int = 2021, **fields) -> Household:
-    """A household with one review per year from ``first_year`` (None: no review that year)."""
+def history(commune, *statuses, persons: int = 2, first_year: int = 2021, farming: bool | None = None,
+            **fields) -> Household:
+    """A household with one review per year from ``first_year`` (None: no review that year);
+    ``farming``: whether it lives from farming, forestry or fishery (None: not recorded)."""
     household = home(commune, persons, **fields)
     for offset, status in enumerate(statuses):
         if status:
-            review(household, first_year + offset, status)
+            review(household, first_year + offset, status, farming=farming)
     return household
 
 

@@ -55,11 +55,14 @@ def district(kontum):
 
 @pytest.fixture
 def two_communes(commune_a, commune_b):
-    """Quang Trung: 3 poor (2, 3, 4 persons), 1 near-poor, 1 average; Duy Tân: 1 poor, 2 near-poor."""
+    """Quang Trung: 3 poor (2, 3, 4 persons), 1 near-poor, 3 average (one farming, one not, one
+    not recorded); Duy Tân: 1 poor, 2 near-poor."""
     for persons in (2, 3, 4):
         history(commune_a, None, None, POOR, persons=persons)
     history(commune_a, None, None, NEAR_POOR, persons=5)
-    history(commune_a, None, None, "average", persons=2)
+    history(commune_a, None, None, "average", persons=2, farming=True)
+    history(commune_a, None, None, "average", persons=4, farming=False)
+    history(commune_a, None, None, "average", persons=1)
     history(commune_b, None, None, POOR, persons=6)
     history(commune_b, None, None, NEAR_POOR, persons=1)
     history(commune_b, None, None, NEAR_POOR, persons=2)
@@ -81,8 +84,10 @@ def test_summary_counts_and_rates_on_the_right_denominators(two_communes, distri
     rows = rows_by_name(table)
     qt = rows["Phường Quang Trung"].values
     assert (qt["households_total"], qt["persons_total"]) == (100, 400)
+    # Columns 7 and 13: only the average household living from farming, forestry or fishery.
     assert (qt["poor_h"], qt["poor_p"], qt["near_h"], qt["near_p"], qt["average_h"], qt["average_p"]) == \
         (3, 9, 1, 5, 1, 2)
+    assert any("1 hộ có mức sống trung bình chưa ghi có làm nông, lâm, ngư nghiệp" in n for n in table.notes())
     assert qt["poor_h_rate"] == pytest.approx(3.0)  # of households
     assert qt["poor_p_rate"] == pytest.approx(9 / 400 * 100)  # of persons
     total = rows["Tổng cộng"].values
@@ -174,9 +179,9 @@ def test_deprivations_of_poor_households(commune_a, district):
     assert counts["lack_total"] == sum(v for k, v in counts.items() if k.startswith("lack_") and k != "lack_total")
     rates = rows_by_name(report.table("05"))["Phường Quang Trung"].values
     assert rates["lack_latrine"] == pytest.approx(100.0) and rates["lack_employment"] == pytest.approx(50.0)
-    # The columns follow the year's standard: 12 indicators (Nghị định 07/2021), 10 in 2021.
+    # The columns follow the year's standard: 12 indicators (Nghị định 07/2021), 10 in 2020 (Quyết định 59/2015).
     assert len([c for c in leaves(report.table("04").columns()) if c.key.startswith("lack_")]) == 13
-    assert len(ReviewReport(unit=commune_a, year=2021, user=SYSTEM).table("05").codes) == 10
+    assert len(ReviewReport(unit=commune_a, year=2020, user=SYSTEM).table("05").codes) == 10
 
 
 # --- eras ----------------------------------------------------------------------------------------
@@ -243,6 +248,20 @@ def test_the_workbook_reads_back_in_the_administrative_layout(two_communes, dist
     assert official_tables.TABLES["01"].title in flat
     numbers = next(i for i, row in enumerate(cells) if row[:4] == ["A", "B", "1", "2"])
     assert cells[numbers][4:6] == ["3", "4=3/1*100"]
+    # Table 01 as the form has it: the average columns are farming, forestry and fishery households.
+    assert ("TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ LÀM NÔNG, LÂM, NGƯ NGHIỆP CÓ MỨC SỐNG "
+            "TRUNG BÌNH") in flat
+    assert "Tổng số hộ làm nông, lâm, ngư nghiệp có mức sống trung bình" in flat
+    assert "Tổng số khẩu của hộ làm nông, lâm, ngư nghiệp có mức sống trung bình" in flat
+    assert "Tổng số hộ có mức sống trung bình" not in flat
+    col7, col13 = cells[numbers].index("7"), cells[numbers].index("13")
+    assert cells[numbers][col7 + 1] == "8=7/1*100" and cells[numbers][col13 + 1] == "14=13/2*100"
+    quang_trung = next(row for row in cells[numbers + 1:] if row[1] == "Phường Quang Trung")
+    assert (quang_trung[col7], quang_trung[col13]) == (1, 2)  # of 3 average households, 1 farms (2 persons)
+    assert quang_trung[col7 + 1] == pytest.approx(1.0)  # 1 of 100 households
+    flow = [v for row in _cells(workbook["02 Diễn biến hộ nghèo"]) for v in row if v is not None]
+    assert ("Số hộ khác: thay đổi nhân khẩu, hộ nghèo đơn thân chết, chuyển đi nơi khác, tách, nhập với hộ khác"
+            in flow)
     total_row = cells[numbers + 1]
     assert total_row[1] == "Tổng cộng" and total_row[2] == 400 and total_row[4] == 4
     details = [row for row in cells[numbers + 2:] if row[0] and str(row[0])[0].isdigit()]
@@ -378,11 +397,16 @@ def test_the_demo_tables_agree_with_plain_sql(demo, kontum):
             "WHERE year = %s AND is_current GROUP BY commune_id, status", [N]):
         expected.setdefault(commune, {})[status] = (households, persons)
     assert expected, "the demo has reviews"
+    farming_average = {commune: (households, persons) for commune, households, persons in _sql(
+        "SELECT commune_id, COUNT(*), SUM(persons) FROM households_review "
+        "WHERE year = %s AND is_current AND status = 'average' AND farming GROUP BY commune_id", [N])}
+    assert farming_average and sum(h for h, _ in farming_average.values()) < sum(
+        v.get("average", (0, 0))[0] for v in expected.values())
     for commune, values in by_commune.items():
         got = expected.get(commune, {})
         assert (values["poor_h"], values["poor_p"]) == got.get("poor", (0, 0))
         assert (values["near_h"], values["near_p"]) == got.get("near_poor", (0, 0))
-        assert (values["average_h"], values["average_p"]) == got.get("average", (0, 0))
+        assert (values["average_h"], values["average_p"]) == farming_average.get(commune, (0, 0))
     (bases,) = _sql("SELECT SUM(households_total), SUM(persons_total) FROM households_populationbase "
                     "WHERE year = %s", [N])
     assert (summary[0].values["households_total"], summary[0].values["persons_total"]) == bases

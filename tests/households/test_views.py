@@ -279,11 +279,12 @@ def test_review_pages(as_officer, household_a):
                                      "lacking": ["employment"]})
     text = _text(response)
     assert "01/09/2023–14/12/2023" in text and "Thiếu thu nhập" in text
+    assert "Hộ làm nông, lâm, ngư, diêm nghiệp" in _text(page)
     response = as_officer.post(url, {"kind": "periodic", "reviewed_on": "15/10/2023", "income_per_capita": "1.200.000",
-                                     "lacking": ["employment", "latrine", "telecom"]})
+                                     "lacking": ["employment", "latrine", "telecom"], "farming": "yes"})
     assert response.status_code == 302
     review = Review.objects.get(household=household_a)
-    assert review.status == "poor"
+    assert review.status == "poor" and review.farming is True
     response = as_officer.post(reverse("households:review_recognise", args=[review.pk]),
                                {"decision_number": "12/QĐ-UBND", "decision_date": "20/12/2023"})
     assert response.status_code == 302
@@ -294,7 +295,8 @@ def test_review_pages(as_officer, household_a):
                                {"kind": "periodic", "reviewed_on": "15/10/2023", "income_per_capita": "2.100.000",
                                 "reason": "Cộng nhầm thu nhập"})
     assert response.status_code == 302
-    assert Review.objects.get(household=household_a, is_current=True).status == "average"
+    corrected = Review.objects.get(household=household_a, is_current=True)
+    assert corrected.status == "average" and corrected.farming is True  # kept from the corrected review
 
 
 def test_population_base_page(as_officer, commune_a, commune_b, client, viewer_district):

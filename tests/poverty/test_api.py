@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.django_db  # the administrator's year → standard rule is read from the database
+
 URL = "/api/v1/poverty/classify"
 
 
@@ -14,7 +16,7 @@ def post(client, body):
     [
         ({"year": 2023, "area": "rural", "income": 1_450_000, "lacking_count": 3}, "poor", "ND07_2021"),
         ({"year": 2023, "area": "rural", "income": "1.450.000", "indicators": ["latrine"]}, "near_poor", "ND07_2021"),
-        ({"year": 2021, "area": "urban", "income": 1_300_001, "lacking_count": 9}, "average", "QD59_2015"),
+        ({"year": 2020, "area": "urban", "income": 1_300_001, "lacking_count": 9}, "average", "QD59_2015"),
         ({"year": 2024, "area": "rural", "score_a": 141, "lacking_count": 5}, "not_poor", "ND07_2021"),
         ({"year": 2028, "area": "urban", "income": 2_900_000, "lacking_count": 0}, "not_poor", "ND351_2025"),
         ({"year": 2028, "area": "urban", "income": 2_900_000, "lacking_count": 0,
@@ -76,6 +78,19 @@ def test_standards_are_public(client):
     data = response.json()
     assert [s["code"] for s in data] == ["QD59_2015", "ND07_2021", "ND351_2025"]
     assert data[1]["poverty_line"] == {"rural": 1_500_000, "urban": 2_000_000}
+
+
+def test_the_year_rule_is_public_and_follows_the_administrator(client):
+    from vuonlen.households.models import PovertyYearStandard
+
+    years = {r["year"]: r for r in client.get("/api/v1/poverty/years").json()}
+    assert years[2021]["standard"] == "ND07_2021" and years[2020]["standard"] == "QD59_2015"
+    assert years[2026]["standard"] == "ND351_2025" and years[2026]["confirmed"] is False
+    PovertyYearStandard.objects.create(year=2026, standard="ND07_2021", reason="Công văn hướng dẫn")
+    years = {r["year"]: r for r in client.get("/api/v1/poverty/years").json()}
+    assert (years[2026]["standard"], years[2026]["overridden"]) == ("ND07_2021", True)
+    result = post(client, {"year": 2026, "area": "urban", "score_a": 175, "lacking_count": 3}).json()
+    assert result["standard"] == "ND07_2021" and result["explanation_vi"][0].endswith("Công văn hướng dẫn")
 
 
 def test_the_schema_documents_the_endpoint(client):

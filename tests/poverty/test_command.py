@@ -4,6 +4,8 @@ import json
 from io import StringIO
 
 import pytest
+
+pytestmark = pytest.mark.django_db  # the administrator's year → standard rule is read from the database
 from django.core.management import CommandError, call_command
 
 
@@ -19,9 +21,9 @@ def run(*args) -> str:
         (["--year", "2023", "--area", "rural", "--income", "1500000", "--lacking", "3"], "poor", "ND07_2021", 1_500_000),
         (["--year", "2023", "--area", "rural", "--income", "1.500.000", "--lacking", "2"], "near_poor", "ND07_2021", 1_500_000),
         (["--year", "2023", "--area", "urban", "--income", "2.000.001", "--lacking", "5"], "average", "ND07_2021", 2_000_000),
-        (["--year", "2021", "--area", "rural", "--income", "700000", "--lacking", "0"], "poor", "QD59_2015", 700_000),
-        (["--year", "2026", "--area", "urban", "--score-a", "175", "--lacking", "3"], "poor", "ND07_2021", 2_000_000),
-        (["--year", "2026", "--area", "urban", "--score-a", "176", "--lacking", "3"], "not_poor", "ND07_2021", 2_000_000),
+        (["--year", "2020", "--area", "rural", "--income", "700000", "--lacking", "0"], "poor", "QD59_2015", 700_000),
+        (["--year", "2021", "--area", "urban", "--score-a", "175", "--lacking", "3"], "poor", "ND07_2021", 2_000_000),
+        (["--year", "2021", "--area", "urban", "--score-a", "176", "--lacking", "3"], "not_poor", "ND07_2021", 2_000_000),
         (["--year", "2027", "--area", "rural", "--income", "2200000",
           "--indicators", "internet,digital_services,waste_treatment"], "poor", "ND351_2025", 2_200_000),
         (["--year", "2030", "--area", "rural", "--income", "2300000", "--lacking", "0",
@@ -69,4 +71,23 @@ def test_standards_lists_every_standard_and_indicator():
 
 def test_standards_as_json():
     data = json.loads(run("standards", "--json"))
-    assert [s["code"] for s in data] == ["QD59_2015", "ND07_2021", "ND351_2025"]
+    assert [s["code"] for s in data["standards"]] == ["QD59_2015", "ND07_2021", "ND351_2025"]
+    years = {rule["year"]: rule for rule in data["years"]}
+    assert years[2021]["standard"] == "ND07_2021" and years[2021]["confirmed"]
+    assert years[2026]["standard"] == "ND351_2025" and not years[2026]["confirmed"]
+
+
+def test_standards_lists_the_year_rule_with_the_administrators_override():
+    from vuonlen.households.models import PovertyYearStandard
+
+    PovertyYearStandard.objects.create(year=2026, standard="ND07_2021", reason="Công văn hướng dẫn rà soát 2026")
+    text = run("standards")
+    assert "Chuẩn áp dụng cho từng năm rà soát" in text
+    assert ("2021  ND07_2021   Năm rà soát 2021 là năm tổng rà soát đầu kỳ giai đoạn 2022–2025: "
+            "áp dụng Nghị định 07/2021/NĐ-CP (Điều 3)") in text
+    assert ("2026  ND07_2021   Năm rà soát 2026: áp dụng Nghị định 07/2021/NĐ-CP theo quy định của quản trị — "
+            "Công văn hướng dẫn rà soát 2026 [quản trị quy định]") in text
+    # classify follows the administrator's rule too
+    data = json.loads(run("classify", "--year", "2026", "--area", "urban", "--score-a", "175", "--lacking", "3"))
+    assert data["standard"] == "ND07_2021" and data["status"] == "poor"
+    assert data["explanation_vi"][0].endswith("Công văn hướng dẫn rà soát 2026")

@@ -2,27 +2,73 @@
 
 import pytest
 
-from vuonlen.poverty import STANDARDS, STATUS_LABELS_VI, Status, standard_for_year
+from vuonlen.poverty import (DEFAULT_YEAR_RULES, STANDARDS, STATUS_LABELS_VI, InvalidClassification, Status,
+                            check_overrides, classify, standard_for_year, year_rule, year_rules)
+
+
+# Boundary years: a phase's baseline review, at the end of the previous phase's last year,
+# already uses the new phase's standard (2015 → 2016–2020, 2021 → 2022–2025, 2026 → 2027–2030).
+BOUNDARIES = [
+    (2015, "QD59_2015", "Năm rà soát 2015 là năm tổng rà soát đầu kỳ giai đoạn 2016–2020: "
+                        "áp dụng Quyết định 59/2015/QĐ-TTg"),
+    (2016, "QD59_2015", "Năm rà soát 2016 thuộc giai đoạn 2016–2020: áp dụng Quyết định 59/2015/QĐ-TTg"),
+    (2020, "QD59_2015", "Năm rà soát 2020 thuộc giai đoạn 2016–2020: áp dụng Quyết định 59/2015/QĐ-TTg"),
+    (2021, "ND07_2021", "Năm rà soát 2021 là năm tổng rà soát đầu kỳ giai đoạn 2022–2025: "
+                        "áp dụng Nghị định 07/2021/NĐ-CP (Điều 3); Quyết định 59/2015/QĐ-TTg chỉ còn áp dụng "
+                        "cho việc thực hiện chính sách trong năm 2021 (Điều 2 Nghị định 07/2021/NĐ-CP)"),
+    (2022, "ND07_2021", "Năm rà soát 2022 thuộc giai đoạn 2022–2025: áp dụng Nghị định 07/2021/NĐ-CP (Điều 3)"),
+    (2025, "ND07_2021", "Năm rà soát 2025 thuộc giai đoạn 2022–2025: áp dụng Nghị định 07/2021/NĐ-CP (Điều 3)"),
+    (2026, "ND351_2025", "Năm rà soát 2026 là năm tổng rà soát đầu kỳ giai đoạn 2027–2030: "
+                         "áp dụng Nghị định 351/2025/NĐ-CP"),
+    (2027, "ND351_2025", "Năm rà soát 2027 thuộc giai đoạn 2027–2030: áp dụng Nghị định 351/2025/NĐ-CP"),
+    (2030, "ND351_2025", "Năm rà soát 2030 thuộc giai đoạn 2027–2030: áp dụng Nghị định 351/2025/NĐ-CP"),
+]
+
+
+@pytest.mark.parametrize(("year", "code", "why"), BOUNDARIES)
+def test_the_year_decides_the_standard_and_the_explanation_says_why(year, code, why):
+    assert standard_for_year(year).code == code
+    result = classify(year=year, area="rural", income=1_000_000, lacking_count=3)
+    assert result.standard == code
+    assert result.explanation_vi[0].startswith(why)
+    assert result.as_dict()["year_rule"]["standard"] == code
+
+
+def test_the_unconfirmed_2026_baseline_says_so():
+    rule = year_rule(2026)
+    assert not rule.confirmed and not rule.overridden
+    assert "quản trị có thể quy định lại năm này" in rule.reason_vi
+    assert year_rule(2021).confirmed and year_rule(2027).confirmed
+
+
+def test_an_override_with_a_reason_replaces_the_year_and_is_quoted():
+    overrides = {2026: ("ND07_2021", "Công văn 123/BNNMT-VPQGGN: rà soát cuối năm 2026 theo chuẩn 2022–2025")}
+    assert standard_for_year(2026, overrides).code == "ND07_2021"
+    result = classify(year=2026, area="urban", score_a=175, lacking_count=3, overrides=overrides)
+    assert result.standard == "ND07_2021" and result.status == Status.POOR
+    assert result.explanation_vi[0] == ("Năm rà soát 2026: áp dụng Nghị định 07/2021/NĐ-CP theo quy định của quản trị "
+                                        "— Công văn 123/BNNMT-VPQGGN: rà soát cuối năm 2026 theo chuẩn 2022–2025")
+    assert result.year_rule.overridden
+    # Other years keep the default rule.
+    assert standard_for_year(2027, overrides).code == "ND351_2025"
+    assert [r.standard for r in year_rules(overrides) if r.year in (2025, 2026, 2027)] == [
+        "ND07_2021", "ND07_2021", "ND351_2025"]
 
 
 @pytest.mark.parametrize(
-    ("year", "code"),
+    ("overrides", "message"),
     [
-        (2016, "QD59_2015"),
-        (2020, "QD59_2015"),
-        (2021, "QD59_2015"),  # Nghị định 07/2021/NĐ-CP Điều 2: 2021 keeps Quyết định 59/2015
-        (2022, "ND07_2021"),
-        (2025, "ND07_2021"),
-        (2026, "ND07_2021"),  # transition year: Decree 351 applies from 2027
-        (2027, "ND351_2025"),
-        (2030, "ND351_2025"),
+        ({2026: ("ND07_2021", "  ")}, "Năm 2026: thiếu lý do"),
+        ({2026: ("XYZ", "lý do")}, "Năm 2026: chuẩn “XYZ” không có"),
     ],
 )
-def test_the_year_decides_the_standard(year, code):
-    assert standard_for_year(year).code == code
+def test_an_override_without_a_reason_or_with_an_unknown_standard_is_refused(overrides, message):
+    assert any(message in p for p in check_overrides(overrides))
+    with pytest.raises(InvalidClassification, match=message):
+        classify(year=2026, area="rural", income=1_000_000, lacking_count=0, overrides=overrides)
 
 
-@pytest.mark.parametrize("year", [1999, 2015, 2031, 2100, 0, -1])
+@pytest.mark.parametrize("year", [1999, 2014, 2031, 2100, 0, -1])
 def test_a_year_without_a_standard_is_a_vietnamese_error(year):
     with pytest.raises(ValueError, match=f"Chưa có chuẩn nghèo cho năm {year}"):
         standard_for_year(year)
@@ -37,7 +83,8 @@ def test_a_year_that_is_not_an_integer_is_refused(year):
 def test_every_year_belongs_to_exactly_one_standard():
     years = [year for s in STANDARDS.values() for year in s.years]
     assert len(years) == len(set(years))
-    assert sorted(years) == list(range(2016, 2031))
+    assert sorted(years) == list(range(2015, 2031)) == sorted(DEFAULT_YEAR_RULES)
+    assert all(DEFAULT_YEAR_RULES[y].standard == s.code for s in STANDARDS.values() for y in s.years)
 
 
 @pytest.mark.parametrize(

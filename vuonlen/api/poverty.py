@@ -1,8 +1,9 @@
 """Poverty standards over HTTP: classify one household, list the standards.
 
-Both endpoints are public (``auth=None``) although the API as a whole needs a session: they
-touch no personal data and no database — the caller sends the figures, the answer is the law
-applied to them — and the same rules are printed in our documentation anyway. Keeping them open
+These endpoints are public (``auth=None``) although the API as a whole needs a session: they
+touch no personal data — the caller sends the figures, the answer is the law applied to them,
+with the administrator's year → standard rule (one small table, no personal data) — and the
+same rules are printed in our documentation anyway. Keeping them open
 lets a commune's own spreadsheet or another agency's system check a case without an account.
 """
 
@@ -13,7 +14,8 @@ from ninja import Body, Router, Schema, Status
 from pydantic import Field, WithJsonSchema
 
 from vuonlen.api.errors import Problems, problem, responses
-from vuonlen.poverty import STANDARDS, InvalidClassification
+from vuonlen.households.year_standards import effective_standards, year_overrides, year_rules
+from vuonlen.poverty import InvalidClassification
 from vuonlen.poverty.inputs import classify_request
 
 router = Router(tags=["Chuẩn nghèo"])
@@ -58,6 +60,7 @@ class ClassifyOut(Schema):
     indicator_count: int
     score_b: int
     configured: list[str]
+    year_rule: dict | None = Field(description="Chuẩn áp dụng cho năm rà soát và lý do")
     explanation_vi: list[str]
 
 
@@ -71,7 +74,7 @@ def classify(request, payload: ClassifyIn = Body(None)):
     except ValueError:
         return Status(422, Problems(detail=[problem("", "Nội dung gửi lên không phải JSON hợp lệ")]))
     try:
-        result = classify_request(data)
+        result = classify_request(data, overrides=year_overrides(), standards=effective_standards())
     except InvalidClassification as exc:
         return Status(422, Problems(detail=[problem("" if name == "body" else name, msg) for name, msg in exc.problems]))
     return Status(200, result.as_dict())
@@ -80,4 +83,9 @@ def classify(request, payload: ClassifyIn = Body(None)):
 @router.get("/standards", auth=None, response=responses(list[dict], public=True),
             summary="Các chuẩn nghèo, mức chuẩn và chỉ số")
 def standards(request):
-    return [s.as_dict() for s in STANDARDS.values()]
+    return [s.as_dict() for s in effective_standards().values()]
+
+
+@router.get("/years", auth=None, response=responses(list[dict], public=True), summary="Chuẩn nghèo áp dụng cho từng năm rà soát, và lý do")
+def years(request):
+    return [rule.as_dict() for rule in year_rules()]

@@ -11,7 +11,8 @@ from vuonlen.accounts import roles
 from vuonlen.core.admin_mixins import AuditedAdmin, ScopedAdmin
 from vuonlen.core.text import fold, nfc, sort_key
 
-from .models import Household, Membership, Person, PopulationBase, PovertyLineSetting, Review
+from .models import (Household, Membership, Person, PopulationBase, PovertyIndicator, PovertyLineSetting,
+                     PovertyYearStandard, Review)
 from .validation import mask_citizen_id
 
 
@@ -159,3 +160,74 @@ class PovertyLineSettingAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(PovertyYearStandard)
+class PovertyYearStandardAdmin(AuditedAdmin):
+    """The year → standard rule: the whole table (default rule with the administrator's rows
+    applied) above the list, and a row per year the administrator replaced, with the reason.
+    Saving does not touch existing reviews: `vuonlen poverty reclassify --year N` does, audited."""
+
+    list_display = ("year", "standard", "reason", "updated_at")
+    change_list_template = "admin/households/povertyyearstandard/change_list.html"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        from django import forms
+
+        from vuonlen.poverty import STANDARDS
+
+        if db_field.name == "standard":
+            return forms.ChoiceField(label=db_field.verbose_name, help_text=db_field.help_text,
+                                     choices=[(code, f"{code} — {s.short_name_vi}") for code, s in STANDARDS.items()])
+        if db_field.name == "year":
+            # A review year the system could ever hold; a typo such as 20266 is refused.
+            return forms.IntegerField(label=db_field.verbose_name, min_value=2010, max_value=2040)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        from .year_standards import year_rules
+
+        return super().changelist_view(request, extra_context={**(extra_context or {}), "year_rules": year_rules()})
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(PovertyIndicator)
+class PovertyIndicatorAdmin(AuditedAdmin):
+    """A standard's indicators as the province applies them (names, dimensions, thresholds, legal
+    references): e.g. Decree 351/2025's final list, entered without a release. Review forms,
+    imports, classification and tables 04–05 read the active rows. Never deleted — reviews keep
+    the codes — an indicator is set inactive instead. Existing reviews change only through
+    `vuonlen poverty reclassify`."""
+
+    list_display = ("standard", "position", "code", "name_vi", "dimension_name", "verified", "active")
+    list_filter = ("standard", "active", "verified")
+    list_editable = ("position", "active")
+    search_fields = ("code", "name_vi")
+    ordering = ("standard", "position", "id")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "standard":
+            from django import forms
+
+            from vuonlen.poverty import STANDARDS
+
+            return forms.ChoiceField(label=db_field.verbose_name,
+                                     choices=[(code, f"{code} — {s.short_name_vi}") for code, s in STANDARDS.items()])
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -134,6 +134,7 @@ class ReviewOut(Schema):
     lacking_count: int
     score_b: int
     status: str
+    farming: bool | None = Field(description="Hộ làm nông, lâm, ngư, diêm nghiệp (null: chưa ghi)")
     explanation: dict[str, Any]
     recognised: bool
     decision_number: str
@@ -161,6 +162,9 @@ class ReviewIn(Schema):
                     "Mã (hoặc tên) các chỉ số thiếu hụt của chuẩn năm đó")
     kind: _loose({"type": "string", "enum": ["periodic", "regular"]}, "periodic (01/9–14/12) hoặc regular")
     reviewed_on: _loose({"type": "string", "examples": ["2023-10-15", "15/10/2023"]}, "Ngày rà soát")
+    farming: _loose({"anyOf": [{"type": "boolean"}, {"type": "string"}], "examples": [True, "có"]},
+                    "Hộ làm nông, lâm, ngư, diêm nghiệp: true/false, “có”/“không”; bỏ trống nếu chưa ghi "
+                    "(biểu 01 chỉ đếm các hộ này trong số hộ có mức sống trung bình)")
 
 
 def _member_out(row: selectors.MemberRow) -> dict:
@@ -234,7 +238,7 @@ def household_review_record(request, household_id: HouseholdId, payload: ReviewI
         review = services.review_record(
             actor=request.user, household=household, year=year, income_per_capita=payload.income_per_capita,
             score_a=payload.score_a, lacking=payload.lacking or [], kind=payload.kind or "periodic",
-            reviewed_on=payload.reviewed_on, source="api")
+            reviewed_on=payload.reviewed_on, farming=payload.farming, source="api")
     except PermissionDenied as exc:
         raise HttpError(403, str(exc) or "Không có quyền") from None
     except ValidationError as exc:

@@ -8,13 +8,17 @@
 | 2023   | 10,220 |            | 6,568     |
 | 2024   | ≈6,500 |            |           |
 
-and about 143,500 households in the province (the population base). 2024's near-poor and all
-of 2025 are not published: the demo continues the trend (``TARGETS``) and says so.
+and about 143,500 households in the province (the population base), of them 75,576
+ethnic-minority households at the end of 2021; 7,936 ethnic-minority near-poor households at the
+end of 2022; the base grows about 2 % a year. 2024's near-poor and all of 2025 are not
+published: the demo continues the trend (``TARGETS``) and says so. Sources and what is invented:
+docs/demo-data.md.
 
 Only households that were poor or near-poor at some point (plus a few who fall into poverty
 later) are in the registry; the other households of the province exist only as counts in
 ``PopulationBase``. Every review is classified by ``vuonlen.poverty.classify`` under its year's
-standard, from an income and deprivations drawn to fit the intended status, so the stored
+standard — 2021 included: the end-2021 review was the baseline review under Decree 07/2021 (the
+2022–2025 standard), so the 2021 figures above are counted under it, as the province published them — from an income and deprivations drawn to fit the intended status, so the stored
 status always agrees with the law. Written with bulk inserts: one audit row for the step.
 """
 
@@ -42,7 +46,10 @@ YEARS = (2021, 2022, 2023, 2024, 2025)
 TARGETS = {2021: (21989, 9091), 2022: (15943, 8857), 2023: (10220, 6568), 2024: (6500, 5400),
            2025: (4300, 4600)}
 EM_POOR_TARGETS = {2021: 20817, 2022: 15215}
+EM_NEAR_POOR_TARGETS = {2022: 7936}
 PROVINCE_HOUSEHOLDS = 143_500
+EM_HOUSEHOLDS_2021 = 75_576  # ethnic-minority households of the province, end of 2021
+BASE_GROWTH = 0.02  # households per year: what the published bases of successive years imply
 
 # District: (share of the province's households, relative poverty, main ethnic groups)
 DISTRICTS = {
@@ -109,6 +116,7 @@ class _Builder:
         self.scale = scale
         self.targets = {y: (round(p * scale), round(n * scale)) for y, (p, n) in TARGETS.items()}
         self.em_targets = {y: round(v * scale) for y, v in EM_POOR_TARGETS.items()}
+        self.em_near_targets = {y: round(v * scale) for y, v in EM_NEAR_POOR_TARGETS.items()}
         province = AdministrativeUnit.objects.get(era=Era.PRE_2025, level=Level.PROVINCE, code="62")
         self.communes = list(AdministrativeUnit.objects.filter(era=Era.PRE_2025, level=Level.COMMUNE,
                                                                path__startswith=province.path)
@@ -184,6 +192,25 @@ class _Builder:
             home.ethnicity = self.rng.choice(DISTRICTS[home.commune.parent.code][2])
             em.append(home)
 
+    def _fit_em_near(self, year: int) -> None:
+        """Swap ethnicity on a few near-poor households so the EM count of near-poor matches the
+        publication; never on a household poor in a year whose EM poor count is fitted."""
+        target = self.em_near_targets.get(year)
+        if target is None:
+            return
+        near = [h for h in self.homes if h.statuses.get(year) == "near_poor"]
+        free = [h for h in near if not any(h.statuses.get(y) == "poor" for y in self.em_targets)]
+        fixed_em = sum(1 for h in near if h not in free and h.ethnicity != ethnicity.KINH)
+        em = [h for h in free if h.ethnicity != ethnicity.KINH]
+        kinh = [h for h in free if h.ethnicity == ethnicity.KINH]
+        target -= fixed_em
+        while len(em) > target and em:
+            em.pop(self.rng.randrange(len(em))).ethnicity = ethnicity.KINH
+        while len(em) < target and kinh:
+            home = kinh.pop(self.rng.randrange(len(kinh)))
+            home.ethnicity = self.rng.choice(DISTRICTS[home.commune.parent.code][2])
+            em.append(home)
+
     def _advance(self, year: int) -> None:
         rng = self.rng
         alive = [h for h in self.homes if h.end_year is None and (year - 1) in h.statuses]
@@ -244,6 +271,7 @@ class _Builder:
             parent.size -= 2
             child.statuses[year] = "poor" if number % 2 == 0 else "near_poor"
         self._fit_em(year)
+        self._fit_em_near(year)
 
 
 def _income_and_lacking(rng, year: int, area: str, status: str) -> tuple[int, list[str]]:
@@ -386,22 +414,32 @@ class _Writer:
                     "is_ethnic_minority": minority, "persons": home.size, "income_per_capita": income,
                     "lacking": list(result.lacking), "lacking_count": result.lacking_count,
                     "score_b": result.score_b, "status": str(result.status), "explanation": {},
+                    # Invented: nine households in ten live from farming, forestry or fishery (their
+                    # members' occupation is "Làm nông"); fixed per household, drawn without the rng
+                    # so the rest of the story does not move.
+                    "farming": home.index % 10 != 0,
                     "decision_number": f"{rng.randint(100, 999)}/QĐ-UBND", "decision_date": dt.date(year, 12, 20),
                     "recognised": True, "is_current": True,
                 })
         return rows
 
     def _population(self) -> list[dict]:
+        """Population bases: 143,500 households at the end of 2021 growing ``BASE_GROWTH`` a year;
+        ethnic-minority households a share per commune (invented: lower in the city), scaled so
+        the province's end-2021 total is the published ``EM_HOUSEHOLDS_2021``."""
+        shares = {c.pk: (0.35 if c.parent.code == "608" else 0.8) for c in self.b.communes}
+        raw = sum(self.b.totals[pk] * share for pk, share in shares.items())
+        factor = EM_HOUSEHOLDS_2021 / raw
         rows = []
         for commune in self.b.communes:
             total = self.b.totals[commune.pk]
-            em_share = 0.35 if commune.parent.code == "608" else 0.8
+            em_share = min(1.0, shares[commune.pk] * factor)
             for offset, year in enumerate(YEARS):
-                households = int(total * (1 + 0.012 * offset))
+                households = round(total * (1 + BASE_GROWTH) ** offset)
                 persons = int(households * 4.05)
                 rows.append({"commune_id": commune.pk, "year": year, "households_total": households,
-                             "persons_total": persons, "em_households_total": int(households * em_share),
-                             "em_persons_total": int(persons * em_share), "source": "Dữ liệu mẫu"})
+                             "persons_total": persons, "em_households_total": round(households * em_share),
+                             "em_persons_total": round(persons * em_share), "source": "Dữ liệu mẫu"})
         return rows
 
 

@@ -236,6 +236,10 @@ class ReviewForm(StyledFormMixin, forms.Form):
                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     lacking = forms.MultipleChoiceField(label=_("Chỉ số thiếu hụt"), required=False,
                                         widget=forms.CheckboxSelectMultiple)
+    farming = forms.ChoiceField(
+        label=_("Hộ làm nông, lâm, ngư, diêm nghiệp"), required=False,
+        choices=[("", _("Chưa ghi")), ("yes", _("Có")), ("no", _("Không"))],
+        help_text=_("Biểu 01 chỉ đếm hộ làm nông, lâm, ngư nghiệp trong số hộ có mức sống trung bình"))
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -245,7 +249,12 @@ class ReviewForm(StyledFormMixin, forms.Form):
     def review_data(self) -> dict:
         data = self.cleaned_data
         return {"income_per_capita": data["income_per_capita"] or None, "score_a": data["score_a"] or None,
-                "lacking": data["lacking"], "kind": data["kind"], "reviewed_on": data["reviewed_on"]}
+                "lacking": data["lacking"], "kind": data["kind"], "reviewed_on": data["reviewed_on"],
+                "farming": FARMING_VALUES.get(data["farming"])}
+
+
+FARMING_VALUES = {"yes": True, "no": False}
+FARMING_CHOICE = {True: "yes", False: "no", None: ""}
 
 
 class ReviewCorrectForm(ReviewForm):

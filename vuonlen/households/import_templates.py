@@ -228,9 +228,9 @@ PREFILL_LIMIT = 20_000
 def review_template_xlsx(user, year: int, era: str = Era.PRE_2025, *, prefill: bool = True) -> bytes:
     """The yearly-review template: one row per household, one column per indicator of the
     year's standard. Filled in with the person's active households (up to ``PREFILL_LIMIT``)."""
-    from vuonlen.poverty import standard_for_year
+    from .year_standards import standard_for
 
-    standard = standard_for_year(year)
+    standard = standard_for(year)
     columns = review_columns_for(year)
     names = [c.name for c in columns]
     workbook = xlsx.new_workbook()
@@ -249,7 +249,7 @@ def review_template_xlsx(user, year: int, era: str = Era.PRE_2025, *, prefill: b
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 11 if name in indicator_names else {
             R.COMMUNE: 9, R.CODE: 10, R.HEAD: 24, R.INCOME: 16, R.SCORE_A: 8, R.KIND: 14, R.REVIEWED_ON: 12,
-            R.DECISION_NUMBER: 16, R.DECISION_DATE: 12}.get(name, 14)
+            R.DECISION_NUMBER: 16, R.DECISION_DATE: 12, R.FARMING: 14}.get(name, 14)
     rows = _prefill_households(user, era, PREFILL_LIMIT) if prefill else []
     for offset, (commune_code, code, head) in enumerate(rows, start=HEADER_ROW + 1):
         sheet.cell(row=offset, column=position[R.COMMUNE], value=commune_code).number_format = _TEXT
@@ -262,7 +262,8 @@ def review_template_xlsx(user, year: int, era: str = Era.PRE_2025, *, prefill: b
             sheet.cell(row=row, column=position[name]).number_format = _DATE
 
     lists = [("Chỉ số thiếu hụt", ["x"]),
-             ("Loại rà soát", ["Định kỳ", "Thường xuyên"])]
+             ("Loại rà soát", ["Định kỳ", "Thường xuyên"]),
+             ("Có/không", ["Có", "Không"])]
     ranges = _catalogue(workbook, lists)
     catalogue = workbook["Danh mục"]
     catalogue.cell(row=1, column=4, value="Mã chỉ số").font = Font(bold=True)
@@ -278,6 +279,8 @@ def review_template_xlsx(user, year: int, era: str = Era.PRE_2025, *, prefill: b
         _list_validation(sheet, position[indicator.name_vi], ranges["Chỉ số thiếu hụt"],
                          "Đánh “x” nếu hộ thiếu hụt chỉ số này")
     _list_validation(sheet, position[R.KIND], ranges["Loại rà soát"], "Định kỳ (01/9–14/12) hoặc thường xuyên")
+    _list_validation(sheet, position[R.FARMING], ranges["Có/không"],
+                     "Có nếu hộ sống bằng nông, lâm, ngư, diêm nghiệp; để trống nếu chưa rõ")
     _guide(workbook, f"CÁCH ĐIỀN KẾT QUẢ RÀ SOÁT NĂM {year}", [
         f"Chuẩn nghèo áp dụng năm {year}: {standard.title_vi}. Căn cứ: {standard.legal_reference}.",
         "1. Mỗi dòng một hộ, nhận ra bằng “Mã xã” và “Mã hộ” (như trong sổ). Cột “Chủ hộ” chỉ để đối chiếu, "
@@ -291,6 +294,9 @@ def review_template_xlsx(user, year: int, era: str = Era.PRE_2025, *, prefill: b
         "5. “Số quyết định” và “Ngày quyết định” công nhận: ghi cả hai thì kết quả được công nhận (từ đó không "
         "sửa được, chỉ đính chính); để trống cả hai nếu chưa có quyết định.",
         "6. Kết quả (nghèo, cận nghèo, …) do phần mềm tính theo chuẩn của năm; không cần ghi.",
+        f"6a. “{R.FARMING}”: “Có” nếu hộ sống bằng nông nghiệp, lâm nghiệp, ngư nghiệp hoặc diêm nghiệp, "
+        "“Không” nếu không, để trống nếu chưa rõ. Biểu 01 chỉ đếm các hộ “Có” trong số hộ có mức sống "
+        "trung bình (Quyết định 24/2021/QĐ-TTg).",
         "7. Cả tệp được kiểm tra trước; có lỗi thì chưa ghi gì và mọi lỗi được liệt kê. Nhập lại cùng tệp "
         "không tạo kết quả trùng. Hộ đã có kết quả chưa công nhận của năm này thì kết quả mới thay thế; "
         "đã công nhận thì báo lỗi.",

@@ -36,13 +36,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _review_years() -> list[int]:
-    from vuonlen.poverty import standard_for_year
+    from .year_standards import standard_or_none
 
     years = []
     for year in range(today_vn().year + 1, FIRST_YEAR - 1, -1):
-        try:
-            standard_for_year(year)
-        except (ValueError, KeyError, LookupError):
+        if standard_or_none(year) is None:
             continue
         years.append(year)
     return years

@@ -680,6 +680,7 @@ class R:
     REVIEWED_ON = "Ngày rà soát"
     DECISION_NUMBER = "Số quyết định công nhận"
     DECISION_DATE = "Ngày quyết định"
+    FARMING = "Hộ làm nông, lâm, ngư, diêm nghiệp (có/không)"
 
 
 _REVIEW_BEFORE = (
@@ -689,6 +690,8 @@ _REVIEW_BEFORE = (
     Column.of(R.INCOME, "thu nhap", "thu nhap binh quan", "thu nhap binh quan dau nguoi",
               prefixes=("thu nhap",), required=False),
     Column.of(R.SCORE_A, "diem a", "tong diem a", prefixes=("diem a",), required=False),
+    Column.of(R.FARMING, "lam nong lam ngu nghiep", "ho lam nong lam ngu nghiep", "nong lam ngu nghiep",
+              prefixes=("ho lam nong", "lam nong", "nong lam ngu"), required=False),
 )
 _REVIEW_AFTER = (
     Column.of(R.KIND, "loai", "hinh thuc ra soat", prefixes=("loai ra soat",), required=False),
@@ -699,9 +702,9 @@ _REVIEW_AFTER = (
 
 
 def _indicators(year: int):
-    from vuonlen.poverty import standard_for_year
+    from .year_standards import standard_for
 
-    return standard_for_year(year).indicators
+    return standard_for(year).indicators
 
 
 def review_columns_for(year: int) -> tuple[Column, ...]:
@@ -731,7 +734,7 @@ class _ReviewRow:
 
 
 _REVIEW_FIELD_COLUMNS = {"income_per_capita": R.INCOME, "score_a": R.SCORE_A, "kind": R.KIND,
-                         "reviewed_on": R.REVIEWED_ON, "year": ""}
+                         "reviewed_on": R.REVIEWED_ON, "farming": R.FARMING, "year": ""}
 _LINE_PROBLEM_COLUMNS = {"income": R.INCOME, "score_a": R.SCORE_A, "lacking": "", "lacking_count": ""}
 
 
@@ -790,7 +793,8 @@ class _ReviewChecker:
                 text = spreadsheets.cell_text(values.get(name))
                 self.error(row, name, f"Chỉ đánh “x” (thiếu hụt) hoặc để trống, không nhận “{text[:20]}”")
         data = {"income_per_capita": values.get(R.INCOME), "score_a": values.get(R.SCORE_A), "lacking": lacking,
-                "kind": values.get(R.KIND), "reviewed_on": values.get(R.REVIEWED_ON)}
+                "kind": values.get(R.KIND), "reviewed_on": values.get(R.REVIEWED_ON),
+                "farming": values.get(R.FARMING)}
         cleaned, problems = validation.clean_review(data, indicators=self.indicator_names, year=self.year)
         for field_name, message in problems:
             self.error(row, _REVIEW_FIELD_COLUMNS.get(field_name, self.first_indicator), message)
@@ -913,6 +917,7 @@ class _ReviewChecker:
             and review.score_a == c.get("score_a")
             and sorted(review.lacking or []) == sorted(c.get("lacking") or [])
             and review.kind == (c.get("kind") or ReviewKind.PERIODIC)
+            and review.farming == c.get("farming")
             and review.reviewed_on == c.get("reviewed_on")
             and review.decision_number == item.decision_number
             and review.decision_date == item.decision_date
@@ -927,9 +932,10 @@ class _ReviewChecker:
         area = item.household.area
         c = item.cleaned
         try:
+            overrides, standards = self._rules()
             item.result = poverty.classify(year=self.year, area=area, income=c.get("income_per_capita"),
                                            score_a=c.get("score_a"), lacking=c.get("lacking") or [],
-                                           lines=self._lines(area) or None)
+                                           lines=self._lines(area) or None, overrides=overrides, standards=standards)
         except poverty.InvalidClassification as exc:
             for field_name, message in exc.problems:
                 self.error(item.row, _LINE_PROBLEM_COLUMNS.get(field_name, R.INCOME) or self.first_indicator, message)
@@ -940,10 +946,18 @@ class _ReviewChecker:
 
         cache = self.__dict__.setdefault("_line_cache", {})
         if area not in cache:
-            from vuonlen.poverty import standard_for_year
+            from .year_standards import standard_for
 
-            cache[area] = lines_for(standard_for_year(self.year).code, area)
+            cache[area] = lines_for(standard_for(self.year).code, area)
         return cache[area]
+
+    def _rules(self) -> tuple[dict, dict]:
+        """The administrator's year → standard rule and indicator lists, read once per import."""
+        if "_year_rules" not in self.__dict__:
+            from .year_standards import effective_standards, year_overrides
+
+            self.__dict__["_year_rules"] = (year_overrides(), effective_standards())
+        return self.__dict__["_year_rules"]
 
 
 def _write_reviews(*, actor, checker: _ReviewChecker, filename: str) -> dict[str, int]:
@@ -972,7 +986,7 @@ def _write_reviews(*, actor, checker: _ReviewChecker, filename: str) -> dict[str
             income_per_capita=item.cleaned.get("income_per_capita"), score_a=item.cleaned.get("score_a"),
             decision_number=item.decision_number if recognised else "",
             decision_date=item.decision_date if recognised else None, recognised=recognised,
-            supersedes=item.existing,
+            supersedes=item.existing, farming=item.cleaned.get("farming"),
         )
         apply_classification(review, item.result)
         reviews.append(review)
@@ -1039,13 +1053,11 @@ def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, e
     administrator's lines (``services.lines_for``), and frozen in the review with the snapshot
     of the household (commune, unit, area, ethnic-minority flag, persons on the review date).
     """
-    from vuonlen.poverty import standard_for_year
+    from .year_standards import standard_or_none
 
     report = _Reporter(progress)
     filename = nfc(filename)
-    try:
-        standard_for_year(year)
-    except (ValueError, KeyError, LookupError):
+    if standard_or_none(year) is None:
         return _file_error(f"Chưa có chuẩn nghèo áp dụng cho năm {year}")
     report(0, 0, Phase.READ, force=True)
     columns = review_columns_for(year)

@@ -231,6 +231,10 @@ class Review(TimestampedModel):
                                             decimal_places=0, null=True, blank=True)
     score_a = models.PositiveSmallIntegerField(_("điểm A"), null=True, blank=True)
     lacking = models.JSONField(_("chỉ số thiếu hụt"), default=list, blank=True)
+    # Whether the household lives from farming, forestry, fishery or salt-making: official table
+    # 01 counts only those among households of average living standard (Quyết định 24/2021/QĐ-TTg
+    # sets a separate procedure for them). None: not recorded for this review.
+    farming = models.BooleanField(_("hộ làm nông, lâm, ngư, diêm nghiệp"), null=True, blank=True)
     lacking_count = models.PositiveSmallIntegerField(_("số chỉ số thiếu hụt"), default=0)
     score_b = models.PositiveSmallIntegerField(_("điểm B"), default=0)
     status = models.CharField(_("kết quả"), max_length=16, db_index=True)
@@ -292,6 +296,65 @@ class PovertyLineSetting(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.standard} {self.get_area_display()} {self.get_kind_display()}"
+
+
+class PovertyYearStandard(TimestampedModel):
+    """An administrator's rule for which standard a review year uses, with the reason.
+
+    The default rule lives in ``vuonlen.poverty`` (``DEFAULT_YEAR_RULES``: a phase's baseline
+    review, at the end of the previous phase's last year, uses the new standard). A row here
+    replaces it for one year — e.g. if the procedure for the end-2026 review keeps the 2022–2025
+    standard — and its reason is quoted in every explanation of that year's classification.
+    Existing reviews change only through ``vuonlen poverty reclassify``.
+    """
+
+    year = models.PositiveSmallIntegerField(_("năm rà soát"), unique=True)
+    standard = models.CharField(_("chuẩn nghèo áp dụng"), max_length=20,
+                                help_text=_("Mã chuẩn nghèo, ví dụ “ND07_2021”"))
+    reason = models.CharField(_("lý do"), max_length=500,
+                              help_text=_("Căn cứ, ví dụ số và ngày văn bản hướng dẫn rà soát; được trích trong "
+                                          "mọi giải thích kết quả phân loại của năm này"))
+
+    class Meta:
+        verbose_name = _("chuẩn nghèo áp dụng cho năm rà soát")
+        verbose_name_plural = _("chuẩn nghèo áp dụng cho năm rà soát")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"Năm {self.year}: {self.standard}"
+
+
+class PovertyIndicator(TimestampedModel):
+    """One indicator of a standard as the province applies it: the list an administrator can edit
+    (e.g. enter Decree 351/2025's final list) without a release.
+
+    Seeded from the pure-Python defaults (``vuonlen.poverty.STANDARDS``) by migration; the review
+    form, the import template and columns, the classification and tables 04–05 read the active
+    rows of a standard (``year_standards.effective_standards``). An indicator is never deleted —
+    reviews keep its code — but set inactive.
+    """
+
+    standard = models.CharField(_("chuẩn nghèo"), max_length=20)
+    code = models.SlugField(_("mã chỉ số"), max_length=40,
+                            help_text=_("Mã không dấu, ví dụ “waste_treatment”; giữ nguyên khi chỉ số giống chuẩn trước"))
+    dimension = models.SlugField(_("mã chiều thiếu hụt"), max_length=40)
+    dimension_name = models.CharField(_("chiều thiếu hụt"), max_length=150)
+    name_vi = models.CharField(_("tên chỉ số"), max_length=200)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
+    threshold_vi = models.TextField(_("ngưỡng thiếu hụt"), blank=True)
+    legal_reference = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    verified = models.BooleanField(_("đã đối chiếu văn bản"), default=True)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    active = models.BooleanField(_("đang áp dụng"), default=True)
+
+    class Meta:
+        verbose_name = _("chỉ số thiếu hụt của chuẩn nghèo")
+        verbose_name_plural = _("chỉ số thiếu hụt của chuẩn nghèo")
+        ordering = ["standard", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["standard", "code"], name="households_indicator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.standard} {self.code}"
 
 
 class ImportKind(models.TextChoices):

@@ -3,7 +3,7 @@ for any commune, district or province, in either era, any year.
 
 | code | table |
 |------|-------|
-| 01 | Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo, hộ có mức sống trung bình |
+| 01 | Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo, hộ làm nông, lâm, ngư nghiệp có mức sống trung bình |
 | 02 | Tổng hợp diễn biến hộ nghèo |
 | 03 | Tổng hợp diễn biến hộ cận nghèo |
 | 04 | Phân tích các chỉ số thiếu hụt dịch vụ xã hội cơ bản của hộ nghèo |
@@ -36,14 +36,13 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from vuonlen import poverty
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.formats import format_number
 from vuonlen.core.periods import today_vn
 from vuonlen.documents.excel import AdministrativeSheet, Column, ColumnGroup, header_grid, leaves, new_workbook
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage, UnitType
 
-from . import movements
+from . import movements, year_standards
 from .models import PopulationBase, Review
 from .selectors import reviews_visible_to
 
@@ -150,13 +149,18 @@ def _reviews_for(user, year: int, communes: list[int]):
 
 
 def summary_by_commune(*, year: int, communes: list[int], user) -> dict[int, Counter]:
-    """Table 01's counts per commune: population base, and poor / near-poor / average
-    households and persons of the year's current reviews."""
+    """Table 01's counts per commune: population base, and poor / near-poor households and
+    persons of the year's current reviews, and — as the form asks — only the households living
+    from farming, forestry or fishery (``Review.farming``) among those of average living
+    standard; ``average_unknown_h`` counts average households whose livelihood is not recorded."""
     figures: dict[int, Counter] = {}
     aggregates = {}
-    for status, key in ((movements.POOR, "poor"), (movements.NEAR_POOR, "near"), (AVERAGE, "average")):
-        aggregates[f"{key}_h"] = Count("pk", filter=Q(status=status))
-        aggregates[f"{key}_p"] = Sum("persons", filter=Q(status=status))
+    conditions = ((Q(status=movements.POOR), "poor"), (Q(status=movements.NEAR_POOR), "near"),
+                  (Q(status=AVERAGE, farming=True), "average"))
+    for condition, key in conditions:
+        aggregates[f"{key}_h"] = Count("pk", filter=condition)
+        aggregates[f"{key}_p"] = Sum("persons", filter=condition)
+    aggregates["average_unknown_h"] = Count("pk", filter=Q(status=AVERAGE, farming__isnull=True))
     rows = (_reviews_for(user, year, communes).filter(status__in=(movements.POOR, movements.NEAR_POOR, AVERAGE))
             .values("commune_id").order_by().annotate(**aggregates))
     for row in rows:
@@ -169,14 +173,16 @@ def summary_by_commune(*, year: int, communes: list[int], user) -> dict[int, Cou
     return figures
 
 
-def deprivations_by_commune(*, year: int, communes: list[int], user) -> dict[int, Counter]:
+def deprivations_by_commune(*, year: int, communes: list[int], user,
+                            codes: Sequence[str] | None = None) -> dict[int, Counter]:
     """Tables 04–05: poor households per commune, and how many lack each indicator of the
     year's standard (``Review.lacking``).
 
     The JSON list is matched as text ('"code"' inside '["a", "b"]'), which every database
     does the same way, so one grouped query counts every indicator at once.
     """
-    codes = poverty.standard_for_year(year).indicator_codes
+    if codes is None:
+        codes = year_standards.standard_for(year).indicator_codes
     aggregates = {"poor_h": Count("pk")}
     for code in codes:
         aggregates[f"lack_{code}"] = Count("pk", filter=Q(lacking_text__contains=f'"{code}"'))
@@ -244,7 +250,7 @@ class ReviewReport:
         self.year = year
         self.user = user
         self.on = on or today_vn()
-        self.standard = poverty.standard_for_year(year)  # ValueError for a year without a standard
+        self.standard = year_standards.standard_for(year)  # ValueError for a year without a standard
         self.layout = layout_for(unit)
 
     @cached_property
@@ -262,7 +268,8 @@ class ReviewReport:
 
     @cached_property
     def deprivations(self) -> dict[int, Counter]:
-        return deprivations_by_commune(year=self.year, communes=self.sources, user=self.user)
+        return deprivations_by_commune(year=self.year, communes=self.sources, user=self.user,
+                                       codes=self.standard.indicator_codes)
 
     def table(self, code: str) -> OfficialTable:
         try:
@@ -439,7 +446,7 @@ class OfficialTable:
 
 class ReviewSummaryTable(OfficialTable):
     code = "01"
-    title = "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ CÓ MỨC SỐNG TRUNG BÌNH"
+    title = "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO, HỘ LÀM NÔNG, LÂM, NGƯ NGHIỆP CÓ MỨC SỐNG TRUNG BÌNH"
     sheet_title = "01 Tổng hợp rà soát"
     source = "summary"
     unit_note = "Đơn vị tính: hộ, người, %"
@@ -457,11 +464,13 @@ class ReviewSummaryTable(OfficialTable):
             ColumnGroup("Kết quả rà soát về hộ", (
                 pair("Tổng số hộ nghèo", "Số hộ", "3", "1", "poor_h"),
                 pair("Tổng số hộ cận nghèo", "Số hộ", "5", "1", "near_h"),
-                pair("Tổng số hộ có mức sống trung bình", "Số hộ", "7", "1", "average_h"))),
+                pair("Tổng số hộ làm nông, lâm, ngư nghiệp có mức sống trung bình", "Số hộ", "7", "1",
+                     "average_h"))),
             ColumnGroup("Kết quả rà soát về khẩu", (
                 pair("Tổng số khẩu nghèo", "Số khẩu", "9", "2", "poor_p"),
                 pair("Tổng số khẩu cận nghèo", "Số khẩu", "11", "2", "near_p"),
-                pair("Tổng số khẩu có mức sống trung bình", "Số khẩu", "13", "2", "average_p"))),
+                pair("Tổng số khẩu của hộ làm nông, lâm, ngư nghiệp có mức sống trung bình", "Số khẩu", "13", "2",
+                     "average_p"))),
         ]
 
     def values(self, counts: Counter) -> list[dict]:
@@ -475,9 +484,16 @@ class ReviewSummaryTable(OfficialTable):
         return [values]
 
     def notes(self) -> list[str]:
-        return [*super().notes(),
-                "Tỷ lệ = số hộ (khẩu) / tổng số hộ (khẩu) dân cư × 100; tổng số hộ dân cư lấy từ dân số nền của năm. "
-                "Dấu “-”: chưa có dân số nền nên không tính được tỷ lệ."]
+        notes = [*super().notes(),
+                 "Tỷ lệ = số hộ (khẩu) / tổng số hộ (khẩu) dân cư × 100; tổng số hộ dân cư lấy từ dân số nền của năm. "
+                 "Dấu “-”: chưa có dân số nền nên không tính được tỷ lệ.",
+                 "Cột 7 và 13 chỉ đếm hộ có mức sống trung bình làm nông nghiệp, lâm nghiệp, ngư nghiệp (và diêm "
+                 "nghiệp) (Quyết định 24/2021/QĐ-TTg)."]
+        unknown = sum(counts["average_unknown_h"] for counts in self.report.summary.values())
+        if unknown:
+            notes.append(f"Có {format_number(unknown)} hộ có mức sống trung bình chưa ghi có làm nông, lâm, ngư "
+                         "nghiệp hay không: chưa được đếm vào cột 7 và 13.")
+        return notes
 
 
 class _DynamicsTable(OfficialTable):
@@ -513,8 +529,8 @@ class PoorDynamicsTable(_DynamicsTable):
                 ColumnGroup("Số hộ thoát nghèo", (
                     Column("c2", "Trở thành hộ cận nghèo", "2", "count", 10),
                     Column("c3", "Vượt chuẩn cận nghèo", "3", "count", 10))),
-                Column("c4", "Số hộ khác: thay đổi nhân khẩu, hộ chết, chuyển đi nơi khác, tách, nhập với hộ khác",
-                       "4", "count", 14))),
+                Column("c4", "Số hộ khác: thay đổi nhân khẩu, hộ nghèo đơn thân chết, chuyển đi nơi khác, tách, "
+                       "nhập với hộ khác", "4", "count", 14))),
             ColumnGroup("Diễn biến tăng số hộ nghèo", (
                 Column("c5", "Số hộ cận nghèo trở thành hộ nghèo", "5", "count", 10),
                 ColumnGroup("Số hộ nghèo bổ sung trong năm", (

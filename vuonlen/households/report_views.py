@@ -30,13 +30,11 @@ ALL = "all"
 
 
 def _years() -> list[int]:
-    from vuonlen.poverty import standard_for_year
+    from .year_standards import standard_or_none
 
     years = []
     for year in range(today_vn().year, FIRST_YEAR - 1, -1):
-        try:
-            standard_for_year(year)
-        except ValueError:
+        if standard_or_none(year) is None:
             continue
         years.append(year)
     return years

@@ -249,8 +249,10 @@ def _explain(review: Review) -> None:
         from vuonlen import poverty
 
         try:
-            result = poverty.classify(year=review.year, area=review.area, income=review.income_per_capita,
-                                      score_a=review.score_a, lacking=review.lacking)
+            from . import year_standards
+
+            result = year_standards.classify(year=review.year, area=review.area, income=review.income_per_capita,
+                                             score_a=review.score_a, lacking=review.lacking)
             explanation = {"poverty_line": result.poverty_line, "near_poor_line": result.near_poor_line,
                            "average_line": result.average_line, "explanation_vi": list(result.explanation_vi),
                            **explanation}

@@ -30,7 +30,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import URBAN_TYPES, AdministrativeUnit, Level
 
-from . import ethnicity, validation
+from . import ethnicity, validation, year_standards
 from .models import (
     Area, Household, HouseholdEnd, JoinReason, LeaveReason, Membership, Person, PopulationBase,
     PovertyLineSetting, Relation, Review, ReviewKind,
@@ -667,13 +667,8 @@ def population_base_set(*, actor, commune: AdministrativeUnit, year: int, househ
 
 def indicator_names(year: int) -> dict[str, str]:
     """Indicator code → Vietnamese name for the standard of ``year`` ({} if the year has none)."""
-    from vuonlen import poverty
-
-    try:
-        standard = poverty.standard_for_year(year)
-    except (ValueError, LookupError):
-        return {}
-    return {i.code: i.name_vi for i in standard.indicators}
+    standard = year_standards.standard_or_none(year)
+    return {i.code: i.name_vi for i in standard.indicators} if standard is not None else {}
 
 
 def lines_for(standard_code: str, area: str) -> dict[str, int]:
@@ -684,12 +679,8 @@ def lines_for(standard_code: str, area: str) -> dict[str, int]:
 
 
 def _standard_code(year: int) -> str | None:
-    from vuonlen import poverty
-
-    try:
-        return poverty.standard_for_year(year).code
-    except (ValueError, LookupError):
-        return None
+    standard = year_standards.standard_or_none(year)
+    return standard.code if standard is not None else None
 
 
 # classify() names its arguments; the review's fields are named after the model.
@@ -705,8 +696,8 @@ def _classify(*, year: int, area: str, income, score_a, lacking: list[str]):
         raise ValidationError({"year": [f"Chưa có chuẩn nghèo áp dụng cho năm {year}"]})
     lines = lines_for(code, area)
     try:
-        return poverty.classify(year=year, area=area, income=income, score_a=score_a, lacking=lacking,
-                                lines=lines or None)
+        return year_standards.classify(year=year, area=area, income=income, score_a=score_a, lacking=lacking,
+                                       lines=lines or None)
     except poverty.InvalidClassification as exc:
         _fail((_CLASSIFY_FIELDS.get(f, f), message) for f, message in exc.problems)
         raise
@@ -738,9 +729,10 @@ def apply_classification(review: Review, result) -> None:
     review.explanation = data
 
 
-def _review_input(*, year: int, income_per_capita, score_a, lacking, kind: str, reviewed_on) -> tuple[dict, list]:
+def _review_input(*, year: int, income_per_capita, score_a, lacking, kind: str, reviewed_on,
+                  farming=None) -> tuple[dict, list]:
     data = {"income_per_capita": income_per_capita, "score_a": score_a, "lacking": lacking, "kind": kind,
-            "reviewed_on": reviewed_on}
+            "reviewed_on": reviewed_on, "farming": farming}
     return validation.clean_review(data, indicators=indicator_names(year) or None, year=year)
 
 
@@ -751,7 +743,7 @@ def _persons_on(household: Household, on: dt.date) -> int:
 @transaction.atomic
 def review_record(*, actor, household: Household, year: int, income_per_capita: Any = None, score_a: Any = None,
                   lacking: Iterable[str] | str | None = (), kind: str = ReviewKind.PERIODIC,
-                  reviewed_on: dt.date | None = None, source: str = "web") -> Review:
+                  reviewed_on: dt.date | None = None, farming: Any = None, source: str = "web") -> Review:
     """Record a household's review for ``year`` under that year's standard.
 
     Snapshots the commune, unit, area, ethnic-minority flag and the persons in the household
@@ -762,7 +754,7 @@ def review_record(*, actor, household: Household, year: int, income_per_capita: 
     check_can_edit(actor=actor, unit=household.unit)
     current = _lock(household)
     cleaned, problems = _review_input(year=year, income_per_capita=income_per_capita, score_a=score_a,
-                                      lacking=lacking, kind=kind, reviewed_on=reviewed_on)
+                                      lacking=lacking, kind=kind, reviewed_on=reviewed_on, farming=farming)
     on = cleaned["reviewed_on"] or today_vn()
     if cleaned["reviewed_on"] and cleaned["reviewed_on"] > today_vn():
         problems.append(("reviewed_on", "Ngày rà soát ở tương lai"))
@@ -790,6 +782,7 @@ def review_record(*, actor, household: Household, year: int, income_per_capita: 
         commune=current.commune, unit=current.unit, area=current.area,
         is_ethnic_minority=current.is_ethnic_minority, persons=persons,
         income_per_capita=cleaned["income_per_capita"], score_a=cleaned["score_a"], supersedes=existing,
+        farming=cleaned["farming"],
     )
     apply_classification(review, result)
     review.save()
@@ -861,7 +854,7 @@ def review_correct(*, actor, review: Review, reason: str, income_per_capita: Any
                    lacking: Iterable[str] | str | None = (), kind: str | None = None,
                    reviewed_on: dt.date | None = None, persons: int | None = None,
                    decision_number: str | None = None, decision_date: dt.date | None = None,
-                   source: str = "web") -> Review:
+                   farming: Any = None, source: str = "web") -> Review:
     """A correction: a new review that supersedes ``review`` (kept, no longer current), with a reason.
 
     The snapshot (commune, unit, area, ethnic-minority flag) is the corrected review's; the
@@ -873,7 +866,8 @@ def review_correct(*, actor, review: Review, reason: str, income_per_capita: Any
     old = Review.objects.select_for_update().get(pk=review.pk)
     kind = kind or old.kind
     cleaned, problems = _review_input(year=old.year, income_per_capita=income_per_capita, score_a=score_a,
-                                      lacking=lacking, kind=kind, reviewed_on=reviewed_on or old.reviewed_on)
+                                      lacking=lacking, kind=kind, reviewed_on=reviewed_on or old.reviewed_on,
+                                      farming=farming)
     reason = nfc(reason)
     if not old.is_current:
         problems.append((NON_FIELD_ERRORS, "Chỉ đính chính được kết quả hiện hành"))
@@ -903,6 +897,7 @@ def review_correct(*, actor, review: Review, reason: str, income_per_capita: Any
         persons=persons or old.persons, income_per_capita=cleaned["income_per_capita"], score_a=cleaned["score_a"],
         recognised=old.recognised, decision_number=number if old.recognised else "",
         decision_date=date if old.recognised else None, supersedes=old, correction_reason=reason,
+        farming=old.farming if cleaned["farming"] is None else cleaned["farming"],
     )
     apply_classification(new, result)
     new.save()

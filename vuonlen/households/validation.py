@@ -425,7 +425,8 @@ def clean_review(data: Mapping[str, Any], *, indicators: Mapping[str, str] | Non
 
     Keys: ``year`` (or the ``year`` argument), ``income_per_capita`` (VND/person/month) or
     ``score_a`` (one required), ``lacking`` (a list of indicator codes, or text "code, code"
-    or their Vietnamese names), ``kind`` (periodic/regular; default periodic), ``reviewed_on``.
+    or their Vietnamese names), ``kind`` (periodic/regular; default periodic), ``reviewed_on``,
+    ``farming`` (có/không/blank: lives from farming, forestry, fishery or salt-making).
     ``indicators`` maps each indicator code of that year's standard to its Vietnamese name
     (``{i.code: i.name_vi for i in standard_for_year(year).indicators}``); without it the
     codes are not checked.
@@ -444,6 +445,7 @@ def clean_review(data: Mapping[str, Any], *, indicators: Mapping[str, str] | Non
         c.add("score_a", "Chỉ nhập một trong hai: thu nhập bình quân hoặc điểm A")
     c.cleaned["lacking"] = _lacking_codes(c, data.get("lacking"), indicators)
     kind = c.choice("kind", REVIEW_KIND_LABELS, label="loại rà soát", default=ReviewKind.PERIODIC)
+    c.boolean("farming", label="hộ làm nông, lâm, ngư, diêm nghiệp", default=None)
     reviewed_on = c.date("reviewed_on", label="ngày rà soát")
     if year is not None and reviewed_on is not None:
         problems = review_date_problems(kind=kind, year=year, reviewed_on=reviewed_on)

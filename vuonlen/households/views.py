@@ -20,7 +20,7 @@ from vuonlen.core.private_search import private_search
 
 from . import selectors, services
 from .forms import (
-    HouseholdEndForm, HouseholdFilterForm, HouseholdForm, MemberAddForm, MemberFormSet, MembershipEndForm,
+    FARMING_CHOICE, HouseholdEndForm, HouseholdFilterForm, HouseholdForm, MemberAddForm, MemberFormSet, MembershipEndForm,
     MergeForm, PopulationBaseForm, RecogniseForm, ReviewCorrectForm, ReviewForm, SplitForm, apply_service_errors,
 )
 from .models import Household
@@ -282,10 +282,17 @@ def household_end(request, pk: int):
 # --- reviews ---------------------------------------------------------------------------------
 
 def _indicators(year: int):
-    from vuonlen import poverty
+    from .year_standards import standard_or_none
+
+    return standard_or_none(year)
+
+
+def _year_rule(year: int):
+    """Why the year's standard applies (shown above the form, as in every explanation)."""
+    from .year_standards import year_rule
 
     try:
-        return poverty.standard_for_year(year)
+        return year_rule(year)
     except ValueError:
         return None
 
@@ -318,7 +325,7 @@ def review_record(request, pk: int):
             return _done(request, household, f"Đã ghi kết quả rà soát năm {year}")
     return render(request, "households/review_form.html", {
         "form": form, "household": household, "year": year, "standard": standard, "years": _review_years(),
-        "groups": _groups(standard),
+        "groups": _groups(standard), "year_rule": _year_rule(year),
         "title": f"Rà soát năm {year}", "submit": "Ghi kết quả"})
 
 
@@ -350,7 +357,8 @@ def review_correct(request, pk: int):
     standard = _indicators(review.year)
     initial = {"kind": review.kind, "reviewed_on": review.reviewed_on, "lacking": review.lacking,
                "income_per_capita": "" if review.income_per_capita is None else f"{review.income_per_capita:.0f}",
-               "score_a": "" if review.score_a is None else review.score_a}
+               "score_a": "" if review.score_a is None else review.score_a,
+               "farming": FARMING_CHOICE[review.farming]}
     form = ReviewCorrectForm(request.POST or None, indicators=standard.indicators if standard else (), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -362,7 +370,7 @@ def review_correct(request, pk: int):
             return _done(request, household, f"Đã đính chính kết quả rà soát năm {review.year}")
     return render(request, "households/review_form.html", {
         "form": form, "household": household, "year": review.year, "standard": standard, "review": review,
-        "groups": _groups(standard),
+        "groups": _groups(standard), "year_rule": _year_rule(review.year),
         "title": f"Đính chính kết quả rà soát năm {review.year}", "submit": "Lưu đính chính"})
 
 

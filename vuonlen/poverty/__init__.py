@@ -12,16 +12,20 @@ from .classification import (
     Status,
     classify,
 )
-from .standards import AREAS, RURAL, SCORE_B_PER_INDICATOR, STANDARDS, URBAN, Indicator, Standard, standard_for_year
+from .standards import (AREAS, DEFAULT_YEAR_RULES, RURAL, SCORE_B_PER_INDICATOR, STANDARDS, URBAN, Indicator, Standard,
+                        YearRule, check_overrides, standard_for_year, year_rule, year_rules)
 
 __all__ = [
     "AREAS",
+    "DEFAULT_YEAR_RULES",
     "LINE_KEYS",
     "RURAL",
     "SCORE_B_PER_INDICATOR",
     "STANDARDS",
     "STATUS_LABELS_VI",
     "URBAN",
+    "YearRule",
+    "check_overrides",
     "Classification",
     "Indicator",
     "InvalidClassification",
@@ -29,4 +33,6 @@ __all__ = [
     "Status",
     "classify",
     "standard_for_year",
+    "year_rule",
+    "year_rules",
 ]

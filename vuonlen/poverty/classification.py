@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
-from .standards import AREAS, SCORE_B_PER_INDICATOR, Standard, standard_for_year
+from .standards import AREAS, SCORE_B_PER_INDICATOR, STANDARDS, Overrides, Standard, YearRule, year_rule
 
 
 class Status(StrEnum):
@@ -77,6 +77,8 @@ class Classification:
     indicator_count: int = 0
     # Lines that came from the caller's ``lines`` rather than from the standard itself.
     configured: tuple[str, ...] = field(default=())
+    # Why this standard applies to this review year (the default rule or an administrator's).
+    year_rule: YearRule | None = None
 
     @property
     def status_label_vi(self) -> str:
@@ -101,6 +103,7 @@ class Classification:
             "indicator_count": self.indicator_count,
             "score_b": self.score_b,
             "configured": list(self.configured),
+            "year_rule": self.year_rule.as_dict() if self.year_rule is not None else None,
             "explanation_vi": list(self.explanation_vi),
         }
 
@@ -114,6 +117,8 @@ def classify(
     lacking: Iterable[str] | None = None,
     lacking_count: int | None = None,
     lines: Mapping | None = None,
+    overrides: Overrides | None = None,
+    standards: Mapping[str, Standard] | None = None,
 ) -> Classification:
     """Classify one household for ``year`` in ``area`` ("rural" or "urban").
 
@@ -122,10 +127,12 @@ def classify(
     codes of that year's standard) and ``lacking_count``. ``lines`` supplies lines the standard
     leaves open, or corrects one, e.g. ``{"average_line": {"rural": 2_900_000}}`` or
     ``{"average_line": 2_900_000}`` (for the area being classified); keys are ``LINE_KEYS``.
+    ``overrides`` is the administrator's year → standard rule, ``{year: (code, reason)}``;
+    ``standards`` replaces built-in standards by code (an administrator's indicator list).
     """
     args, problems = check_arguments(
         year=year, area=area, income=income, score_a=score_a,
-        lacking=lacking, lacking_count=lacking_count, lines=lines,
+        lacking=lacking, lacking_count=lacking_count, lines=lines, overrides=overrides, standards=standards,
     )
     if problems:
         raise InvalidClassification(problems)
@@ -143,11 +150,12 @@ class _Args:
     lacking_count: int
     lines: dict[str, int | None]
     configured: tuple[str, ...]
+    rule: YearRule
 
 
 def check_arguments(
     *, year, area, income=None, score_a=None, lacking=None, lacking_count=None, lines=None,
-    already_invalid: Iterable[str] = (),
+    overrides=None, standards=None, already_invalid: Iterable[str] = (),
 ) -> tuple[_Args | None, list[Problem]]:
     """Normalise ``classify``'s arguments and list every problem with them.
 
@@ -156,10 +164,11 @@ def check_arguments(
     """
     skip = set(already_invalid)
     problems: list[Problem] = []
-    standard = None
+    standard = rule = None
     if "year" not in skip:
         try:
-            standard = standard_for_year(year)
+            rule = year_rule(year, overrides)
+            standard = (standards or {}).get(rule.standard) or STANDARDS[rule.standard]
         except ValueError as exc:
             problems.append(("year", str(exc)))
     if "area" not in skip and area not in AREAS:
@@ -188,7 +197,7 @@ def check_arguments(
 
     if problems:
         return None, problems
-    return _Args(year, area, standard, income_value, score_value, codes, count, effective, configured), []
+    return _Args(year, area, standard, income_value, score_value, codes, count, effective, configured, rule), []
 
 
 def _one_of(first, second, skip, problems: list[Problem], *, both: str, neither: str) -> None:
@@ -257,6 +266,7 @@ def _classify(a: _Args) -> Classification:
         score_a_near_poor_limit=a.lines["score_a_near_poor_limit"],
         indicator_count=len(s.indicators),
         configured=a.configured,
+        year_rule=a.rule,
     )
 
 
@@ -269,7 +279,7 @@ def vnd(value: int) -> str:
 
 def _explain(a: _Args, status: Status, value: int, lower, upper, average) -> list[str]:
     s = a.standard
-    lines = [f"Năm {a.year} áp dụng chuẩn nghèo của {s.short_name_vi}"]
+    lines = [a.rule.reason_vi]
     if a.income is not None:
         lines += _explain_income(a, value, lower, upper, average)
     else:

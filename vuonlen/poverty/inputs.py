@@ -29,8 +29,10 @@ _AREA_ALIASES = {
 _REQUEST_FIELD = {"lacking": "indicators"}
 
 
-def classify_request(data: Mapping[str, Any]) -> Classification:
-    """Classify from raw request fields; InvalidClassification names request fields."""
+def classify_request(data: Mapping[str, Any], *, overrides=None, standards=None) -> Classification:
+    """Classify from raw request fields; InvalidClassification names request fields.
+
+    ``overrides``: the administrator's year → standard rule (``{year: (code, reason)}``)."""
     if not isinstance(data, Mapping):
         raise InvalidClassification([("body", "Dữ liệu gửi lên phải là một đối tượng {trường: giá trị}")])
     problems: list[Problem] = []
@@ -66,7 +68,7 @@ def classify_request(data: Mapping[str, Any]) -> Classification:
         problems.append(("area", "Thiếu khu vực: “rural” (nông thôn) hoặc “urban” (thành thị)"))
         invalid.add("area")
 
-    checked, more = check_arguments(**args, already_invalid=invalid)
+    checked, more = check_arguments(**args, overrides=overrides, standards=standards, already_invalid=invalid)
     problems += [(_REQUEST_FIELD.get(name, name), message) for name, message in more]
     if problems:
         # In the order of the form's fields, whichever check found them; unknown fields first.

@@ -5,13 +5,16 @@ and tested exhaustively without a database.
 
 Three standards are known:
 
-* ``QD59_2015`` — Quyết định 59/2015/QĐ-TTg (19/11/2015), standard for 2016–2020, kept for 2021
-  by Điều 2 Nghị định 07/2021/NĐ-CP.
-* ``ND07_2021`` — Nghị định 07/2021/NĐ-CP (27/01/2021), Điều 3: the standard for 2022–2025. The
-  2026 review still uses it: 2026 is the transition year before Decree 351 takes effect (the
-  National Office for Poverty Reduction: "in 2026 the identification of poor households will
-  continue to apply the poverty standard for the 2022–2025 period; from 2027 Decree 351").
+* ``QD59_2015`` — Quyết định 59/2015/QĐ-TTg (19/11/2015), standard for 2016–2020; policies of 2021
+  kept it (Điều 2 Nghị định 07/2021/NĐ-CP).
+* ``ND07_2021`` — Nghị định 07/2021/NĐ-CP (27/01/2021), Điều 3: the standard for 2022–2025.
 * ``ND351_2025`` — Nghị định 351/2025/NĐ-CP (30/12/2025), the standard for 2027–2030.
+
+Which standard a review year uses is data too (``DEFAULT_YEAR_RULES``): a phase's baseline review,
+done at the end of the previous phase's last year, already uses the new phase's standard — so the
+end-2021 review is under Decree 07/2021 and, by the same rule, the end-2026 review under Decree
+351/2025 (not confirmed by a review procedure in our sources: see docs/poverty-standards.md). An
+administrator may override a year with a reason; the caller passes ``overrides``.
 
 What our sources do not give is ``None`` here and never a guessed figure; an administrator
 supplies it (households room: ``PovertyLineSetting``) and the caller passes it to
@@ -20,6 +23,7 @@ supplies it (households room: ``PovertyLineSetting``) and the caller passes it t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 RURAL = "rural"
@@ -42,6 +46,11 @@ class Indicator:
     threshold_vi: str  # the legal deprivation threshold, shortened
     # False where the wording could not be checked against the text of the law in our sources.
     verified: bool = True
+    # Where the indicator sits in the law (set for an administrator's list; the built-in lists
+    # cite the article on the standard).
+    legal_reference: str = ""
+    # The dimension's Vietnamese name when it is not one of the standard's own dimensions.
+    dimension_vi: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -51,6 +60,7 @@ class Indicator:
             "name_en": self.name_en,
             "threshold_vi": self.threshold_vi,
             "verified": self.verified,
+            "legal_reference": self.legal_reference,
         }
 
 
@@ -85,6 +95,8 @@ class Standard:
     article_near_poor: str = ""
     article_average: str = ""
     score_reference: str = ""
+    # Where the indicators and their thresholds sit in the law.
+    indicator_reference: str = ""
     # What is still open: shown to users next to results under this standard.
     notes_vi: tuple[str, ...] = ()
 
@@ -103,6 +115,18 @@ class Standard:
 
     def dimension_name(self, code: str) -> str:
         return dict(self.dimensions)[code]
+
+    def with_indicators(self, indicators: tuple[Indicator, ...]) -> Standard:
+        """The same standard with another indicator list (an administrator's, e.g. the final list
+        of Decree 351/2025 entered without a release); dimensions follow the indicators' order,
+        named after the standard's own dimensions or, for a new one, after ``Indicator.dimension_vi``."""
+        from dataclasses import replace
+
+        names = dict(self.dimensions)
+        dimensions: dict[str, str] = {}
+        for item in indicators:
+            dimensions.setdefault(item.dimension, item.dimension_vi or names.get(item.dimension, item.dimension))
+        return replace(self, indicators=tuple(indicators), dimensions=tuple(dimensions.items()))
 
     def as_dict(self) -> dict:
         """JSON-friendly description (the `standards` command and API endpoint)."""
@@ -176,13 +200,13 @@ _QD59_INDICATORS = (
 
 QD59_2015 = Standard(
     code="QD59_2015",
-    title_vi="Chuẩn nghèo tiếp cận đa chiều giai đoạn 2016–2020, áp dụng cả năm 2021",
+    title_vi="Chuẩn nghèo tiếp cận đa chiều giai đoạn 2016–2020",
     short_name_vi="Quyết định 59/2015/QĐ-TTg",
     legal_reference=(
         "Quyết định số 59/2015/QĐ-TTg ngày 19/11/2015 của Thủ tướng Chính phủ, Điều 1 và Điều 2; "
         "tiếp tục áp dụng năm 2021 theo Điều 2 Nghị định số 07/2021/NĐ-CP"
     ),
-    years=tuple(range(2016, 2022)),
+    years=tuple(range(2015, 2021)),
     indicators=_QD59_INDICATORS,
     dimensions=_QD59_DIMENSIONS,
     poverty_line={RURAL: 700_000, URBAN: 900_000},
@@ -196,6 +220,7 @@ QD59_2015 = Standard(
     article_near_poor="Điều 2 khoản 2 Quyết định 59/2015/QĐ-TTg",
     article_average="Điều 2 khoản 3 Quyết định 59/2015/QĐ-TTg",
     score_reference="Thông tư 17/2016/TT-BLĐTBXH (ngưỡng điểm chưa có trong nguồn tra cứu)",
+    indicator_reference="Điều 1 khoản 2 Quyết định 59/2015/QĐ-TTg",
     notes_vi=(
         "Ngưỡng điểm A (phiếu rà soát giai đoạn 2016–2020) chưa có trong nguồn tra cứu: "
         "quản trị khai báo nếu cần phân loại theo điểm A.",
@@ -203,7 +228,7 @@ QD59_2015 = Standard(
 )
 
 
-# --- Decree 07/2021/NĐ-CP (2022–2025, and 2026) ----------------------------------------------
+# --- Decree 07/2021/NĐ-CP (2022–2025; the baseline review at the end of 2021) ----------------------------------------------
 # Điều 3 khoản 1 điểm a: income 1.500.000 rural / 2.000.000 urban. Điểm b: 6 basic social
 # services, 12 indicators, with their deprivation thresholds. Điều 3 khoản 2: poor (điểm a),
 # near-poor (điểm b), average living standard (điểm c: above the line up to 2.250.000 rural /
@@ -253,14 +278,14 @@ _ND07_INDICATORS = (
 
 ND07_2021 = Standard(
     code="ND07_2021",
-    title_vi="Chuẩn nghèo đa chiều giai đoạn 2022–2025, áp dụng cả năm 2026 (năm chuyển tiếp)",
+    title_vi="Chuẩn nghèo đa chiều giai đoạn 2022–2025",
     short_name_vi="Nghị định 07/2021/NĐ-CP",
     legal_reference=(
         "Nghị định số 07/2021/NĐ-CP ngày 27/01/2021 của Chính phủ, Điều 3 (sửa đổi bởi Nghị định "
         "số 30/2025/NĐ-CP); phương pháp rà soát: Quyết định số 24/2021/QĐ-TTg và Thông tư số "
         "07/2021/TT-BLĐTBXH (sửa đổi bởi Thông tư số 02/2022/TT-BLĐTBXH)"
     ),
-    years=tuple(range(2022, 2027)),
+    years=tuple(range(2021, 2026)),
     indicators=_ND07_INDICATORS,
     dimensions=_ND07_DIMENSIONS,
     poverty_line={RURAL: 1_500_000, URBAN: 2_000_000},
@@ -275,6 +300,7 @@ ND07_2021 = Standard(
     article_near_poor="Điều 3 khoản 2 điểm b Nghị định 07/2021/NĐ-CP",
     article_average="Điều 3 khoản 2 điểm c Nghị định 07/2021/NĐ-CP",
     score_reference="Thông tư 07/2021/TT-BLĐTBXH, phiếu rà soát (điểm A, điểm B)",
+    indicator_reference="Điều 3 khoản 1 điểm b Nghị định 07/2021/NĐ-CP",
 )
 
 
@@ -325,7 +351,7 @@ ND351_2025 = Standard(
     title_vi="Chuẩn nghèo đa chiều quốc gia giai đoạn 2026–2030, áp dụng từ năm 2027",
     short_name_vi="Nghị định 351/2025/NĐ-CP",
     legal_reference="Nghị định số 351/2025/NĐ-CP ngày 30/12/2025 của Chính phủ",
-    years=tuple(range(2027, 2031)),
+    years=tuple(range(2026, 2031)),
     indicators=_ND351_INDICATORS,
     dimensions=_ND351_DIMENSIONS,
     poverty_line={RURAL: 2_200_000, URBAN: 2_800_000},
@@ -337,6 +363,7 @@ ND351_2025 = Standard(
     article_near_poor="Nghị định 351/2025/NĐ-CP",
     article_average="Nghị định 351/2025/NĐ-CP",
     score_reference="Hướng dẫn rà soát giai đoạn 2026–2030 (chưa có trong nguồn tra cứu)",
+    indicator_reference="Nghị định 351/2025/NĐ-CP (chưa đối chiếu nguyên văn)",
     notes_vi=(
         "Mức sống trung bình của Nghị định 351/2025/NĐ-CP chưa có trong nguồn tra cứu: quản trị "
         "khai báo; khi chưa khai báo, hộ trên chuẩn nghèo được xếp “Không nghèo”.",
@@ -351,19 +378,107 @@ ND351_2025 = Standard(
 
 STANDARDS: dict[str, Standard] = {s.code: s for s in (QD59_2015, ND07_2021, ND351_2025)}
 
-_BY_YEAR: dict[int, Standard] = {year: s for s in STANDARDS.values() for year in s.years}
-FIRST_YEAR = min(_BY_YEAR)
-LAST_YEAR = max(_BY_YEAR)
+
+# --- which standard a review year uses ------------------------------------------------------
+# A review is done at the end of its year (01/9–14/12) and decides the lists of the next year,
+# so a phase's baseline review ("tổng rà soát đầu kỳ") falls in the last year of the previous
+# phase and already uses the new standard. Decree 07/2021 Điều 2 kept Decision 59/2015 for the
+# *policies* of 2021; the end-2021 review, run under Quyết định 24/2021/QĐ-TTg (16/7/2021, the
+# review procedure for 2022–2025), gave the 2022–2025 baseline under Điều 3.
+
+@dataclass(frozen=True)
+class YearRule:
+    """The standard a review year uses, and why (quoted in every explanation)."""
+
+    year: int
+    standard: str
+    reason_vi: str
+    # False where our sources do not confirm the rule for this year (the 2026 baseline review).
+    confirmed: bool = True
+    # True when an administrator set it (``overrides``); ``reason_vi`` then quotes their reason.
+    overridden: bool = False
+
+    def as_dict(self) -> dict:
+        return {"year": self.year, "standard": self.standard, "reason_vi": self.reason_vi,
+                "confirmed": self.confirmed, "overridden": self.overridden}
 
 
-def standard_for_year(year: int) -> Standard:
-    """The standard a year's review uses; a year no standard covers is a ValueError."""
+def _phase_rules(standard: Standard, phase: str, first: int, last: int, article: str,
+                 baseline_note: str, confirmed: bool = True) -> dict[int, YearRule]:
+    rules = {first - 1: YearRule(
+        first - 1, standard.code,
+        f"Năm rà soát {first - 1} là năm tổng rà soát đầu kỳ giai đoạn {phase}: áp dụng "
+        f"{standard.short_name_vi} ({article}){baseline_note}", confirmed=confirmed)}
+    for year in range(first, last + 1):
+        rules[year] = YearRule(year, standard.code,
+                               f"Năm rà soát {year} thuộc giai đoạn {phase}: áp dụng {standard.short_name_vi} ({article})")
+    return rules
+
+
+DEFAULT_YEAR_RULES: dict[int, YearRule] = {
+    **_phase_rules(QD59_2015, "2016–2020", 2016, 2020, "Điều 1, Điều 2",
+                   " (văn bản hướng dẫn rà soát cuối năm 2015 chưa có trong nguồn tra cứu)", confirmed=False),
+    **_phase_rules(
+        ND07_2021, "2022–2025", 2022, 2025, "Điều 3",
+        "; Quyết định 59/2015/QĐ-TTg chỉ còn áp dụng cho việc thực hiện chính sách trong năm 2021 "
+        "(Điều 2 Nghị định 07/2021/NĐ-CP); quy trình rà soát theo Quyết định 24/2021/QĐ-TTg"),
+    **_phase_rules(
+        ND351_2025, "2027–2030", 2027, 2030, "áp dụng từ năm 2027",
+        "; năm 2026 chính sách vẫn thực hiện theo danh sách chuẩn giai đoạn 2022–2025 (chưa có văn bản "
+        "hướng dẫn quy trình rà soát đầu kỳ trong nguồn tra cứu: quản trị có thể quy định lại năm này)",
+        confirmed=False),
+}
+FIRST_YEAR = min(DEFAULT_YEAR_RULES)
+LAST_YEAR = max(DEFAULT_YEAR_RULES)
+
+# An administrator's rule for a year: {year: (standard code, reason)}.
+Overrides = Mapping[int, tuple[str, str]]
+
+
+def check_overrides(overrides: Overrides | None) -> list[str]:
+    """Every problem with an override mapping, in Vietnamese (empty when it is usable)."""
+    problems = []
+    for year, value in (overrides or {}).items():
+        code, reason = (tuple(value) + ("", ""))[:2] if isinstance(value, (tuple, list)) else (value, "")
+        if isinstance(year, bool) or not isinstance(year, int):
+            problems.append(f"Năm “{year}” của quy định áp dụng chuẩn không hợp lệ")
+        if code not in STANDARDS:
+            problems.append(f"Năm {year}: chuẩn “{code}” không có; chọn trong: {', '.join(STANDARDS)}")
+        if not str(reason or "").strip():
+            problems.append(f"Năm {year}: thiếu lý do quy định chuẩn áp dụng")
+    return problems
+
+
+def year_rule(year: int, overrides: Overrides | None = None) -> YearRule:
+    """The rule for a review year: the administrator's override if any, else the default."""
     if isinstance(year, bool) or not isinstance(year, int):
         raise ValueError(f"Năm “{year}” không hợp lệ: phải là số nguyên, ví dụ 2023")
+    problems = check_overrides(overrides)
+    if problems:
+        raise ValueError("; ".join(problems))
+    if overrides and year in overrides:
+        code, reason = overrides[year]
+        standard = STANDARDS[code]
+        return YearRule(year, code, f"Năm rà soát {year}: áp dụng {standard.short_name_vi} theo quy định của "
+                                    f"quản trị — {str(reason).strip()}", overridden=True)
     try:
-        return _BY_YEAR[year]
+        return DEFAULT_YEAR_RULES[year]
     except KeyError:
         spans = "; ".join(f"{s.short_name_vi}: {s.years[0]}–{s.years[-1]}" for s in STANDARDS.values())
         raise ValueError(
             f"Chưa có chuẩn nghèo cho năm {year}: hệ thống có các năm {FIRST_YEAR}–{LAST_YEAR} ({spans})"
         ) from None
+
+
+def year_rules(overrides: Overrides | None = None) -> list[YearRule]:
+    """The whole year → standard table, overrides applied (the `standards` command and API)."""
+    years = sorted(set(DEFAULT_YEAR_RULES) | set(overrides or {}))
+    return [year_rule(year, overrides) for year in years]
+
+
+def standard_for_year(year: int, overrides: Overrides | None = None,
+                      standards: Mapping[str, Standard] | None = None) -> Standard:
+    """The standard a year's review uses; a year no rule covers is a ValueError. ``standards``
+    replaces the built-in ones by code (an administrator's indicator list, ``with_indicators``)."""
+    code = year_rule(year, overrides).standard
+    return (standards or {}).get(code) or STANDARDS[code]
