@@ -21,6 +21,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
 from vuonlen.documents.excel import XLSX_CONTENT_TYPE, workbook_bytes
+from vuonlen.geo import continuation
 
 from . import dashboards
 from .models import Indicator
@@ -113,6 +114,7 @@ def dashboard(request, pk: int):
     return render(request, "indicators/dashboard/page.html", {
         "board": board, "unit": unit, "keep": keep, "unit_options": options,
         "era_links": dashboards.era_links(request.user, unit),
+        "waiting_villages": continuation.waiting_count_for(unit),
         "chart_data": board.chart_data(),
         "tables": dashboards.TABLE_TITLES,
         "export_query": keep + (f"&indicator={board.ranking_indicator.code}&order={board.order}"
