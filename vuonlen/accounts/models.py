@@ -51,6 +51,8 @@ class Organisation(NamedModel, TimestampedModel):
     # not continued ends on its unit's end date (is_active False). Both bound what it owes.
     valid_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
+    continues = models.ForeignKey("self", verbose_name=_("kế thừa tổ chức"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="continued_by")
 
     class Meta:
         verbose_name = _("tổ chức")
@@ -96,6 +98,9 @@ class RoleAssignment(TimestampedModel):
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
     is_active = models.BooleanField(_("còn hiệu lực"), default=True)
+    # Ended by a switch-over of units: after ``valid_to`` the person still reads (never changes)
+    # the history of the assignment's area (scoping.HISTORY_PERMISSIONS).
+    keeps_history = models.BooleanField(_("giữ quyền xem lịch sử"), default=False)
 
     class Meta:
         verbose_name = _("phân quyền")
