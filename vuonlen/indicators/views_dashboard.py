@@ -19,7 +19,6 @@ from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import parse_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.paging import paginate
-from vuonlen.core.periods import today_vn
 from vuonlen.documents.excel import XLSX_CONTENT_TYPE, workbook_bytes
 from vuonlen.geo import continuation
 
@@ -76,7 +75,7 @@ def home(request):
         unit = scoping.get_unit_or_404(request.user, request.GET["unit"], roles.INDICATOR_VIEW)
     else:
         unit = dashboards.home_unit(request.user, era=request.GET.get("era") or None,
-                                    year=year or max(dashboards.data_years() or [today_vn().year]))
+                                    year=year or dashboards.opening_year())
         if unit is None:
             raise Http404("Không tìm thấy")
     params = {}
