@@ -127,10 +127,17 @@ def _end_assignment(actor, assignment: RoleAssignment, end: dt.date, result: Swi
     result.ended_assignments += 1
 
 
-def _free_name(unit: AdministrativeUnit, org: Organisation) -> str:
-    if not Organisation.objects.filter(unit=unit, name_search=fold(org.name)).exists():
-        return org.name
-    return f"{org.name} ({org.unit.name})"
+def _place(unit: AdministrativeUnit) -> str:
+    return unit.name[0].lower() + unit.name[1:]
+
+
+def _new_name(org: Organisation, target: AdministrativeUnit) -> str:
+    """"Ban Chỉ đạo Cuộc vận động xã Đắk Tơ Lung" → "… xã Đăk Kôi": a name that ends with its old
+    unit's name takes the new unit's."""
+    old = _place(org.unit)
+    if org.name.endswith(old):
+        return org.name[: -len(old)] + _place(target)
+    return org.name
 
 
 @transaction.atomic
@@ -198,12 +205,17 @@ def _switch_organisation(actor, org: Organisation, target, end, switch_date, res
     org.save(update_fields=["is_active", "valid_to", "version", "updated_at"])
     new = None
     if target is not None:
-        new = Organisation(kind=org.kind, unit=target, short_name=org.short_name, email=org.email,
-                           valid_from=switch_date, continues=org)
-        new.set_name(_free_name(target, org))
-        new.save()
-        audit_record(actor=actor, action=AuditAction.CREATE, instance=new, source="switchover",
-                     note=f"Kế thừa {org.name} ({org.unit.name})")
+        name = _new_name(org, target)
+        # Five wards' committees merged into one ward make one committee: the first creates it,
+        # the others continue into it.
+        new = Organisation.objects.filter(unit=target, name_search=fold(name), is_active=True).first()
+        if new is None:
+            new = Organisation(kind=org.kind, unit=target, short_name=org.short_name, email=org.email,
+                               valid_from=switch_date, continues=org)
+            new.set_name(name)
+            new.save()
+            audit_record(actor=actor, action=AuditAction.CREATE, instance=new, source="switchover",
+                         note=f"Kế thừa {org.name} ({org.unit.name})")
         result.continued_organisations += 1
     else:
         result.ended_organisations += 1
