@@ -54,8 +54,9 @@ def counts() -> dict[str, int]:
         "villages_living": AdministrativeUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True).count(),
         "assignments_current_on_ended_units": (current.filter(unit__valid_to__lt=today).count()
                                                + current.filter(organisation__unit__valid_to__lt=today).count()),
-        "assignments_current_on_living_units": (current.filter(unit__valid_to__isnull=True).count()
-                                                + current.filter(organisation__unit__valid_to__isnull=True).count()),
+        "assignments_current_on_living_units": (
+            current.filter(unit__isnull=False, unit__valid_to__isnull=True).count()
+            + current.filter(organisation__isnull=False, organisation__unit__valid_to__isnull=True).count()),
         "assignments_history_only": assignments.filter(keeps_history=True).count(),
     }
 
