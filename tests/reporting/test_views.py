@@ -117,8 +117,10 @@ def test_pages_need_a_login(client, world):
 
 def test_unit_starts_fills_and_sends_a_report(client, world):
     _login(client, world.farmers_user)
+    # Kon Rẫy ended on 30/06/2025: today (2026) its union owes nothing more; its 2023 reports
+    # are still started from the board's period.
     page = _main(client.get(reverse("reporting:my_reports")))
-    assert "Báo cáo quý Cuộc vận động" in page and "Lập báo cáo" in page
+    assert "Lập báo cáo" not in page
     start_url = reverse("reporting:start", args=[world.farmers.pk, world.schedule.pk, "2023-Q2"])
     assert "Lập báo cáo" in _main(client.get(start_url))
     assert Submission.objects.count() == 0  # a GET writes nothing

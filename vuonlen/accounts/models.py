@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +47,12 @@ class Organisation(NamedModel, TimestampedModel):
                                on_delete=models.SET_NULL, related_name="children")
     email = models.EmailField(_("thư điện tử"), blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # An organisation of the new era starts on the switch date; one of an abolished unit that was
+    # not continued ends on its unit's end date (is_active False). Both bound what it owes.
+    valid_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
+    continues = models.ForeignKey("self", verbose_name=_("kế thừa tổ chức"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="continued_by")
 
     class Meta:
         verbose_name = _("tổ chức")
@@ -59,6 +67,24 @@ class Organisation(NamedModel, TimestampedModel):
     def level(self) -> int:
         return self.unit.level
 
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Did the organisation, and its unit, exist on ``day``? (An ended one did until its end.)"""
+        spans = ((self.valid_from, self.valid_to), (self.unit.valid_from, self.unit.valid_to))
+        if not self.is_active and self.valid_to is None:
+            return False
+        return all((start is None or start <= day) and (end is None or end >= day) for start, end in spans)
+
+
+def organisation_valid_on_q(day: dt.date, prefix: str = "") -> models.Q:
+    """The organisations that existed on ``day``: ``Organisation.is_valid_on`` as a filter."""
+    Q = models.Q
+    p = prefix
+    return ((Q(**{f"{p}is_active": True}) | Q(**{f"{p}valid_to__isnull": False}))
+            & (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__lte": day}))
+            & (Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__gte": day}))
+            & (Q(**{f"{p}unit__valid_from__isnull": True}) | Q(**{f"{p}unit__valid_from__lte": day}))
+            & (Q(**{f"{p}unit__valid_to__isnull": True}) | Q(**{f"{p}unit__valid_to__gte": day})))
+
 
 class RoleAssignment(TimestampedModel):
     """A person holds a role over a unit's area, or on behalf of an organisation."""
@@ -72,6 +98,9 @@ class RoleAssignment(TimestampedModel):
     valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
     is_active = models.BooleanField(_("còn hiệu lực"), default=True)
+    # Ended by a switch-over of units: after ``valid_to`` the person still reads (never changes)
+    # the history of the assignment's area (scoping.HISTORY_PERMISSIONS).
+    keeps_history = models.BooleanField(_("giữ quyền xem lịch sử"), default=False)
 
     class Meta:
         verbose_name = _("phân quyền")

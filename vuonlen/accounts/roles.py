@@ -174,3 +174,9 @@ _INDICATOR_GRANTS = {
 }
 for _role, _perms in _INDICATOR_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
+
+# What a person keeps after a switch-over ended their assignment on an abolished unit: reading
+# its history, never changing it (and never full ID numbers or the audit log).
+HISTORY_PERMISSIONS: frozenset[str] = frozenset(
+    perm for perms in ROLE_PERMISSIONS.values() for perm in perms
+    if (".view" in perm and perm not in {HOUSEHOLD_VIEW_ID, AUDIT_VIEW}) or perm == REPORT_ROOM)

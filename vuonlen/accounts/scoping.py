@@ -26,7 +26,7 @@ from django.http import Http404
 from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import AdministrativeUnit, UnitLineage
 
-from .roles import ROLE_PERMISSIONS, UNIT_VIEW, Role
+from .roles import HISTORY_PERMISSIONS, ROLE_PERMISSIONS, UNIT_VIEW, Role
 
 _CACHE_ATTR = "_vuonlen_scope_cache"
 
@@ -121,14 +121,37 @@ def _todays_assignments(user) -> list:
         cache = {}
         setattr(user, _CACHE_ATTR, cache)
     if "assignments" not in cache:
-        cache["assignments"] = list(active_assignments(user))
+        cache["assignments"] = _assignments_with_history(user)
     return cache["assignments"]
+
+
+def _assignments_with_history(user) -> list:
+    """Today's assignments, and — read-only — those a switch-over ended (``keeps_history``):
+    a person of an abolished unit still reads its history. One query, as before."""
+    from .models import RoleAssignment
+
+    on = today_vn()
+    rows = list(
+        RoleAssignment.objects.filter(user=user, is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on) | Q(keeps_history=True))
+        .select_related("unit", "organisation__unit")
+    )
+    for assignment in rows:
+        assignment.read_only = assignment.valid_to is not None and assignment.valid_to < on
+    return rows
+
+
+def _grants(assignment, perm: str) -> bool:
+    if perm not in ROLE_PERMISSIONS.get(assignment.role, ()):
+        return False
+    return not getattr(assignment, "read_only", False) or perm in HISTORY_PERMISSIONS
 
 
 def roles_of(user) -> set[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    roles = {a.role for a in _todays_assignments(user)}
+    roles = {a.role for a in _todays_assignments(user) if not getattr(a, "read_only", False)}
     if user.is_superuser or user is SYSTEM:
         roles.add(Role.SYSADMIN)
     return roles
@@ -148,7 +171,7 @@ def scope_for(user, perm: str = UNIT_VIEW) -> Scope:
     paths: set[str] = set()
     org_ids: set[int] = set()
     for assignment in _todays_assignments(user):
-        if perm not in ROLE_PERMISSIONS.get(assignment.role, ()):
+        if not _grants(assignment, perm):
             continue
         paths.add(assignment.scope_unit.path)
         if assignment.organisation_id:
@@ -268,7 +291,7 @@ def acting_organisation_ids(user, perm: str) -> frozenset[int]:
     ids: set[int] = set()
     unit_ids: set[int] = set()
     for assignment in _todays_assignments(user):
-        if perm not in ROLE_PERMISSIONS.get(assignment.role, ()):
+        if not _grants(assignment, perm):
             continue
         if assignment.organisation_id:
             ids.add(assignment.organisation_id)

@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("to-chuc/", views.organisation_list, name="organisation_list"),
+    path("chuyen-doi/", views.switchover, name="switchover"),
 ]

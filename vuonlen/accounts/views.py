@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
@@ -26,3 +27,35 @@ class AuditedPasswordChangeView(PasswordChangeView):
         audit_record(actor=self.request.user, action=AuditAction.UPDATE, instance=self.request.user,
                      note="Đổi mật khẩu", source="web")
         return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def switchover(request):
+    """The administrator's switch-over page: every organisation and role assignment on an ended
+    unit with the proposed continuing unit; one button applies the choices, audited."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext as _
+
+    from . import switchover as switch
+
+    if request.method == "POST":
+        decisions = {key: value for key, value in request.POST.items() if key.startswith(("org-", "ra-"))}
+        try:
+            result = switch.switchover_apply(actor=request.user, decisions=decisions)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            if result.changed:
+                messages.success(request, _("Đã chuyển đổi: %(r)s.") % {"r": result})
+            else:
+                messages.info(request, _("Không còn gì để chuyển đổi."))
+            return redirect("accounts:switchover")
+    proposals = switch.switchover_proposals(actor=request.user)
+    return render(request, "accounts/switchover.html", {
+        "organisations": [p for p in proposals if p.kind == "organisation"],
+        "assignments": [p for p in proposals if p.kind == "assignment"],
+    })

@@ -12,4 +12,7 @@ urlpatterns = [
     path("nhap-thon/", views.village_import, name="village_import"),
     path("nhap-thon/mau.xlsx", views.village_import_template, name="village_import_template"),
     path("nhap-thon/bao-loi.xlsx", views.village_import_errors, name="village_import_errors"),
+    path("chuyen-thon/", views.village_continuation, name="village_continuation"),
+    path("chuyen-thon/mau.xlsx", views.village_continuation_template, name="village_continuation_template"),
+    path("chuyen-thon/bao-loi.xlsx", views.village_continuation_errors, name="village_continuation_errors"),
 ]

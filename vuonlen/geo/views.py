@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from vuonlen.accounts import roles, scoping
 
-from . import imports, selectors, services
+from django.utils.translation import gettext as _
+
+from . import continuation, imports, selectors, services
 from .forms import VillageForm, VillageImportForm
 from .models import Era
 
@@ -144,3 +146,67 @@ def village_import_errors(request):
         raise Http404("Không có báo lỗi nào để tải")
     errors = [imports.RowError(row, column, message) for row, column, message in stored]
     return _xlsx_response(imports.errors_xlsx(errors), "bao-loi-nhap-thon.xlsx")
+
+
+# --- villages continue under the new communes (1 July 2025) ---------------------------------
+
+_CONTINUATION_ERRORS_KEY = "geo_village_continuation_errors"
+WAITING_SHOWN = 500
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def village_continuation(request):
+    """The waiting old villages: continue them all where the old commune went into one new
+    commune, give each of the others to one of its old commune's new communes, or upload a file."""
+    _require_import_right(request.user)
+    result = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "all":
+                done = continuation.villages_continue_all(actor=request.user)
+                messages.success(request, _("Đã chuyển %(n)s thôn sang xã mới; còn %(w)s thôn chờ giao.")
+                                 % {"n": done.continued, "w": done.waiting})
+                return redirect("geo:village_continuation")
+            if action == "one":
+                village = selectors.village_for_user_or_404(request.user, request.POST.get("village"))
+                commune = selectors.commune_for_user_or_404(request.user, request.POST.get("commune"))
+                heir = continuation.village_continue(actor=request.user, village=village, commune=commune)
+                messages.success(request, _("Đã giao %(v)s cho %(c)s.") % {"v": village.name, "c": heir.parent.name})
+                return redirect("geo:village_continuation")
+            if action == "file" and request.FILES.get("file"):
+                upload = request.FILES["file"]
+                result = continuation.continuation_import(actor=request.user, file=upload, filename=upload.name)
+                if result.ok:
+                    request.session.pop(_CONTINUATION_ERRORS_KEY, None)
+                    messages.success(request, _("Đã giao %(n)s thôn theo tệp %(f)s.") % {"n": result.assigned,
+                                                                                     "f": upload.name})
+                    return redirect("geo:village_continuation")
+                request.session[_CONTINUATION_ERRORS_KEY] = [[e.row, e.column, e.message] for e in result.errors]
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    waiting = list(continuation.villages_waiting(request.user)[:WAITING_SHOWN])
+    for village in waiting:
+        village.choices = continuation.successor_communes(village.parent)
+    context = {"waiting": waiting, "waiting_total": continuation.villages_waiting(request.user).count(),
+               "result": result, "errors_shown": result.errors[:ERRORS_SHOWN] if result else []}
+    return render(request, "geo/village_continuation.html", context)
+
+
+@login_required
+def village_continuation_template(request):
+    _require_import_right(request.user)
+    return _xlsx_response(continuation.template_xlsx(continuation.villages_waiting(request.user)),
+                          "giao-thon-cho-xa-moi.xlsx")
+
+
+@login_required
+def village_continuation_errors(request):
+    _require_import_right(request.user)
+    stored = request.session.get(_CONTINUATION_ERRORS_KEY)
+    if not stored:
+        raise Http404("Không có báo lỗi nào để tải")
+    errors = [imports.RowError(row, column, message) for row, column, message in stored]
+    return _xlsx_response(imports.errors_xlsx(errors), "bao-loi-giao-thon.xlsx")

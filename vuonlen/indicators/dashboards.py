@@ -213,6 +213,34 @@ def data_years() -> list[int]:
     return sorted(Rollup.objects.order_by().values_list("year", flat=True).distinct())
 
 
+def recognised_years() -> list[int]:
+    """The years whose poverty review results have been recognised (at least one recognised review)."""
+    return sorted(Review.objects.filter(recognised=True).order_by().values_list("year", flat=True).distinct())
+
+
+def opening_year(years: Sequence[int] | None = None) -> int:
+    """The year a dashboard opens on: the latest with recognised review data and figures (a year
+    with a handful of early records must not read as the province's result), else the latest with
+    figures, else this year."""
+    years = data_years() if years is None else years
+    recognised = [y for y in recognised_years() if not years or y in years]
+    if recognised:
+        return max(recognised)
+    return max(years) if years else today_vn().year
+
+
+def incomplete_note(shown_year: int, today: dt.date | None = None) -> str:
+    """Says so when this year's figures are not complete (its review not yet recognised)."""
+    today = today or today_vn()
+    if today.year in recognised_years():
+        return ""
+    if shown_year == today.year:
+        return str(_("Năm %(year)s chưa có kết quả rà soát được công nhận: số liệu của năm còn chưa đầy đủ.")
+                   % {"year": today.year})
+    return str(_("Năm %(year)s chưa có kết quả rà soát được công nhận, số liệu chưa đầy đủ; bảng điều khiển "
+                 "mở năm %(shown)s, năm gần nhất đã công nhận.") % {"year": today.year, "shown": shown_year})
+
+
 def default_cutoff(year: int, today: dt.date | None = None) -> dt.date:
     today = today or today_vn()
     return today if year == today.year else dt.date(year, 12, 31)
@@ -223,7 +251,7 @@ def period_for(year: int | None, cutoff: dt.date | None, years: Sequence[int]) -
     for when it falls inside that year (else 31/12, or today in the current year)."""
     today = today_vn()
     if year is None:
-        year = max(years) if years else today.year
+        year = opening_year(years)
     if cutoff is None or cutoff.year != year:
         cutoff = default_cutoff(year, today)
     return Period(year=year, cutoff=cutoff)
@@ -236,10 +264,15 @@ def era_of_year(year: int) -> str:
 
 def home_unit(user, *, era: str | None = None, year: int | None = None) -> AdministrativeUnit | None:
     """The reader's highest unit (province, district, commune) to open the dashboard on: in
-    ``era`` when given, else preferably in the era of ``year``."""
+    ``era`` when given, else preferably a unit that exists today — the era of the reader's unit
+    today (a reader whose units all ended opens in their era; ``year`` decides between equals)."""
     qs = scoping.visible_units(user, roles.INDICATOR_VIEW).filter(level__lte=Level.COMMUNE)
     if era:
         return qs.filter(era=era).order_by("level", "name_sort", "pk").first()
+    today = today_vn()
+    living = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    if living.exists():
+        qs = living
     units = list(qs.order_by("level", "name_sort", "pk")[:20].values_list("pk", "level", "era"))
     if not units:
         return None
@@ -446,6 +479,7 @@ class Dashboard:
     can_see_households: bool
     band: float
     names: dict[int, str] = field(default_factory=dict)
+    incomplete: str = ""  # said when this year's review is not yet recognised
 
     @property
     def behind_by_unit(self) -> list[tuple[int, str, list[Figure]]]:
@@ -592,7 +626,7 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
         coverage=coverage(unit, today_vn()),
         children_label=children_label, ranking_indicators=ranking_indicators, ranking_indicator=chosen,
         order=order, ranking=ranking, behind=behind, can_see_households=can_see_households, band=ev.band,
-        names=names)
+        names=names, incomplete=incomplete_note(period.year))
 
 
 def _with_last_known(card: Figure, trend: list[TrendLine], span: Sequence[int], year: int) -> Figure:

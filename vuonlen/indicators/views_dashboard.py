@@ -19,8 +19,8 @@ from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import parse_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.paging import paginate
-from vuonlen.core.periods import today_vn
 from vuonlen.documents.excel import XLSX_CONTENT_TYPE, workbook_bytes
+from vuonlen.geo import continuation
 
 from . import dashboards
 from .models import Indicator
@@ -75,7 +75,7 @@ def home(request):
         unit = scoping.get_unit_or_404(request.user, request.GET["unit"], roles.INDICATOR_VIEW)
     else:
         unit = dashboards.home_unit(request.user, era=request.GET.get("era") or None,
-                                    year=year or max(dashboards.data_years() or [today_vn().year]))
+                                    year=year or dashboards.opening_year())
         if unit is None:
             raise Http404("Không tìm thấy")
     params = {}
@@ -113,6 +113,7 @@ def dashboard(request, pk: int):
     return render(request, "indicators/dashboard/page.html", {
         "board": board, "unit": unit, "keep": keep, "unit_options": options,
         "era_links": dashboards.era_links(request.user, unit),
+        "waiting_villages": continuation.waiting_count_for(unit),
         "chart_data": board.chart_data(),
         "tables": dashboards.TABLE_TITLES,
         "export_query": keep + (f"&indicator={board.ranking_indicator.code}&order={board.order}"

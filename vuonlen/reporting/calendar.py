@@ -131,7 +131,7 @@ def report_deadlines(user, start: dt.date, end: dt.date) -> list[tuple[dt.date, 
                 url = f"{reverse('reporting:board')}?ky={period.code()}&bao-cao={schedule.pk}"
                 items.append((due, what, url, kind))
             elif acting:
-                owed = selectors.obligated_organisations(schedule).filter(pk__in=acting)
+                owed = selectors.obligated_organisations(schedule, period).filter(pk__in=acting)
                 for org in owed:
                     url = reverse("reporting:start", args=[org.pk, schedule.pk, period.code()])
                     items.append((due, f"{what} — {org.name}", url, kind))

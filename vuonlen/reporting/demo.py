@@ -230,7 +230,9 @@ def run(ctx) -> None:
     made = 0
     prefills: dict = {}
     for schedule in (district_schedule, province_schedule):
-        orgs = sorted(obligated_organisations(schedule), key=lambda o: (o.unit.code, o.kind, o.name_sort))
+        # 2023 obligations: the bodies of 2023, even those the 2025 switch-over ended since.
+        orgs = sorted(obligated_organisations(schedule, Period(2023, PeriodKind.QUARTER, 1)),
+                      key=lambda o: (o.unit.code, o.kind, o.name_sort))
         special: dict = {}
         offenders: set[int] = set()
         returned: set[tuple[int, int]] = set()

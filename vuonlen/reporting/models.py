@@ -154,7 +154,20 @@ class ReportSchedule(TimestampedModel):
             return self.due_date if self.one_off_period() == period else None
         if period.kind != self.period_kind or not self.is_active_in(period.year):
             return None
-        return self.due_rule.due_date(period)
+        due = self.due_rule.due_date(period)
+        # A body asks only while it exists: an abolished district's schedules end with it, a new
+        # province's begin on the switch date (the rule for the transition quarter: whoever exists
+        # on the period's due date asks and answers; see docs/reporting.md).
+        return due if self.issuer_id is None or self.issuer.is_valid_on(due) else None
+
+    def owed_on(self, period: Period) -> dt.date | None:
+        """The day whose organisations owe ``period``: the due date of a recurring report; for a
+        one-off request about a past period (an explanation), the earlier of its deadline and
+        the end of the period it concerns — those who were there are asked, even after a reform."""
+        due = self.due_date_for(period)
+        if due is None or not self.is_one_off:
+            return due
+        return min(due, self.one_off_period().end)
 
     def periods_between(self, first_year: int, last_year: int) -> list[Period]:
         """Every period this schedule asks for in the years given, in order."""

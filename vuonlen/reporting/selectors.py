@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from vuonlen.accounts import roles, scoping
-from vuonlen.accounts.models import Organisation
+from vuonlen.accounts.models import Organisation, organisation_valid_on_q
 from vuonlen.core.periods import VN_TZ, Period, PeriodKind, deadline_end, is_on_time, today_vn
 from vuonlen.core.text import fold
 from vuonlen.geo.models import AdministrativeUnit, Level
@@ -164,8 +164,14 @@ def submission_sections(submission: Submission) -> list[SectionView]:
 
 # --- obligations ---------------------------------------------------------------------------
 
-def obligated_organisations(schedule: ReportSchedule) -> QuerySet[Organisation]:
-    """The organisations that owe ``schedule`` (see ``Obligation`` for the rules)."""
+def obligated_organisations(schedule: ReportSchedule, period: Period | None = None) -> QuerySet[Organisation]:
+    """The organisations that owe ``schedule`` (see ``Obligation`` for the rules) for ``period``:
+    those that existed, on a unit that existed, on the day it is owed (``owed_on``: the due date) —
+    an abolished unit's organisations owe nothing due after its end, a new commune's nothing due
+    before the switch. Without ``period``: the active ones."""
+    on = schedule.owed_on(period) if period is not None else None
+    if period is not None and on is None:
+        return Organisation.objects.none()
     obligations = list(schedule.obligations.all())
     include = Q(pk__in=[])
     exclude_rule: Q | None = None
@@ -186,7 +192,8 @@ def obligated_organisations(schedule: ReportSchedule) -> QuerySet[Organisation]:
         by_rule &= ~exclude_rule
     added = [ob.organisation_id for ob in obligations if ob.organisation_id and not ob.exclude]
     removed = [ob.organisation_id for ob in obligations if ob.organisation_id and ob.exclude]
-    return (Organisation.objects.filter(by_rule | Q(pk__in=added), is_active=True)
+    valid = organisation_valid_on_q(on) if on is not None else Q(is_active=True)
+    return (Organisation.objects.filter(by_rule | Q(pk__in=added)).filter(valid)
             .exclude(pk__in=[*removed, schedule.issuer_id]).select_related("unit"))
 
 
@@ -276,7 +283,7 @@ def compliance(*, user, period: Period, unit: AdministrativeUnit | None = None,
         due = sched.due_date_for(period)
         if due is None or (schedule is None and sched.is_one_off and not include_one_off):
             continue
-        orgs = obligated_organisations(sched)
+        orgs = obligated_organisations(sched, period)
         if unit is not None:
             orgs = orgs.filter(unit__path__startswith=unit.path)
         if level:
@@ -454,23 +461,20 @@ def my_reports(user, *, today: dt.date | None = None, now: dt.datetime | None = 
     schedules = _relevant_schedules(user)
     pairs = []
     for schedule in schedules:
-        org_ids = set(obligated_organisations(schedule).filter(pk__in=acting).values_list("pk", flat=True))
-        if not org_ids:
-            continue
         for period in schedule.periods_between(today.year - 1, today.year + 1):
             due = schedule.due_date_for(period)
             if due is None or due < today - dt.timedelta(days=366):
                 continue
             if not schedule.is_one_off and period.start > today + dt.timedelta(days=31):
                 continue
+            org_ids = obligated_organisations(schedule, period).filter(pk__in=acting).values_list("pk", flat=True)
             for org_id in org_ids:
                 pairs.append((schedule, period, due, org_id))
-    if not pairs:
-        return []
+    # No pairs is no reason to stop: an organisation of an abolished unit still lists what it sent.
     orgs = Organisation.objects.select_related("unit").in_bulk({p[3] for p in pairs})
     subs = {(s.schedule_id, s.period_code, s.organisation_id): s
             for s in Submission.objects.filter(organisation__in=acting, schedule__in=schedules)
-            .select_related("organisation__unit", "schedule__issuer")}
+            .select_related("organisation__unit", "schedule__issuer__unit")}
     seen = set()
     for schedule, period, due, org_id in pairs:
         sub = subs.get((schedule.pk, period.code(), org_id))
@@ -500,7 +504,8 @@ def obligation_or_404(user, *, organisation_id, schedule_id, period_code: str):
     except (ValueError, KeyError):
         raise Http404("Kỳ báo cáo không hợp lệ") from None
     schedule = schedule_for_user_or_404(user, schedule_id)
-    organisation = obligated_organisations(schedule).filter(pk=organisation_id).first()
-    if organisation is None or schedule.due_date_for(period) is None:
+    due = schedule.due_date_for(period)
+    organisation = obligated_organisations(schedule, period).filter(pk=organisation_id).first() if due else None
+    if organisation is None:
         raise Http404("Không tìm thấy")
     return organisation, schedule, period

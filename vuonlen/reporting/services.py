@@ -202,9 +202,10 @@ def submission_start(*, actor, organisation: Organisation, schedule: ReportSched
     """The organisation's report for the period: the existing one, or a new draft whose figures
     are pre-filled from the system's data for the organisation's area."""
     _check_submitter(actor, organisation)
-    if schedule.due_date_for(period) is None:
+    due = schedule.due_date_for(period)
+    if due is None:
         raise ValidationError(f"“{schedule.name}” không yêu cầu báo cáo cho {period.label()}.")
-    if not selectors.obligated_organisations(schedule).filter(pk=organisation.pk).exists():
+    if not selectors.obligated_organisations(schedule, period).filter(pk=organisation.pk).exists():
         raise ValidationError(f"{organisation.name} không thuộc diện phải gửi “{schedule.name}”.")
     code = period.code()
     existing = Submission.objects.filter(organisation=organisation, schedule=schedule, period_code=code).first()
@@ -574,14 +575,14 @@ def reminders_send(*, today: dt.date | None = None, days_before: int | None = No
     horizon = today + dt.timedelta(days=days_before)
     sent: list[ReminderSent] = []
     messages = []
-    schedules = ReportSchedule.objects.filter(is_active=True).select_related("issuer").prefetch_related("obligations")
+    schedules = ReportSchedule.objects.filter(is_active=True).select_related("issuer__unit").prefetch_related("obligations")
     for schedule in schedules:
         for period in schedule.periods_between(today.year - 1, horizon.year):
             due = schedule.due_date_for(period)
             if due is None or not today <= due <= horizon:
                 continue
             kind = ReminderKind.DUE_DAY if due == today else ReminderKind.BEFORE
-            orgs = list(selectors.obligated_organisations(schedule))
+            orgs = list(selectors.obligated_organisations(schedule, period))
             done = set(Submission.objects.filter(schedule=schedule, period_code=period.code(),
                                                  submitted_at__isnull=False).values_list("organisation_id", flat=True))
             pending = [o for o in orgs if o.pk not in done]

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from vuonlen.accounts import demo_today
 from vuonlen.accounts.demo import describe_accounts
 from vuonlen.core.demo import run_demo
 
@@ -16,5 +17,9 @@ class Command(BaseCommand):
         run_demo(seed=seed, say=self.stdout.write, only_missing=once)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Tài khoản mẫu (mật khẩu như nhau cho mọi tài khoản mẫu):"))
+        self.stdout.write("  Trước 01/7/2025 (vẫn đọc lịch sử; đã được chuyển sang đơn vị mới khi có):")
         for username, password, description in describe_accounts():
+            self.stdout.write(f"  {username:<20} {password:<14} {description}")
+        self.stdout.write("  Từ 01/7/2025 (tỉnh Quảng Ngãi mới, xã mới):")
+        for username, password, description in demo_today.describe_accounts():
             self.stdout.write(f"  {username:<20} {password:<14} {description}")
