@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from vuonlen.core import uploads
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
 from vuonlen.core.private_search import private_search
+from vuonlen.core.responses import file_response
 from vuonlen.core.spreadsheets import RowError, errors_xlsx
 from vuonlen.geo.models import Era, Level
 from vuonlen.households.selectors import unit_options
@@ -41,7 +42,6 @@ from .forms import (
 )
 from .models import CRITERIA, Assessment, VisitPhoto
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _IMPORT_ERRORS_KEY = "campaign_assessment_import_errors"
 ERRORS_SHOWN = 1000
 TOPIC_LABELS = dict(services.VISIT_TOPICS)
@@ -57,12 +57,6 @@ def _refuse(user, message: str):
     if scoping.can(user, roles.CAMPAIGN_VIEW):
         raise PermissionDenied(message)
     raise Http404("Không tìm thấy")
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _may_assign(user) -> bool:
@@ -447,7 +441,7 @@ def assessment_import(request):
 @login_required
 def assessment_import_template(request):
     _require_import(request.user)
-    return _xlsx(imports.template_xlsx(), "mau-danh-gia-ho.xlsx")
+    return file_response(imports.template_xlsx(), "mau-danh-gia-ho.xlsx")
 
 
 @login_required
@@ -456,8 +450,8 @@ def assessment_import_errors(request):
     stored = request.session.get(_IMPORT_ERRORS_KEY)
     if not stored:
         raise Http404("Không có báo lỗi nào để tải")
-    return _xlsx(errors_xlsx(RowError(row, column, message) for row, column, message in stored),
-                 "bao-loi-nhap-danh-gia-ho.xlsx")
+    return file_response(errors_xlsx(RowError(row, column, message) for row, column, message in stored),
+                         "bao-loi-nhap-danh-gia-ho.xlsx")
 
 
 # --- phases ----------------------------------------------------------------------------------

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.core import uploads
-from vuonlen.documents.word import DOCX_CONTENT_TYPE
+from vuonlen.core.responses import file_response
 
 from . import selectors, services
 from .forms import CarryOverForm, DocumentForm, TaskForm, TaskUpdateForm
@@ -216,9 +216,7 @@ def notice_docx(request, pk: int):
     _require_room(request.user)
     document = selectors.get_document_for_manager_or_404(request.user, pk)
     content, filename = services.notice_draft_export(actor=request.user, document=document)
-    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(content, filename, kind="docx")
 
 
 @login_required

@@ -5,25 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from vuonlen.accounts import roles, scoping
+from vuonlen.core.responses import file_response
 
 from . import imports, selectors, services
 from .forms import VillageForm, VillageImportForm
 from .models import Era
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _IMPORT_ERRORS_KEY = "geo_village_import_errors"
 ERRORS_SHOWN = 1000
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -133,7 +127,7 @@ def village_import_template(request):
     if era not in Era.values:
         raise Http404("Không tìm thấy")
     communes = selectors.communes_for_village_import(request.user, era)
-    return _xlsx_response(imports.template_xlsx(communes), "mau-danh-sach-thon.xlsx")
+    return file_response(imports.template_xlsx(communes), "mau-danh-sach-thon.xlsx")
 
 
 @login_required
@@ -143,4 +137,4 @@ def village_import_errors(request):
     if not stored:
         raise Http404("Không có báo lỗi nào để tải")
     errors = [imports.RowError(row, column, message) for row, column, message in stored]
-    return _xlsx_response(imports.errors_xlsx(errors), "bao-loi-nhap-thon.xlsx")
+    return file_response(imports.errors_xlsx(errors), "bao-loi-nhap-thon.xlsx")

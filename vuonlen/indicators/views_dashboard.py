@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -20,7 +20,8 @@ from vuonlen.core.formats import parse_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
-from vuonlen.documents.excel import XLSX_CONTENT_TYPE, workbook_bytes
+from vuonlen.core.responses import file_response
+from vuonlen.documents.excel import workbook_bytes
 
 from . import dashboards
 from .models import Indicator
@@ -56,12 +57,6 @@ def _keep(period: dashboards.Period) -> str:
     if period.cutoff != dashboards.default_cutoff(period.year):
         params["cutoff"] = period.cutoff.isoformat()
     return urlencode(params)
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -105,7 +100,7 @@ def dashboard(request, pk: int):
                      note=f"{dashboards.TABLE_TITLES.get(table, 'Cả bảng điều khiển')}, {unit.name} "
                           f"({unit.code}, {unit.era}), năm {board.period.year}, "
                           f"số liệu đến {board.period.cutoff:%d/%m/%Y}")
-        return _xlsx(content, f"bang-dieu-khien-{table}-{unit.code}-{unit.era}-{board.period.year}.xlsx")
+        return file_response(content, f"bang-dieu-khien-{table}-{unit.code}-{unit.era}-{board.period.year}.xlsx")
     keep = _keep(board.period)
     options = dashboards.unit_options(request.user, unit.era)
     if all(pk != unit.pk for pk, _label in options):  # a village: not in the picker, shown as chosen
@@ -145,7 +140,7 @@ def households(request, pk: int):
                      object_repr="Danh sách hộ theo chỉ tiêu",
                      note=f"{indicator.code}, {unit.name} ({unit.code}, {unit.era}), năm {period.year}, "
                           f"{dashboards.meets_words(behind, meets)}")
-        return _xlsx(content, f"ho-{indicator.code.lower()}-{unit.code}-{unit.era}-{period.year}.xlsx")
+        return file_response(content, f"ho-{indicator.code.lower()}-{unit.code}-{unit.era}-{period.year}.xlsx")
     keep = _keep(period)
     return render(request, "indicators/dashboard/households.html", {
         "behind": behind, "unit": unit, "indicator": indicator, "period": period, "meets": meets,

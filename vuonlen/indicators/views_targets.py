@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,6 +22,7 @@ from vuonlen.campaign.services import FIRST_YEAR
 from vuonlen.core.formats import format_date
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
+from vuonlen.core.responses import file_response
 from vuonlen.core.spreadsheets import RowError, errors_xlsx
 from vuonlen.geo.models import AdministrativeUnit, Level
 
@@ -31,7 +32,6 @@ from .forms import (ActiveForm, BehindForm, EntryForm, EvaluationForm, Indicator
                     TargetGridForm, TargetImportForm, UnitYearForm, unit_choices)
 from .models import EnteredValue, EntryKind, Indicator
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_ERRORS_KEY = "indicators_target_import_errors"
 ERRORS_SHOWN = 200
 
@@ -39,12 +39,6 @@ ERRORS_SHOWN = 200
 def _require_room(user) -> None:
     if not scoping.can(user, roles.INDICATOR_VIEW):
         raise Http404("Không tìm thấy")
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _phase_years() -> list[int]:
@@ -184,7 +178,7 @@ def target_export(request):
     _require_room(request.user)
     _chooser, unit, year = _chosen(request, _phase_years())
     content = target_imports.export_targets(actor=request.user, unit=unit, year=year)
-    return _xlsx(content, f"chi-tieu-{year}-{unit.code}.xlsx")
+    return file_response(content, f"chi-tieu-{year}-{unit.code}.xlsx")
 
 
 @login_required
@@ -215,8 +209,8 @@ def target_import_errors(request):
     stored = request.session.get(IMPORT_ERRORS_KEY)
     if not stored:
         raise Http404("Không có báo lỗi nào để tải")
-    return _xlsx(errors_xlsx(RowError(row, column, message) for row, column, message in stored),
-                 "bao-loi-nhap-chi-tieu.xlsx")
+    return file_response(errors_xlsx(RowError(row, column, message) for row, column, message in stored),
+                         "bao-loi-nhap-chi-tieu.xlsx")
 
 
 # --- Đánh giá kết quả, Đơn vị chậm tiến độ ----------------------------------------------------------
@@ -269,7 +263,7 @@ def evaluation_export(request):
     _require_room(request.user)
     _form, unit, cutoff, band, _data = _evaluation_args(request, EvaluationForm)
     report = EvaluationReport(unit, cutoff=cutoff, band=band)
-    return _xlsx(report.xlsx(), f"danh-gia-{unit.code}-{cutoff:%Y%m%d}.xlsx")
+    return file_response(report.xlsx(), f"danh-gia-{unit.code}-{cutoff:%Y%m%d}.xlsx")
 
 
 @login_required
@@ -290,7 +284,7 @@ def behind_export(request):
     _require_room(request.user)
     _form, unit, cutoff, band, data = _evaluation_args(request, BehindForm)
     report = BehindReport(unit, cutoff=cutoff, band=band, level=data.get("cap"))
-    return _xlsx(report.xlsx(), f"cham-tien-do-{unit.code}-{cutoff:%Y%m%d}.xlsx")
+    return file_response(report.xlsx(), f"cham-tien-do-{unit.code}-{cutoff:%Y%m%d}.xlsx")
 
 
 # --- Số liệu đơn vị nhập ----------------------------------------------------------------------------

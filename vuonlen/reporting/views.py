@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from vuonlen.core.formats import format_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import Period, PeriodKind, today_vn
+from vuonlen.core.responses import file_response
 
 from . import calendar as deadline_calendar
 from . import documents, selectors, services
@@ -233,9 +234,7 @@ def docx(request, pk: int):
     content = documents.report_docx(submission)
     audit_record(actor=request.user, action=AuditAction.EXPORT, instance=submission, source="web",
                  note="Tải báo cáo dạng Word")
-    response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{documents.report_filename(submission)}"'
-    return response
+    return file_response(content, documents.report_filename(submission), kind="docx")
 
 
 @login_required

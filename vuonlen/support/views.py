@@ -5,20 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.core.paging import paginate
+from vuonlen.core.responses import file_response
 from vuonlen.geo.models import Level
 
 from . import exports, selectors, services
 from .forms import EntryEditForm, EntryForm, EntryVoidForm, LedgerFilterForm, LoanStatusForm, RepaymentForm
 from .models import RecipientKind
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_room(user) -> None:
@@ -60,9 +59,7 @@ def totals_export(request):
     _require_room(request.user)
     _form, filters = _filters(request)
     content, _count = exports.ledger_export(actor=request.user, filters=filters)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="nguon-luc.xlsx"'
-    return response
+    return file_response(content, "nguon-luc.xlsx")
 
 
 @login_required
