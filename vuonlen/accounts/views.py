@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView
 from django.shortcuts import render
 
@@ -10,7 +9,6 @@ from . import selectors
 from .forms import OrganisationFilterForm
 
 
-@login_required
 def organisation_list(request):
     form = OrganisationFilterForm(request.GET)  # both filters optional
     filters = form.cleaned_data if form.is_valid() else {}

@@ -9,7 +9,6 @@ write is refused with 403.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core import uploads
+from vuonlen.core.access import require_room, room_required
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
 from vuonlen.core.private_search import private_search
@@ -47,11 +47,6 @@ ERRORS_SHOWN = 1000
 TOPIC_LABELS = dict(services.VISIT_TOPICS)
 
 
-def _require_room(user) -> None:
-    if not scoping.can(user, roles.CAMPAIGN_VIEW):
-        raise Http404("Không tìm thấy")
-
-
 def _refuse(user, message: str):
     """Someone who may open the room but not do this: 403; anyone else: 404."""
     if scoping.can(user, roles.CAMPAIGN_VIEW):
@@ -65,9 +60,8 @@ def _may_assign(user) -> bool:
 
 # --- overview and lists ----------------------------------------------------------------------
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def index(request):
-    _require_room(request.user)
     if selectors.is_mentor_only(request.user):
         return redirect("campaign:my_households")
     user = request.user
@@ -81,9 +75,8 @@ def index(request):
     })
 
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def my_households(request):
-    _require_room(request.user)
     return render(request, "campaign/my_households.html", {"households": selectors.my_households(request.user)})
 
 
@@ -113,11 +106,10 @@ def _query(request) -> str:
     return (params.get("q") or "").strip()[:100]
 
 
-@login_required
 @private_search
+@room_required(roles.CAMPAIGN_VIEW)
 def household_list(request):
     """Find a household and open its campaign page: mentor, last visit, latest assessment."""
-    _require_room(request.user)
     if selectors.is_mentor_only(request.user):
         return redirect("campaign:my_households")
     if not scoping.can(request.user, roles.HOUSEHOLD_VIEW):
@@ -135,9 +127,8 @@ def household_list(request):
 
 # --- one household ---------------------------------------------------------------------------
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def household_page(request, pk: int):
-    _require_room(request.user)
     household = selectors.get_household_for_user_or_404(request.user, pk)
     info = selectors.household_campaign(request.user, household)
     assessed_years = {a.year for a in info.assessments}
@@ -149,10 +140,9 @@ def household_page(request, pk: int):
     })
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def visit_create(request, pk: int):
-    _require_room(request.user)
     household = selectors.get_household_for_user_or_404(request.user, pk)
     if not selectors.can_act_on(request.user, roles.VISIT_LOG, household):
         raise PermissionDenied("Bạn không có quyền ghi lần thăm hộ này")
@@ -175,10 +165,9 @@ def visit_create(request, pk: int):
     return render(request, "campaign/visit_form.html", {"form": form, "household": household})
 
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def visit_photo(request, pk: int):
     """A visit's photo, to whoever may see the visit's household (404 otherwise)."""
-    _require_room(request.user)
     visit = selectors.get_visit_for_user_or_404(request.user, pk)
     photo = VisitPhoto.objects.filter(visit=visit).first()
     if photo is None:
@@ -256,10 +245,9 @@ def _assessment_form_page(request, household, assessment: Assessment | None, yea
         "criteria": CRITERIA}, status=status)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def assessment_create(request, pk: int):
-    _require_room(request.user)
     household = selectors.get_household_for_user_or_404(request.user, pk)
     _assessable(request.user, household)
     year = request.GET.get("nam")
@@ -271,10 +259,9 @@ def assessment_create(request, pk: int):
     return _assessment_form_page(request, household, None, year)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def assessment_update(request, pk: int):
-    _require_room(request.user)
     assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
     household = selectors.get_household_for_user_or_404(request.user, assessment.household_id)
     _assessable(request.user, household)
@@ -284,12 +271,11 @@ def assessment_update(request, pk: int):
 # --- mentors ---------------------------------------------------------------------------------
 
 def _require_assign(user) -> None:
-    _require_room(user)
+    require_room(user, roles.CAMPAIGN_VIEW)
     if not _may_assign(user):
         _refuse(user, "Bạn không có quyền phân công người phụ trách hộ")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def assign(request):
     """Give a mentor one or several households of a commune or village, or a group of them."""
@@ -338,10 +324,9 @@ def assign(request):
     return render(request, "campaign/assign_form.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def assignment_end(request, pk: int):
-    _require_room(request.user)
     assignment = selectors.get_assignment_for_user_or_404(request.user, pk)
     if selectors.is_mentor_only(request.user) or not scoping.can(request.user, roles.MENTOR_ASSIGN, assignment.unit):
         raise PermissionDenied("Bạn không có quyền kết thúc phân công này")
@@ -369,7 +354,6 @@ def assignment_end(request, pk: int):
                   status=status)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request):
     _require_assign(request.user)
@@ -396,10 +380,9 @@ def group_create(request):
     return render(request, "campaign/group_form.html", context)
 
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def mentor_detail(request, pk: int):
     """One mentor: the households they look after today and their last visits."""
-    _require_room(request.user)
     if not scoping.can(request.user, roles.HOUSEHOLD_VIEW):
         raise Http404("Không tìm thấy")
     page = selectors.mentor_page(request.user, pk)
@@ -409,12 +392,11 @@ def mentor_detail(request, pk: int):
 # --- import ----------------------------------------------------------------------------------
 
 def _require_import(user) -> None:
-    _require_room(user)
+    require_room(user, roles.CAMPAIGN_VIEW)
     if not scoping.can(user, roles.ASSESS):
         _refuse(user, "Bạn không có quyền nhập đánh giá hộ")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def assessment_import(request):
     _require_import(request.user)
@@ -438,13 +420,11 @@ def assessment_import(request):
         "columns": imports.COLUMNS})
 
 
-@login_required
 def assessment_import_template(request):
     _require_import(request.user)
     return file_response(imports.template_xlsx(), "mau-danh-gia-ho.xlsx")
 
 
-@login_required
 def assessment_import_errors(request):
     _require_import(request.user)
     stored = request.session.get(_IMPORT_ERRORS_KEY)
@@ -456,11 +436,10 @@ def assessment_import_errors(request):
 
 # --- phases ----------------------------------------------------------------------------------
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def phases(request):
     """The campaign's phases and their founding documents; administrators define new ones."""
-    _require_room(request.user)
     can_define = scoping.can(request.user, roles.ACCOUNT_MANAGE)
     if request.method == "POST" and not can_define:
         raise PermissionDenied("Chỉ quản trị hệ thống định nghĩa giai đoạn")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,7 +19,6 @@ _IMPORT_ERRORS_KEY = "geo_village_import_errors"
 ERRORS_SHOWN = 1000
 
 
-@login_required
 def unit_list(request):
     query = request.GET.get("q", "").strip()
     context = {"query": query}
@@ -32,12 +30,10 @@ def unit_list(request):
     return render(request, "geo/unit_list.html", context)
 
 
-@login_required
 def unit_detail(request, pk: int):
     return render(request, "geo/unit_detail.html", {"detail": selectors.unit_detail_for(request.user, pk)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_create(request, commune_pk: int):
     commune = selectors.commune_for_user_or_404(request.user, commune_pk)
@@ -56,7 +52,6 @@ def village_create(request, commune_pk: int):
     return render(request, "geo/village_form.html", {"form": form, "commune": commune, "village": None})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_update(request, pk: int):
     village = selectors.village_for_user_or_404(request.user, pk)
@@ -76,7 +71,6 @@ def village_update(request, pk: int):
     return render(request, "geo/village_form.html", {"form": form, "commune": village.parent, "village": village})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_delete(request, pk: int):
     village = selectors.village_for_user_or_404(request.user, pk)
@@ -100,7 +94,6 @@ def _require_import_right(user) -> None:
         raise Http404("Không tìm thấy")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_import(request):
     _require_import_right(request.user)
@@ -120,7 +113,6 @@ def village_import(request):
     return render(request, "geo/village_import.html", context)
 
 
-@login_required
 def village_import_template(request):
     _require_import_right(request.user)
     era = request.GET.get("era", Era.PRE_2025)
@@ -130,7 +122,6 @@ def village_import_template(request):
     return file_response(imports.template_xlsx(communes), "mau-danh-sach-thon.xlsx")
 
 
-@login_required
 def village_import_errors(request):
     _require_import_right(request.user)
     stored = request.session.get(_IMPORT_ERRORS_KEY)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -105,7 +104,6 @@ def _job_for_user_or_404(user, pk) -> ImportJob:
     return jobs.import_job_reap_if_dead(job)  # never "running" for a job whose worker died
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request):
     _require_import_right(request.user)
@@ -135,20 +133,17 @@ def _job_context(job: ImportJob) -> dict:
     }
 
 
-@login_required
 def import_job(request, pk: int):
     job = _job_for_user_or_404(request.user, pk)
     return render(request, "households/import_job.html", _job_context(job))
 
 
-@login_required
 def import_progress(request, pk: int):
     """The progress block alone, for htmx to swap in every second until the job is done."""
     job = _job_for_user_or_404(request.user, pk)
     return render(request, "households/import_progress.html", _job_context(job))
 
 
-@login_required
 @require_http_methods(["POST"])
 def import_retry(request, pk: int):
     """Queue a failed job's kept file again (only its sender, or a system administrator, finds it)."""
@@ -162,7 +157,6 @@ def import_retry(request, pk: int):
     return redirect("household_imports:job", pk=new.pk)
 
 
-@login_required
 def import_errors(request, pk: int):
     job = _job_for_user_or_404(request.user, pk)
     if not job.errors:
@@ -177,14 +171,12 @@ def _era(request) -> str:
     return era
 
 
-@login_required
 def household_template(request):
     _require_import_right(request.user)
     return file_response(import_templates.household_template_xlsx(request.user, _era(request)),
                          "mau-ho-va-nhan-khau.xlsx")
 
 
-@login_required
 def review_template(request):
     _require_import_right(request.user)
     try:
@@ -197,7 +189,6 @@ def review_template(request):
                          f"mau-ket-qua-ra-soat-{year}.xlsx")
 
 
-@login_required
 @private_search
 def household_export(request):
     """The list page's filter (same GET parameters, the search words by token), as .xlsx."""

@@ -8,7 +8,6 @@ table is "not found"), the tables compute themselves, the page and the file draw
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
@@ -90,7 +89,6 @@ def _form(request, params=None) -> ReviewTablesForm:
     return form
 
 
-@login_required
 def review_tables(request):
     form = _form(request)
     table = None
@@ -102,7 +100,6 @@ def review_tables(request):
     return render(request, "households/official_tables.html", context)
 
 
-@login_required
 def review_tables_xlsx(request):
     """The chosen table, or all five (``table=all``), as .xlsx in the administrative layout."""
     params = request.GET.copy()

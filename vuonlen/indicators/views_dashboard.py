@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -59,7 +58,6 @@ def _keep(period: dashboards.Period) -> str:
     return urlencode(params)
 
 
-@login_required
 @require_GET
 def home(request):
     """To the dashboard of the unit picked (``?unit=``), of the other era (``?era=``) or of
@@ -82,7 +80,6 @@ def home(request):
     return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
-@login_required
 @require_GET
 def dashboard(request, pk: int):
     unit = scoping.get_unit_or_404(request.user, pk, roles.INDICATOR_VIEW)
@@ -115,7 +112,6 @@ def dashboard(request, pk: int):
     })
 
 
-@login_required
 @require_GET
 def households(request, pk: int):
     """The households behind a commune's or a village's number: the records of one indicator
