@@ -24,6 +24,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.private_search import private_search
 from vuonlen.core.responses import file_response
 from vuonlen.core.spreadsheets import RowError, errors_xlsx
+from vuonlen.core.versioning import StaleVersion
 from vuonlen.geo.models import Era, Level
 from vuonlen.households.selectors import unit_options
 
@@ -219,7 +220,7 @@ def _assessment_form_page(request, household, assessment: Assessment | None, yea
                 current = Assessment.objects.filter(household=household, year=chosen_year).select_related(
                     "assessed_by").first()
                 # Stale: changed since this person opened it, or created by someone else meanwhile.
-                stale = services.STALE_MESSAGE in exc.messages or (assessment is None and len(exc.messages) == 1)
+                stale = isinstance(exc, StaleVersion) or (assessment is None and len(exc.messages) == 1)
                 if stale and current is not None:
                     # Someone saved in between: keep what this person typed, show what is stored
                     # now, and let them save over it knowingly.
@@ -344,7 +345,7 @@ def assignment_end(request, pk: int):
                                            expected_version=form.cleaned_data["version"])
         except ValidationError as exc:
             form.apply_service_errors(exc)
-            if any("vừa được người khác sửa" in m for m in exc.messages):
+            if isinstance(exc, StaleVersion):
                 status = 409
         else:
             messages.success(request, f"Đã kết thúc phân công {assignment.mentor} phụ trách "
