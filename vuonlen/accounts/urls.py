@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
 from . import views
@@ -7,7 +8,7 @@ from .forms import LoginForm, PasswordForm
 app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-xuat/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "doi-mat-khau/",
         views.AuditedPasswordChangeView.as_view(

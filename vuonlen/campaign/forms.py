@@ -6,9 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
+from vuonlen.core.forms import DATE_INPUTS, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.spreadsheets import IMPORT_ACCEPT
-from vuonlen.directives.forms import ServiceErrorsMixin
 
 from .models import CRITERIA, IMPROVED_LIFE
 from .services import FIRST_YEAR, VISIT_TOPICS

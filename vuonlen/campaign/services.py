@@ -25,6 +25,7 @@ from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
+from vuonlen.core.versioning import check_version, stale_message
 from vuonlen.households.models import Household
 from vuonlen.households.validation import clean_multiline, errors_by_field
 
@@ -32,7 +33,7 @@ from . import selectors
 from .models import CRITERIA_FIELDS, Assessment, HouseholdGroup, MentorAssignment, Phase, Visit, VisitPhoto
 
 FIRST_YEAR = 2021
-STALE_MESSAGE = "Đánh giá này vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại."
+STALE_MESSAGE = stale_message("Đánh giá này")
 # Quick-pick topics of the visit form: what mentors talk about most (Sổ tay's themes in short).
 VISIT_TOPICS = (
     ("production", "Chọn mô hình sản xuất"),
@@ -145,8 +146,8 @@ def mentor_assignment_end(*, actor, assignment: MentorAssignment, ended_on: dt.d
             raise PermissionDenied("Bạn không có quyền kết thúc phân công này")
     current = MentorAssignment.objects.select_for_update().get(pk=assignment.pk)
     problems = []
-    if expected_version is not None and current.version != expected_version:
-        raise ValidationError({NON_FIELD_ERRORS: ["Phân công này vừa được người khác sửa; hãy tải lại trang."]})
+    if expected_version is not None:
+        check_version(current, expected_version, message=stale_message("Phân công này"))
     if current.ended_on is not None:
         problems.append((NON_FIELD_ERRORS, f"Phân công đã kết thúc ngày {current.ended_on:%d/%m/%Y}"))
     if ended_on is None:
@@ -297,8 +298,8 @@ def assessment_record(*, actor, household: Household, year: int | None, data: Ma
     existing = Assessment.objects.filter(household=household, year=year).first() if year else None
     if existing is not None and expected_version is None:
         problems.append((NON_FIELD_ERRORS, f"Hộ đã có đánh giá năm {year}; hãy mở đánh giá đó để sửa"))
-    elif existing is not None and existing.version != expected_version:
-        raise ValidationError({NON_FIELD_ERRORS: [STALE_MESSAGE]})
+    elif existing is not None:
+        check_version(existing, expected_version, message=STALE_MESSAGE)
     elif existing is None and expected_version is not None:
         problems.append((NON_FIELD_ERRORS, f"Chưa có đánh giá năm {year} để sửa"))
     _fail(problems)

@@ -9,9 +9,8 @@ write is refused with 403.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core import uploads
+from vuonlen.core.access import require_room, room_required
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
 from vuonlen.core.private_search import private_search
+from vuonlen.core.responses import file_response
 from vuonlen.core.spreadsheets import RowError, errors_xlsx
+from vuonlen.core.versioning import StaleVersion
 from vuonlen.geo.models import Era, Level
 from vuonlen.households.selectors import unit_options
 
@@ -41,15 +43,9 @@ from .forms import (
 )
 from .models import CRITERIA, Assessment, VisitPhoto
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _IMPORT_ERRORS_KEY = "campaign_assessment_import_errors"
 ERRORS_SHOWN = 1000
 TOPIC_LABELS = dict(services.VISIT_TOPICS)
-
-
-def _require_room(user) -> None:
-    if not scoping.can(user, roles.CAMPAIGN_VIEW):
-        raise Http404("Không tìm thấy")
 
 
 def _refuse(user, message: str):
@@ -59,21 +55,14 @@ def _refuse(user, message: str):
     raise Http404("Không tìm thấy")
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _may_assign(user) -> bool:
     return not selectors.is_mentor_only(user) and scoping.can(user, roles.MENTOR_ASSIGN)
 
 
 # --- overview and lists ----------------------------------------------------------------------
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def index(request):
-    _require_room(request.user)
     if selectors.is_mentor_only(request.user):
         return redirect("campaign:my_households")
     user = request.user
@@ -87,9 +76,8 @@ def index(request):
     })
 
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def my_households(request):
-    _require_room(request.user)
     return render(request, "campaign/my_households.html", {"households": selectors.my_households(request.user)})
 
 
@@ -119,11 +107,10 @@ def _query(request) -> str:
     return (params.get("q") or "").strip()[:100]
 
 
-@login_required
 @private_search
+@room_required(roles.CAMPAIGN_VIEW)
 def household_list(request):
     """Find a household and open its campaign page: mentor, last visit, latest assessment."""
-    _require_room(request.user)
     if selectors.is_mentor_only(request.user):
         return redirect("campaign:my_households")
     if not scoping.can(request.user, roles.HOUSEHOLD_VIEW):
@@ -141,9 +128,8 @@ def household_list(request):
 
 # --- one household ---------------------------------------------------------------------------
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def household_page(request, pk: int):
-    _require_room(request.user)
     household = selectors.get_household_for_user_or_404(request.user, pk)
     info = selectors.household_campaign(request.user, household)
     assessed_years = {a.year for a in info.assessments}
@@ -155,10 +141,9 @@ def household_page(request, pk: int):
     })
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def visit_create(request, pk: int):
-    _require_room(request.user)
     household = selectors.get_household_for_user_or_404(request.user, pk)
     if not selectors.can_act_on(request.user, roles.VISIT_LOG, household):
         raise PermissionDenied("Bạn không có quyền ghi lần thăm hộ này")
@@ -181,10 +166,9 @@ def visit_create(request, pk: int):
     return render(request, "campaign/visit_form.html", {"form": form, "household": household})
 
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def visit_photo(request, pk: int):
     """A visit's photo, to whoever may see the visit's household (404 otherwise)."""
-    _require_room(request.user)
     visit = selectors.get_visit_for_user_or_404(request.user, pk)
     photo = VisitPhoto.objects.filter(visit=visit).first()
     if photo is None:
@@ -236,7 +220,7 @@ def _assessment_form_page(request, household, assessment: Assessment | None, yea
                 current = Assessment.objects.filter(household=household, year=chosen_year).select_related(
                     "assessed_by").first()
                 # Stale: changed since this person opened it, or created by someone else meanwhile.
-                stale = services.STALE_MESSAGE in exc.messages or (assessment is None and len(exc.messages) == 1)
+                stale = isinstance(exc, StaleVersion) or (assessment is None and len(exc.messages) == 1)
                 if stale and current is not None:
                     # Someone saved in between: keep what this person typed, show what is stored
                     # now, and let them save over it knowingly.
@@ -262,10 +246,9 @@ def _assessment_form_page(request, household, assessment: Assessment | None, yea
         "criteria": CRITERIA}, status=status)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def assessment_create(request, pk: int):
-    _require_room(request.user)
     household = selectors.get_household_for_user_or_404(request.user, pk)
     _assessable(request.user, household)
     year = request.GET.get("nam")
@@ -277,10 +260,9 @@ def assessment_create(request, pk: int):
     return _assessment_form_page(request, household, None, year)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def assessment_update(request, pk: int):
-    _require_room(request.user)
     assessment = selectors.get_assessment_for_user_or_404(request.user, pk)
     household = selectors.get_household_for_user_or_404(request.user, assessment.household_id)
     _assessable(request.user, household)
@@ -290,12 +272,11 @@ def assessment_update(request, pk: int):
 # --- mentors ---------------------------------------------------------------------------------
 
 def _require_assign(user) -> None:
-    _require_room(user)
+    require_room(user, roles.CAMPAIGN_VIEW)
     if not _may_assign(user):
         _refuse(user, "Bạn không có quyền phân công người phụ trách hộ")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def assign(request):
     """Give a mentor one or several households of a commune or village, or a group of them."""
@@ -344,10 +325,9 @@ def assign(request):
     return render(request, "campaign/assign_form.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def assignment_end(request, pk: int):
-    _require_room(request.user)
     assignment = selectors.get_assignment_for_user_or_404(request.user, pk)
     if selectors.is_mentor_only(request.user) or not scoping.can(request.user, roles.MENTOR_ASSIGN, assignment.unit):
         raise PermissionDenied("Bạn không có quyền kết thúc phân công này")
@@ -365,7 +345,7 @@ def assignment_end(request, pk: int):
                                            expected_version=form.cleaned_data["version"])
         except ValidationError as exc:
             form.apply_service_errors(exc)
-            if any("vừa được người khác sửa" in m for m in exc.messages):
+            if isinstance(exc, StaleVersion):
                 status = 409
         else:
             messages.success(request, f"Đã kết thúc phân công {assignment.mentor} phụ trách "
@@ -375,7 +355,6 @@ def assignment_end(request, pk: int):
                   status=status)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def group_create(request):
     _require_assign(request.user)
@@ -402,10 +381,9 @@ def group_create(request):
     return render(request, "campaign/group_form.html", context)
 
 
-@login_required
+@room_required(roles.CAMPAIGN_VIEW)
 def mentor_detail(request, pk: int):
     """One mentor: the households they look after today and their last visits."""
-    _require_room(request.user)
     if not scoping.can(request.user, roles.HOUSEHOLD_VIEW):
         raise Http404("Không tìm thấy")
     page = selectors.mentor_page(request.user, pk)
@@ -415,12 +393,11 @@ def mentor_detail(request, pk: int):
 # --- import ----------------------------------------------------------------------------------
 
 def _require_import(user) -> None:
-    _require_room(user)
+    require_room(user, roles.CAMPAIGN_VIEW)
     if not scoping.can(user, roles.ASSESS):
         _refuse(user, "Bạn không có quyền nhập đánh giá hộ")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def assessment_import(request):
     _require_import(request.user)
@@ -444,29 +421,26 @@ def assessment_import(request):
         "columns": imports.COLUMNS})
 
 
-@login_required
 def assessment_import_template(request):
     _require_import(request.user)
-    return _xlsx(imports.template_xlsx(), "mau-danh-gia-ho.xlsx")
+    return file_response(imports.template_xlsx(), "mau-danh-gia-ho.xlsx")
 
 
-@login_required
 def assessment_import_errors(request):
     _require_import(request.user)
     stored = request.session.get(_IMPORT_ERRORS_KEY)
     if not stored:
         raise Http404("Không có báo lỗi nào để tải")
-    return _xlsx(errors_xlsx(RowError(row, column, message) for row, column, message in stored),
-                 "bao-loi-nhap-danh-gia-ho.xlsx")
+    return file_response(errors_xlsx(RowError(row, column, message) for row, column, message in stored),
+                         "bao-loi-nhap-danh-gia-ho.xlsx")
 
 
 # --- phases ----------------------------------------------------------------------------------
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.CAMPAIGN_VIEW)
 def phases(request):
     """The campaign's phases and their founding documents; administrators define new ones."""
-    _require_room(request.user)
     can_define = scoping.can(request.user, roles.ACCOUNT_MANAGE)
     if request.method == "POST" and not can_define:
         raise PermissionDenied("Chỉ quản trị hệ thống định nghĩa giai đoạn")

@@ -1,11 +1,23 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from vuonlen.api.main import api
 from vuonlen.core import views as core_views
 
+
+def _api_urls(urls):
+    """Every page needs a login (LoginRequiredMiddleware) except the API: ninja checks the
+    session itself and answers 401 JSON, and some operations (the poverty standards) are public."""
+    patterns, app_name, namespace = urls
+    for pattern in patterns:
+        login_not_required(pattern.callback)
+    return patterns, app_name, namespace
+
+
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
     path("", core_views.home, name="home"),
     path("", include("vuonlen.core.urls")),
@@ -23,5 +35,5 @@ urlpatterns = [
     path("cuoc-van-dong/", include("vuonlen.campaign.urls")),
     path("chi-tieu/", include("vuonlen.indicators.urls")),
     path("trien-lam/", include("vuonlen.initiatives.public_urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", _api_urls(api.urls)),
 ]

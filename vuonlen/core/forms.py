@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib.contenttypes.models import ContentType
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,44 @@ class StyledFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+# The kinds of attachment the rooms accept (core.uploads checks the content itself).
+ATTACHMENT_ACCEPT = ".pdf,.docx,.xlsx,.doc,.xls,.jpg,.jpeg,.png"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the service (type, content, size).
+    ``accept`` hints the browser's file picker; None offers every file."""
+
+    def __init__(self, *args, accept: str | None = ATTACHMENT_ACCEPT, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept} if accept else {"multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class ServiceErrorsMixin:
+    """Puts a service's ValidationError on the form: on the fields it names (through
+    ``service_field_map`` when the service's name differs), the rest above the form."""
+
+    service_field_map: dict[str, str] = {}
+
+    def apply_service_errors(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                target = self.service_field_map.get(name, name)
+                self.add_error(target if target in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
 
 
 class ContentTypeChoiceField(forms.ModelChoiceField):

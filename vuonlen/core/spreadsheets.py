@@ -30,6 +30,7 @@ from openpyxl.styles import Font
 
 from . import sheet_guard, xlsx
 from .formats import format_number
+from .responses import XLSX
 from .sheet_guard import FileRejected, FileUnreadable  # noqa: F401 - re-exported for the imports
 from .text import fold, nfc
 
@@ -91,7 +92,7 @@ def code_text(value, width: int = 5) -> str:
 # The formats communes really send: Excel 2007+, Excel 97-2003, LibreOffice / OpenOffice, CSV.
 IMPORT_EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
 IMPORT_CONTENT_TYPES = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    XLSX,
     "application/vnd.ms-excel",
     "application/vnd.oasis.opendocument.spreadsheet",
     "text/csv",

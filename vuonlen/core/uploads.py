@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .formats import format_number
 from .periods import today_vn
+from .responses import DOCX, PDF, XLSX
 from .text import nfc
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -64,10 +65,9 @@ class FileKind:
 KINDS: dict[str, FileKind] = {
     kind.code: kind
     for kind in (
-        FileKind("pdf", "PDF", (".pdf",), "application/pdf"),
-        FileKind("docx", "Word", (".docx",),
-                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        FileKind("xlsx", "Excel", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        FileKind("pdf", "PDF", (".pdf",), PDF),
+        FileKind("docx", "Word", (".docx",), DOCX),
+        FileKind("xlsx", "Excel", (".xlsx",), XLSX),
         FileKind("doc", "Word 97-2003", (".doc",), "application/msword"),
         FileKind("xls", "Excel 97-2003", (".xls",), "application/vnd.ms-excel"),
         FileKind("jpg", "ảnh JPEG", (".jpg", ".jpeg"), "image/jpeg", is_image=True),

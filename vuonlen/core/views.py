@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
@@ -13,7 +12,6 @@ from .paging import paginate
 from .selectors import audit_entries, with_change_rows
 
 
-@login_required
 def home(request):
     user = request.user
     return render(request, "core/home.html", {
@@ -23,7 +21,6 @@ def home(request):
     })
 
 
-@login_required
 def audit_list(request):
     # Without the permission the page does not exist, as with any record out of scope.
     if not scoping.can(request.user, roles.AUDIT_VIEW):
@@ -36,7 +33,6 @@ def audit_list(request):
     return render(request, "core/audit_list.html", {"form": form, "page_obj": page})
 
 
-@login_required
 def record_history(request, app_label, model, pk):
     obj = history_registry.get_record_or_404(request.user, app_label, model, pk)
     page = paginate(request, history_for(obj).select_related("content_type").order_by("-at", "-id"))

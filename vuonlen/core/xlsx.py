@@ -23,7 +23,9 @@ import openpyxl
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .responses import XLSX
+
+CONTENT_TYPE = XLSX
 
 
 def as_text(cell) -> None:

@@ -25,6 +25,7 @@ from vuonlen.core.formats import format_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import Period, deadline_end
 from vuonlen.core.text import nfc
+from vuonlen.core.versioning import lock_version
 
 from . import selectors
 from .models import (
@@ -205,9 +206,7 @@ def document_attach_files(*, actor, document: Document, files: Sequence, source:
 def document_update(*, actor, document: Document, expected_version: int, source: str = "web", **changes) -> Document:
     """Edit the register entry (not its tasks). ``changes`` are the fields of ``document_register``."""
     _require_manage(actor, document.issuer.unit)
-    locked = Document.objects.select_for_update().get(pk=document.pk)
-    if locked.version != expected_version:
-        raise ValidationError({NON_FIELD_ERRORS: [STALE_DOCUMENT]})
+    locked = lock_version(Document.objects, document.pk, expected_version, message=STALE_DOCUMENT)
     before = snapshot(locked)
     values = {f: getattr(locked, f) for f in ("issuer", "number", "kind", "date", "title", "place", "period",
                                                 "follows", "party_layout", "issuer_parent_name", "signer_authority",
@@ -368,9 +367,7 @@ def task_report_progress(*, actor, task: Task, progress: str, state: str, expect
     against the end of the deadline day in Vietnam.
     """
     acting = _acting_organisation(actor, task, organisation)
-    locked = Task.objects.select_for_update().get(pk=task.pk)
-    if expected_version is None or locked.version != expected_version:
-        raise ValidationError({NON_FIELD_ERRORS: [STALE_TASK]})
+    locked = lock_version(Task.objects, task.pk, expected_version, message=STALE_TASK)
     progress = _multiline(progress)
     errors: dict[str, list[str]] = {}
     if not progress.strip():

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.core import uploads
-from vuonlen.documents.word import DOCX_CONTENT_TYPE
+from vuonlen.core.access import room_required
+from vuonlen.core.responses import file_response
 
 from . import selectors, services
 from .forms import CarryOverForm, DocumentForm, TaskForm, TaskUpdateForm
 from .models import DeadlineKind, DocumentKind, Task, TaskState, TaskStatus
-
-
-def _require_room(user) -> None:
-    if not scoping.can(user, roles.DIRECTIVE_VIEW):
-        raise Http404("Không tìm thấy")
 
 
 def _tabs(user, current: str) -> dict:
@@ -29,17 +24,15 @@ def _tabs(user, current: str) -> dict:
             "can_manage": selectors.can_manage(user)}
 
 
-@login_required
+@room_required(roles.DIRECTIVE_VIEW)
 def index(request):
-    _require_room(request.user)
     if scoping.can(request.user, roles.DIRECTIVE_VIEW_AREA):
         return redirect("directives:document_list")
     return redirect("directives:my_tasks")
 
 
-@login_required
+@room_required(roles.DIRECTIVE_VIEW)
 def my_tasks(request):
-    _require_room(request.user)
     status = request.GET.get("trang-thai", "")
     if status not in TaskStatus.values:
         status = ""
@@ -52,9 +45,8 @@ def my_tasks(request):
     })
 
 
-@login_required
+@room_required(roles.DIRECTIVE_VIEW)
 def document_list(request):
-    _require_room(request.user)
     search = request.GET.get("q", "").strip()
     kind = request.GET.get("loai", "")
     kind = kind if kind in DocumentKind.values else ""
@@ -71,10 +63,9 @@ def _issuers_for(user):
                           roles.DIRECTIVE_MANAGE).order_by("unit__level", "unit__name_sort", "name_sort")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.DIRECTIVE_VIEW)
 def document_create(request):
-    _require_room(request.user)
     if not selectors.can_manage(request.user):
         raise Http404("Không tìm thấy")
     form = DocumentForm(request.POST or None, request.FILES or None, issuers=_issuers_for(request.user),
@@ -104,10 +95,9 @@ EDITABLE = ["issuer", "number", "kind", "date", "title", "place", "period", "fol
             "issuer_parent_name", "signer_authority", "signer_title", "signer_name", "recipients"]
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.DIRECTIVE_VIEW)
 def document_edit(request, pk: int):
-    _require_room(request.user)
     document = selectors.get_document_for_manager_or_404(request.user, pk)
     initial = {name: getattr(document, name) for name in EDITABLE}
     initial["version"] = document.version
@@ -128,9 +118,8 @@ def document_edit(request, pk: int):
                                                              "document": document})
 
 
-@login_required
+@room_required(roles.DIRECTIVE_VIEW)
 def document_detail(request, pk: int):
-    _require_room(request.user)
     document = selectors.get_document_for_user_or_404(request.user, pk)
     tasks = selectors.document_tasks(request.user, document)
     for task in tasks:
@@ -149,10 +138,9 @@ def document_detail(request, pk: int):
     })
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.DIRECTIVE_VIEW)
 def task_create(request, pk: int):
-    _require_room(request.user)
     document = selectors.get_document_for_manager_or_404(request.user, pk)
     organisations = Organisation.objects.filter(is_active=True, unit__path__startswith=document.issuer.unit.path) \
         .select_related("unit").order_by("unit__level", "unit__name_sort", "name_sort")
@@ -185,10 +173,9 @@ def _create_tasks(user, document, data, deadline) -> int:
     return 1
 
 
-@login_required
 @require_POST
+@room_required(roles.DIRECTIVE_VIEW)
 def carry_over(request, pk: int):
-    _require_room(request.user)
     document = selectors.get_document_for_manager_or_404(request.user, pk)
     candidates = selectors.carry_over_candidates(request.user, document)
     form = CarryOverForm(request.POST, candidates=Task.objects.filter(
@@ -211,27 +198,22 @@ def carry_over(request, pk: int):
     return redirect("directives:document_detail", pk=document.pk)
 
 
-@login_required
+@room_required(roles.DIRECTIVE_VIEW)
 def notice_docx(request, pk: int):
-    _require_room(request.user)
     document = selectors.get_document_for_manager_or_404(request.user, pk)
     content, filename = services.notice_draft_export(actor=request.user, document=document)
-    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(content, filename, kind="docx")
 
 
-@login_required
+@room_required(roles.DIRECTIVE_VIEW)
 def document_file(request, pk: int):
-    _require_room(request.user)
     record = selectors.get_document_file_for_user_or_404(request.user, pk)
     return uploads.stored_file_response(record.stored_name, record.original_name, record.content_type)
 
 
-@login_required
 @require_POST
+@room_required(roles.DIRECTIVE_VIEW)
 def document_attach(request, pk: int):
-    _require_room(request.user)
     document = selectors.get_document_for_manager_or_404(request.user, pk)
     files = request.FILES.getlist("files")
     try:
@@ -244,9 +226,8 @@ def document_attach(request, pk: int):
     return redirect("directives:document_detail", pk=document.pk)
 
 
-@login_required
+@room_required(roles.DIRECTIVE_VIEW)
 def task_detail(request, pk: int):
-    _require_room(request.user)
     task = selectors.get_task_for_user_or_404(request.user, pk)
     return _render_task(request, task, _update_form(request.user, task))
 
@@ -271,10 +252,9 @@ def _render_task(request, task, form, status=200):
     }, status=status)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.DIRECTIVE_VIEW)
 def task_update(request, pk: int):
-    _require_room(request.user)
     task = selectors.get_task_for_user_or_404(request.user, pk)
     if _update_form(request.user, task) is None:
         raise Http404("Không tìm thấy")
@@ -296,9 +276,8 @@ def task_update(request, pk: int):
     return _render_task(request, task, form, status=400)
 
 
-@login_required
+@room_required(roles.DIRECTIVE_VIEW)
 def evidence_file(request, pk: int):
-    _require_room(request.user)
     record = selectors.get_evidence_for_user_or_404(request.user, pk)
     return uploads.stored_file_response(record.stored_name, record.original_name, record.content_type)
 
@@ -309,9 +288,8 @@ OVERDUE_COLUMNS = [
 ]
 
 
-@login_required
+@room_required(roles.DIRECTIVE_VIEW)
 def overdue(request):
-    _require_room(request.user)
     sort = request.GET.get("sap-xep", "qua-han")
     if sort not in selectors.OVERDUE_SORTS:
         sort = "qua-han"

@@ -12,14 +12,15 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 
 from vuonlen.accounts import roles, scoping
-from vuonlen.core.audit import audit_created_many, audit_record, snapshot
+from vuonlen.core.audit import audit_created_many, audit_record
 from vuonlen.core.models import AuditAction
-from vuonlen.core.text import fold, nfc
+from vuonlen.core.text import fold, nfc, sort_key
+from vuonlen.core.versioning import check_version, model_update, stale_message
 
 from .models import VILLAGE_TYPES, AdministrativeUnit, Level, UnitType, fill_paths
 
 NAME_MAX = AdministrativeUnit._meta.get_field("name").max_length
-STALE_MESSAGE = "Thôn này vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại."
+STALE_MESSAGE = stale_message("Thôn này")
 
 
 def check_can_manage_villages(*, actor, unit: AdministrativeUnit) -> None:
@@ -150,18 +151,11 @@ def village_update(*, actor, village: AdministrativeUnit, name: str, unit_type: 
         raise Http404("Không tìm thấy")
     current = _lock(village)
     # Never overwrite a change the editor has not seen.
-    if current.version != expected_version:
-        raise ValidationError({NON_FIELD_ERRORS: [STALE_MESSAGE]})
+    check_version(current, expected_version, message=STALE_MESSAGE)
     name, unit_type = nfc(name), nfc(unit_type)
     _validate(commune=current.parent, name=name, unit_type=unit_type, exclude_pk=current.pk)
-    if (current.name, current.unit_type) == (name, unit_type):
-        return current
-    before = snapshot(current)
-    current.set_name(name)
-    current.unit_type = unit_type
-    current.version += 1
-    current.save(update_fields=["name", "name_search", "name_sort", "unit_type", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source)
+    model_update(actor=actor, instance=current, source=source, data={
+        "name": name, "name_search": fold(name), "name_sort": sort_key(name), "unit_type": unit_type})
     return current
 
 

@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vuonlen.accounts import roles, scoping
-
-from django.utils.translation import gettext as _
+from vuonlen.core.responses import file_response
 
 from . import continuation, imports, selectors, services
 from .forms import VillageForm, VillageImportForm
 from .models import Era
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _IMPORT_ERRORS_KEY = "geo_village_import_errors"
 ERRORS_SHOWN = 1000
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@login_required
 def unit_list(request):
     query = request.GET.get("q", "").strip()
     context = {"query": query}
@@ -40,12 +31,10 @@ def unit_list(request):
     return render(request, "geo/unit_list.html", context)
 
 
-@login_required
 def unit_detail(request, pk: int):
     return render(request, "geo/unit_detail.html", {"detail": selectors.unit_detail_for(request.user, pk)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_create(request, commune_pk: int):
     commune = selectors.commune_for_user_or_404(request.user, commune_pk)
@@ -64,7 +53,6 @@ def village_create(request, commune_pk: int):
     return render(request, "geo/village_form.html", {"form": form, "commune": commune, "village": None})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_update(request, pk: int):
     village = selectors.village_for_user_or_404(request.user, pk)
@@ -84,7 +72,6 @@ def village_update(request, pk: int):
     return render(request, "geo/village_form.html", {"form": form, "commune": village.parent, "village": village})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_delete(request, pk: int):
     village = selectors.village_for_user_or_404(request.user, pk)
@@ -108,7 +95,6 @@ def _require_import_right(user) -> None:
         raise Http404("Không tìm thấy")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_import(request):
     _require_import_right(request.user)
@@ -128,24 +114,22 @@ def village_import(request):
     return render(request, "geo/village_import.html", context)
 
 
-@login_required
 def village_import_template(request):
     _require_import_right(request.user)
     era = request.GET.get("era", Era.PRE_2025)
     if era not in Era.values:
         raise Http404("Không tìm thấy")
     communes = selectors.communes_for_village_import(request.user, era)
-    return _xlsx_response(imports.template_xlsx(communes), "mau-danh-sach-thon.xlsx")
+    return file_response(imports.template_xlsx(communes), "mau-danh-sach-thon.xlsx")
 
 
-@login_required
 def village_import_errors(request):
     _require_import_right(request.user)
     stored = request.session.get(_IMPORT_ERRORS_KEY)
     if not stored:
         raise Http404("Không có báo lỗi nào để tải")
     errors = [imports.RowError(row, column, message) for row, column, message in stored]
-    return _xlsx_response(imports.errors_xlsx(errors), "bao-loi-nhap-thon.xlsx")
+    return file_response(imports.errors_xlsx(errors), "bao-loi-nhap-thon.xlsx")
 
 
 # --- villages continue under the new communes (1 July 2025) ---------------------------------
@@ -154,7 +138,6 @@ _CONTINUATION_ERRORS_KEY = "geo_village_continuation_errors"
 WAITING_SHOWN = 500
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def village_continuation(request):
     """The waiting old villages: continue them all where the old commune went into one new
@@ -195,18 +178,16 @@ def village_continuation(request):
     return render(request, "geo/village_continuation.html", context)
 
 
-@login_required
 def village_continuation_template(request):
     _require_import_right(request.user)
-    return _xlsx_response(continuation.template_xlsx(continuation.villages_waiting(request.user)),
+    return file_response(continuation.template_xlsx(continuation.villages_waiting(request.user)),
                           "giao-thon-cho-xa-moi.xlsx")
 
 
-@login_required
 def village_continuation_errors(request):
     _require_import_right(request.user)
     stored = request.session.get(_CONTINUATION_ERRORS_KEY)
     if not stored:
         raise Http404("Không có báo lỗi nào để tải")
     errors = [imports.RowError(row, column, message) for row, column, message in stored]
-    return _xlsx_response(imports.errors_xlsx(errors), "bao-loi-giao-thon.xlsx")
+    return file_response(imports.errors_xlsx(errors), "bao-loi-giao-thon.xlsx")

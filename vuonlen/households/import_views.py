@@ -10,9 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,7 @@ from vuonlen.core.private_search import private_search
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.formats import format_number
 from vuonlen.core.periods import today_vn
+from vuonlen.core.responses import file_response
 from vuonlen.core.spreadsheets import IMPORT_ACCEPT, IMPORT_EXTENSIONS
 from vuonlen.geo.models import Era
 
@@ -32,7 +32,6 @@ from .models import ImportJob, ImportKind, ImportStatus
 ERRORS_SHOWN = 200
 FIRST_YEAR = 2021  # the campaign's first review year
 QUEUED_HINT_SECONDS = 15
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _review_years() -> list[int]:
@@ -103,13 +102,6 @@ def _job_for_user_or_404(user, pk) -> ImportJob:
     return jobs.import_job_reap_if_dead(job)  # never "running" for a job whose worker died
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request):
     _require_import_right(request.user)
@@ -139,20 +131,17 @@ def _job_context(job: ImportJob) -> dict:
     }
 
 
-@login_required
 def import_job(request, pk: int):
     job = _job_for_user_or_404(request.user, pk)
     return render(request, "households/import_job.html", _job_context(job))
 
 
-@login_required
 def import_progress(request, pk: int):
     """The progress block alone, for htmx to swap in every second until the job is done."""
     job = _job_for_user_or_404(request.user, pk)
     return render(request, "households/import_progress.html", _job_context(job))
 
 
-@login_required
 @require_http_methods(["POST"])
 def import_retry(request, pk: int):
     """Queue a failed job's kept file again (only its sender, or a system administrator, finds it)."""
@@ -166,12 +155,11 @@ def import_retry(request, pk: int):
     return redirect("household_imports:job", pk=new.pk)
 
 
-@login_required
 def import_errors(request, pk: int):
     job = _job_for_user_or_404(request.user, pk)
     if not job.errors:
         raise Http404("Không có báo lỗi nào để tải")
-    return _xlsx_response(jobs.job_errors_xlsx(job), f"bao-loi-nhap-{job.pk}.xlsx")
+    return file_response(jobs.job_errors_xlsx(job), f"bao-loi-nhap-{job.pk}.xlsx")
 
 
 def _era(request) -> str:
@@ -181,14 +169,12 @@ def _era(request) -> str:
     return era
 
 
-@login_required
 def household_template(request):
     _require_import_right(request.user)
-    return _xlsx_response(import_templates.household_template_xlsx(request.user, _era(request)),
-                          "mau-ho-va-nhan-khau.xlsx")
+    return file_response(import_templates.household_template_xlsx(request.user, _era(request)),
+                         "mau-ho-va-nhan-khau.xlsx")
 
 
-@login_required
 def review_template(request):
     _require_import_right(request.user)
     try:
@@ -197,11 +183,10 @@ def review_template(request):
         raise Http404("Không tìm thấy") from None
     if year not in _review_years():
         raise Http404("Chưa có chuẩn nghèo cho năm này")
-    return _xlsx_response(import_templates.review_template_xlsx(request.user, year, _era(request)),
-                          f"mau-ket-qua-ra-soat-{year}.xlsx")
+    return file_response(import_templates.review_template_xlsx(request.user, year, _era(request)),
+                         f"mau-ket-qua-ra-soat-{year}.xlsx")
 
 
-@login_required
 @private_search
 def household_export(request):
     """The list page's filter (same GET parameters, the search words by token), as .xlsx."""
@@ -217,4 +202,4 @@ def household_export(request):
                                          ethnicity=data["ethnicity"], year=data["year"], area=data["area"],
                                          state=data["state"] or "active")
     content, _count = exports.household_export(actor=request.user, filters=filters)
-    return _xlsx_response(content, f"danh-sach-ho-{today_vn():%Y%m%d}.xlsx")
+    return file_response(content, f"danh-sach-ho-{today_vn():%Y%m%d}.xlsx")

@@ -8,9 +8,8 @@ table is "not found"), the tables compute themselves, the page and the file draw
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +18,8 @@ from vuonlen.core.audit import audit_record
 from vuonlen.core.forms import StyledFormMixin
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
-from vuonlen.documents.excel import XLSX_CONTENT_TYPE, workbook_bytes
+from vuonlen.core.responses import file_response
+from vuonlen.documents.excel import workbook_bytes
 from vuonlen.geo.models import Era
 
 from . import official_tables, selectors
@@ -87,7 +87,6 @@ def _form(request, params=None) -> ReviewTablesForm:
     return form
 
 
-@login_required
 def review_tables(request):
     form = _form(request)
     table = None
@@ -99,7 +98,6 @@ def review_tables(request):
     return render(request, "households/official_tables.html", context)
 
 
-@login_required
 def review_tables_xlsx(request):
     """The chosen table, or all five (``table=all``), as .xlsx in the administrative layout."""
     params = request.GET.copy()
@@ -116,7 +114,4 @@ def review_tables_xlsx(request):
     audit_record(actor=request.user, action=AuditAction.EXPORT, source="web", object_repr="Biểu rà soát",
                  note=f"{'Cả 5 biểu' if every else 'Biểu ' + codes[0]} năm {report.year}, "
                       f"{report.unit.name} ({report.unit.code}, {report.unit.era})")
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (f'attachment; filename="{which}-{report.unit.code}-{report.unit.era}-'
-                                       f'{report.year}.xlsx"')
-    return response
+    return file_response(content, f"{which}-{report.unit.code}-{report.unit.era}-{report.year}.xlsx")

@@ -28,6 +28,7 @@ from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold, nfc, sort_key
+from vuonlen.core.versioning import check_version, stale_message
 from vuonlen.geo.models import URBAN_TYPES, AdministrativeUnit, Level
 
 from . import ethnicity, validation, year_standards
@@ -36,7 +37,7 @@ from .models import (
     PovertyLineSetting, Relation, Review, ReviewKind,
 )
 
-STALE_MESSAGE = "Hộ này vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại."
+STALE_MESSAGE = stale_message("Hộ này")
 RECOGNISED_MESSAGE = ("Kết quả rà soát năm {year} đã được công nhận nên không sửa được; "
                       "hãy dùng “Đính chính” và ghi rõ lý do.")
 
@@ -227,8 +228,7 @@ def household_update(*, actor, household: Household, data: Mapping[str, Any], ex
     A different ``expected_version`` than the stored one means someone saved in between."""
     check_can_edit(actor=actor, unit=household.unit)
     current = _lock(household)
-    if current.version != expected_version:
-        raise ValidationError({NON_FIELD_ERRORS: [STALE_MESSAGE]})
+    check_version(current, expected_version, message=STALE_MESSAGE)
     merged = {field: getattr(current, field) for field in _EDITABLE}
     merged.update({k: v for k, v in data.items() if k in _EDITABLE})
     merged["area"] = area or ""

@@ -7,7 +7,6 @@ and puts the service's errors back on the form.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -58,7 +57,6 @@ def _render_form(request, template_or_none, context):
 
 # --- list and page ---------------------------------------------------------------------------
 
-@login_required
 @private_search
 def household_list(request):
     _require(request.user, roles.HOUSEHOLD_VIEW)
@@ -94,7 +92,6 @@ def _status_labels():
     return status_choices()
 
 
-@login_required
 def household_detail(request, pk: int):
     detail = selectors.household_detail_for(request.user, pk)
     return render(request, "households/household_detail.html", {
@@ -105,7 +102,6 @@ def household_detail(request, pk: int):
 
 # --- households ------------------------------------------------------------------------------
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def household_register(request):
     _require(request.user, roles.HOUSEHOLD_EDIT)
@@ -142,7 +138,6 @@ def _apply_member_errors(form, formset, filled, exc):
         form.add_error(name if name in form.fields else None, messages_)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def household_update(request, pk: int):
     household = _editable_household(request.user, pk)
@@ -167,7 +162,6 @@ def household_update(request, pk: int):
                                         "submit": "Lưu"})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def member_add(request, pk: int):
     household = _editable_household(request.user, pk)
@@ -186,7 +180,6 @@ def member_add(request, pk: int):
                                         "submit": "Thêm"})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def membership_end(request, pk: int):
     membership = selectors.membership_for_user_or_404(request.user, pk)
@@ -212,7 +205,6 @@ def membership_end(request, pk: int):
         "title": f"Ra khỏi hộ: {membership.person.full_name}"})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def household_split(request, pk: int):
     household = _editable_household(request.user, pk)
@@ -238,7 +230,6 @@ def household_split(request, pk: int):
                                         "submit": "Tách hộ"})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def household_merge(request, pk: int):
     household = _editable_household(request.user, pk)
@@ -262,7 +253,6 @@ def household_merge(request, pk: int):
                                         "submit": "Nhập hộ"})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def household_end(request, pk: int):
     household = _editable_household(request.user, pk)
@@ -304,7 +294,6 @@ def _groups(standard) -> list:
     return [(name, [i for i in standard.indicators if i.dimension == code]) for code, name in standard.dimensions]
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def review_record(request, pk: int):
     household = _editable_household(request.user, pk)
@@ -329,7 +318,6 @@ def review_record(request, pk: int):
         "title": f"Rà soát năm {year}", "submit": "Ghi kết quả"})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def review_recognise(request, pk: int):
     review = selectors.get_review_for_user_or_404(request.user, pk)
@@ -348,7 +336,6 @@ def review_recognise(request, pk: int):
                                         "submit": "Công nhận"})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def review_correct(request, pk: int):
     review = selectors.get_review_for_user_or_404(request.user, pk)
@@ -376,7 +363,6 @@ def review_correct(request, pk: int):
 
 # --- population base -------------------------------------------------------------------------
 
-@login_required
 def population_communes(request):
     _require(request.user, roles.HOUSEHOLD_VIEW)
     communes = selectors.communes_for_households(request.user)
@@ -384,7 +370,6 @@ def population_communes(request):
     return render(request, "households/population_communes.html", {"page_obj": page})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def population_base(request, commune_pk: int):
     commune = selectors.commune_for_user_or_404(request.user, commune_pk)

@@ -12,6 +12,7 @@ from ninja import Path, Query, Router, Schema
 from vuonlen.accounts import roles, scoping
 from vuonlen.api.errors import responses
 from vuonlen.api.params import MAX_ID, YEAR_MAX, YEAR_MIN
+from vuonlen.core.access import require_room
 from vuonlen.geo.models import AdministrativeUnit
 
 from . import evaluation
@@ -63,14 +64,9 @@ Band = Annotated[float, Query(0.15, ge=0, le=1, allow_inf_nan=False,
                               description="Biên độ đạt/không đạt, từ 0 đến 1, ví dụ 0.15 cho ±15%")]
 
 
-def _require_room(request) -> None:
-    if not scoping.can(request.user, roles.INDICATOR_VIEW):
-        raise Http404("Không tìm thấy")
-
-
 @router.get("/", response=responses(list[IndicatorOut]), summary="Danh mục chỉ tiêu đang dùng")
 def indicator_list(request):
-    _require_room(request)
+    require_room(request.user, roles.INDICATOR_VIEW)
     return [IndicatorOut(code=i.code, plan_item=i.plan_item, name=i.name, short_name=i.short_name, measure=i.measure,
                          direction=i.direction, levels=i.levels, source=i.source, formula=i.formula,
                          default_target=float(i.default_target) if i.default_target is not None else None)
@@ -80,7 +76,7 @@ def indicator_list(request):
 @router.get("/units/{unit_id}/figures/{code}", response=responses(list[FigureOut]),
             summary="Tử số, mẫu số và giá trị của một chỉ tiêu theo năm cho một đơn vị (đã cộng dồn)")
 def unit_figures(request, unit_id: UnitId, code: Code):
-    _require_room(request)
+    require_room(request.user, roles.INDICATOR_VIEW)
     unit = scoping.get_unit_or_404(request.user, unit_id, roles.INDICATOR_VIEW)
     indicator = Indicator.objects.filter(code=code, is_active=True).first()
     if indicator is None or indicator.is_derived:
@@ -94,7 +90,7 @@ def unit_figures(request, unit_id: UnitId, code: Code):
 @router.get("/units/{unit_id}/evaluation", response=responses(list[RowOut]),
             summary="Đánh giá kết quả so với chỉ tiêu tại một ngày, cho đơn vị và các đơn vị trực thuộc")
 def unit_evaluation(request, unit_id: UnitId, cutoff: Cutoff = None, band: Band = 0.15, children: bool = True):
-    _require_room(request)
+    require_room(request.user, roles.INDICATOR_VIEW)
     unit = scoping.get_unit_or_404(request.user, unit_id, roles.INDICATOR_VIEW)
     units = [unit]
     if children:

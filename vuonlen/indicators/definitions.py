@@ -23,13 +23,14 @@ from vuonlen.campaign.models import CRITERIA, Phase
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import nfc
+from vuonlen.core.versioning import check_version, stale_message
 
 from . import rollups
 from .models import Direction, EntryKind, Indicator, Measure, Source
 from .targets import clean_value
 
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,39}$")
-STALE_MESSAGE = "Chỉ tiêu này vừa được người khác sửa; hãy tải lại trang rồi làm lại."
+STALE_MESSAGE = stale_message("Chỉ tiêu này")
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,8 @@ def indicator_set_active(*, actor, indicator: Indicator, active: bool, expected_
     """Take an indicator out of use (its targets and figures stay, for the record) or back in."""
     require_define(actor)
     current = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
-    if expected_version is not None and current.version != int(expected_version):
-        raise ValidationError({NON_FIELD_ERRORS: [STALE_MESSAGE]})
+    if expected_version is not None:
+        check_version(current, expected_version, message=STALE_MESSAGE)
     if current.is_active == active:
         return current
     if not active:

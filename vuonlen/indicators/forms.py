@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from vuonlen.accounts import roles
 from vuonlen.campaign.models import Phase
 from vuonlen.core.formats import parse_number
-from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
+from vuonlen.core.forms import DATE_INPUTS, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.spreadsheets import IMPORT_ACCEPT
-from vuonlen.directives.forms import ServiceErrorsMixin
 from vuonlen.geo.models import Era, Level
 from vuonlen.households.selectors import unit_options
 

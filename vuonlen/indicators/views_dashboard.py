@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -19,7 +18,8 @@ from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import parse_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.paging import paginate
-from vuonlen.documents.excel import XLSX_CONTENT_TYPE, workbook_bytes
+from vuonlen.core.responses import file_response
+from vuonlen.documents.excel import workbook_bytes
 from vuonlen.geo import continuation
 
 from . import dashboards
@@ -58,13 +58,6 @@ def _keep(period: dashboards.Period) -> str:
     return urlencode(params)
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@login_required
 @require_GET
 def home(request):
     """To the dashboard of the unit picked (``?unit=``), of the other era (``?era=``) or of
@@ -87,7 +80,6 @@ def home(request):
     return redirect(f"{url}?{urlencode(params)}" if params else url)
 
 
-@login_required
 @require_GET
 def dashboard(request, pk: int):
     unit = scoping.get_unit_or_404(request.user, pk, roles.INDICATOR_VIEW)
@@ -105,7 +97,7 @@ def dashboard(request, pk: int):
                      note=f"{dashboards.TABLE_TITLES.get(table, 'Cả bảng điều khiển')}, {unit.name} "
                           f"({unit.code}, {unit.era}), năm {board.period.year}, "
                           f"số liệu đến {board.period.cutoff:%d/%m/%Y}")
-        return _xlsx(content, f"bang-dieu-khien-{table}-{unit.code}-{unit.era}-{board.period.year}.xlsx")
+        return file_response(content, f"bang-dieu-khien-{table}-{unit.code}-{unit.era}-{board.period.year}.xlsx")
     keep = _keep(board.period)
     options = dashboards.unit_options(request.user, unit.era)
     if all(pk != unit.pk for pk, _label in options):  # a village: not in the picker, shown as chosen
@@ -121,7 +113,6 @@ def dashboard(request, pk: int):
     })
 
 
-@login_required
 @require_GET
 def households(request, pk: int):
     """The households behind a commune's or a village's number: the records of one indicator
@@ -146,7 +137,7 @@ def households(request, pk: int):
                      object_repr="Danh sách hộ theo chỉ tiêu",
                      note=f"{indicator.code}, {unit.name} ({unit.code}, {unit.era}), năm {period.year}, "
                           f"{dashboards.meets_words(behind, meets)}")
-        return _xlsx(content, f"ho-{indicator.code.lower()}-{unit.code}-{unit.era}-{period.year}.xlsx")
+        return file_response(content, f"ho-{indicator.code.lower()}-{unit.code}-{unit.era}-{period.year}.xlsx")
     keep = _keep(period)
     return render(request, "indicators/dashboard/households.html", {
         "behind": behind, "unit": unit, "indicator": indicator, "period": period, "meets": meets,

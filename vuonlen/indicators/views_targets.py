@@ -7,10 +7,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,9 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vuonlen.accounts import roles, scoping
 from vuonlen.campaign.models import Phase
 from vuonlen.campaign.services import FIRST_YEAR
+from vuonlen.core.access import room_required
 from vuonlen.core.formats import format_date
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
+from vuonlen.core.responses import file_response
 from vuonlen.core.spreadsheets import RowError, errors_xlsx
 from vuonlen.geo.models import AdministrativeUnit, Level
 
@@ -31,20 +32,8 @@ from .forms import (ActiveForm, BehindForm, EntryForm, EvaluationForm, Indicator
                     TargetGridForm, TargetImportForm, UnitYearForm, unit_choices)
 from .models import EnteredValue, EntryKind, Indicator
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_ERRORS_KEY = "indicators_target_import_errors"
 ERRORS_SHOWN = 200
-
-
-def _require_room(user) -> None:
-    if not scoping.can(user, roles.INDICATOR_VIEW):
-        raise Http404("Không tìm thấy")
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _phase_years() -> list[int]:
@@ -128,10 +117,9 @@ def _grid_view(grid: targets.TargetGrid, typed: dict[str, str], errors: dict[str
     return rows
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.INDICATOR_VIEW)
 def target_grid(request):
-    _require_room(request.user)
     chooser, unit, year = _chosen(request, _phase_years())
     grid = targets.target_grid(request.user, unit, year)
     initial = {"document": (grid.documents() or [""])[0],
@@ -179,18 +167,16 @@ def target_grid(request):
         status=status)
 
 
-@login_required
+@room_required(roles.INDICATOR_VIEW)
 def target_export(request):
-    _require_room(request.user)
     _chooser, unit, year = _chosen(request, _phase_years())
     content = target_imports.export_targets(actor=request.user, unit=unit, year=year)
-    return _xlsx(content, f"chi-tieu-{year}-{unit.code}.xlsx")
+    return file_response(content, f"chi-tieu-{year}-{unit.code}.xlsx")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.INDICATOR_VIEW)
 def target_import(request):
-    _require_room(request.user)
     if not target_imports.can_import(request.user):
         raise PermissionDenied("Bạn không có quyền giao chỉ tiêu")
     form = TargetImportForm(request.POST or None, request.FILES or None)
@@ -209,14 +195,13 @@ def target_import(request):
         "errors_shown": result.errors[:ERRORS_SHOWN] if result else []}, status=200)
 
 
-@login_required
+@room_required(roles.INDICATOR_VIEW)
 def target_import_errors(request):
-    _require_room(request.user)
     stored = request.session.get(IMPORT_ERRORS_KEY)
     if not stored:
         raise Http404("Không có báo lỗi nào để tải")
-    return _xlsx(errors_xlsx(RowError(row, column, message) for row, column, message in stored),
-                 "bao-loi-nhap-chi-tieu.xlsx")
+    return file_response(errors_xlsx(RowError(row, column, message) for row, column, message in stored),
+                         "bao-loi-nhap-chi-tieu.xlsx")
 
 
 # --- Đánh giá kết quả, Đơn vị chậm tiến độ ----------------------------------------------------------
@@ -252,9 +237,8 @@ def _evaluation_query(unit, cutoff, band, **extra) -> str:
     return _query(unit, ngay=format_date(cutoff), bien_do=_band_text(band), **extra)
 
 
-@login_required
+@room_required(roles.INDICATOR_VIEW)
 def evaluation_page(request):
-    _require_room(request.user)
     form, unit, cutoff, band, _data = _evaluation_args(request, EvaluationForm)
     report = EvaluationReport(unit, cutoff=cutoff, band=band)
     counts = report.counts()
@@ -264,17 +248,15 @@ def evaluation_page(request):
         "query": _evaluation_query(unit, cutoff, band), "band_text": _band_text(band)})
 
 
-@login_required
+@room_required(roles.INDICATOR_VIEW)
 def evaluation_export(request):
-    _require_room(request.user)
     _form, unit, cutoff, band, _data = _evaluation_args(request, EvaluationForm)
     report = EvaluationReport(unit, cutoff=cutoff, band=band)
-    return _xlsx(report.xlsx(), f"danh-gia-{unit.code}-{cutoff:%Y%m%d}.xlsx")
+    return file_response(report.xlsx(), f"danh-gia-{unit.code}-{cutoff:%Y%m%d}.xlsx")
 
 
-@login_required
+@room_required(roles.INDICATOR_VIEW)
 def behind_page(request):
-    _require_room(request.user)
     form, unit, cutoff, band, data = _evaluation_args(request, BehindForm)
     report = BehindReport(unit, cutoff=cutoff, band=band, level=data.get("cap"))
     lines = report.lines()
@@ -285,12 +267,11 @@ def behind_page(request):
         "query": _evaluation_query(unit, cutoff, band, cap=data.get("cap"))})
 
 
-@login_required
+@room_required(roles.INDICATOR_VIEW)
 def behind_export(request):
-    _require_room(request.user)
     _form, unit, cutoff, band, data = _evaluation_args(request, BehindForm)
     report = BehindReport(unit, cutoff=cutoff, band=band, level=data.get("cap"))
-    return _xlsx(report.xlsx(), f"cham-tien-do-{unit.code}-{cutoff:%Y%m%d}.xlsx")
+    return file_response(report.xlsx(), f"cham-tien-do-{unit.code}-{cutoff:%Y%m%d}.xlsx")
 
 
 # --- Số liệu đơn vị nhập ----------------------------------------------------------------------------
@@ -340,10 +321,9 @@ def _entry_overview(unit: AdministrativeUnit, year: int, indicators) -> list[dic
     return [{"unit": c, "values": [(i, stored.get((c.pk, i.pk))) for i in indicators]} for c in communes]
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.INDICATOR_VIEW)
 def entries_page(request):
-    _require_room(request.user)
     today = today_vn()
     years = list(range(FIRST_YEAR, today.year + 1))
     chooser = UnitYearForm(request.GET or None, units=_choices(request), years=years)
@@ -403,9 +383,8 @@ def _can_define(user) -> bool:
     return scoping.can(user, roles.INDICATOR_DEFINE)
 
 
-@login_required
+@room_required(roles.INDICATOR_VIEW)
 def catalogue(request):
-    _require_room(request.user)
     indicators = list(Indicator.objects.prefetch_related("phases").order_by("-is_active", "order", "code"))
     phases = Phase.objects.prefetch_related(Prefetch("indicators", queryset=Indicator.objects.only("pk")))
     labels = {f.code: f.label for f in definitions.formulas()}
@@ -417,10 +396,9 @@ def catalogue(request):
         "all_indicators": Indicator.objects.order_by("order", "code"), "can_define": _can_define(request.user)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.INDICATOR_VIEW)
 def indicator_create(request):
-    _require_room(request.user)
     definitions.require_define(request.user)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -435,10 +413,9 @@ def indicator_create(request):
     return render(request, "indicators/targets/indicator_form.html", {"tab": "catalogue", "form": form})
 
 
-@login_required
 @require_POST
+@room_required(roles.INDICATOR_VIEW)
 def indicator_active(request, pk: int):
-    _require_room(request.user)
     definitions.require_define(request.user)
     indicator = get_object_or_404(Indicator, pk=pk)
     form = ActiveForm(request.POST)
@@ -455,10 +432,9 @@ def indicator_active(request, pk: int):
     return redirect("indicators:catalogue")
 
 
-@login_required
 @require_POST
+@room_required(roles.INDICATOR_VIEW)
 def phase_indicators(request, pk: int):
-    _require_room(request.user)
     definitions.require_define(request.user)
     phase = get_object_or_404(Phase, pk=pk)
     form = PhaseIndicatorsForm(request.POST)

@@ -7,6 +7,7 @@ the CSRF token, so a proxy may cache it for everyone.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -18,6 +19,7 @@ from . import selectors
 PUBLIC_CACHE = {"public": True, "max_age": 300}
 
 
+@login_not_required
 @require_GET
 @cache_control(**PUBLIC_CACHE)
 def showcase(request):
@@ -34,6 +36,7 @@ def _public_image(stored_name, original_name, content_type):
     return response
 
 
+@login_not_required
 @require_GET
 def photo(request, pk: int):
     item = selectors.public_photo_or_404(pk)
@@ -41,6 +44,7 @@ def photo(request, pk: int):
                          item.content_type)
 
 
+@login_not_required
 @require_GET
 def story_photo(request, pk: int):
     story = selectors.public_story_photo_or_404(pk)

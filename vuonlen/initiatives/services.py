@@ -26,6 +26,7 @@ from vuonlen.core.formats import format_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold, nfc
+from vuonlen.core.versioning import check_version, stale_message
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
@@ -41,7 +42,7 @@ FILE_KINDS = uploads.DOCUMENT_KINDS
 LEVEL_OF_UNIT = {Level.PROVINCE: InitiativeLevel.PROVINCE, Level.DISTRICT: InitiativeLevel.DISTRICT,
                  Level.COMMUNE: InitiativeLevel.COMMUNE}
 MIN_YEAR = 2000
-STALE_MESSAGE = "Mô hình này vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại."
+STALE_MESSAGE = stale_message("Mô hình này")
 
 
 def _actor(actor):
@@ -166,8 +167,8 @@ def initiative_update(*, actor, initiative: Initiative, name: str, kind: str, de
     (None: not checked, for the system)."""
     _require_manage(actor, initiative.unit)
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    if expected_version is not None and initiative.version != int(expected_version):
-        raise ValidationError({NON_FIELD_ERRORS: [STALE_MESSAGE]})
+    if expected_version is not None:
+        check_version(initiative, expected_version, message=STALE_MESSAGE)
     before = snapshot(initiative)
     name, description, villages = nfc(name), nfc(description), list(villages)
     start_year = start_year or initiative.start_year

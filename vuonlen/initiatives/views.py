@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.core import uploads
+from vuonlen.core.access import room_required
 from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
@@ -23,11 +23,6 @@ from .forms import (
     ShowcaseForm,
 )
 from .models import Kind, Status
-
-
-def _require_room(user) -> None:
-    if not scoping.can(user, roles.INITIATIVE_VIEW):
-        raise Http404("Không tìm thấy")
 
 
 def _can_manage(user, unit=None) -> bool:
@@ -52,9 +47,8 @@ def _form_choices(user):
             "villages": villages.select_related("parent").order_by("parent__name_sort", "name_sort")}
 
 
-@login_required
+@room_required(roles.INITIATIVE_VIEW)
 def initiative_list(request):
-    _require_room(request.user)
     filters = selectors.InitiativeFilters(
         q=request.GET.get("q", "").strip()[:100], kind=request.GET.get("loai", "") if request.GET.get("loai") in
         Kind.values else "", status=request.GET.get("tinh-trang", "") if request.GET.get("tinh-trang") in
@@ -65,10 +59,9 @@ def initiative_list(request):
         "can_manage": _can_manage(request.user)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.INITIATIVE_VIEW)
 def initiative_create(request):
-    _require_room(request.user)
     if not _can_manage(request.user):
         raise Http404("Không tìm thấy")
     form = InitiativeForm(request.POST or None, initial={"start_year": today_vn().year},
@@ -88,10 +81,9 @@ def initiative_create(request):
     return render(request, "initiatives/form.html", {"form": form})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.INITIATIVE_VIEW)
 def initiative_edit(request, pk: int):
-    _require_room(request.user)
     initiative = selectors.get_initiative_for_user_or_404(request.user, pk, roles.INITIATIVE_MANAGE)
     initial = {"name": initiative.name, "kind": initiative.kind, "start_year": initiative.start_year,
                "is_pilot": initiative.is_pilot, "description": initiative.description,
@@ -141,16 +133,15 @@ def _detail_context(request, initiative, **forms):
     }
 
 
-@login_required
+@room_required(roles.INITIATIVE_VIEW)
 def initiative_detail(request, pk: int):
-    _require_room(request.user)
     initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
     return render(request, "initiatives/detail.html", _detail_context(request, initiative))
 
 
+@room_required(roles.INITIATIVE_VIEW)
 def _post_action(request, pk, form_class, form_key, call, success):
     """One small form of the detail page: on error, the page again with the errors in place."""
-    _require_room(request.user)
     initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
     form = form_class(request.POST, request.FILES or None)
     if form.is_valid():
@@ -167,7 +158,6 @@ def _post_action(request, pk, form_class, form_key, call, success):
     return render(request, "initiatives/detail.html", context, status=400)
 
 
-@login_required
 @require_POST
 def initiative_move(request, pk: int):
     return _post_action(request, pk, MoveForm, "move_form", lambda i, d: services.initiative_move(
@@ -191,18 +181,16 @@ def _add_participants(request, initiative, data):
                               started_on=data["started_on"])
 
 
-@login_required
 @require_POST
 def participants_add(request, pk: int):
     return _post_action(request, pk, ParticipantsForm, "participants_form",
                         lambda i, d: _add_participants(request, i, d), "Đã thêm hộ tham gia")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.INITIATIVE_VIEW)
 def participant_end(request, pk: int, participation_pk: int):
     """End one household's participation (the row stays, with its period)."""
-    _require_room(request.user)
     initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
     participation = selectors.get_participation_for_user_or_404(request.user, initiative, participation_pk)
     if not _can_manage(request.user, initiative.unit):
@@ -222,7 +210,6 @@ def participant_end(request, pk: int, participation_pk: int):
         "sees_households": scoping.can(request.user, roles.HOUSEHOLD_VIEW, initiative.unit)})
 
 
-@login_required
 @require_POST
 def fund_add(request, pk: int):
     return _post_action(request, pk, FundForm, "fund_form", lambda i, d: services.fund_add(
@@ -230,7 +217,6 @@ def fund_add(request, pk: int):
         note=d["note"]), "Đã ghi nguồn vốn")
 
 
-@login_required
 @require_POST
 def review_add(request, pk: int):
     return _post_action(request, pk, ReviewForm, "review_form", lambda i, d: services.review_add(
@@ -238,7 +224,6 @@ def review_add(request, pk: int):
         income_change_pct=d["income_change_pct"]), "Đã ghi kết quả đánh giá")
 
 
-@login_required
 @require_POST
 def files_attach(request, pk: int):
     return _post_action(request, pk, FilesForm, "files_form", lambda i, d: services.files_attach(
@@ -246,25 +231,22 @@ def files_attach(request, pk: int):
         "Đã tải tệp lên")
 
 
-@login_required
+@room_required(roles.INITIATIVE_VIEW)
 def file_download(request, pk: int, file_pk: int):
-    _require_room(request.user)
     item = selectors.get_file_for_user_or_404(request.user, pk, file_pk)
     return uploads.stored_file_response(item.stored_name, item.original_name, item.content_type,
                                         inline=item.is_photo)
 
 
-@login_required
 @require_POST
 def showcase_approve(request, pk: int):
     return _post_action(request, pk, ShowcaseForm, "showcase_form", lambda i, d: services.showcase_approve(
         actor=request.user, initiative=i, summary=d["summary"]), "Đã duyệt đưa lên trang công khai")
 
 
-@login_required
 @require_POST
+@room_required(roles.INITIATIVE_VIEW)
 def showcase_withdraw(request, pk: int):
-    _require_room(request.user)
     initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
     try:
         services.showcase_withdraw(actor=request.user, initiative=initiative, reason=request.POST.get("reason", ""))
@@ -277,9 +259,8 @@ def showcase_withdraw(request, pk: int):
     return redirect("initiatives:detail", pk=initiative.pk)
 
 
-@login_required
+@room_required(roles.INITIATIVE_VIEW)
 def indicator5(request):
-    _require_room(request.user)
     year = _int(request.GET.get("nam")) or today_vn().year
     roots = scoping.scope_roots(request.user, roles.INITIATIVE_VIEW)
     parent = next((u for u in roots if u.era == Era.PRE_2025), None)
@@ -289,19 +270,17 @@ def indicator5(request):
         "met": sum(1 for r in rows if r.met), "total": len(rows)})
 
 
-@login_required
+@room_required(roles.INITIATIVE_VIEW)
 def exemplar_list(request):
-    _require_room(request.user)
     exemplars = selectors.exemplar_list(request.user)
     return render(request, "initiatives/exemplars.html", {
         "exemplars": exemplars, "can_manage": _can_manage(request.user),
         "can_approve": scoping.can(request.user, roles.SHOWCASE_APPROVE)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.INITIATIVE_VIEW)
 def exemplar_create(request):
-    _require_room(request.user)
     if not _can_manage(request.user):
         raise Http404("Không tìm thấy")
     communes = scoping.scoped(request.user, AdministrativeUnit.objects.filter(level=Level.COMMUNE),
@@ -332,10 +311,9 @@ def exemplar_create(request):
     return render(request, "initiatives/exemplar_form.html", {"form": form})
 
 
-@login_required
 @require_POST
+@room_required(roles.INITIATIVE_VIEW)
 def exemplar_approve(request, pk: int):
-    _require_room(request.user)
     exemplar = selectors.get_exemplar_for_user_or_404(request.user, pk)
     try:
         services.exemplar_approve(actor=request.user, exemplar=exemplar, approve=request.POST.get("approve") == "1")
@@ -348,9 +326,8 @@ def exemplar_approve(request, pk: int):
     return redirect("initiatives:exemplars")
 
 
-@login_required
+@room_required(roles.INITIATIVE_VIEW)
 def exemplar_photo(request, pk: int):
-    _require_room(request.user)
     exemplar = selectors.get_exemplar_for_user_or_404(request.user, pk)
     if not exemplar.photo_name:
         raise Http404("Không tìm thấy")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
-from vuonlen.directives.forms import ServiceErrorsMixin
+from vuonlen.core.forms import DATE_INPUTS, ServiceErrorsMixin, StyledFormMixin
 
 from .models import ActivityKind, Channel
 

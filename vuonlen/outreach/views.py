@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.core.access import require_room, room_required
 from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
@@ -23,11 +23,6 @@ from .models import ActivityKind
 _CODES = re.compile(r"[\s,;]+")
 
 
-def _require_room(user) -> None:
-    if not scoping.can(user, roles.OUTREACH_VIEW):
-        raise Http404("Không tìm thấy")
-
-
 def _int(value):
     try:
         return int(value)
@@ -35,9 +30,8 @@ def _int(value):
         return None
 
 
-@login_required
+@room_required(roles.OUTREACH_VIEW)
 def activity_list(request):
-    _require_room(request.user)
     kind = request.GET.get("loai", "")
     kind = kind if kind in ActivityKind.values else ""
     year = _int(request.GET.get("nam"))
@@ -48,13 +42,12 @@ def activity_list(request):
         "q": request.GET.get("q", ""), "can_manage": scoping.can(request.user, roles.OUTREACH_MANAGE)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def activity_create(request):
     from vuonlen.households.selectors import households_visible_to
     from vuonlen.initiatives import selectors as initiative_selectors
 
-    _require_room(request.user)
+    require_room(request.user, roles.OUTREACH_VIEW)
     if not scoping.can(request.user, roles.OUTREACH_MANAGE):
         raise Http404("Không tìm thấy")
     manage = roles.OUTREACH_MANAGE
@@ -94,9 +87,8 @@ def activity_create(request):
     return render(request, "outreach/form.html", {"form": form})
 
 
-@login_required
+@room_required(roles.OUTREACH_VIEW)
 def activity_detail(request, pk: int):
-    _require_room(request.user)
     activity = selectors.get_activity_for_user_or_404(request.user, pk)
     return render(request, "outreach/detail.html", {
         "activity": activity, "topics": activity.topics.all(),
@@ -106,9 +98,8 @@ def activity_detail(request, pk: int):
         "household_count": activity.households.count()})
 
 
-@login_required
+@room_required(roles.OUTREACH_VIEW)
 def indicator1(request):
-    _require_room(request.user)
     year = _int(request.GET.get("nam")) or today_vn().year
     roots = [u for u in scoping.scope_roots(request.user, roles.OUTREACH_VIEW) if u.era == Era.PRE_2025]
     rows = []

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vuonlen.accounts.models import OrgKind
-from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
+from vuonlen.core.forms import DATE_INPUTS, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.formats import format_number
 from vuonlen.core.periods import Period, PeriodKind
 from vuonlen.geo.models import Level
@@ -18,31 +18,6 @@ from vuonlen.geo.models import Level
 from . import figures
 from .models import SectionKind, Submission, SubmissionStatus
 from .services import figure_field, narrative_field, note_field
-
-
-class _ServiceErrors:
-    def apply_service_errors(self, exc: ValidationError) -> None:
-        """A service's errors on the fields they name, the rest above the form."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
 
 
 def _number_text(value) -> str:
@@ -55,7 +30,7 @@ def _number_text(value) -> str:
     return format_number(number, -number.normalize().as_tuple().exponent)
 
 
-class SubmissionForm(_ServiceErrors, StyledFormMixin, forms.Form):
+class SubmissionForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     """Built from the report's form sections: a value and a note per figure, a text per part."""
 
     doc_number = forms.CharField(label=_("Số văn bản"), max_length=60, required=False,
@@ -63,7 +38,7 @@ class SubmissionForm(_ServiceErrors, StyledFormMixin, forms.Form):
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=150, required=False,
                                    help_text=_("Ví dụ CHỦ TỊCH, PHÓ CHỦ TỊCH"))
     signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=150, required=False)
-    attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False)
+    attachments = MultipleFileField(label=_("Tệp đính kèm"), required=False, accept=None)
     # The version the page was loaded with: a different stored version means someone else saved.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -130,7 +105,7 @@ class SubmissionForm(_ServiceErrors, StyledFormMixin, forms.Form):
                 for entry in self.sections if entry["field"]}
 
 
-class ReviewForm(_ServiceErrors, StyledFormMixin, forms.Form):
+class ReviewForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     ACCEPT, RETURN = "accept", "return"
     action = forms.ChoiceField(choices=[(ACCEPT, _("Tiếp nhận")), (RETURN, _("Trả lại"))], widget=forms.HiddenInput)
     comment = forms.CharField(label=_("Ý kiến của Thường trực"), required=False, max_length=5000,

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core import uploads
+from vuonlen.core.access import room_required
 from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import Period, PeriodKind, today_vn
+from vuonlen.core.responses import file_response
 
 from . import calendar as deadline_calendar
 from . import documents, selectors, services
@@ -34,28 +35,21 @@ from .forms import (
 from .models import Submission, SubmissionStatus
 
 
-def _require_room(user) -> None:
-    if not scoping.can(user, roles.REPORT_ROOM):
-        raise Http404("Không tìm thấy")
-
-
 def _years(user) -> list[int]:
     first = min((s.year_from or s.created_at.year for s in selectors._relevant_schedules(user, include_inactive=True)),
                 default=today_vn().year)
     return list(range(today_vn().year, min(first, today_vn().year) - 1, -1))
 
 
-@login_required
+@room_required(roles.REPORT_ROOM)
 def home(request):
-    _require_room(request.user)
     if selectors.acting_organisation_ids(request.user):
         return redirect("reporting:my_reports")
     return redirect("reporting:board")
 
 
-@login_required
+@room_required(roles.REPORT_ROOM)
 def my_reports(request):
-    _require_room(request.user)
     owed = selectors.my_reports(request.user)
     return render(request, "reporting/my_reports.html", {
         "todo": [o for o in owed if o.needs_action],
@@ -64,11 +58,10 @@ def my_reports(request):
     })
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.REPORT_ROOM)
 def start(request, organisation_pk: int, schedule_pk: int, period_code: str):
     """GET: the report if it exists, else a page offering to start it; POST: start it."""
-    _require_room(request.user)
     organisation, schedule, period = selectors.obligation_or_404(
         request.user, organisation_id=organisation_pk, schedule_id=schedule_pk, period_code=period_code)
     existing = Submission.objects.filter(organisation=organisation, schedule=schedule,
@@ -106,17 +99,15 @@ def _detail_context(request, submission: Submission, review_form: ReviewForm | N
     }
 
 
-@login_required
+@room_required(roles.REPORT_ROOM)
 def detail(request, pk: int):
-    _require_room(request.user)
     submission = selectors.submission_for_user_or_404(request.user, pk)
     return render(request, "reporting/detail.html", _detail_context(request, submission))
 
 
-@login_required
 @require_POST
+@room_required(roles.REPORT_ROOM)
 def review(request, pk: int):
-    _require_room(request.user)
     submission = selectors.submission_for_user_or_404(request.user, pk)
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -146,10 +137,9 @@ def _is_stale(form) -> bool:
     return any("sau khi bạn mở trang" in str(e) for e in form.non_field_errors())
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.REPORT_ROOM)
 def edit(request, pk: int):
-    _require_room(request.user)
     submission = selectors.submission_for_user_or_404(request.user, pk)
     if not selectors.can_submit_for(request.user, submission.organisation):
         raise Http404("Không tìm thấy báo cáo")
@@ -200,17 +190,15 @@ def _last_return(submission: Submission):
         "-at", "-pk").first()
 
 
-@login_required
+@room_required(roles.REPORT_ROOM)
 def attachment_download(request, pk: int):
-    _require_room(request.user)
     attachment = selectors.attachment_for_user_or_404(request.user, pk)
     return uploads.stored_file_response(attachment.stored_name, attachment.original_name, attachment.content_type)
 
 
-@login_required
 @require_POST
+@room_required(roles.REPORT_ROOM)
 def attachment_delete(request, pk: int):
-    _require_room(request.user)
     attachment = selectors.attachment_for_user_or_404(request.user, pk)
     form = AttachmentDeleteForm(request.POST)
     if not form.is_valid():
@@ -226,21 +214,17 @@ def attachment_delete(request, pk: int):
     return redirect("reporting:edit", pk=attachment.submission_id)
 
 
-@login_required
+@room_required(roles.REPORT_ROOM)
 def docx(request, pk: int):
-    _require_room(request.user)
     submission = selectors.submission_for_user_or_404(request.user, pk)
     content = documents.report_docx(submission)
     audit_record(actor=request.user, action=AuditAction.EXPORT, instance=submission, source="web",
                  note="Tải báo cáo dạng Word")
-    response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{documents.report_filename(submission)}"'
-    return response
+    return file_response(content, documents.report_filename(submission), kind="docx")
 
 
-@login_required
+@room_required(roles.REPORT_ROOM)
 def submission_list(request):
-    _require_room(request.user)
     form = ListFilterForm(request.GET, years=_years(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     period = filters.get("ky")
@@ -262,9 +246,8 @@ def _default_period(user) -> Period:
     return Period.containing(today_vn(), PeriodKind.QUARTER)
 
 
-@login_required
+@room_required(roles.REPORT_ROOM)
 def board(request):
-    _require_room(request.user)
     user = request.user
     form = BoardFilterForm(request.GET or None, years=_years(user))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -304,10 +287,9 @@ def board(request):
     })
 
 
-@login_required
 @require_POST
+@room_required(roles.REPORT_ROOM)
 def explanation_request(request):
-    _require_room(request.user)
     form = ExplanationRequestForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -336,9 +318,8 @@ def explanation_request(request):
     return redirect(back)
 
 
-@login_required
+@room_required(roles.REPORT_ROOM)
 def deadline_calendar_view(request):
-    _require_room(request.user)
     text = request.GET.get("thang", "")
     today = today_vn()
     try:

@@ -22,6 +22,7 @@ from vuonlen.core.formats import format_date, format_number, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
+from vuonlen.core.versioning import check_version, stale_message
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
@@ -146,7 +147,7 @@ def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | No
     return entry
 
 
-STALE_MESSAGE = ("Khoản này vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại.")
+STALE_MESSAGE = stale_message("Khoản này")
 VOIDED_MESSAGE = "Khoản này đã bị huỷ nên không sửa được"
 EDITABLE_FIELDS = ("source", "kind", "giver", "value_vnd", "date", "description", "quantity", "loan_term_months",
                    "loan_interest")
@@ -175,8 +176,7 @@ def entry_update(*, actor, entry: SupportEntry, expected_version: int, channel: 
     current = _locked_entry(actor, entry)
     if current.is_void:
         raise ValidationError({"__all__": [VOIDED_MESSAGE]})
-    if current.version != expected_version:
-        raise ValidationError({"__all__": [STALE_MESSAGE]})
+    check_version(current, expected_version, message=STALE_MESSAGE)
     data = {name: getattr(current, name) for name in EDITABLE_FIELDS}
     data.update(fields)
     giver = data["giver"]

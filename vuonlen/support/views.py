@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
+from vuonlen.core.access import require_room, room_required
 from vuonlen.core.paging import paginate
+from vuonlen.core.responses import file_response
 from vuonlen.geo.models import Level
 
 from . import exports, selectors, services
 from .forms import EntryEditForm, EntryForm, EntryVoidForm, LedgerFilterForm, LoanStatusForm, RepaymentForm
 from .models import RecipientKind
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require_room(user) -> None:
-    if not scoping.can(user, roles.SUPPORT_VIEW):
-        raise Http404("Không tìm thấy")
 
 
 def _filters(request) -> tuple[LedgerFilterForm, selectors.LedgerFilters]:
@@ -41,9 +35,8 @@ def _can_add(user) -> bool:
     return scoping.can(user, roles.SUPPORT_EDIT) or bool(selectors.own_giver_ids(user))
 
 
-@login_required
+@room_required(roles.SUPPORT_VIEW)
 def totals(request):
-    _require_room(request.user)
     form, filters = _filters(request)
     result = selectors.ledger_totals(request.user, filters)
     # A unit's row opens the same totals one level down (its communes, then villages).
@@ -55,19 +48,15 @@ def totals(request):
         "unit_link": unit_link, "can_add": _can_add(request.user)})
 
 
-@login_required
+@room_required(roles.SUPPORT_VIEW)
 def totals_export(request):
-    _require_room(request.user)
     _form, filters = _filters(request)
     content, _count = exports.ledger_export(actor=request.user, filters=filters)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="nguon-luc.xlsx"'
-    return response
+    return file_response(content, "nguon-luc.xlsx")
 
 
-@login_required
+@room_required(roles.SUPPORT_VIEW)
 def entry_list(request):
-    _require_room(request.user)
     form, filters = _filters(request)
     page = paginate(request, selectors.entry_list(request.user, filters), per_page=50)
     params = request.GET.copy()
@@ -115,10 +104,9 @@ def _resolve_recipient(user, data) -> dict:
     return {"unit": unit}
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.SUPPORT_VIEW)
 def entry_create(request):
-    _require_room(request.user)
     if not _can_add(request.user):
         raise Http404("Không tìm thấy")
     givers, units = _entry_choices(request.user)
@@ -157,9 +145,8 @@ def entry_create(request):
     return render(request, "support/entry_form.html", {"tab": "entries", "form": form})
 
 
-@login_required
+@room_required(roles.SUPPORT_VIEW)
 def entry_detail(request, pk: int):
-    _require_room(request.user)
     entry = selectors.get_entry_for_user_or_404(request.user, pk)
     editable = selectors.can_edit_entry(request.user, entry) and not entry.is_void
     repaid = selectors.loan_repaid_vnd(entry) if entry.is_loan else 0
@@ -180,10 +167,9 @@ def _household_visible(user, entry) -> bool:
     return households_visible_to(user).filter(pk=entry.household_id).exists()
 
 
-@login_required
 @require_POST
+@room_required(roles.SUPPORT_VIEW)
 def repayment_create(request, pk: int):
-    _require_room(request.user)
     entry = selectors.get_entry_for_user_or_404(request.user, pk)
     form = RepaymentForm(request.POST)
     if form.is_valid():
@@ -199,10 +185,9 @@ def repayment_create(request, pk: int):
     return redirect("support:entry_detail", pk=entry.pk)
 
 
-@login_required
 @require_POST
+@room_required(roles.SUPPORT_VIEW)
 def loan_status(request, pk: int):
-    _require_room(request.user)
     entry = selectors.get_entry_for_user_or_404(request.user, pk)
     form = LoanStatusForm(request.POST)
     if form.is_valid():
@@ -218,14 +203,13 @@ def loan_status(request, pk: int):
 
 def _editable_entry(user, pk: int):
     """The entry for a correction page: 404 outside the reader's ledger, 403 read-only."""
-    _require_room(user)
+    require_room(user, roles.SUPPORT_VIEW)
     entry = selectors.get_entry_for_user_or_404(user, pk)
     if not selectors.can_edit_entry(user, entry):
         raise PermissionDenied("Bạn không có quyền sửa khoản này")
     return entry
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def entry_update(request, pk: int):
     entry = _editable_entry(request.user, pk)
@@ -252,7 +236,6 @@ def entry_update(request, pk: int):
                                                        "household_visible": _household_visible(request.user, entry)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def entry_void(request, pk: int):
     entry = _editable_entry(request.user, pk)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
-from vuonlen.directives.forms import MultipleFileField, ServiceErrorsMixin
+from vuonlen.core.forms import DATE_INPUTS, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
 
 from .models import CRITERIA, MAX_SCORE, ActivityKind
 

@@ -22,6 +22,7 @@ from vuonlen.core.formats import format_date, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
+from vuonlen.core.versioning import StaleVersion, lock_version, model_update, stale_message
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
@@ -141,7 +142,7 @@ def pair_end(*, actor, pair: TwinningPair, ended_on: dt.date | None, source: str
     return pair
 
 
-STALE_MESSAGE = "Bản ghi này vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại."
+STALE_MESSAGE = stale_message("Bản ghi này")
 
 
 @transaction.atomic
@@ -152,9 +153,8 @@ def pair_update(*, actor, pair: TwinningPair, expected_version: int, started_on:
     wrong pair is ended and a new one made. A different ``expected_version`` than the stored
     one means someone saved in between."""
     _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
-    current = TwinningPair.objects.select_for_update(of=("self",)).select_related("organisation", "unit").get(pk=pair.pk)
-    if current.version != expected_version:
-        raise ValidationError({"__all__": [STALE_MESSAGE]})
+    current = lock_version(TwinningPair.objects.select_related("organisation", "unit"), pair.pk, expected_version,
+                           message=STALE_MESSAGE)
     errors: dict[str, list[str]] = {}
     if started_on is None:
         _add(errors, "started_on", "Chưa nhập ngày bắt đầu kết nghĩa")
@@ -183,17 +183,9 @@ def pair_update(*, actor, pair: TwinningPair, expected_version: int, started_on:
                 break
     if errors:
         raise ValidationError(errors)
-    before = snapshot(current)
-    current.started_on, current.ended_on = started_on, ended_on
-    current.agreement_number = nfc(agreement_number or "")[:60]
-    current.content = (content or "").strip()
-    after = snapshot(current)
-    if after == before:
-        return current
-    current.version += 1
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, after=after,
-                 source=source)
+    model_update(actor=actor, instance=current, source=source, data={
+        "started_on": started_on, "ended_on": ended_on, "agreement_number": nfc(agreement_number or "")[:60],
+        "content": (content or "").strip()})
     return current
 
 
@@ -295,9 +287,7 @@ def activity_update(*, actor, activity: Activity, expected_version: int, kind: s
     the beneficiary households and the model stay as recorded)."""
     pair = activity.pair
     _require_record(actor, pair)
-    current = Activity.objects.select_for_update().get(pk=activity.pk)
-    if current.version != expected_version:
-        raise ValidationError({"__all__": [STALE_MESSAGE]})
+    current = lock_version(Activity.objects, activity.pk, expected_version, message=STALE_MESSAGE)
     households = list(current.households.select_related("unit"))
     description = (description or "").strip()
     errors: dict[str, list[str]] = {}
@@ -306,16 +296,8 @@ def activity_update(*, actor, activity: Activity, expected_version: int, kind: s
                                    initiative=current.initiative, description=description)
     if errors:
         raise ValidationError(errors)
-    before = snapshot(current)
-    current.kind, current.date, current.value_vnd = kind, date, value
-    current.beneficiary_count, current.description = count, description
-    after = snapshot(current)
-    if after == before:
-        return current
-    current.version += 1
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, after=after,
-                 source=source, note=str(pair))
+    model_update(actor=actor, instance=current, source=source, note=str(pair), data={
+        "kind": kind, "date": date, "value_vnd": value, "beneficiary_count": count, "description": description})
     return current
 
 
@@ -363,7 +345,7 @@ def evaluation_record(*, actor, pair: TwinningPair, year: int | None, scores: Ma
     TwinningPair.objects.select_for_update().get(pk=pair.pk)
     existing = Evaluation.objects.select_for_update().filter(pair=pair, year=year).first()
     if expected_version is not None and (existing.version if existing else 0) != int(expected_version):
-        raise ValidationError({"__all__": [STALE_MESSAGE]})
+        raise StaleVersion(STALE_MESSAGE)
     if existing is None:
         evaluation = Evaluation.objects.create(pair=pair, year=year, **values)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=evaluation, source=source)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,17 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.core import uploads
+from vuonlen.core.access import room_required
 from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import Level
 
 from . import selectors, services
 from .forms import ActivityEditForm, ActivityForm, EvaluationForm, FilesForm, PairEditForm, PairForm
 from .models import CRITERIA, MAX_TOTAL, PARTNER_KINDS, ActivityKind
-
-
-def _require_room(user) -> None:
-    if not scoping.can(user, roles.TWINNING_VIEW):
-        raise Http404("Không tìm thấy")
 
 
 def _year(request, default: int | None = None) -> int | None:
@@ -36,15 +31,13 @@ def _years() -> list[int]:
     return list(range(today_vn().year, 2020, -1))
 
 
-@login_required
+@room_required(roles.TWINNING_VIEW)
 def index(request):
-    _require_room(request.user)
     return redirect("twinning:pair_list")
 
 
-@login_required
+@room_required(roles.TWINNING_VIEW)
 def pair_list(request):
-    _require_room(request.user)
     year = _year(request, today_vn().year)
     search = request.GET.get("q", "").strip()
     only_flagged = request.GET.get("chi-tham-hoi") == "1"
@@ -69,10 +62,9 @@ def _manage_choices(user):
     return organisations.order_by("unit__level", "name_sort"), units
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.TWINNING_VIEW)
 def pair_create(request):
-    _require_room(request.user)
     if not selectors.can_manage(request.user):
         raise Http404("Không tìm thấy")
     organisations, units = _manage_choices(request.user)
@@ -92,9 +84,8 @@ def pair_create(request):
     return render(request, "twinning/pair_form.html", {"tab": "pairs", "form": form})
 
 
-@login_required
+@room_required(roles.TWINNING_VIEW)
 def pair_detail(request, pk: int):
-    _require_room(request.user)
     pair = selectors.get_pair_for_user_or_404(request.user, pk)
     year = _year(request)
     first = pair.started_on.year
@@ -113,10 +104,9 @@ def pair_detail(request, pk: int):
     })
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.TWINNING_VIEW)
 def pair_update(request, pk: int):
-    _require_room(request.user)
     pair = selectors.get_pair_for_user_or_404(request.user, pk)
     if not selectors.can_manage(request.user, pair):
         raise PermissionDenied("Bạn không có quyền sửa cặp kết nghĩa này")
@@ -137,10 +127,9 @@ def pair_update(request, pk: int):
     return render(request, "twinning/pair_edit.html", {"tab": "pairs", "form": form, "pair": pair})
 
 
-@login_required
 @require_POST
+@room_required(roles.TWINNING_VIEW)
 def pair_attach(request, pk: int):
-    _require_room(request.user)
     pair = selectors.get_pair_for_user_or_404(request.user, pk)
     form = FilesForm(request.POST, request.FILES)
     if form.is_valid():
@@ -154,17 +143,15 @@ def pair_attach(request, pk: int):
     return redirect("twinning:pair_detail", pk=pair.pk)
 
 
-@login_required
+@room_required(roles.TWINNING_VIEW)
 def agreement_file(request, pk: int):
-    _require_room(request.user)
     record = selectors.get_agreement_for_user_or_404(request.user, pk)
     return uploads.stored_file_response(record.stored_name, record.original_name, record.content_type)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.TWINNING_VIEW)
 def activity_create(request, pk: int):
-    _require_room(request.user)
     pair = selectors.get_pair_for_user_or_404(request.user, pk)
     if not selectors.can_record_activity(request.user, pair):
         raise Http404("Không tìm thấy")
@@ -191,10 +178,9 @@ def activity_create(request, pk: int):
     return render(request, "twinning/activity_form.html", {"tab": "pairs", "form": form, "pair": pair})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.TWINNING_VIEW)
 def activity_update(request, pk: int):
-    _require_room(request.user)
     activity = selectors.get_activity_for_user_or_404(request.user, pk)
     pair = activity.pair
     if not selectors.can_record_activity(request.user, pair):
@@ -218,10 +204,9 @@ def activity_update(request, pk: int):
                                                             "activity": activity})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@room_required(roles.TWINNING_VIEW)
 def evaluation_record(request, pk: int, year: int):
-    _require_room(request.user)
     pair = selectors.get_pair_for_user_or_404(request.user, pk)
     if not selectors.can_manage(request.user, pair):
         raise Http404("Không tìm thấy")
@@ -246,9 +231,8 @@ def evaluation_record(request, pk: int, year: int):
         "kinds": dict(ActivityKind.choices), "max_total": MAX_TOTAL})
 
 
-@login_required
+@room_required(roles.TWINNING_VIEW)
 def ranking(request):
-    _require_room(request.user)
     year = _year(request, today_vn().year - 1)
     return render(request, "twinning/ranking.html", {
         "tab": "ranking", "rows": selectors.ranking(request.user, year), "year": year, "years": _years(),
