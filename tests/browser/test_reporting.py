@@ -9,11 +9,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests import factories
 from tests.browser_fixtures import sign_in
-from tests.reporting.conftest import (  # noqa: F401 (fixtures)
-    commune_x, commune_y, district, media_root, other_district, submitted, vn, world)
+from tests.reporting.conftest import World, media_root, submitted, vn  # noqa: F401 (fixtures)
+from vuonlen.accounts.models import OrgKind
+from vuonlen.accounts.roles import Role
 from vuonlen.core.periods import Period, PeriodKind, today_vn
-from vuonlen.reporting.models import Submission, SubmissionStatus
+from vuonlen.geo.models import Era, Level
+from vuonlen.reporting import defaults
+from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind, Submission, SubmissionStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +30,35 @@ def _previous_quarter() -> Period:
     from vuonlen.reporting.selectors import previous_period
 
     return previous_period(_current_quarter())
+
+
+@pytest.fixture
+def world(kontum):
+    """Today's structure (two levels since 1 July 2025): the new Quảng Ngãi's steering committee asks
+    three province bodies and two new wards' committees for the quarterly report."""
+    w = World()
+    w.province = factories.unit("51", level=Level.PROVINCE, era=Era.POST_2025)
+    kon_tum = factories.unit("23293", era=Era.POST_2025)  # Phường Kon Tum
+    dak_cam = factories.unit("23284", era=Era.POST_2025)  # Phường Đăk Cấm
+    w.bcd = factories.make_org(w.province, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo Cuộc vận động tỉnh Quảng Ngãi")
+    w.front = factories.make_org(w.province, OrgKind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam tỉnh Quảng Ngãi")
+    w.farmers = factories.make_org(w.province, OrgKind.FARMERS_UNION, "Hội Nông dân tỉnh Quảng Ngãi")
+    w.youth = factories.make_org(w.province, OrgKind.YOUTH_UNION, "Tỉnh đoàn Quảng Ngãi")
+    w.agency = factories.make_org(w.province, OrgKind.AGENCY, "Ban Dân tộc tỉnh Quảng Ngãi")
+    factories.make_org(kon_tum, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo Cuộc vận động phường Kon Tum")
+    factories.make_org(dak_cam, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo Cuộc vận động phường Đăk Cấm")
+    w.schedule = ReportSchedule.objects.create(
+        name="Báo cáo quý Cuộc vận động", kind=ScheduleKind.QUARTERLY, form=defaults.quarterly_form(),
+        issuer=w.bcd, year_from=2025)
+    Obligation.objects.bulk_create([
+        Obligation(schedule=w.schedule, org_kind=kind, unit_level=Level.PROVINCE)
+        for kind in (OrgKind.FARMERS_UNION, OrgKind.YOUTH_UNION, OrgKind.AGENCY)
+    ] + [Obligation(schedule=w.schedule, org_kind=OrgKind.STEERING_COMMITTEE, unit_level=Level.COMMUNE)])
+    w.farmers_user = factories.make_user(Role.REPORTING_UNIT, organisation=w.farmers, username="hnd",
+                                         full_name="Y Nhi", email="hnd@example.vn")
+    w.secretariat = factories.make_user(Role.SECRETARIAT, organisation=w.front, username="tt.tinh",
+                                        full_name="Thường trực tỉnh")
+    return w
 
 
 def test_unit_sends_its_report_and_the_secretariat_sees_it_on_the_board(page, browser, live_server, world,
@@ -80,7 +113,7 @@ def test_unit_sends_its_report_and_the_secretariat_sees_it_on_the_board(page, br
     sub = Submission.objects.get(organisation=world.farmers, period_code=current.code())
     assert sub.status == SubmissionStatus.SUBMITTED
 
-    # --- the district secretariat ------------------------------------------------------------
+    # --- the province secretariat ------------------------------------------------------------
     context = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=live_server.url)
     boss = context.new_page()
     sign_in(boss, world.secretariat.username)
