@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import LogoutView, PasswordChangeView
 from django.shortcuts import render
 
 from vuonlen.core.audit import audit_record
@@ -25,4 +25,14 @@ class AuditedPasswordChangeView(PasswordChangeView):
         response = super().form_valid(form)
         audit_record(actor=self.request.user, action=AuditAction.UPDATE, instance=self.request.user,
                      note="Đổi mật khẩu", source="web")
+        return response
+
+
+class SignOutView(LogoutView):
+    """Sign-out that also empties what the browser holds for this site: the offline mentor
+    app's households and queue (IndexedDB), its caches and its service worker."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
         return response
