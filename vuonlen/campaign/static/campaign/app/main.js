@@ -5,7 +5,7 @@ import * as db from "./db.js";
 const body = document.body;
 const T = JSON.parse(document.getElementById("app-text").textContent);
 const $ = (id) => document.getElementById(id);
-const state = {data: null, token: null, sending: false};
+const state = {data: null, token: null, sending: false, retry: null, delay: 2000};
 
 function fmt(text, values) {
   return text.replace(/%\((\w+)\)s/g, (_m, key) => values[key]);
@@ -113,8 +113,19 @@ async function send() {
     if (sent) { notice(fmt(T.sent, {n: sent})); await refresh(); }
   } finally {
     state.sending = false;
-    renderQueue();
+    await renderQueue();
+    later();
   }
+}
+
+// The "online" event often comes before the link really works: while items wait and the phone
+// says it is online, try again after 2 s, 4 s, 8 s… (at most a minute apart).
+async function later() {
+  clearTimeout(state.retry);
+  const waiting = (await db.all("queue")).some((i) => i.status === "pending");
+  if (!waiting || !navigator.onLine) { state.delay = 2000; return; }
+  state.retry = setTimeout(send, state.delay);
+  state.delay = Math.min(state.delay * 2, 60000);
 }
 
 function remember(item, result) {
@@ -361,7 +372,7 @@ async function signOut() {
 
 async function start() {
   network();
-  window.addEventListener("online", () => { network(); send(); });
+  window.addEventListener("online", () => { network(); state.delay = 2000; send(); });
   window.addEventListener("offline", network);
   $("visit-form").addEventListener("submit", submitVisit);
   $("assess-form").addEventListener("submit", submitAssess);
@@ -370,6 +381,9 @@ async function start() {
   $("send-now").addEventListener("click", send);
   $("sign-out").addEventListener("click", signOut);
   state.data = (await db.get("kv", "data")) || null;
+  for (const item of await db.all("queue")) {  // closed mid-send: its answer never came, send it again
+    if (item.status === "sending") { item.status = "pending"; await db.put("queue", item.uuid, item); }
+  }
   await render();
   await renderQueue();
   if ("serviceWorker" in navigator) {
