@@ -205,3 +205,19 @@ def test_sign_out_tells_the_browser_to_clear_the_sites_data(client, mentor):
     client.force_login(mentor)
     response = client.post(reverse("accounts:logout"))
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_whole_shell_is_far_under_300_kb(client, mentor, mine):
+    """Everything the app loads to open (page, script, style, icon, manifest, worker): no
+    Bootstrap, no framework. The figure is printed for docs/campaign-mentors-and-assessments.md."""
+    from django.contrib.staticfiles import finders
+
+    client.force_login(mentor)
+    pages = [client.get(reverse(name)).content for name in ("campaign:app", "campaign:app_manifest", "campaign:app_sw")]
+    statics = [open(finders.find(path), "rb").read() for path in (  # noqa: SIM115
+        "campaign/app/main.js", "campaign/app/db.js", "campaign/app/app.css", "img/favicon.svg")]
+    data = client.get(reverse("campaign:app_data")).content
+    total = sum(len(part) for part in pages + statics)
+    print(f"\nshell: {total} bytes; data for 2 households: {len(data)} bytes")
+    assert total < 300 * 1024
+    assert total < 60 * 1024  # what it is today (about 35 kB): a jump means something heavy came in

@@ -44,7 +44,7 @@ def app_texts() -> dict[str, str]:
         "pending": _("chờ gửi"), "sending": _("đang gửi"), "conflict": _("xung đột"),
         "invalid": _("có lỗi"), "not_found": _("không gửi được"),
         "visit": _("Lần thăm"), "assessment": _("Đánh giá năm"),
-        "online": _("Đang có mạng"), "offline": _("Ngoại tuyến: dữ liệu lưu trên máy, gửi khi có mạng"),
+        "online": _("Đang có mạng"), "offline": _("Ngoại tuyến · lưu trên máy"),
         "data_of": _("Dữ liệu tải lúc"), "stale": _("Dữ liệu trên máy đã quá %(days)s ngày; hãy kết nối mạng để tải lại."),
         "no_data": _("Chưa có dữ liệu trên máy; hãy mở ứng dụng khi có mạng."),
         "never_visited": _("Chưa thăm"), "last_visit": _("Thăm lần cuối"),

@@ -145,7 +145,9 @@ async function render() {
   $("data-age").textContent = "";
   if (!data) { $("data-age").textContent = T.no_data; return; }
   if (!fresh(data)) { $("data-age").textContent = fmt(T.stale, {days: data.max_age_days}); return; }
-  $("data-age").textContent = `${T.data_of} ${vnDate(data.fetched_at)} ${data.fetched_at.slice(11, 16)}`;
+  const at = new Date(data.fetched_at);
+  const pad = (n) => String(n).padStart(2, "0");
+  $("data-age").textContent = `${T.data_of} ${pad(at.getHours())}:${pad(at.getMinutes())} ${pad(at.getDate())}/${pad(at.getMonth() + 1)}/${at.getFullYear()}`;
   for (const hh of data.households) {
     const last = hh.last_visit ? `${T.last_visit} ${vnDate(hh.last_visit)}` : T.never_visited;
     const visit = el("button", {type: "button", class: "primary", text: T.log_visit});
