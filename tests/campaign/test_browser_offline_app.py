@@ -115,6 +115,15 @@ def test_visit_and_assessment_offline_then_sent(phone, world, artifacts):
     expect(card(page, "A Blong")).to_contain_text(re.compile(r"Thăm lần cuối"))
     page.screenshot(path=artifacts / "offline-app-sent-phone.png", full_page=True)
 
+    # Signing out leaves nothing of the mentor's on the phone.
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_role("button", name="Đăng nhập")).to_be_visible()
+    kept = page.evaluate("""async () => ({
+        databases: (await indexedDB.databases()).map((d) => d.name),
+        caches: await caches.keys(),
+        workers: (await navigator.serviceWorker.getRegistrations()).length})""")
+    assert kept == {"databases": [], "caches": [], "workers": 0}
+
 
 def test_a_conflict_is_shown_and_resolved(phone, world, artifacts):
     homes, mentor, officer = world["homes"], world["mentor"], world["officer"]
