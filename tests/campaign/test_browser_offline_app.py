@@ -159,6 +159,24 @@ def test_a_conflict_is_shown_and_resolved(phone, world, artifacts):
     assert (assessment.version, assessment.stable_model, assessment.solid_house) == (3, True, False)
     assert AuditLog.objects.filter(source="offline", action="update", actor=mentor).count() == 1
 
+    # A second time the mentor takes the server's copy: their edit is dropped, the server's kept.
+    context.set_offline(True)
+    card(page, "A Blong").get_by_role("button", name="Đánh giá").click()
+    expect(page.locator("#a-version")).to_contain_text("v3")
+    page.get_by_label("Tham gia tổ hợp tác, hợp tác xã", exact=True).check()
+    page.get_by_role("button", name="Lưu đánh giá").click()
+    services.assessment_record(actor=officer, household=homes[0], year=year, expected_version=3,
+                               data={"assessed_on": today_vn(), "told": True, "has_essentials": True})
+    context.set_offline(False)
+    expect(page.locator("#queue li")).to_contain_text("xung đột")
+    page.get_by_role("button", name="Lấy bản trên máy chủ").click()
+    expect(page.locator("#queue li")).to_have_count(0)
+    assessment = Assessment.objects.get()
+    assert (assessment.version, assessment.in_cooperative, assessment.has_essentials) == (4, False, True)
+    card(page, "A Blong").get_by_role("button", name="Đánh giá").click()
+    expect(page.locator("#a-version")).to_contain_text("v4")
+    expect(page.get_by_label("Có tiện nghi thiết yếu (ti vi, xe máy…)", exact=True)).to_be_checked()
+
 
 QUEUE_JS = """(item) => new Promise((resolve) => {
   const open = indexedDB.open("vuonlen-app", 1);

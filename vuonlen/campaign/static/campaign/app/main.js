@@ -163,11 +163,12 @@ async function render() {
 }
 
 async function renderQueue() {
-  const list = $("queue");
-  list.replaceChildren();
   const owner = state.data ? state.data.user.id : null;
+  // Read first, then redraw at once: the list never shows empty while IndexedDB answers.
   const items = (await db.all("queue")).filter((i) => owner === null || i.owner === owner)
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
+  const list = $("queue");
+  list.replaceChildren();
   $("queue-count").textContent = String(items.length);
   $("send-now").hidden = !items.some((i) => i.status === "pending");
   for (const item of items) {
