@@ -4,9 +4,11 @@ otherwise, and the API answers 401 JSON instead of sending a program to the logi
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # The views anyone may open: the login itself, logging out, the language switch, the public
-# showcase of models (no personal data) and the API (ninja checks the session: 401 JSON).
+# showcase of models (no personal data), the API (ninja checks the session: 401 JSON) and the
+# offline mentor app's worker, manifest and JSON endpoints (no personal data, or 401 JSON themselves).
 PUBLIC_PREFIXES = ("tai-khoan/dang-nhap/", "tai-khoan/dang-xuat/", "i18n/setlang/", "trien-lam/", "api/v1/",
-                   "quan-tri/login/")
+                   "quan-tri/login/", "cuoc-van-dong/ung-dung/sw.js", "cuoc-van-dong/ung-dung/manifest.webmanifest",
+                   "cuoc-van-dong/ung-dung/du-lieu/", "cuoc-van-dong/ung-dung/gui/")
 
 
 def _patterns(resolver, prefix=""):

@@ -8,7 +8,7 @@ from .forms import LoginForm, PasswordForm
 app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("dang-xuat/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("dang-xuat/", login_not_required(views.SignOutView.as_view()), name="logout"),
     path(
         "doi-mat-khau/",
         views.AuditedPasswordChangeView.as_view(

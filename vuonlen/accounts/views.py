@@ -1,4 +1,4 @@
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import LogoutView, PasswordChangeView
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -56,3 +56,13 @@ def switchover(request):
         "organisations": [p for p in proposals if p.kind == "organisation"],
         "assignments": [p for p in proposals if p.kind == "assignment"],
     })
+
+
+class SignOutView(LogoutView):
+    """Sign-out that also empties what the browser holds for this site: the offline mentor
+    app's households and queue (IndexedDB), its caches and its service worker."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

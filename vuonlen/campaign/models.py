@@ -114,6 +114,8 @@ class Visit(TimestampedModel):
     initiative = models.ForeignKey("initiatives.Initiative", verbose_name=_("mô hình đã đăng ký"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     next_step = models.CharField(_("việc tiếp theo"), max_length=500, blank=True)
+    # The id the offline app gave this visit on the phone: a retried send finds it, never a second visit.
+    client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("lần thăm hộ")
@@ -178,6 +180,9 @@ class Assessment(TimestampedModel):
     has_essentials = models.BooleanField(CRITERIA[9][1], default=False)
     in_cooperative = models.BooleanField(CRITERIA[10][1], default=False)
     note = models.TextField(_("ghi chú"), blank=True)
+    # The id of the offline app's change last applied to this assessment: a retried send is
+    # recognised as already saved rather than seen as a stale version.
+    client_uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("đánh giá hộ")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 
@@ -194,9 +194,18 @@ def group_create(*, actor, unit, name: str, households: Sequence[Household], sou
 @transaction.atomic
 def visit_log(*, actor, household: Household, visited_on: dt.date | None, topics: Sequence[str] = (),
               discussed: str = "", advice: str = "", production_model: str = "", initiative=None,
-              next_step: str = "", photo=None, mentor=None, source: str = "web") -> Visit:
-    """A visit by ``actor`` (or, for the system, ``mentor``) to ``household``."""
+              next_step: str = "", photo=None, mentor=None, client_uuid=None, source: str = "web") -> Visit:
+    """A visit by ``actor`` (or, for the system, ``mentor``) to ``household``.
+
+    ``client_uuid`` is the id the offline app gave the visit: sent again (a lost answer, a
+    retry), the visit already stored is returned and nothing new is written."""
     _check(actor, roles.VISIT_LOG, household)
+    if client_uuid is not None:
+        already = Visit.objects.filter(client_uuid=client_uuid, household=household).first()
+        if already is not None:
+            return already
+        if Visit.objects.filter(client_uuid=client_uuid).exists():
+            raise ValidationError({NON_FIELD_ERRORS: ["Mã gửi này đã dùng cho một lần thăm khác"]})
     mentor = actor if actor is not SYSTEM else mentor
     today = today_vn()
     problems: list[tuple[str, str]] = []
@@ -223,10 +232,19 @@ def visit_log(*, actor, household: Household, visited_on: dt.date | None, topics
         except uploads.UploadRejected as exc:
             problems += [("photo", m) for m in exc.messages]
     _fail(problems)
-    visit = Visit.objects.create(
+    fields = dict(
         household=household, mentor=mentor, unit=household.unit, visited_on=visited_on, topics=topics,
         discussed=discussed, advice=advice, production_model=_text(production_model, 300),
-        initiative=initiative, next_step=_text(next_step, 500))
+        initiative=initiative, next_step=_text(next_step, 500), client_uuid=client_uuid)
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(**fields)
+    except IntegrityError:
+        # The same send arriving twice at once: the other request stored it first.
+        already = Visit.objects.filter(client_uuid=client_uuid, household=household).first() if client_uuid else None
+        if already is None:
+            raise
+        return already
     audit_record(actor=actor, action=AuditAction.CREATE, instance=visit, source=source)
     if photo is not None:
         stored = uploads.store_upload(photo, folder="campaign/visits", kinds={"jpg", "png"})
@@ -288,11 +306,21 @@ def clean_assessment(data: Mapping[str, Any], *, year: int | None, household: Ho
 
 @transaction.atomic
 def assessment_record(*, actor, household: Household, year: int | None, data: Mapping[str, Any],
-                      expected_version: int | None = None, source: str = "web") -> Assessment:
+                      expected_version: int | None = None, client_uuid=None,
+                      source: str = "web") -> Assessment:
     """Create the household's assessment for ``year``, or change it (``expected_version`` is the
-    version the person read: anything else means someone saved in between)."""
+    version the person read: anything else means someone saved in between).
+
+    ``client_uuid`` is the id of the offline app's change: when the assessment already carries
+    it, that change was applied before (a retried send) and the stored assessment is returned."""
     _check(actor, roles.ASSESS, household)
     household = Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
+    if client_uuid is not None:
+        already = Assessment.objects.filter(client_uuid=client_uuid).first()
+        if already is not None:
+            if already.household_id != household.pk:
+                raise ValidationError({NON_FIELD_ERRORS: ["Mã gửi này đã dùng cho một đánh giá khác"]})
+            return already
     cleaned, problems = clean_assessment(data, year=year, household=household, today=today_vn(),
                                          known_topics=topic_numbers())
     existing = Assessment.objects.filter(household=household, year=year).first() if year else None
@@ -306,7 +334,8 @@ def assessment_record(*, actor, household: Household, year: int | None, data: Ma
     assessor = actor if getattr(actor, "pk", None) else None
     if existing is None:
         assessment = Assessment.objects.create(household=household, year=year, commune=household.commune,
-                                               unit=household.unit, assessed_by=assessor, **cleaned)
+                                               unit=household.unit, assessed_by=assessor, client_uuid=client_uuid,
+                                               **cleaned)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=assessment, source=source)
         return assessment
     before = snapshot(existing)
@@ -315,6 +344,8 @@ def assessment_record(*, actor, household: Household, year: int | None, data: Ma
     after = snapshot(existing)
     if after == before:
         return existing
+    if client_uuid is not None:
+        existing.client_uuid = client_uuid
     existing.assessed_by = assessor or existing.assessed_by
     existing.version += 1
     existing.save()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import app_views, views
 
 app_name = "campaign"
 urlpatterns = [
@@ -20,4 +20,10 @@ urlpatterns = [
     path("nhap-danh-gia/mau.xlsx", views.assessment_import_template, name="assessment_import_template"),
     path("nhap-danh-gia/bao-loi.xlsx", views.assessment_import_errors, name="assessment_import_errors"),
     path("giai-doan/", views.phases, name="phases"),
+    # The offline app for mentors: the service worker's scope is ung-dung/.
+    path("ung-dung/", app_views.shell, name="app"),
+    path("ung-dung/sw.js", app_views.service_worker, name="app_sw"),
+    path("ung-dung/manifest.webmanifest", app_views.manifest, name="app_manifest"),
+    path("ung-dung/du-lieu/", app_views.data, name="app_data"),
+    path("ung-dung/gui/", app_views.sync, name="app_sync"),
 ]
