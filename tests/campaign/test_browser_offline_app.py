@@ -212,3 +212,28 @@ def test_a_lost_answer_retried_makes_one_visit(phone, world):
     assert Visit.objects.count() == 1
     assert str(Visit.objects.get().client_uuid) == queued["uuid"]
     assert AuditLog.objects.filter(source="offline", content_type__model="visit").count() == 1
+
+
+def test_the_app_opens_over_a_slow_link_and_loads_little(phone, world, artifacts):
+    """A phone on a poor mountain link (Chromium throttled to 256 kbit/s down, 64 up, 400 ms
+    round trips): the app opens and lists the mentor's households, and everything it fetched
+    to open — page, scripts, styles, worker, manifest, icon, data — stays under 300 kB."""
+    homes, mentor = world["homes"], world["mentor"]
+    services.mentor_assign(actor=world["officer"], mentor=mentor, households=homes[:3], started_on=dt.date(2024, 1, 1))
+    context, page = phone()
+    sign_in(page, mentor.username)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 400, "downloadThroughput": 256 * 1024 / 8, "uploadThroughput": 64 * 1024 / 8})
+    sizes: dict[str, int] = {}
+    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body() or b"")))
+    page.goto(APP, timeout=90_000)
+    expect(page.locator("body[data-ready='1']")).to_be_attached(timeout=90_000)
+    expect(page.locator("#households li")).to_have_count(3, timeout=90_000)
+    page.screenshot(path=artifacts / "offline-app-slow-link-phone.png", full_page=True)
+    fetched = {url: size for url, size in sizes.items() if url.startswith(page.url.split(APP)[0])}
+    print(f"\nslow link: {len(fetched)} responses, {sum(fetched.values())} bytes: {sorted(fetched)}")
+    assert any(url.endswith(APP) for url in fetched), fetched
+    assert any(url.endswith(".js") for url in fetched) and any("du-lieu" in url for url in fetched), fetched
+    assert 0 < sum(fetched.values()) < 300 * 1024, fetched
