@@ -106,3 +106,13 @@ def test_the_page_shows_the_proposals_and_applies_them(client, old_world):
     assert "Không còn tổ chức hay phân quyền nào ở đơn vị đã kết thúc." in response.content.decode()
     client.force_login(w.district_secretariat)
     assert client.get(url).status_code == 403
+
+
+def test_the_organisations_page_leads_the_administrator_to_the_switch_over(client, old_world):
+    w = old_world
+    link = reverse("accounts:switchover")
+    client.force_login(w.admin)
+    assert f'href="{link}"' in client.get(reverse("accounts:organisation_list")).content.decode()
+    client.force_login(w.district_secretariat)  # reads organisations, may not move them: no link
+    page = client.get(reverse("accounts:organisation_list"))
+    assert page.status_code == 200 and f'href="{link}"' not in page.content.decode()

@@ -6,7 +6,7 @@ from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.paging import paginate
 
-from . import selectors
+from . import roles, scoping, selectors
 from .forms import OrganisationFilterForm
 
 
@@ -14,7 +14,11 @@ def organisation_list(request):
     form = OrganisationFilterForm(request.GET)  # both filters optional
     filters = form.cleaned_data if form.is_valid() else {}
     orgs = selectors.organisations_visible_to(request.user, search=filters.get("q", ""), kind=filters.get("kind", ""))
-    return render(request, "accounts/organisation_list.html", {"form": form, "page_obj": paginate(request, orgs, 25)})
+    return render(request, "accounts/organisation_list.html", {
+        "form": form, "page_obj": paginate(request, orgs, 25),
+        # The 1 July 2025 switch-over of organisations and accounts is the account managers' page.
+        "can_switch_over": scoping.can(request.user, roles.ACCOUNT_MANAGE),
+    })
 
 
 class AuditedPasswordChangeView(PasswordChangeView):
