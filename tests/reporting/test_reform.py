@@ -101,3 +101,27 @@ def test_board_page_of_the_new_province(client, world, new_world):
     assert "Hội Nông dân huyện Kon Rẫy" not in expected  # ended on 30/06/2025: not "missing"
     html = client.get(reverse("reporting:board"), {"ky": "2025-Q2"}).content.decode()
     assert "Hội Nông dân huyện Kon Rẫy" in html and "Ban Chỉ đạo phường Kon Tum" not in html
+
+
+def test_a_reporting_unit_of_an_abolished_district_still_lists_what_it_sent(client, world):
+    """After the switch-over ended its assignment (kept for history), the farmers' union of Kon Rẫy
+    still finds its 2023 report under "my reports", owes nothing, and may read but not edit it."""
+    from vuonlen.accounts import scoping
+    from vuonlen.accounts.models import RoleAssignment
+
+    sent = submitted(world, world.farmers, q(2023, 2), vn(2023, 6, 5))
+    ended_on = REFORM_DATE - dt.timedelta(days=1)
+    world.farmers.valid_to = ended_on
+    world.farmers.is_active = False
+    world.farmers.save()
+    RoleAssignment.objects.filter(user=world.farmers_user).update(valid_to=ended_on, keeps_history=True)
+    scoping.forget_scope(world.farmers_user)
+
+    rows = selectors.my_reports(world.farmers_user, today=NOW.date(), now=NOW)
+    assert [(r.organisation.pk, r.period.code()) for r in rows] == [(world.farmers.pk, "2023-Q2")]
+    assert not any(r.needs_action for r in rows)
+    client.force_login(world.farmers_user)
+    html = client.get(reverse("reporting:my_reports")).content.decode()
+    assert "Quý II/2023" in html
+    assert client.get(reverse("reporting:edit", args=[sent.pk])).status_code in (403, 404)
+    assert client.get(reverse("reporting:detail", args=[sent.pk])).status_code == 200

@@ -269,6 +269,17 @@ def scope_roots(user, perm: str = UNIT_VIEW) -> list[AdministrativeUnit]:
     return list(qs.filter(path__in=scope.paths).order_by("era", "level", "name_sort"))
 
 
+def history_organisation_ids(user, perm: str) -> frozenset[int]:
+    """The organisations a person acted for with ``perm`` until a switch-over ended the assignment
+    (``keeps_history``): their records are read, never acted on (a reporting unit of an abolished
+    district still lists the reports it sent, and sends none)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return frozenset(a.organisation_id for a in _todays_assignments(user)
+                     if getattr(a, "read_only", False) and a.organisation_id
+                     and perm in ROLE_PERMISSIONS.get(a.role, ()))
+
+
 def acting_organisation_ids(user, perm: str) -> frozenset[int]:
     """The organisations a person acts for with ``perm`` (e.g. submits reports as): those named
     in their assignments, and — for an assignment to a unit without an organisation, such as a

@@ -74,7 +74,8 @@ def _area(user) -> scoping.Scope:
 def _visible_org_q(user, prefix: str = "") -> Q:
     """Organisations whose reports ``user`` may read (``prefix`` for a related lookup)."""
     area = scoping.scope_for(user, roles.REPORT_VIEW)
-    own = Q(**{f"{prefix}pk__in": list(acting_organisation_ids(user))})
+    own = Q(**{f"{prefix}pk__in": list(acting_organisation_ids(user)
+                                       | scoping.history_organisation_ids(user, roles.REPORT_SUBMIT))})
     if area.everything:
         return Q()
     if area.empty:
@@ -206,7 +207,9 @@ def _relevant_schedules(user, *, include_inactive: bool = False) -> list[ReportS
     area = _area(user)
     if area.everything:
         return list(qs.order_by("pk"))
-    acting = acting_organisation_ids(user)
+    # Their own organisations' schedules too — including those they reported for until a switch-over
+    # ended the assignment (read only: listing what was sent).
+    acting = acting_organisation_ids(user) | scoping.history_organisation_ids(user, roles.REPORT_SUBMIT)
     paths = list(area.paths)
     paths += list(Organisation.objects.filter(pk__in=acting).values_list("unit__path", flat=True))
     if not paths:
@@ -455,7 +458,10 @@ def my_reports(user, *, today: dt.date | None = None, now: dt.datetime | None = 
     today = today or today_vn()
     now = now or timezone.now()
     acting = acting_organisation_ids(user)
-    if not acting:
+    # Organisations the person reported for until the 1 July 2025 switch-over ended their assignment:
+    # what they sent stays listed (read-only); nothing is owed by them any more.
+    history = scoping.history_organisation_ids(user, roles.REPORT_SUBMIT) - acting
+    if not acting and not history:
         return []
     owed: list[OwedReport] = []
     schedules = _relevant_schedules(user)
@@ -473,7 +479,7 @@ def my_reports(user, *, today: dt.date | None = None, now: dt.datetime | None = 
     # No pairs is no reason to stop: an organisation of an abolished unit still lists what it sent.
     orgs = Organisation.objects.select_related("unit").in_bulk({p[3] for p in pairs})
     subs = {(s.schedule_id, s.period_code, s.organisation_id): s
-            for s in Submission.objects.filter(organisation__in=acting, schedule__in=schedules)
+            for s in Submission.objects.filter(organisation__in=acting | history, schedule__in=schedules)
             .select_related("organisation__unit", "schedule__issuer__unit")}
     seen = set()
     for schedule, period, due, org_id in pairs:
