@@ -129,3 +129,24 @@ def test_administrator_lines_are_used(officer_a, household_a):
                                       legal_reference="thử")
     review = make_review(household_a, 2023, income=3_200_000, actor=officer_a)
     assert review.status == "average" and review.explanation["average_line"] == 3_500_000
+
+
+def test_a_new_commune_reads_its_predecessors_recognised_years_but_does_not_correct_them(officer_a, household_a):
+    """Phường Quang Trung went into the new Phường Kon Tum on 1 July 2025: the new ward's officer
+    reads Quang Trung's households and their recognised 2023 review (through the lineage), and
+    may not correct what was recognised before the reform; Quang Trung's own officer still may."""
+    from tests import factories
+    from vuonlen.accounts.roles import Role
+    from vuonlen.geo.models import Era
+    from vuonlen.households.selectors import get_household_for_user_or_404
+
+    review = make_review(household_a, 2023, income=1_000_000, lacking=["employment", "latrine", "telecom"],
+                         recognised=True, actor=officer_a)
+    new_officer = factories.make_user(Role.COMMUNE_OFFICER, factories.unit("23293", era=Era.POST_2025))
+    assert get_household_for_user_or_404(new_officer, household_a.pk) == household_a  # reads it
+    with pytest.raises(PermissionDenied) as refused:
+        services.review_correct(actor=new_officer, review=review, reason="Nhập nhầm", income_per_capita=2_500_000)
+    assert "đã được công nhận trước khi sắp xếp" in str(refused.value)
+    review.refresh_from_db()
+    assert review.is_current  # nothing changed
+    services.review_correct(actor=officer_a, review=review, reason="Nhập nhầm", income_per_capita=2_500_000)

@@ -191,6 +191,18 @@ def scope_for(user, perm: str = UNIT_VIEW) -> Scope:
     return scope
 
 
+def through_lineage_only(user, perm: str, unit: AdministrativeUnit) -> bool:
+    """True when ``user`` reaches ``unit`` with ``perm`` only because their new-era unit continues
+    it (the lineage), not through an assignment of their own: a new commune reads its predecessors'
+    history, and what those predecessors had recognised stays as it was (read-only)."""
+    if user is SYSTEM or not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return False
+    if not scope_for(user, perm).covers_path(unit.path):
+        return False
+    own = [a.scope_unit.path for a in _todays_assignments(user) if _grants(a, perm)]
+    return not any(unit.path.startswith(path) for path in own)
+
+
 def scope_without(user, perm: str, role: str) -> Scope:
     """The scope ``perm`` gives through every role but ``role``: a mentor's commune assignment
     grants their own households, not an area (``households.selectors.households_visible_to``)."""

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
@@ -48,6 +48,15 @@ def check_can_edit(*, actor, unit: AdministrativeUnit) -> None:
     """Out of scope → 404 (the household does not exist for them); in scope but read-only → 403."""
     scoping.require(actor, roles.HOUSEHOLD_EDIT, unit, seen_with=roles.HOUSEHOLD_VIEW,
                     message="Bạn chỉ có quyền xem hộ gia đình ở đơn vị này")
+
+
+def check_recognised_writable(*, actor, review: Review) -> None:
+    """A recognised year of an old unit is read-only for a person who reaches it only through the
+    lineage (a new commune reading its predecessors' history): 403, with why."""
+    if review.recognised and scoping.through_lineage_only(actor, roles.HOUSEHOLD_EDIT, review.household.unit):
+        raise PermissionDenied(
+            f"Kết quả rà soát năm {review.year} của {review.household.unit.name} đã được công nhận trước khi "
+            "sắp xếp đơn vị hành chính: đơn vị kế thừa chỉ được xem, không đính chính.")
 
 
 def can_edit(user, unit: AdministrativeUnit) -> bool:
@@ -862,6 +871,7 @@ def review_correct(*, actor, review: Review, reason: str, income_per_capita: Any
     under the same decision unless a new one is given.
     """
     check_can_edit(actor=actor, unit=review.household.unit)
+    check_recognised_writable(actor=actor, review=review)
     household = _lock(review.household)
     old = Review.objects.select_for_update().get(pk=review.pk)
     kind = kind or old.kind
