@@ -133,13 +133,9 @@ class PopulationBaseAdmin(_RegistryAdmin):
     raw_id_fields = ("commune",)
 
 
-@admin.register(PovertyLineSetting)
-class PovertyLineSettingAdmin(AuditedAdmin):
-    """Lines of a standard the sources lack (e.g. Decree 351/2025's average lines): entered by a
-    system administrator with the legal reference, read by every review."""
-
-    list_display = ("standard", "area", "kind", "value", "legal_reference")
-    list_filter = ("standard", "area", "kind")
+class _StandardSettingAdmin(AuditedAdmin):
+    """The poverty-standard settings (lines, the year rule, indicators): a system administrator's,
+    each naming a standard by a code the poverty room knows (a typo would silently never apply)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "standard":
@@ -147,7 +143,6 @@ class PovertyLineSettingAdmin(AuditedAdmin):
 
             from vuonlen.poverty import STANDARDS
 
-            # Only codes the poverty room knows: a typo would silently never apply.
             return forms.ChoiceField(label=db_field.verbose_name, help_text=db_field.help_text,
                                      choices=[(code, f"{code} — {s.short_name_vi}") for code, s in STANDARDS.items()])
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -162,8 +157,19 @@ class PovertyLineSettingAdmin(AuditedAdmin):
         return request.user.is_superuser
 
 
+@admin.register(PovertyLineSetting)
+class PovertyLineSettingAdmin(_StandardSettingAdmin):
+    """Lines of a standard the sources lack (e.g. Decree 351/2025's average lines): entered by a
+    system administrator with the legal reference, read by every review."""
+
+    list_display = ("standard", "area", "kind", "value", "legal_reference")
+    list_filter = ("standard", "area", "kind")
+
+
+
+
 @admin.register(PovertyYearStandard)
-class PovertyYearStandardAdmin(AuditedAdmin):
+class PovertyYearStandardAdmin(_StandardSettingAdmin):
     """The year → standard rule: the whole table (default rule with the administrator's rows
     applied) above the list, and a row per year the administrator replaced, with the reason.
     Saving does not touch existing reviews: `vuonlen poverty reclassify --year N` does, audited."""
@@ -172,14 +178,9 @@ class PovertyYearStandardAdmin(AuditedAdmin):
     change_list_template = "admin/households/povertyyearstandard/change_list.html"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        from django import forms
-
-        from vuonlen.poverty import STANDARDS
-
-        if db_field.name == "standard":
-            return forms.ChoiceField(label=db_field.verbose_name, help_text=db_field.help_text,
-                                     choices=[(code, f"{code} — {s.short_name_vi}") for code, s in STANDARDS.items()])
         if db_field.name == "year":
+            from django import forms
+
             # A review year the system could ever hold; a typo such as 20266 is refused.
             return forms.IntegerField(label=db_field.verbose_name, min_value=2010, max_value=2040)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -189,18 +190,9 @@ class PovertyYearStandardAdmin(AuditedAdmin):
 
         return super().changelist_view(request, extra_context={**(extra_context or {}), "year_rules": year_rules()})
 
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
 
 @admin.register(PovertyIndicator)
-class PovertyIndicatorAdmin(AuditedAdmin):
+class PovertyIndicatorAdmin(_StandardSettingAdmin):
     """A standard's indicators as the province applies them (names, dimensions, thresholds, legal
     references): e.g. Decree 351/2025's final list, entered without a release. Review forms,
     imports, classification and tables 04–05 read the active rows. Never deleted — reviews keep
@@ -212,22 +204,6 @@ class PovertyIndicatorAdmin(AuditedAdmin):
     list_editable = ("position", "active")
     search_fields = ("code", "name_vi")
     ordering = ("standard", "position", "id")
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "standard":
-            from django import forms
-
-            from vuonlen.poverty import STANDARDS
-
-            return forms.ChoiceField(label=db_field.verbose_name,
-                                     choices=[(code, f"{code} — {s.short_name_vi}") for code, s in STANDARDS.items()])
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
         return False
