@@ -116,3 +116,21 @@ def test_the_organisations_page_leads_the_administrator_to_the_switch_over(clien
     client.force_login(w.district_secretariat)  # reads organisations, may not move them: no link
     page = client.get(reverse("accounts:organisation_list"))
     assert page.status_code == 200 and f'href="{link}"' not in page.content.decode()
+
+
+def test_an_assignment_kept_for_history_reads_households_but_never_edits_them(old_world, commune_a):
+    """Ended by the switch-over with ``keeps_history``: the commune officer of Quang Trung still
+    reads its households, and no longer edits them (every path to the scope, mentor rule included)."""
+    from vuonlen.accounts.roles import HOUSEHOLD_EDIT, HOUSEHOLD_VIEW
+    from vuonlen.households.selectors import households_visible_to
+    from tests.households.factories import make_household, make_village
+
+    w = old_world
+    home = make_household(make_village(commune_a, "Tổ 9"), code="QT-H1", actor=scoping.SYSTEM)
+    RoleAssignment.objects.filter(user=w.officer).update(valid_to=REFORM_DATE - dt.timedelta(days=1),
+                                                         keeps_history=True)
+    # Still a mentor today (the scope then leaves the mentor role aside: ``scoping.scope_without``).
+    RoleAssignment.objects.create(user=w.officer, role=Role.MENTOR, unit=commune_a)
+    scoping.forget_scope(w.officer)
+    assert home in households_visible_to(w.officer, HOUSEHOLD_VIEW)
+    assert home not in households_visible_to(w.officer, HOUSEHOLD_EDIT)

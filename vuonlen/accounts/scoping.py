@@ -216,7 +216,7 @@ def scope_without(user, perm: str, role: str) -> Scope:
     key = ("without", perm, role)
     if key not in cache:
         paths = {a.scope_unit.path for a in _todays_assignments(user)
-                 if a.role != role and perm in ROLE_PERMISSIONS.get(a.role, ())}
+                 if a.role != role and _grants(a, perm)}
         if paths:
             lineage_q = Q()
             for path in paths:

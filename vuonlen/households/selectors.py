@@ -316,7 +316,7 @@ def members_of(user, household: Household, *, include_past: bool = True) -> list
 def reviews_visible_to(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[Review]:
     """Reviews of the households ``user`` may see today (a household moved between villages keeps
     its reviews readable from its present village): the lists, the API and the official tables."""
-    if scoping.scope_without(user, roles.HOUSEHOLD_VIEW, Role.MENTOR).everything:
+    if scoping.scope_without(user, perm, Role.MENTOR).everything:
         return Review.objects.all()  # no semi-join over the whole registry for the system
     return Review.objects.filter(household__in=households_visible_to(user, perm))
 
