@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from vuonlen.api.main import api
 from vuonlen.core import views as core_views
+
+# The Django admin is for technical staff; the application's own pages are for everyone else.
+admin.site.site_header = _("Vươn Lên — quản trị kỹ thuật")
+admin.site.site_title = _("Vươn Lên — quản trị")
+admin.site.index_title = _("Dữ liệu của hệ thống")
 
 
 def _api_urls(urls):
