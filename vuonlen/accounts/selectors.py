@@ -71,3 +71,31 @@ def home_counts(user) -> HomeCounts:
         villages=units.filter(level=Level.VILLAGE).count(),
         organisations=scoping.scoped(user, Organisation.objects.all(), roles.ORG_VIEW).count(),
     )
+
+
+def accounts_visible_to(user, *, search: str = "", role: str = ""):
+    """The accounts a manager manages: those holding a role (current or past) in the manager's
+    area with ``accounts.manage_accounts``. A technical administrator (superuser) sees every
+    account, those without a role included. ``search`` matches the login or the full name, with
+    or without diacritics."""
+    from django.db.models import Q
+
+    from .models import RoleAssignment, User
+
+    scope = scoping.scope_for(user, roles.ACCOUNT_MANAGE)
+    if user is scoping.SYSTEM or scope.everything:
+        qs = User.objects.all()
+    elif scope.empty:
+        return User.objects.none()
+    else:
+        held = RoleAssignment.objects.filter(scope.q("unit") | scope.q("organisation__unit"))
+        qs = User.objects.filter(pk__in=held.values("user_id"))
+    if role:
+        qs = qs.filter(assignments__role=role)
+    if search:
+        folded = fold(search)
+        # Names are folded in Python: a few thousand accounts at most, and no search column to keep.
+        ids = [pk for pk, login, name in qs.values_list("pk", "username", "full_name")
+               if folded in fold(login) or folded in fold(name)]
+        qs = User.objects.filter(pk__in=ids)
+    return qs.distinct().order_by("username")

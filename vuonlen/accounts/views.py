@@ -18,6 +18,8 @@ def organisation_list(request):
         "form": form, "page_obj": paginate(request, orgs, 25),
         # The 1 July 2025 switch-over of organisations and accounts is the account managers' page.
         "can_switch_over": scoping.can(request.user, roles.ACCOUNT_MANAGE),
+        "can_manage_accounts": scoping.can(request.user, roles.ACCOUNT_MANAGE),
+        "can_manage_organisations": scoping.can(request.user, roles.ORG_MANAGE),
     })
 
 
