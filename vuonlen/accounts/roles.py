@@ -38,6 +38,8 @@ REPORT_SUBMIT = "reporting.submit"
 REPORT_REVIEW = "reporting.review"
 REPORT_VIEW = "reporting.view"
 REPORT_ROOM = "reporting.room"
+# The report forms (sections, figures) shared by the province: its secretariat and administrator.
+REPORT_FORMS_MANAGE = "reporting.manage_forms"
 
 READ_PERMISSIONS = {UNIT_VIEW, ORG_VIEW, HOUSEHOLD_VIEW}
 
@@ -55,8 +57,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # Periodic reports. A reporting unit or a commune officer fills its own organisation's reports;
 # the secretariat reviews those of its area (its level and below); viewers read them.
 _REPORTING_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.SYSADMIN: frozenset({REPORT_REVIEW, REPORT_VIEW, REPORT_ROOM}),
-    Role.SECRETARIAT: frozenset({REPORT_REVIEW, REPORT_VIEW, REPORT_ROOM}),
+    Role.SYSADMIN: frozenset({REPORT_REVIEW, REPORT_VIEW, REPORT_ROOM, REPORT_FORMS_MANAGE}),
+    Role.SECRETARIAT: frozenset({REPORT_REVIEW, REPORT_VIEW, REPORT_ROOM, REPORT_FORMS_MANAGE}),
     Role.REPORTING_UNIT: frozenset({REPORT_SUBMIT, REPORT_ROOM}),
     Role.COMMUNE_OFFICER: frozenset({REPORT_SUBMIT, REPORT_ROOM}),
     Role.VIEWER: frozenset({REPORT_VIEW, REPORT_ROOM}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import form_admin_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("theo-doi/", views.board, name="board"),
     path("theo-doi/giai-trinh/", views.explanation_request, name="explanation_request"),
     path("lich/", views.deadline_calendar_view, name="calendar"),
+    path("bieu-mau/", form_admin_views.form_list, name="form_list"),
+    path("bieu-mau/moi/", form_admin_views.form_edit, name="form_new"),
+    path("bieu-mau/<int:pk>/", form_admin_views.form_edit, name="form_edit"),
+    path("bieu-mau/<int:pk>/xem-truoc/", form_admin_views.form_preview, name="form_preview"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sua/", views.edit, name="edit"),
     path("<int:pk>/xu-ly/", views.review, name="review"),
