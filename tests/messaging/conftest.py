@@ -35,7 +35,7 @@ class FakeGateway:
             def do_POST(self):  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                gateway.requests.append({"path": self.path, "headers": dict(self.headers),
+                gateway.requests.append({"path": self.path, "headers": self.headers,  # case-insensitive
                                          "json": json.loads(body or b"{}")})
                 status, answer = gateway.replies.pop(0) if gateway.replies else gateway.default
                 data = json.dumps(answer).encode()
