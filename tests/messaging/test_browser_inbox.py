@@ -38,6 +38,7 @@ def test_inbox_badge_list_open_and_contact(page, world):
     sign_in(page, world.farmers_user.username)
     badge = page.locator("#inbox-badge")
     expect(badge).to_have_accessible_name("Hộp thư: 3 việc chưa đọc")
+    expect(page.get_by_role("banner")).not_to_contain_text("{#")
     # The badge sits on the top bar's one line, beside the account menu.
     account = page.locator("#account-menu")
     assert abs(badge.bounding_box()["y"] - account.bounding_box()["y"]) < 8

@@ -211,3 +211,16 @@ def test_the_inbox_page_costs_the_same_queries_for_3_items_or_60(client, world, 
 def test_the_inbox_needs_a_login(client):
     response = client.get(reverse("messaging:inbox"))
     assert response.status_code == 302 and "/tai-khoan/dang-nhap/" in response["Location"]
+
+
+def test_the_badge_count_comes_in_its_own_request_and_no_other_page_pays_for_it(client, world):
+    collect_june(world.farmers_user)
+    client.force_login(world.farmers_user)
+    with CaptureQueriesContext(connection) as home:
+        html = client.get(reverse("home")).content.decode()
+    assert 'hx-get="/hop-thu/dem/"' in html
+    assert not any("messaging_inboxitem" in q["sql"] for q in home.captured_queries)
+    badge = client.get(reverse("messaging:badge")).content.decode()
+    assert 'aria-label="Hộp thư: 2 việc chưa đọc"' in badge and ">2</span>" in badge
+    assert "hx-get" not in badge  # loaded once, not again
+    assert "{#" not in badge and "{#" not in html

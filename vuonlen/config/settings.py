@@ -116,7 +116,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vuonlen.core.context_processors.navigation",
-                "vuonlen.messaging.context_processors.inbox_badge",
             ],
         },
     },

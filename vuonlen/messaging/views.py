@@ -9,14 +9,22 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import ContactPreferenceForm
-from .inbox import open_items
+from .inbox import open_items, unread_count
 from .models import Channel
 
 
 def inbox(request):
     unread_only = request.GET.get("loc") == "chua-doc"
     items = open_items(request.user, unread_only=unread_only)
-    return render(request, "messaging/inbox.html", {"items": items, "unread_only": unread_only})
+    return render(request, "messaging/inbox.html", {"items": items, "unread_only": unread_only,
+                                                    "inbox_unread": unread_count(request.user),
+                                                    "inbox_badge_loaded": True})
+
+
+def badge(request):
+    """The top bar's envelope with the unread count (one COUNT), fetched by htmx after the page."""
+    return render(request, "messaging/_badge.html", {"inbox_unread": unread_count(request.user),
+                                                     "inbox_badge_loaded": True})
 
 
 @require_POST
