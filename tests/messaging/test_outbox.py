@@ -233,3 +233,16 @@ def test_console_backend_writes_to_the_stream_it_is_given():
     stream = io.StringIO()
     ConsoleBackend(stream).send(OutboundMessage(key="x", channel=Channel.EMAIL, recipient="a@b.vn", body="Nội dung"))
     assert "email → a@b.vn [x]" in stream.getvalue() and "Nội dung" in stream.getvalue()
+
+
+def test_a_channel_without_its_settings_waits_and_the_others_go(settings, caplog):
+    settings.MESSAGING_BACKEND = "locmem"
+    settings.MESSAGING_ZALO_BACKEND = "zalo"
+    settings.MESSAGING_ZALO_TOKEN = ""
+    waiting = enqueue(Channel.ZALO, ZALO_ID, key="z")
+    sent = enqueue(Channel.SMS, PHONE, key="s")
+    assert send_pending(now=T0).sent == 1
+    assert (status(waiting), status(sent)) == (OutboxStatus.PENDING, OutboxStatus.SENT)
+    assert "channel=zalo not configured" in caplog.text
+    settings.MESSAGING_ZALO_BACKEND = ""
+    assert send_pending(now=T0).sent == 1 and status(waiting) == OutboxStatus.SENT

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -65,11 +66,28 @@ class SendResult:
     requeued: int = 0
 
 
-def _reap(now: dt.datetime, result: SendResult) -> None:
+class _Backends(dict):
+    """One backend per channel for a run; None for a channel whose settings are missing (its
+    messages wait, logged once, instead of stopping the worker)."""
+
+    def for_channel(self, channel: str):
+        if channel not in self:
+            try:
+                self[channel] = get_backend(channel)
+            except ImproperlyConfigured as exc:
+                log.error("channel=%s not configured (%s); its messages wait", channel, type(exc).__name__)
+                self[channel] = None
+        return self[channel]
+
+
+def _reap(now: dt.datetime, result: SendResult, backends: _Backends) -> None:
     """SENDING rows whose worker died mid-send (lease expired)."""
     stale = OutboundMessage.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - lease())
     for message in stale.only("pk", "channel"):
-        if get_backend(message.channel).idempotent:
+        backend = backends.for_channel(message.channel)
+        if backend is None:
+            continue
+        if backend.idempotent:
             if OutboundMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(
                     status=OutboxStatus.PENDING, next_attempt_at=now):
                 result.requeued += 1
@@ -89,15 +107,17 @@ def send_pending(*, now: dt.datetime | None = None, limit: int = 200) -> SendRes
     """Send the messages that are due, each at most once; returns the counts."""
     now = now or timezone.now()
     result = SendResult()
-    _reap(now, result)
+    backends = _Backends()
+    _reap(now, result, backends)
     due = list(OutboundMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-               .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
-    backends = {}
-    for pk in due:
+               .order_by("next_attempt_at", "pk").values_list("pk", "channel")[:limit])
+    for pk, channel in due:
+        backend = backends.for_channel(channel)
+        if backend is None:
+            continue
         if not _claim(pk, now):
             continue  # another worker has it
         message = OutboundMessage.objects.get(pk=pk)
-        backend = backends.get(message.channel) or backends.setdefault(message.channel, get_backend(message.channel))
         try:
             provider_id = backend.send(message)
         except SendError as exc:
