@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Case, F, IntegerField, Max, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -278,17 +278,30 @@ def still_visible(user, items: list[InboxItem]) -> list[InboxItem]:
     return [item for item in items if item.ref_id in allowed[_group(item.kind)]]
 
 
-PAGE_LIMIT = 300
+PER_PAGE = 50
 
 
-def open_items(user, *, unread_only: bool = False) -> list[InboxItem]:
-    """What the person still has to do, unread first, then nearest deadline."""
+def open_items_query(user, *, unread_only: bool = False) -> QuerySet[InboxItem]:
+    """What the person still has to do, unread first, then nearest deadline (none last)."""
     qs = inbox_items_for(user).filter(resolved_at__isnull=True)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
-    items = still_visible(user, list(qs.order_by("-created_at", "-pk")[:PAGE_LIMIT]))
-    items.sort(key=lambda i: (i.read_at is not None, i.due_date or dt.date.max, -i.pk))
+    is_read = Case(When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.order_by(is_read, F("due_date").asc(nulls_last=True), "-pk")
+
+
+def prepare(user, items) -> list[InboxItem]:
+    """One page of items: those whose record the reader may still see, with their kind's label
+    computed once per kind (``get_kind_display`` resolves every lazy choice on each call)."""
+    items = still_visible(user, list(items))
+    labels = {value: str(label) for value, label in InboxKind.choices}
+    for item in items:
+        item.kind_label = labels.get(item.kind, item.kind)
     return items
+
+
+def open_items(user, *, unread_only: bool = False, limit: int = 1000) -> list[InboxItem]:
+    return prepare(user, open_items_query(user, unread_only=unread_only)[:limit])
 
 
 def unread_count(user) -> int:

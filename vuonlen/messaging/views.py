@@ -9,14 +9,17 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import ContactPreferenceForm
-from .inbox import open_items, unread_count
+from vuonlen.core.paging import paginate
+
+from .inbox import PER_PAGE, open_items_query, prepare, unread_count
 from .models import Channel
 
 
 def inbox(request):
     unread_only = request.GET.get("loc") == "chua-doc"
-    items = open_items(request.user, unread_only=unread_only)
-    return render(request, "messaging/inbox.html", {"items": items, "unread_only": unread_only,
+    page_obj = paginate(request, open_items_query(request.user, unread_only=unread_only), PER_PAGE)
+    items = prepare(request.user, page_obj.object_list)
+    return render(request, "messaging/inbox.html", {"items": items, "page_obj": page_obj, "unread_only": unread_only,
                                                     "inbox_unread": unread_count(request.user),
                                                     "inbox_badge_loaded": True})
 
