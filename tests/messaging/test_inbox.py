@@ -228,3 +228,11 @@ def test_the_badge_count_comes_in_its_own_request_and_no_other_page_pays_for_it(
     assert 'aria-label="Hộp thư: 2 việc chưa đọc"' in badge and ">2</span>" in badge
     assert "hx-get" not in badge  # loaded once, not again
     assert "{#" not in badge and "{#" not in html
+
+
+def test_a_commune_officer_gets_their_communes_reports_not_the_neighbours(world):
+    collect_june(world.commune_officer)
+    titles = [title for _, title in kinds(world.commune_officer)]
+    assert titles, "the commune's steering committee owes the quarterly report"
+    assert all(t.endswith("xã Đắk Tơ Lung") for t in titles)
+    assert not any("Tân Lập" in t or "Hội Nông dân" in t for t in titles)
