@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "vuonlen.outreach",
     "vuonlen.campaign",
     "vuonlen.indicators",
+    "vuonlen.messaging",
     # After vuonlen.core, whose `db_worker` (the package's worker, made to outlive locks and to
     # reap dead jobs) takes the place of the package's own.
     "django_tasks_db",
@@ -270,6 +271,25 @@ MAILERS = {
     "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")},
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vuonlen@localhost")
+
+# --- Outgoing messages (messaging room; docs/messaging.md) --------------------
+# Like EMAIL_BACKEND: "console" (default), "file", "email", "sms", "zalo" or a dotted path, for
+# every channel, overridden per channel by MESSAGING_EMAIL/SMS/ZALO_BACKEND.
+MESSAGING_BACKEND = os.environ.get("MESSAGING_BACKEND", "console")
+MESSAGING_EMAIL_BACKEND = os.environ.get("MESSAGING_EMAIL_BACKEND", "")
+MESSAGING_SMS_BACKEND = os.environ.get("MESSAGING_SMS_BACKEND", "")
+MESSAGING_ZALO_BACKEND = os.environ.get("MESSAGING_ZALO_BACKEND", "")
+MESSAGING_FILE_PATH = Path(os.environ.get("MESSAGING_FILE_PATH", VAR_DIR / "messages"))
+MESSAGING_SMS_URL = os.environ.get("MESSAGING_SMS_URL", "")
+MESSAGING_SMS_TOKEN = os.environ.get("MESSAGING_SMS_TOKEN", "")
+MESSAGING_SMS_IDEMPOTENT = env_bool("MESSAGING_SMS_IDEMPOTENT", True)
+MESSAGING_ZALO_URL = os.environ.get("MESSAGING_ZALO_URL", "https://openapi.zalo.me/v3.0/oa/message/cs")
+MESSAGING_ZALO_TOKEN = os.environ.get("MESSAGING_ZALO_TOKEN", "")
+MESSAGING_HTTP_TIMEOUT = float(os.environ.get("MESSAGING_HTTP_TIMEOUT", "10"))
+# A send not finished after this long lost its worker (see messaging/outbox.py).
+MESSAGING_SEND_LEASE_SECONDS = float(os.environ.get("MESSAGING_SEND_LEASE_SECONDS", "300"))
+# Reports and tasks enter the inbox this many days before their deadline.
+MESSAGING_DUE_SOON_DAYS = int(os.environ.get("MESSAGING_DUE_SOON_DAYS", "7"))
 
 # Application logs never carry personal data: log ids, never names or ID numbers.
 LOGGING = {

@@ -40,6 +40,7 @@ urlpatterns = [
     path("tuyen-truyen/", include("vuonlen.outreach.urls")),
     path("cuoc-van-dong/", include("vuonlen.campaign.urls")),
     path("chi-tieu/", include("vuonlen.indicators.urls")),
+    path("hop-thu/", include("vuonlen.messaging.urls")),
     path("trien-lam/", include("vuonlen.initiatives.public_urls")),
     path("api/v1/", _api_urls(api.urls)),
 ]
