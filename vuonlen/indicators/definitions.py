@@ -169,57 +169,14 @@ def _recompute_after_commit(indicator: Indicator) -> None:
         transaction.on_commit(lambda: rollups.recompute_all())
 
 
-@transaction.atomic
-def indicator_define(*, actor, data: dict[str, Any], phases: Sequence[Phase] = (), source: str = "web") -> Indicator:
-    require_define(actor)
-    cleaned, problems = clean_indicator(data)
-    _fail(problems)
-    indicator = Indicator.objects.create(**cleaned)
-    indicator.phases.set(phases)
-    audit_record(actor=actor, action=AuditAction.CREATE, instance=indicator, source=source,
-                 after={**snapshot(indicator), "phases": sorted(p.code for p in phases)})
-    _recompute_after_commit(indicator)
-    return indicator
+# The writes (``indicator_define``, ``indicator_set_active``, ``phase_indicators_set``) live in
+# ``services`` with the room's other writes; these names keep working for older imports.
+_MOVED = {"indicator_define", "indicator_set_active", "phase_indicators_set"}
 
 
-@transaction.atomic
-def indicator_set_active(*, actor, indicator: Indicator, active: bool, expected_version: int | None = None,
-                         source: str = "web") -> Indicator:
-    """Take an indicator out of use (its targets and figures stay, for the record) or back in."""
-    require_define(actor)
-    current = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
-    if expected_version is not None:
-        check_version(current, expected_version, message=STALE_MESSAGE)
-    if current.is_active == active:
-        return current
-    if not active:
-        users = Indicator.objects.filter(is_active=True, formula=f"annual_fall:{current.code}")
-        if users.exists():
-            names = ", ".join(i.code for i in users)
-            raise ValidationError({NON_FIELD_ERRORS: [f"Chỉ tiêu {names} được tính từ chỉ tiêu này; hãy ngừng "
-                                                      "chỉ tiêu đó trước"]})
-    before = snapshot(current)
-    current.is_active = active
-    current.version += 1
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source,
-                 note="Dùng lại chỉ tiêu" if active else "Ngừng sử dụng chỉ tiêu")
-    if active:
-        _recompute_after_commit(current)
-    return current
+def __getattr__(name: str):
+    if name in _MOVED:
+        from . import services
 
-
-@transaction.atomic
-def phase_indicators_set(*, actor, phase: Phase, indicators: Sequence[Indicator], source: str = "web") -> bool:
-    """The indicator set of ``phase`` (checked on the catalogue page). Returns whether it changed."""
-    require_define(actor)
-    phase = Phase.objects.select_for_update(of=("self",)).get(pk=phase.pk)
-    before = sorted(phase.indicators.values_list("code", flat=True))
-    after = sorted({i.code for i in indicators})
-    if before == after:
-        return False
-    phase.indicators.set(indicators)
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=phase, source=source,
-                 before={"indicators": before}, after={"indicators": after},
-                 note="Bộ chỉ tiêu của giai đoạn")
-    return True
+        return getattr(services, name)
+    raise AttributeError(name)
