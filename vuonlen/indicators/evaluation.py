@@ -41,7 +41,7 @@ from vuonlen.core.periods import today_vn
 
 from . import rollups
 from .models import Direction, Indicator, Measure, Rollup, Target
-from .selectors import evaluation_indicators, goals_of, phase_base, plan_target
+from .selectors import evaluation_indicators, goals_of, memberships, phase_base, plan_target
 from .tree import Tree
 
 ACHIEVED, ON_TRACK, BEHIND, NO_TARGET, NO_DATA = "achieved", "on_track", "behind", "no_target", "no_data"
@@ -184,7 +184,15 @@ class Evaluation:
         # The set of the phase the cut-off falls in: 2025 → 2021–2025's, 2026 → 2026–2030's.
         self.indicators = list(indicators) if indicators is not None else evaluation_indicators(self.year)
         self.goals = goals_of(self.phase) if self.phase else {}
+        self.members = memberships() if self.phase else {}
         self._by_code = {i.code: i for i in Indicator.objects.filter(is_active=True)}
+
+    @property
+    def base(self):
+        """The phase's base year, standard and why (``selectors.phase_base``), read once."""
+        if not hasattr(self, "_base"):
+            self._base = phase_base(self.phase) if self.phase else None
+        return self._base
 
     # figures ------------------------------------------------------------------------------
     def _live(self) -> bool:
@@ -258,7 +266,7 @@ class Evaluation:
         start_year = None
         if self.phase:
             years.add(self.phase.start_year - 1)
-            start_year = base_year(self.phase)
+            start_year = self.base.year
             if start_year:
                 years.add(start_year)
         figures = self.figures(unit_ids, years)
@@ -299,7 +307,7 @@ class Evaluation:
             kind = "phase"
         if target_row is not None:
             target = float(target_row.value)
-        elif (planned := plan_target(indicator, self.phase, self.goals)) is not None:
+        elif (planned := plan_target(indicator, self.phase, self.goals, self.members)) is not None:
             # The plan's level binds every unit the indicator applies to, villages included: a
             # commune sees which of its villages lag the plan even before handing them targets.
             # The phase's own (``PhaseGoal``); the catalogue's default only in its first phase.
@@ -334,7 +342,7 @@ class Evaluation:
         """Where the average fall starts: year, standard and figure (issue 12 item 4)."""
         if self.phase is None:
             return ""
-        base = phase_base(self.phase)
+        base = self.base
         if base.year is None:
             return str(base.describe())
         rate_indicator = self._by_code.get(indicator.base_code)
@@ -390,7 +398,7 @@ def trend(unit_id: int, indicators: Sequence[Indicator], years: Sequence[int]) -
     """A unit's values over ``years`` per indicator code (derived ones included)."""
     evaluation = Evaluation(cutoff=dt.date(max(years), 12, 31), indicators=indicators)
     all_years = set(years)
-    start = base_year(evaluation.phase) if evaluation.phase else None
+    start = evaluation.base.year if evaluation.phase else None
     if start:
         all_years.add(start)
     figures = evaluation.figures([unit_id], all_years)

@@ -60,25 +60,37 @@ def goals_of(phase: Phase) -> dict[int, PhaseGoal]:
     return {g.indicator_id: g for g in PhaseGoal.objects.filter(phase=phase)}
 
 
-def first_phase_of(indicator: Indicator) -> Phase | None:
-    found = sorted(indicator.phases.all(), key=lambda p: p.start_year)
-    return found[0] if found else None
+def memberships() -> dict[int, list[tuple[int, int]]]:
+    """{indicator id: [(start year, phase id), …]} for every indicator, in one query."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    for indicator_id, phase_id, start in Indicator.phases.through.objects.values_list(
+            "indicator_id", "phase_id", "phase__start_year"):
+        found.setdefault(indicator_id, []).append((start, phase_id))
+    for value in found.values():
+        value.sort()
+    return found
 
 
-def plan_target(indicator: Indicator, phase: Phase | None, goals: dict[int, PhaseGoal] | None = None
-                ) -> Decimal | None:
+def plan_target(indicator: Indicator, phase: Phase | None, goals: dict[int, PhaseGoal] | None = None,
+                members: dict[int, list[tuple[int, int]]] | None = None) -> Decimal | None:
     """The plan's target of ``indicator`` over ``phase``: the phase's own goal when entered;
     else the catalogue's default target when ``phase`` is the indicator's first phase (the
     2021–2025 plan's figures for the seeded set); else none — a later phase's targets are
-    the province's to enter, never the old plan's carried over silently."""
-    if phase is None or phase.pk not in {p.pk for p in indicator.phases.all()}:
+    the province's to enter, never the old plan's carried over silently. ``goals`` and
+    ``members`` (``goals_of``, ``memberships``) save queries when called for many rows."""
+    if phase is None:
+        return None
+    if members is None:
+        mine = sorted((p.start_year, p.pk) for p in indicator.phases.all())
+    else:
+        mine = members.get(indicator.pk, [])
+    if phase.pk not in {pk for _start, pk in mine}:
         return None
     goals = goals_of(phase) if goals is None else goals
     goal = goals.get(indicator.pk)
     if goal is not None:
         return goal.value
-    first = first_phase_of(indicator)
-    if first is not None and first.pk == phase.pk:
+    if mine[0][1] == phase.pk:
         return indicator.default_target
     return None
 
@@ -114,17 +126,26 @@ def phase_base(phase: Phase) -> PhaseBase:
     overrides included): 2021–2025 → 2021 (the baseline review under Decree 07/2021, not the
     2020 review under Decision 59/2015); 2026–2030 → 2026 under the default rule (the end-2026
     review under Decree 351/2025), 2027 if an administrator sets 2026 back to Decree 07/2021."""
+    from vuonlen import poverty
     from vuonlen.households import year_standards
 
-    last = year_standards.standard_or_none(phase.end_year)
+    overrides = year_standards.year_overrides()  # one query; the built-in standards carry the names
+
+    def rule(year: int):
+        try:
+            return poverty.year_rule(year, overrides)
+        except ValueError:
+            return None
+
+    last = rule(phase.end_year)
     if last is None:
         return PhaseBase(phase, None, "", "", "")
+    title = poverty.STANDARDS[last.standard].short_name_vi or last.standard
     for year in range(phase.start_year - 1, phase.end_year + 1):
-        standard = year_standards.standard_or_none(year)
-        if standard is not None and standard.code == last.code:
-            reason = year_standards.year_rule(year).reason_vi
-            return PhaseBase(phase, year, last.code, last.short_name_vi or last.code, reason)
-    return PhaseBase(phase, None, last.code, last.short_name_vi or last.code, "")
+        found = rule(year)
+        if found is not None and found.standard == last.standard:
+            return PhaseBase(phase, year, last.standard, title, found.reason_vi)
+    return PhaseBase(phase, None, last.standard, title, "")
 
 
 # --- who may --------------------------------------------------------------------------------
@@ -141,5 +162,5 @@ def may_manage_phase_sets(user) -> bool:
 
 
 __all__ = ["phases", "phase_indicators", "evaluation_indicators", "previous_phase", "closed_phase", "goals_of",
-           "plan_target", "PhaseBase", "phase_base", "may_manage_phase_sets", "indicators_for", "phase_of_year",
+           "memberships", "plan_target", "PhaseBase", "phase_base", "may_manage_phase_sets", "indicators_for", "phase_of_year",
            "default_year", "entered_indicators"]
