@@ -80,7 +80,7 @@ def indicator_set_active(*, actor, indicator: Indicator, active: bool, expected_
     current.version += 1
     current.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source,
-                 note=_("Dùng lại chỉ tiêu") if active else _("Ngừng sử dụng chỉ tiêu"))
+                 note="Dùng lại chỉ tiêu" if active else "Ngừng sử dụng chỉ tiêu")
     if active:
         _recompute_after_commit(current)
     return current
@@ -98,7 +98,7 @@ def phase_indicators_set(*, actor, phase: Phase, indicators: Sequence[Indicator]
     phase.indicators.set(indicators)
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=phase, source=source,
                  before={"indicators": before}, after={"indicators": after},
-                 note=_("Bộ chỉ tiêu của giai đoạn"))
+                 note="Bộ chỉ tiêu của giai đoạn")
     return True
 
 
@@ -234,14 +234,14 @@ def phase_set_save(*, actor, phase: Phase, rows: Sequence[PhaseRow], expected_ve
         if value is None:
             if goal is not None:
                 audit_record(actor=actor, action=AuditAction.DELETE, instance=goal, before=snapshot(goal),
-                             source=source, note=_("Bỏ mục tiêu giai đoạn"))
+                             source=source, note="Bỏ mục tiêu giai đoạn")
                 goal.delete()
                 result.goals_changed += 1
             continue
         if goal is None:
             goal = PhaseGoal.objects.create(phase=phase, indicator=row.indicator, value=value, document=document)
             audit_record(actor=actor, action=AuditAction.CREATE, instance=goal, after=snapshot(goal), source=source,
-                         note=_("Mục tiêu giai đoạn"))
+                         note="Mục tiêu giai đoạn")
             result.goals_changed += 1
         elif goal.value != value or goal.document != document:
             old = snapshot(goal)
@@ -249,13 +249,13 @@ def phase_set_save(*, actor, phase: Phase, rows: Sequence[PhaseRow], expected_ve
             goal.version += 1
             goal.save()
             audit_record(actor=actor, action=AuditAction.UPDATE, instance=goal, before=old, after=snapshot(goal),
-                         source=source, note=_("Mục tiêu giai đoạn"))
+                         source=source, note="Mục tiêu giai đoạn")
             result.goals_changed += 1
     if result.added or result.removed:
         audit_record(actor=actor, action=AuditAction.UPDATE, instance=phase, source=source,
                      before={"indicators": before},
                      after={"indicators": sorted(phase.indicators.values_list("code", flat=True))},
-                     note=_("Bộ chỉ tiêu của giai đoạn"))
+                     note="Bộ chỉ tiêu của giai đoạn")
     if result.changed:
         phase.version += 1
         phase.save(update_fields=["version", "updated_at"])
@@ -282,8 +282,7 @@ def phase_set_copy(*, actor, phase: Phase, source_phase: Phase | None = None, so
         audit_record(actor=actor, action=AuditAction.UPDATE, instance=phase, source=source,
                      before={"indicators": before},
                      after={"indicators": sorted(phase.indicators.values_list("code", flat=True))},
-                     note=_("Chép bộ chỉ tiêu của giai đoạn %(years)s")
-                     % {"years": f"{source_phase.start_year}–{source_phase.end_year}"})
+                     note=f"Chép bộ chỉ tiêu của giai đoạn {source_phase.start_year}–{source_phase.end_year}")
         phase.version += 1
         phase.save(update_fields=["version", "updated_at"])
     return result
@@ -309,7 +308,7 @@ def phase_indicator_add(*, actor, phase: Phase, data: dict[str, Any], goal: Any 
     if value is not None:
         made = PhaseGoal.objects.create(phase=phase, indicator=indicator, value=value, document=document)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=made, after=snapshot(made), source=source,
-                     note=_("Mục tiêu giai đoạn"))
+                     note="Mục tiêu giai đoạn")
     phase.version += 1
     phase.save(update_fields=["version", "updated_at"])
     return indicator
