@@ -346,7 +346,8 @@ class Evaluation:
         if base.year is None:
             return str(base.describe())
         rate_indicator = self._by_code.get(indicator.base_code)
-        rate = value_of(rate_indicator, figures.get((unit_id, base.year, indicator.base_code))) if rate_indicator else None
+        cell = figures.get((unit_id, base.year, indicator.base_code))
+        rate = value_of(rate_indicator, cell) if rate_indicator else None
         shown = f"{format_number(rate, 1)}%" if rate is not None else str(_("chưa có số liệu"))
         text = str(_("Năm gốc %(year)s (%(standard)s): %(rate)s")) % {
             "year": base.year, "standard": base.standard_title, "rate": shown}

@@ -162,5 +162,6 @@ def may_manage_phase_sets(user) -> bool:
 
 
 __all__ = ["phases", "phase_indicators", "evaluation_indicators", "previous_phase", "closed_phase", "goals_of",
-           "memberships", "plan_target", "PhaseBase", "phase_base", "may_manage_phase_sets", "indicators_for", "phase_of_year",
+           "memberships", "plan_target", "PhaseBase", "phase_base", "may_manage_phase_sets", "indicators_for",
+           "phase_of_year",
            "default_year", "entered_indicators"]
