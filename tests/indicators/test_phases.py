@@ -369,3 +369,17 @@ def test_evaluation_page_says_where_the_base_comes_from(client, closed):
     client.force_login(closed.secretariat)
     html = client.get(reverse("indicators:evaluation") + f"?don_vi={closed.district.pk}&ngay=31/12/2025").content.decode()
     assert "Năm gốc 2021 (Nghị định 07/2021/NĐ-CP): 40,0%" in html
+
+
+def test_the_phase_pages_and_messages_speak_english_too(world, new_phase):
+    from django.utils import translation
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            services.phase_set_save(actor=world.province_secretariat, phase=new_phase,
+                                    rows=_rows({"NEP_NGHI": "80"}, unchecked={"KHKT": "50"}))
+        assert caught.value.message_dict[f"i-{indicator('KHKT').pk}"] == [
+            "KHKT is not in the phase’s set: tick the indicator or clear the target"]
+        assert selectors.phase_base(new_phase).describe().startswith("The base year of phase 2026–2030 is 2026")
+        _value, problems = targets.clean_value(indicator("NEP_NGHI"), "120")
+        assert problems == ["A rate is at most 100% (entered 120)"]
