@@ -369,6 +369,10 @@ def test_evaluation_page_says_where_the_base_comes_from(client, closed):
     client.force_login(closed.secretariat)
     html = client.get(reverse("indicators:evaluation") + f"?don_vi={closed.district.pk}&ngay=31/12/2025").content.decode()
     assert "Năm gốc 2021 (Nghị định 07/2021/NĐ-CP): 40,0%" in html
+    exported = client.get(reverse("indicators:evaluation_export") + f"?don_vi={closed.district.pk}&ngay=31/12/2025")
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    fall = next(r for r in rows if r[0] == "Huyện Kon Rẫy" and r[2] == "GIAM_NGHEO")
+    assert (fall[4], fall[-1]) == (5, "Năm gốc 2021 (Nghị định 07/2021/NĐ-CP): 40,0%")
 
 
 def test_the_phase_pages_and_messages_speak_english_too(world, new_phase):

@@ -152,7 +152,7 @@ class EvaluationReport:
     columns = [gettext_lazy("Đơn vị"), gettext_lazy("Cấp"), gettext_lazy("Mã chỉ tiêu"), gettext_lazy("Chỉ tiêu"),
                gettext_lazy("Thực hiện"), gettext_lazy("Tử số"), gettext_lazy("Mẫu số"), gettext_lazy("Chỉ tiêu giao"),
                gettext_lazy("Loại chỉ tiêu"), gettext_lazy("Theo lộ trình"), gettext_lazy("% so với chỉ tiêu"),
-               gettext_lazy("Tình trạng")]
+               gettext_lazy("Tình trạng"), gettext_lazy("Ghi chú")]
 
     def xlsx_lines(self) -> list[Line]:
         return self.lines()
@@ -174,7 +174,7 @@ class EvaluationReport:
             sheet.append([line.unit.name, line.level_name, line.indicator.code, line.indicator.short_name,
                           _round(row.actual), row.numerator, row.denominator if measure == Measure.PERCENT else None,
                           _round(row.target), line.target_kind, _round(row.expected),
-                          _round(row.share, 1), line.status_label])
+                          _round(row.share, 1), line.status_label, row.base_note or None])
             at = sheet.max_row
             for column in (5, 8, 10):
                 sheet.cell(at, column).number_format = NUMBER_FORMATS.get(measure, "General")
@@ -184,7 +184,7 @@ class EvaluationReport:
             fill = STATUS_FILLS.get(row.status)
             if fill:
                 sheet.cell(at, 12).fill = PatternFill("solid", fgColor=fill)
-        for index, width in enumerate([30, 8, 14, 36, 12, 10, 10, 12, 18, 12, 14, 20], start=1):
+        for index, width in enumerate([30, 8, 14, 36, 12, 10, 10, 12, 18, 12, 14, 20, 40], start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = sheet.cell(header + 1, 1)
         return spreadsheets.workbook_bytes(workbook)
