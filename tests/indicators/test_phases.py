@@ -25,7 +25,7 @@ from vuonlen.geo.models import Era, Level, UnitLineage
 from vuonlen.households.models import PovertyYearStandard
 from vuonlen.indicators import evaluation, selectors, services, targets
 from vuonlen.indicators.final_review import ACHIEVED, NO_TARGET, NOT_ACHIEVED, FinalReview
-from vuonlen.indicators.models import PhaseGoal
+from vuonlen.indicators.models import PhaseGoal, Target
 
 from .target_world import *  # noqa: F403 - the shared fixtures
 
@@ -124,7 +124,6 @@ def test_a_new_commune_reads_its_predecessors_and_their_combined_targets(world, 
     assert "gộp số liệu của các đơn vị cũ" in line.result_source
     assert "Đơn vị thành lập từ 01/7/2025" in review.unit_note(new_commune)
     # one old commune without a target: the plan's level instead of a half-combined figure
-    Target = type(give(olds[0], "KHKT", 2025, 1))
     Target.objects.filter(unit=olds[-1], indicator__code="NEP_NGHI").delete()
     line = _line(FinalReview(new_commune, old_phase), new_commune, "NEP_NGHI")
     assert (line.target, line.target_source) == (75.0, "Mục tiêu kế hoạch giai đoạn 2021–2025")
@@ -224,7 +223,7 @@ def test_province_secretariat_sets_the_new_phase_and_its_targets(world, new_phas
     services.phase_set_save(actor=world.province_secretariat, phase=new_phase,
                             rows=_rows({"NEP_NGHI": "88"}), expected_version=new_phase.version)
     changed = AuditLog.objects.get(action=AuditAction.UPDATE, content_type__model="phasegoal")
-    assert changed.changes["value"] == ["85.00", "88"] or changed.changes["value"][1] in ("88", "88.00")
+    assert Decimal(changed.changes["value"][0]) == 85 and Decimal(changed.changes["value"][1]) == 88
     # a second editor who loaded the page before that save is refused, nothing written
     with pytest.raises(ValidationError):
         services.phase_set_save(actor=world.province_secretariat, phase=new_phase,
@@ -387,3 +386,29 @@ def test_the_phase_pages_and_messages_speak_english_too(world, new_phase):
         assert selectors.phase_base(new_phase).describe().startswith("The base year of phase 2026–2030 is 2026")
         _value, problems = targets.clean_value(indicator("NEP_NGHI"), "120")
         assert problems == ["A rate is at most 100% (entered 120)"]
+
+
+def test_the_2026_target_file_of_the_new_province_follows_the_new_set(world, new_phase, new_province, new_commune):
+    from vuonlen.indicators import target_imports
+
+    from .test_target_imports import HEADER, _table, _xlsx
+
+    services.phase_set_save(actor=world.province_secretariat, phase=new_phase,
+                            rows=_rows({"NEP_NGHI": "80", "TL_NGHEO_CN": "", "GIAM_NGHEO": ""}))
+    secretariat = factories.make_user(Role.SECRETARIAT, new_province, username="tt.quangngai.phase")
+    _header, rows = _table(target_imports.export_targets(actor=secretariat, unit=new_province, year=2026))
+    # the new communes, each with the 2026–2030 indicators set at commune level, and nothing of the old set
+    assert {r[2] for r in rows} == {"NEP_NGHI", "TL_NGHEO_CN", "GIAM_NGHEO"}
+    assert new_commune.pk in {r[8] for r in rows}
+    line = next(r for r in rows if r[8] == new_commune.pk and r[2] == "NEP_NGHI")
+    line[6] = 82
+    khkt = [new_commune.code, new_commune.name, "KHKT", "", "", 2026, 50, "", new_commune.pk]
+    result = target_imports.import_targets(actor=secretariat, file=_xlsx([line, khkt], header=HEADER),
+                                           filename="chi-tieu-2026.xlsx")
+    assert not result.ok  # KHKT is not an indicator of 2026–2030: the whole file waits
+    assert any("2021–2025" in e.message for e in result.errors)
+    result = target_imports.import_targets(actor=secretariat, file=_xlsx([line], header=HEADER),
+                                           filename="chi-tieu-2026.xlsx")
+    assert result.ok
+    saved = Target.objects.get(unit=new_commune, indicator__code="NEP_NGHI", year=2026)
+    assert saved.value == Decimal("82")
