@@ -24,7 +24,7 @@ from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.geo.models import Era, Level, UnitLineage
 from vuonlen.households.models import PovertyYearStandard
 from vuonlen.indicators import evaluation, selectors, services, targets
-from vuonlen.indicators.final_review import ACHIEVED, NO_TARGET, NOT_ACHIEVED, FinalReview
+from vuonlen.indicators.final_review import ACHIEVED, NOT_ACHIEVED, FinalReview
 from vuonlen.indicators.models import PhaseGoal, Target
 
 from .target_world import *  # noqa: F403 - the shared fixtures

@@ -1,4 +1,7 @@
-"""Changing the catalogue: adding an indicator, taking one out of use, choosing a phase's set.
+"""The catalogue's rules: the formulas the engine knows, who may change the catalogue, and the
+checks of a new indicator (every problem at once). The writes themselves — adding an
+indicator, taking one out of use, a phase's set — are in ``services`` (still importable from
+here under their old names).
 
 Only an administrator (``roles.INDICATOR_DEFINE``) changes the catalogue. A computed indicator
 names one of the computations ``sources`` knows (``formulas()``); an entered one says how units
@@ -9,22 +12,20 @@ enter it. A new indicator gets its figures when the transaction commits
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.campaign.models import CRITERIA, Phase
-from vuonlen.core.audit import audit_record, snapshot
-from vuonlen.core.models import AuditAction
+from vuonlen.campaign.models import CRITERIA
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, stale_message
+from vuonlen.core.versioning import stale_message
 
 from . import rollups
 from .models import Direction, EntryKind, Indicator, Measure, Source

@@ -24,7 +24,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from vuonlen.accounts import roles, scoping
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.models import Phase
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
