@@ -91,10 +91,11 @@ def test_evaluation_export_reads_back(client, world, plans):
     assert rows[0][0] == "Đánh giá kết quả thực hiện chỉ tiêu"
     assert rows[1][0] == "Huyện Kon Rẫy · mốc đánh giá 30/06/2023 · biên độ 15%"
     header = rows.index(["Đơn vị", "Cấp", "Mã chỉ tiêu", "Chỉ tiêu", "Thực hiện", "Tử số", "Mẫu số",
-                         "Chỉ tiêu giao", "Loại chỉ tiêu", "Theo lộ trình", "% so với chỉ tiêu", "Tình trạng"])
+                         "Chỉ tiêu giao", "Loại chỉ tiêu", "Theo lộ trình", "% so với chỉ tiêu", "Tình trạng",
+                         "Ghi chú"])
     kh = next(r for r in rows[header + 1:] if r[0] == "Huyện Kon Rẫy" and r[2] == "KH_XA")
     assert kh == ["Huyện Kon Rẫy", "huyện", "KH_XA", "Xã ban hành kế hoạch", 42.86, 3, 7, 100, "năm", 49.59, 42.9,
-                  "Đúng tiến độ"]
+                  "Đúng tiến độ", None]
     page = client.get(_url("indicators:evaluation", world.district, ngay="30/06/2023"))
     assert len(rows) - header - 1 == sum(len(lines) for _m, lines in page.context["groups"])
 

@@ -13,7 +13,7 @@ from vuonlen.accounts import roles
 from vuonlen.core.admin_mixins import AuditedAdmin, ScopedAdmin
 
 from . import rollups
-from .models import EnteredValue, Indicator, Target
+from .models import EnteredValue, Indicator, PhaseGoal, Target
 
 # Fields whose change alters the stored figures.
 _FIGURE_FIELDS = ("source", "formula", "entry_kind", "is_active", "measure")
@@ -72,3 +72,22 @@ class EnteredValueAdmin(_ReadOnlyScopedAdmin):
     list_select_related = ("indicator", "unit", "entered_by")
     search_fields = ("unit__name", "indicator__code", "note")
     raw_id_fields = ("unit",)
+
+
+@admin.register(PhaseGoal)
+class PhaseGoalAdmin(admin.ModelAdmin):
+    """A phase's plan targets, read-only: the province secretariat keeps them on the phase set
+    page (``services.phase_set_save``: validation, version, audit)."""
+
+    list_display = ("phase", "indicator", "value", "document", "updated_at")
+    list_filter = ("phase",)
+    list_select_related = ("phase", "indicator")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,7 @@
-"""Changing the catalogue: adding an indicator, taking one out of use, choosing a phase's set.
+"""The catalogue's rules: the formulas the engine knows, who may change the catalogue, and the
+checks of a new indicator (every problem at once). The writes themselves — adding an
+indicator, taking one out of use, a phase's set — are in ``services`` (still importable from
+here under their old names).
 
 Only an administrator (``roles.INDICATOR_DEFINE``) changes the catalogue. A computed indicator
 names one of the computations ``sources`` knows (``formulas()``); an entered one says how units
@@ -9,21 +12,20 @@ enter it. A new indicator gets its figures when the transaction commits
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.campaign.models import CRITERIA, Phase
-from vuonlen.core.audit import audit_record, snapshot
-from vuonlen.core.models import AuditAction
+from vuonlen.campaign.models import CRITERIA
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, stale_message
+from vuonlen.core.versioning import stale_message
 
 from . import rollups
 from .models import Direction, EntryKind, Indicator, Measure, Source
@@ -42,31 +44,33 @@ class Formula:
 
 def formulas() -> list[Formula]:
     """The computations the engine knows (``sources.compute_direct``), with the measure each gives."""
-    found = [Formula(f"assessment:{code}", f"Đánh giá hộ: {label}", Measure.PERCENT) for code, label in CRITERIA]
+    found = [Formula(f"assessment:{code}", _("Đánh giá hộ: %(label)s") % {"label": label}, Measure.PERCENT)
+             for code, label in CRITERIA]
     found += [
-        Formula("assessment:improved_life", "Đánh giá hộ: đời sống được nâng lên (đủ cả 4 điều kiện)",
+        Formula("assessment:improved_life", _("Đánh giá hộ: đời sống được nâng lên (đủ cả 4 điều kiện)"),
                 Measure.PERCENT),
-        Formula("reviews:poor_count", "Rà soát: số hộ nghèo DTTS", Measure.COUNT),
-        Formula("reviews:near_poor_count", "Rà soát: số hộ cận nghèo DTTS", Measure.COUNT),
-        Formula("reviews:poor_near_rate", "Rà soát: tỷ lệ hộ nghèo, cận nghèo DTTS trên tổng số hộ DTTS",
+        Formula("reviews:poor_count", _("Rà soát: số hộ nghèo DTTS"), Measure.COUNT),
+        Formula("reviews:near_poor_count", _("Rà soát: số hộ cận nghèo DTTS"), Measure.COUNT),
+        Formula("reviews:poor_near_rate", _("Rà soát: tỷ lệ hộ nghèo, cận nghèo DTTS trên tổng số hộ DTTS"),
                 Measure.PERCENT),
-        Formula("outreach:told", "Tuyên truyền: tỷ lệ hộ nghèo, cận nghèo DTTS được tuyên truyền trong năm",
+        Formula("outreach:told", _("Tuyên truyền: tỷ lệ hộ nghèo, cận nghèo DTTS được tuyên truyền trong năm"),
                 Measure.PERCENT),
-        Formula("models:commune_has_model", "Mô hình: tỷ lệ xã có mô hình của MTTQ xã", Measure.PERCENT),
-        Formula("models:district_count", "Mô hình: số mô hình của MTTQ huyện", Measure.COUNT),
+        Formula("models:commune_has_model", _("Mô hình: tỷ lệ xã có mô hình của MTTQ xã"), Measure.PERCENT),
+        Formula("models:district_count", _("Mô hình: số mô hình của MTTQ huyện"), Measure.COUNT),
     ]
     for indicator in Indicator.objects.filter(is_active=True, measure=Measure.PERCENT).exclude(
             formula__startswith="annual_fall:"):
         found.append(Formula(f"annual_fall:{indicator.code}",
-                             f"Giảm bình quân mỗi năm (điểm %) của “{indicator.short_name}”", Measure.POINTS_A_YEAR))
+                             _("Giảm bình quân mỗi năm (điểm %%) của “%(name)s”") % {"name": indicator.short_name},
+                             Measure.POINTS_A_YEAR))
     return found
 
 
 def require_define(actor) -> None:
     if actor is not SYSTEM and not scoping.can(actor, roles.INDICATOR_DEFINE):
         if scoping.can(actor, roles.INDICATOR_VIEW):
-            raise PermissionDenied("Chỉ quản trị hệ thống thay đổi danh mục chỉ tiêu")
-        raise Http404("Không tìm thấy")
+            raise PermissionDenied(_("Chỉ quản trị hệ thống thay đổi danh mục chỉ tiêu"))
+        raise Http404(_("Không tìm thấy"))
 
 
 def _text(value: Any) -> str:
@@ -78,60 +82,60 @@ def clean_indicator(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
     problems: list[tuple[str, str]] = []
     code = _text(data.get("code")).upper()
     if not code:
-        problems.append(("code", "Hãy nhập mã chỉ tiêu"))
+        problems.append(("code", _("Hãy nhập mã chỉ tiêu")))
     elif not CODE_PATTERN.match(code):
-        problems.append(("code", "Mã chỉ tiêu gồm chữ in hoa không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ "
-                                 "(ví dụ HO_THOAT_NGHEO), tối đa 40 ký tự"))
+        problems.append(("code", _("Mã chỉ tiêu gồm chữ in hoa không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ "
+                                   "(ví dụ HO_THOAT_NGHEO), tối đa 40 ký tự")))
     elif Indicator.objects.filter(code=code).exists():
-        problems.append(("code", f"Đã có chỉ tiêu mã {code}"))
+        problems.append(("code", _("Đã có chỉ tiêu mã %(code)s") % {"code": code}))
     name, short_name = _text(data.get("name")), _text(data.get("short_name"))
     if not name:
-        problems.append(("name", "Hãy nhập tên chỉ tiêu"))
+        problems.append(("name", _("Hãy nhập tên chỉ tiêu")))
     elif len(name) > 400:
-        problems.append(("name", "Tên chỉ tiêu dài quá 400 ký tự"))
+        problems.append(("name", _("Tên chỉ tiêu dài quá 400 ký tự")))
     if not short_name:
-        problems.append(("short_name", "Hãy nhập tên ngắn (hiện trên bảng, biểu đồ)"))
+        problems.append(("short_name", _("Hãy nhập tên ngắn (hiện trên bảng, biểu đồ)")))
     elif len(short_name) > 120:
-        problems.append(("short_name", "Tên ngắn dài quá 120 ký tự"))
+        problems.append(("short_name", _("Tên ngắn dài quá 120 ký tự")))
     measure = data.get("measure") or ""
     if measure not in Measure.values:
-        problems.append(("measure", "Hãy chọn đơn vị tính"))
+        problems.append(("measure", _("Hãy chọn đơn vị tính")))
     direction = data.get("direction") or Direction.UP
     if direction not in Direction.values:
-        problems.append(("direction", "Hãy chọn chiều đánh giá"))
+        problems.append(("direction", _("Hãy chọn chiều đánh giá")))
     try:
         levels = sorted({int(level) for level in data.get("levels") or []})
     except (TypeError, ValueError):
         levels = [0]
     if not levels:
-        problems.append(("levels", "Hãy chọn ít nhất một cấp áp dụng"))
+        problems.append(("levels", _("Hãy chọn ít nhất một cấp áp dụng")))
     elif any(level not in (1, 2, 3, 4) for level in levels):
-        problems.append(("levels", "Cấp không hợp lệ"))
+        problems.append(("levels", _("Cấp không hợp lệ")))
     source = data.get("source") or ""
     formula, entry_kind = _text(data.get("formula")), data.get("entry_kind") or ""
     if source == Source.COMPUTED:
         known = {f.code: f for f in formulas()}
         entry_kind = ""
         if not formula:
-            problems.append(("formula", "Hãy chọn cách tính"))
+            problems.append(("formula", _("Hãy chọn cách tính")))
         elif formula not in known:
-            problems.append(("formula", f"Hệ thống chưa biết cách tính “{formula}”"))
+            problems.append(("formula", _("Hệ thống chưa biết cách tính “%(formula)s”") % {"formula": formula}))
         elif measure in Measure.values and known[formula].measure != measure:
-            problems.append(("measure", f"Cách tính đã chọn cho kết quả là "
-                                        f"“{Measure(known[formula].measure).label}”; hãy chọn đơn vị tính đó"))
+            problems.append(("measure", _("Cách tính đã chọn cho kết quả là “%(measure)s”; hãy chọn đơn vị tính đó")
+                             % {"measure": Measure(known[formula].measure).label}))
     elif source == Source.ENTERED:
         formula = ""
         if entry_kind not in EntryKind.values:
-            problems.append(("entry_kind", "Hãy chọn cách nhập"))
+            problems.append(("entry_kind", _("Hãy chọn cách nhập")))
         elif entry_kind == EntryKind.YES_NO and measure in Measure.values and measure != Measure.PERCENT:
-            problems.append(("measure", "Chỉ tiêu có/không của từng xã được tính thành tỷ lệ %: hãy chọn đơn vị "
-                                        "tính %"))
+            problems.append(("measure", _("Chỉ tiêu có/không của từng xã được tính thành tỷ lệ %: hãy chọn đơn vị "
+                                          "tính %")))
         if entry_kind == EntryKind.VALUE and measure == Measure.POINTS_A_YEAR:
-            problems.append(("measure", "Điểm % mỗi năm được tính từ một tỷ lệ, không nhập tay"))
+            problems.append(("measure", _("Điểm % mỗi năm được tính từ một tỷ lệ, không nhập tay")))
         if 4 in levels:
-            problems.append(("levels", "Số liệu đơn vị nhập chỉ đến cấp xã: bỏ cấp thôn"))
+            problems.append(("levels", _("Số liệu đơn vị nhập chỉ đến cấp xã: bỏ cấp thôn")))
     else:
-        problems.append(("source", "Hãy chọn nguồn số liệu"))
+        problems.append(("source", _("Hãy chọn nguồn số liệu")))
     default_target = data.get("default_target")
     if default_target in (None, ""):
         default_target = None
@@ -144,7 +148,7 @@ def clean_indicator(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
         if not 0 <= order <= 32767:
             raise ValueError
     except (TypeError, ValueError):
-        problems.append(("order", "Thứ tự là số nguyên từ 0 đến 32.767"))
+        problems.append(("order", _("Thứ tự là số nguyên từ 0 đến 32.767")))
         order = 100
     cleaned = {"code": code, "name": name, "short_name": short_name, "measure": measure, "direction": direction,
                "levels": levels, "source": source, "formula": formula, "entry_kind": entry_kind,
@@ -169,57 +173,14 @@ def _recompute_after_commit(indicator: Indicator) -> None:
         transaction.on_commit(lambda: rollups.recompute_all())
 
 
-@transaction.atomic
-def indicator_define(*, actor, data: dict[str, Any], phases: Sequence[Phase] = (), source: str = "web") -> Indicator:
-    require_define(actor)
-    cleaned, problems = clean_indicator(data)
-    _fail(problems)
-    indicator = Indicator.objects.create(**cleaned)
-    indicator.phases.set(phases)
-    audit_record(actor=actor, action=AuditAction.CREATE, instance=indicator, source=source,
-                 after={**snapshot(indicator), "phases": sorted(p.code for p in phases)})
-    _recompute_after_commit(indicator)
-    return indicator
+# The writes (``indicator_define``, ``indicator_set_active``, ``phase_indicators_set``) live in
+# ``services`` with the room's other writes; these names keep working for older imports.
+_MOVED = {"indicator_define", "indicator_set_active", "phase_indicators_set"}
 
 
-@transaction.atomic
-def indicator_set_active(*, actor, indicator: Indicator, active: bool, expected_version: int | None = None,
-                         source: str = "web") -> Indicator:
-    """Take an indicator out of use (its targets and figures stay, for the record) or back in."""
-    require_define(actor)
-    current = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
-    if expected_version is not None:
-        check_version(current, expected_version, message=STALE_MESSAGE)
-    if current.is_active == active:
-        return current
-    if not active:
-        users = Indicator.objects.filter(is_active=True, formula=f"annual_fall:{current.code}")
-        if users.exists():
-            names = ", ".join(i.code for i in users)
-            raise ValidationError({NON_FIELD_ERRORS: [f"Chỉ tiêu {names} được tính từ chỉ tiêu này; hãy ngừng "
-                                                      "chỉ tiêu đó trước"]})
-    before = snapshot(current)
-    current.is_active = active
-    current.version += 1
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source,
-                 note="Dùng lại chỉ tiêu" if active else "Ngừng sử dụng chỉ tiêu")
-    if active:
-        _recompute_after_commit(current)
-    return current
+def __getattr__(name: str):
+    if name in _MOVED:
+        from . import services
 
-
-@transaction.atomic
-def phase_indicators_set(*, actor, phase: Phase, indicators: Sequence[Indicator], source: str = "web") -> bool:
-    """The indicator set of ``phase`` (checked on the catalogue page). Returns whether it changed."""
-    require_define(actor)
-    phase = Phase.objects.select_for_update(of=("self",)).get(pk=phase.pk)
-    before = sorted(phase.indicators.values_list("code", flat=True))
-    after = sorted({i.code for i in indicators})
-    if before == after:
-        return False
-    phase.indicators.set(indicators)
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=phase, source=source,
-                 before={"indicators": before}, after={"indicators": after},
-                 note="Bộ chỉ tiêu của giai đoạn")
-    return True
+        return getattr(services, name)
+    raise AttributeError(name)

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.scoping import SYSTEM
@@ -36,8 +37,14 @@ from vuonlen.geo.models import AdministrativeUnit, Level
 from .models import EnteredValue, EntryKind, Indicator, Measure, Source
 from .targets import LEVEL_NAMES, Stale
 
-STALE_MESSAGE = ("{name}: số liệu vừa được người khác lưu sau khi bạn mở trang; những gì bạn nhập chưa được lưu "
-                 "nhưng vẫn còn nguyên. Hãy xem số đang lưu rồi lưu lại.")
+
+
+def stale_text(name: str) -> str:
+    return _("%(name)s: số liệu vừa được người khác lưu sau khi bạn mở trang; những gì bạn nhập chưa được lưu nhưng "
+             "vẫn còn nguyên. Hãy xem số đang lưu rồi lưu lại.") % {"name": name}
+
+
+
 MAX_COUNT = 10**15
 
 
@@ -62,7 +69,7 @@ def require_enter(actor, unit: AdministrativeUnit) -> None:
     if actor is SYSTEM:
         return
     scoping.require(actor, roles.INDICATOR_ENTER, unit, seen_with=(roles.INDICATOR_VIEW, roles.UNIT_VIEW),
-                    message="Bạn không có quyền nhập số liệu cho đơn vị này")
+                    message=_("Bạn không có quyền nhập số liệu cho đơn vị này"))
 
 
 @dataclass
@@ -86,21 +93,21 @@ def _blank(value: Any) -> bool:
 
 def _whole(raw: Any, label: str, problems: list[str]) -> int | None:
     if _blank(raw):
-        problems.append(f"Chưa nhập {label}")
+        problems.append(_("Chưa nhập %(label)s") % {"label": label})
         return None
     try:
         number = parse_number(raw)
     except (ValueError, TypeError):
-        problems.append(f"{label.capitalize()}: “{raw}” không phải là số")
+        problems.append(_("%(label)s: “%(raw)s” không phải là số") % {"label": label.capitalize(), "raw": raw})
         return None
     if not number.is_finite() or number != number.to_integral_value():
-        problems.append(f"{label.capitalize()} phải là số nguyên")
+        problems.append(_("%(label)s phải là số nguyên") % {"label": label.capitalize()})
         return None
     if number < 0:
-        problems.append(f"{label.capitalize()} không được âm")
+        problems.append(_("%(label)s không được âm") % {"label": label.capitalize()})
         return None
     if number >= MAX_COUNT:
-        problems.append(f"{label.capitalize()} quá lớn")
+        problems.append(_("%(label)s quá lớn") % {"label": label.capitalize()})
         return None
     return int(number)
 
@@ -117,39 +124,40 @@ def clean_entry(item: EntryInput, *, unit: AdministrativeUnit, year: int, today:
     indicator = item.indicator
     problems: list[str] = []
     if indicator.source != Source.ENTERED:
-        problems.append(f"Chỉ tiêu {indicator.code} được tính từ dữ liệu, không nhập tay")
+        problems.append(_("Chỉ tiêu %(code)s được tính từ dữ liệu, không nhập tay") % {"code": indicator.code})
     elif not indicator.is_active:
-        problems.append(f"Chỉ tiêu {indicator.code} đã ngừng sử dụng")
+        problems.append(_("Chỉ tiêu %(code)s đã ngừng sử dụng") % {"code": indicator.code})
     elif unit.level != entry_level(indicator):
-        problems.append(f"Số liệu chỉ tiêu “{indicator.short_name}” do cấp "
-                        f"{LEVEL_NAMES.get(entry_level(indicator), '')} nhập")
+        problems.append(_("Số liệu chỉ tiêu “%(name)s” do cấp %(level)s nhập") % {
+            "name": indicator.short_name, "level": LEVEL_NAMES.get(entry_level(indicator), "")})
     if not FIRST_YEAR <= year <= today.year:
-        problems.append(f"Năm phải từ {FIRST_YEAR} đến {today.year}")
+        problems.append(_("Năm phải từ %(first)s đến %(last)s") % {"first": FIRST_YEAR, "last": today.year})
     cleaned: dict[str, Any] = {}
     if indicator.entry_kind == EntryKind.YES_NO:
         cleaned.update(numerator=1 if item.answer else 0, denominator=1)
     else:
-        numerator = _whole(item.numerator, (indicator.numerator_label or "tử số").lower(), problems)
+        numerator = _whole(item.numerator, (indicator.numerator_label or _("tử số")).lower(), problems)
         if indicator.measure == Measure.PERCENT:
-            denominator = _whole(item.denominator, (indicator.denominator_label or "mẫu số").lower(), problems)
+            denominator = _whole(item.denominator, (indicator.denominator_label or _("mẫu số")).lower(), problems)
             if denominator == 0:
-                problems.append("Mẫu số phải lớn hơn 0")
+                problems.append(_("Mẫu số phải lớn hơn 0"))
             elif numerator is not None and denominator is not None and numerator > denominator:
-                problems.append(f"Tử số ({numerator}) lớn hơn mẫu số ({denominator})")
+                problems.append(_("Tử số (%(n)s) lớn hơn mẫu số (%(d)s)") % {"n": numerator, "d": denominator})
         else:
             denominator = 0
         cleaned.update(numerator=numerator, denominator=denominator)
     as_of = item.as_of
     if as_of is None:
-        problems.append("Chưa nhập ngày của số liệu (số liệu tính đến ngày)")
+        problems.append(_("Chưa nhập ngày của số liệu (số liệu tính đến ngày)"))
     elif as_of > today:
-        problems.append(f"Ngày của số liệu ({format_date(as_of)}) ở tương lai")
+        problems.append(_("Ngày của số liệu (%(date)s) ở tương lai") % {"date": format_date(as_of)})
     elif not dt.date(year, 1, 1) <= as_of <= dt.date(year + 1, 3, 31):
         # A year's figure is as of a day in the year, or its final count in the first quarter after.
-        problems.append(f"Ngày của số liệu phải từ 01/01/{year} đến 31/03/{year + 1}")
+        problems.append(_("Ngày của số liệu phải từ 01/01/%(year)s đến 31/03/%(next)s")
+                        % {"year": year, "next": year + 1})
     note = nfc(item.note or "")
     if len(note) > 500:
-        problems.append("Ghi chú dài quá 500 ký tự")
+        problems.append(_("Ghi chú dài quá 500 ký tự"))
     cleaned.update(as_of=as_of, note=note)
     return cleaned, problems
 
@@ -163,10 +171,10 @@ class EntryResult:
 
     def summary(self) -> str:
         if not (self.created or self.updated or self.cleared):
-            return "Không có thay đổi."
-        parts = [f"{label} {n}" for label, n in (("nhập mới", self.created), ("sửa", self.updated),
-                                                   ("xoá", self.cleared)) if n]
-        return "Đã lưu số liệu: " + ", ".join(parts) + "."
+            return _("Không có thay đổi.")
+        parts = [f"{label} {n}" for label, n in ((_("nhập mới"), self.created), (_("sửa"), self.updated),
+                                                   (_("xoá"), self.cleared)) if n]
+        return _("Đã lưu số liệu: %(parts)s.") % {"parts": ", ".join(parts)}
 
 
 @transaction.atomic
@@ -186,7 +194,7 @@ def enter_values(*, actor, unit: AdministrativeUnit, year: int, inputs: Sequence
         current = stored.get(item.indicator.pk)
         if item.expected_version is not None and (current.version if current else 0) != int(item.expected_version):
             stale = True
-            errors[key].append(STALE_MESSAGE.format(name=item.indicator.short_name))
+            errors[key].append(stale_text(item.indicator.short_name))
             continue
         if is_blank(item):
             plan.append((item, current, None))
@@ -219,7 +227,7 @@ def enter_values(*, actor, unit: AdministrativeUnit, year: int, inputs: Sequence
                 # on PostgreSQL the row lock cannot cover a row that did not exist, the unique key does.
                 if not EnteredValue.objects.filter(indicator=item.indicator, unit=unit, year=year).exists():
                     raise
-                raise Stale({item.key or NON_FIELD_ERRORS: [STALE_MESSAGE.format(name=item.indicator.short_name)]}
+                raise Stale({item.key or NON_FIELD_ERRORS: [stale_text(item.indicator.short_name)]}
                             ) from None
             audit_record(actor=actor, action=AuditAction.CREATE, instance=value, source=source)
             result.created += 1

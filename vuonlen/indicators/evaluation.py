@@ -36,10 +36,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vuonlen.campaign.models import Phase
+from vuonlen.core.formats import format_number
 from vuonlen.core.periods import today_vn
 
 from . import rollups
 from .models import Direction, Indicator, Measure, Rollup, Target
+from .selectors import evaluation_indicators, goals_of, memberships, phase_base, plan_target
 from .tree import Tree
 
 ACHIEVED, ON_TRACK, BEHIND, NO_TARGET, NO_DATA = "achieved", "on_track", "behind", "no_target", "no_data"
@@ -86,15 +88,17 @@ def value_of(indicator: Indicator, cell: Sequence[int] | None) -> float | None:
     return Figure(int(cell[0]), int(cell[1])).value(indicator.measure)
 
 
-def base_year(phase: Phase | None, years_with_data: Iterable[int]) -> int | None:
-    """The starting year of the average-fall indicator: the year before the phase when it has
-    data, else the phase's first year."""
+def base_year(phase: Phase | None, years_with_data: Iterable[int] = ()) -> int | None:
+    """The starting year of a phase's average-fall indicators: its first year under its own
+    poverty standard (``selectors.phase_base``) — 2021 for 2021–2025 (the baseline review under
+    Decree 07/2021), 2026 for 2026–2030 under the default rule. Never the year before a phase
+    reviewed under another standard: a fall is never worked out across two standards.
+    ``years_with_data`` is no longer needed (kept for older callers)."""
     if phase is None:
         return None
-    have = set(years_with_data)
-    if phase.start_year - 1 in have:
-        return phase.start_year - 1
-    return phase.start_year
+    from .selectors import phase_base
+
+    return phase_base(phase).year
 
 
 def annual_fall(rate_by_year: dict[int, float | None], year: int, start: int | None) -> float | None:
@@ -160,6 +164,8 @@ class Row:
     expected: float | None
     share: float | None
     status: str
+    # Where an average-fall figure starts: "Năm gốc 2021 (Nghị định 07/2021/NĐ-CP): 12,3%".
+    base_note: str = ""
 
     @property
     def status_label(self) -> str:
@@ -174,10 +180,19 @@ class Evaluation:
         self.cutoff = cutoff or today_vn()
         self.year = self.cutoff.year
         self.band = default_band() if band is None else band
-        self.indicators = list(indicators) if indicators is not None else list(
-            Indicator.objects.filter(is_active=True).prefetch_related("phases"))
         self.phase = Phase.objects.filter(start_year__lte=self.year, end_year__gte=self.year).first()
+        # The set of the phase the cut-off falls in: 2025 → 2021–2025's, 2026 → 2026–2030's.
+        self.indicators = list(indicators) if indicators is not None else evaluation_indicators(self.year)
+        self.goals = goals_of(self.phase) if self.phase else {}
+        self.members = memberships() if self.phase else {}
         self._by_code = {i.code: i for i in Indicator.objects.filter(is_active=True)}
+
+    @property
+    def base(self):
+        """The phase's base year, standard and why (``selectors.phase_base``), read once."""
+        if not hasattr(self, "_base"):
+            self._base = phase_base(self.phase) if self.phase else None
+        return self._base
 
     # figures ------------------------------------------------------------------------------
     def _live(self) -> bool:
@@ -251,7 +266,7 @@ class Evaluation:
         start_year = None
         if self.phase:
             years.add(self.phase.start_year - 1)
-            start_year = base_year(self.phase, self._years_with_data())
+            start_year = self.base.year
             if start_year:
                 years.add(start_year)
         figures = self.figures(unit_ids, years)
@@ -292,10 +307,11 @@ class Evaluation:
             kind = "phase"
         if target_row is not None:
             target = float(target_row.value)
-        elif indicator.default_target is not None and self.phase and self.phase in indicator.phases.all():
+        elif (planned := plan_target(indicator, self.phase, self.goals, self.members)) is not None:
             # The plan's level binds every unit the indicator applies to, villages included: a
             # commune sees which of its villages lag the plan even before handing them targets.
-            target, kind = float(indicator.default_target), "default"
+            # The phase's own (``PhaseGoal``); the catalogue's default only in its first phase.
+            target, kind = float(planned), "default"
         else:
             target, kind = None, ""
         expected = None
@@ -319,7 +335,25 @@ class Evaluation:
                            band=self.band)
         return Row(unit_id=unit_id, indicator=indicator, year=self.year, numerator=n, denominator=d,
                    actual=actual, target=target, target_kind=kind, expected=expected,
-                   share=share_of_target(actual, target, indicator.direction), status=status)
+                   share=share_of_target(actual, target, indicator.direction), status=status,
+                   base_note=self.base_note(indicator, figures, unit_id, start_year) if indicator.is_derived else "")
+
+    def base_note(self, indicator: Indicator, figures, unit_id: int, start_year: int | None) -> str:
+        """Where the average fall starts: year, standard and figure (issue 12 item 4)."""
+        if self.phase is None:
+            return ""
+        base = self.base
+        if base.year is None:
+            return str(base.describe())
+        rate_indicator = self._by_code.get(indicator.base_code)
+        cell = figures.get((unit_id, base.year, indicator.base_code))
+        rate = value_of(rate_indicator, cell) if rate_indicator else None
+        shown = f"{format_number(rate, 1)}%" if rate is not None else str(_("chưa có số liệu"))
+        text = str(_("Năm gốc %(year)s (%(standard)s): %(rate)s")) % {
+            "year": base.year, "standard": base.standard_title, "rate": shown}
+        if self.year <= base.year:
+            text += str(_("; chưa tính được mức giảm trong năm gốc"))
+        return text
 
 
 _LIVE_CACHE: dict = {}
@@ -365,7 +399,7 @@ def trend(unit_id: int, indicators: Sequence[Indicator], years: Sequence[int]) -
     """A unit's values over ``years`` per indicator code (derived ones included)."""
     evaluation = Evaluation(cutoff=dt.date(max(years), 12, 31), indicators=indicators)
     all_years = set(years)
-    start = base_year(evaluation.phase, evaluation._years_with_data()) if evaluation.phase else None
+    start = evaluation.base.year if evaluation.phase else None
     if start:
         all_years.add(start)
     figures = evaluation.figures([unit_id], all_years)

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -25,7 +27,8 @@ from .tree import Tree
 
 STATUS_CLASSES = evaluation.STATUS_CSS  # the dashboard's colours, so a status looks the same everywhere
 STATUS_FILLS = {evaluation.ACHIEVED: "C6EFCE", evaluation.ON_TRACK: "DDEBF7", evaluation.BEHIND: "FFC7CE"}
-TARGET_KINDS = {"year": "năm", "phase": "cuối giai đoạn", "default": "mặc định của kế hoạch", "": ""}
+TARGET_KINDS = {"year": gettext_lazy("năm"), "phase": gettext_lazy("cuối giai đoạn"),
+                "default": gettext_lazy("mặc định của kế hoạch"), "": ""}
 # Excel number formats per measure (the reader's Excel shows its own decimal mark).
 NUMBER_FORMATS = {Measure.PERCENT: '0.0"%"', Measure.POINTS_A_YEAR: '0.0', Measure.COUNT: "#,##0",
                   Measure.VND: "#,##0"}
@@ -72,7 +75,7 @@ class Line:
 
     @property
     def target_kind(self) -> str:
-        return TARGET_KINDS.get(self.row.target_kind, "")
+        return str(TARGET_KINDS.get(self.row.target_kind, ""))
 
     @property
     def expected_text(self) -> str:
@@ -96,7 +99,7 @@ class Line:
 
     @property
     def level_name(self) -> str:
-        return LEVEL_NAMES.get(self.unit.level, "")
+        return str(LEVEL_NAMES.get(self.unit.level, ""))
 
     @property
     def parent_name(self) -> str:
@@ -110,7 +113,7 @@ def _units_in_order(ids: list[int]) -> dict[int, AdministrativeUnit]:
 class EvaluationReport:
     """``unit`` and its children at ``cutoff`` with ``band``."""
 
-    title = "Đánh giá kết quả thực hiện chỉ tiêu"
+    title = gettext_lazy("Đánh giá kết quả thực hiện chỉ tiêu")
 
     def __init__(self, unit: AdministrativeUnit, *, cutoff: dt.date, band: float):
         self.unit, self.cutoff, self.band = unit, cutoff, band
@@ -141,12 +144,15 @@ class EvaluationReport:
         return found
 
     def describe(self) -> str:
-        return (f"{self.unit.name} · mốc đánh giá {format_date(self.cutoff)} · biên độ "
-                f"{format_number(Decimal(str(self.band * 100)).normalize(), _band_decimals(self.band))}%")
+        return _("%(unit)s · mốc đánh giá %(date)s · biên độ %(band)s%%") % {
+            "unit": self.unit.name, "date": format_date(self.cutoff),
+            "band": format_number(Decimal(str(self.band * 100)).normalize(), _band_decimals(self.band))}
 
     # --- the file --------------------------------------------------------------------------------
-    columns = ["Đơn vị", "Cấp", "Mã chỉ tiêu", "Chỉ tiêu", "Thực hiện", "Tử số", "Mẫu số", "Chỉ tiêu giao",
-               "Loại chỉ tiêu", "Theo lộ trình", "% so với chỉ tiêu", "Tình trạng"]
+    columns = [gettext_lazy("Đơn vị"), gettext_lazy("Cấp"), gettext_lazy("Mã chỉ tiêu"), gettext_lazy("Chỉ tiêu"),
+               gettext_lazy("Thực hiện"), gettext_lazy("Tử số"), gettext_lazy("Mẫu số"), gettext_lazy("Chỉ tiêu giao"),
+               gettext_lazy("Loại chỉ tiêu"), gettext_lazy("Theo lộ trình"), gettext_lazy("% so với chỉ tiêu"),
+               gettext_lazy("Tình trạng"), gettext_lazy("Ghi chú")]
 
     def xlsx_lines(self) -> list[Line]:
         return self.lines()
@@ -154,12 +160,12 @@ class EvaluationReport:
     def xlsx(self) -> bytes:
         workbook = xlsx.new_workbook()
         sheet = workbook.active
-        sheet.title = "Đánh giá"
-        sheet.append([self.title])
+        sheet.title = _("Đánh giá")
+        sheet.append([str(self.title)])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([self.describe()])
         sheet.append([])
-        sheet.append(self.columns)
+        sheet.append([str(c) for c in self.columns])
         spreadsheets.bold_row(sheet, sheet.max_row)
         header = sheet.max_row
         for line in self.xlsx_lines():
@@ -168,7 +174,7 @@ class EvaluationReport:
             sheet.append([line.unit.name, line.level_name, line.indicator.code, line.indicator.short_name,
                           _round(row.actual), row.numerator, row.denominator if measure == Measure.PERCENT else None,
                           _round(row.target), line.target_kind, _round(row.expected),
-                          _round(row.share, 1), line.status_label])
+                          _round(row.share, 1), line.status_label, row.base_note or None])
             at = sheet.max_row
             for column in (5, 8, 10):
                 sheet.cell(at, column).number_format = NUMBER_FORMATS.get(measure, "General")
@@ -178,7 +184,7 @@ class EvaluationReport:
             fill = STATUS_FILLS.get(row.status)
             if fill:
                 sheet.cell(at, 12).fill = PatternFill("solid", fgColor=fill)
-        for index, width in enumerate([30, 8, 14, 36, 12, 10, 10, 12, 18, 12, 14, 20], start=1):
+        for index, width in enumerate([30, 8, 14, 36, 12, 10, 10, 12, 18, 12, 14, 20, 40], start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = sheet.cell(header + 1, 1)
         return spreadsheets.workbook_bytes(workbook)
@@ -195,9 +201,11 @@ def _band_decimals(band: float) -> int:
 class BehindReport(EvaluationReport):
     """Every unit below ``unit`` (down to ``max_level``) whose status is behind, worst first."""
 
-    title = "Đơn vị chậm tiến độ"
-    columns = ["Đơn vị", "Cấp", "Thuộc", "Mã chỉ tiêu", "Chỉ tiêu", "Thực hiện", "Chỉ tiêu giao", "Loại chỉ tiêu",
-               "Theo lộ trình", "% so với chỉ tiêu", "Tình trạng"]
+    title = gettext_lazy("Đơn vị chậm tiến độ")
+    columns = [gettext_lazy("Đơn vị"), gettext_lazy("Cấp"), gettext_lazy("Thuộc"), gettext_lazy("Mã chỉ tiêu"),
+               gettext_lazy("Chỉ tiêu"), gettext_lazy("Thực hiện"), gettext_lazy("Chỉ tiêu giao"),
+               gettext_lazy("Loại chỉ tiêu"), gettext_lazy("Theo lộ trình"), gettext_lazy("% so với chỉ tiêu"),
+               gettext_lazy("Tình trạng")]
 
     def __init__(self, unit: AdministrativeUnit, *, cutoff: dt.date, band: float, level: int | None = None):
         super().__init__(unit, cutoff=cutoff, band=band)
@@ -224,12 +232,12 @@ class BehindReport(EvaluationReport):
     def xlsx(self) -> bytes:
         workbook = xlsx.new_workbook()
         sheet = workbook.active
-        sheet.title = "Chậm tiến độ"
-        sheet.append([f"{self.title}: các đơn vị thuộc {self.unit.name}"])
+        sheet.title = _("Chậm tiến độ")
+        sheet.append([_("%(title)s: các đơn vị thuộc %(unit)s") % {"title": self.title, "unit": self.unit.name}])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([self.describe()])
         sheet.append([])
-        sheet.append(self.columns)
+        sheet.append([str(c) for c in self.columns])
         spreadsheets.bold_row(sheet, sheet.max_row)
         header = sheet.max_row
         for line in self.lines():

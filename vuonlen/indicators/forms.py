@@ -182,3 +182,34 @@ class PhaseIndicatorsForm(forms.Form):
 
 class ActiveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+# --- phases: the final review, a phase's indicator set ------------------------------------------
+
+class FinalReviewForm(StyledFormMixin, forms.Form):
+    """Which unit and which ended phase the final review shows (GET)."""
+
+    don_vi = forms.TypedChoiceField(label=_("Đơn vị"), coerce=int, required=False, empty_value=None)
+    giai_doan = forms.TypedChoiceField(label=_("Giai đoạn"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, units, phases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["don_vi"].choices = units
+        self.fields["giai_doan"].choices = [(p.pk, f"{p.start_year}–{p.end_year}") for p in phases]
+
+
+class PhaseIndicatorForm(IndicatorForm):
+    """A new indicator of one phase, with its plan target over the phase."""
+
+    goal = forms.CharField(label=_("Mục tiêu giai đoạn"), required=False, max_length=30,
+                           help_text=_("Mức cả giai đoạn phải đạt (đơn vị chưa được giao riêng), ví dụ 80"))
+    goal_document = forms.CharField(label=_("Văn bản"), required=False, max_length=120,
+                                    help_text=_("Số hiệu văn bản đặt mục tiêu, ví dụ 15-KH/BCĐ"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["phases"]
+        del self.fields["default_target"]
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.fields if name not in ("goal", "goal_document")}

@@ -157,3 +157,27 @@ class Rollup(models.Model):
         verbose_name_plural = _("số liệu tổng hợp")
         constraints = [models.UniqueConstraint(fields=["unit", "year", "indicator"], name="indicators_rollup_unique")]
         indexes = [models.Index(fields=["year", "indicator"])]
+
+
+class PhaseGoal(TimestampedModel):
+    """The plan's target of an indicator for a whole phase ("đến năm 2025 ≥ 75%"): the level
+    every unit the indicator applies to is held to when it was handed no target of its own.
+
+    The catalogue's ``Indicator.default_target`` is the plan's target of the indicator's first
+    phase (the 2021–2025 plan for the seeded set); any other phase states its own here — the
+    province secretariat enters it on the phase set page (``services.phase_goal_set``), since
+    the 2026–2030 plan's figures are the province's to decide."""
+
+    phase = models.ForeignKey(Phase, verbose_name=_("giai đoạn"), on_delete=models.CASCADE, related_name="goals")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT,
+                                  related_name="goals")
+    value = models.DecimalField(_("mục tiêu giai đoạn"), max_digits=18, decimal_places=2)
+    document = models.CharField(_("văn bản"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("mục tiêu giai đoạn")
+        verbose_name_plural = _("mục tiêu giai đoạn")
+        constraints = [models.UniqueConstraint(fields=["phase", "indicator"], name="indicators_phasegoal_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.phase}: {self.value}"

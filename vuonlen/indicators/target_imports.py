@@ -22,6 +22,7 @@ from typing import BinaryIO
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -121,17 +122,18 @@ class ImportResult:
 
     def summary(self) -> str:
         if self.errors:
-            return f"Tệp có {format_number(len(self.errors))} lỗi; chưa ghi chỉ tiêu nào."
+            return _("Tệp có %(n)s lỗi; chưa ghi chỉ tiêu nào.") % {"n": format_number(len(self.errors))}
         parts = [f"{label} {format_number(self.counts[key])}" for key, label in (
-            ("created", "giao mới"), ("updated", "sửa")) if self.counts.get(key)]
+            ("created", _("giao mới")), ("updated", _("sửa"))) if self.counts.get(key)]
         tail = []
         if self.counts.get("unchanged"):
-            tail.append(f"{format_number(self.counts['unchanged'])} dòng không thay đổi")
+            tail.append(_("%(n)s dòng không thay đổi") % {"n": format_number(self.counts["unchanged"])})
         if self.counts.get("blank"):
-            tail.append(f"{format_number(self.counts['blank'])} dòng để trống chỉ tiêu (bỏ qua)")
+            tail.append(_("%(n)s dòng để trống chỉ tiêu (bỏ qua)") % {"n": format_number(self.counts["blank"])})
         if not parts:
-            return "Không có thay đổi" + (f" ({'; '.join(tail)})." if tail else ".")
-        return "Đã lưu chỉ tiêu: " + ", ".join(parts) + (f"; {'; '.join(tail)}." if tail else ".")
+            return _("Không có thay đổi") + (f" ({'; '.join(tail)})." if tail else ".")
+        saved = _("Đã lưu chỉ tiêu: %(parts)s") % {"parts": ", ".join(parts)}
+        return saved + (f"; {'; '.join(tail)}." if tail else ".")
 
 
 def _year(value) -> int | None:
@@ -177,12 +179,13 @@ class _Checker(spreadsheets.RowChecker):
             year_cell = self.cell(raw, YEAR)
             year = _year(year_cell)
             if not unit_code:
-                self.error(number, UNIT_CODE, "Thiếu mã đơn vị")
+                self.error(number, UNIT_CODE, _("Thiếu mã đơn vị"))
             if not indicator_code:
-                self.error(number, CODE, "Thiếu mã chỉ tiêu")
+                self.error(number, CODE, _("Thiếu mã chỉ tiêu"))
             if year is None:
                 shown = spreadsheets.cell_text(year_cell)
-                self.error(number, YEAR, f"“{shown}” không phải là năm" if shown else "Thiếu năm")
+                self.error(number, YEAR, _("“%(year)s” không phải là năm") % {"year": shown} if shown
+                           else _("Thiếu năm"))
             self.rows.append(_Row(number, unit_code, spreadsheets.cell_text(self.cell(raw, SYSTEM_ID)).strip(),
                                   indicator_code, year, value, nfc(spreadsheets.cell_text(self.cell(raw, DOCUMENT)))))
 
@@ -201,16 +204,17 @@ class _Checker(spreadsheets.RowChecker):
         return self.actor is SYSTEM or scoping.can(self.actor, roles.INDICATOR_VIEW, unit)
 
     def resolve_unit(self, row: _Row, by_id, by_code) -> AdministrativeUnit | None:
-        not_found = f"Không tìm thấy đơn vị mã {row.unit_code} trong phạm vi của bạn"
+        not_found = _("Không tìm thấy đơn vị mã %(code)s trong phạm vi của bạn") % {"code": row.unit_code}
         if row.system_id:
             unit = by_id.get(int(row.system_id)) if row.system_id.isdigit() else None
             if unit is None or not self.visible(unit):
-                self.error(row.number, SYSTEM_ID, f"Không tìm thấy đơn vị có mã hệ thống {row.system_id} "
-                                                  "trong phạm vi của bạn")
+                self.error(row.number, SYSTEM_ID, _("Không tìm thấy đơn vị có mã hệ thống %(id)s trong phạm vi của "
+                                                    "bạn") % {"id": row.system_id})
                 return None
             if unit.code not in _code_variants(row.unit_code):
-                self.error(row.number, UNIT_CODE, f"Mã đơn vị {row.unit_code} không khớp với mã hệ thống "
-                                                  f"{row.system_id} (mã đúng là {unit.code}); đừng sửa hai cột này")
+                self.error(row.number, UNIT_CODE, _("Mã đơn vị %(code)s không khớp với mã hệ thống %(id)s (mã đúng là "
+                                                    "%(right)s); đừng sửa hai cột này") % {
+                    "code": row.unit_code, "id": row.system_id, "right": unit.code})
                 return None
             return unit
         candidates = [u for code in _code_variants(row.unit_code) for u in by_code.get(code, ())
@@ -219,8 +223,9 @@ class _Checker(spreadsheets.RowChecker):
             self.error(row.number, UNIT_CODE, not_found)
             return None
         if len(candidates) > 1:
-            self.error(row.number, UNIT_CODE, f"Mã đơn vị {row.unit_code} trùng ở nhiều cấp; hãy ghi thêm cột "
-                                              "“Mã hệ thống” (xuất tệp từ trang Giao chỉ tiêu để có cột này)")
+            self.error(row.number, UNIT_CODE, _("Mã đơn vị %(code)s trùng ở nhiều cấp; hãy ghi thêm cột “Mã hệ thống” "
+                                                "(xuất tệp từ trang Giao chỉ tiêu để có cột này)")
+                       % {"code": row.unit_code})
             return None
         return candidates[0]
 
@@ -233,7 +238,7 @@ class _Checker(spreadsheets.RowChecker):
             unit = self.resolve_unit(row, by_id, by_code) if row.unit_code else None
             indicator = indicators.get(row.indicator_code)
             if row.indicator_code and indicator is None:
-                self.error(row.number, CODE, f"Không có chỉ tiêu mã {row.indicator_code}")
+                self.error(row.number, CODE, _("Không có chỉ tiêu mã %(code)s") % {"code": row.indicator_code})
             resolved.append((row, unit, indicator))
         pairs = {(u.pk, i.pk, r.year) for r, u, i in resolved if u and i and r.year}
         stored = {}
@@ -248,7 +253,8 @@ class _Checker(spreadsheets.RowChecker):
                 continue
             key = (unit.pk, indicator.pk, row.year)
             if key in seen:
-                self.error(row.number, CODE, f"Trùng với dòng {seen[key]}: cùng đơn vị, chỉ tiêu và năm")
+                self.error(row.number, CODE, _("Trùng với dòng %(row)s: cùng đơn vị, chỉ tiêu và năm")
+                           % {"row": seen[key]})
                 continue
             seen[key] = row.number
             current = stored.get(key)
@@ -262,8 +268,9 @@ class _Checker(spreadsheets.RowChecker):
             if current is not None and current.value == cleaned["value"] and current.document == document:
                 continue  # unchanged: fine even where the person may only read
             if not may_set_target(self.actor, unit):
-                self.error(row.number, UNIT_CODE, f"Bạn không có quyền giao chỉ tiêu cho {unit.name} "
-                                                  f"(mức đang giao: {plain_number(current.value) if current else 'chưa có'})")
+                self.error(row.number, UNIT_CODE, _("Bạn không có quyền giao chỉ tiêu cho %(unit)s (mức đang giao: "
+                                                    "%(value)s)") % {
+                    "unit": unit.name, "value": plain_number(current.value) if current else _("chưa có")})
                 continue
             ready.append(TargetInput(indicator=indicator, unit=unit, year=row.year, value=cleaned["value"],
                                      document=document, phase_end=current.phase_end if current else False,
@@ -278,7 +285,7 @@ def can_import(actor) -> bool:
 def import_targets(*, actor, file: BinaryIO | bytes, filename: str) -> ImportResult:
     """Check the whole file, then write every target in one transaction (or nothing)."""
     if not can_import(actor):
-        raise PermissionDenied("Bạn không có quyền giao chỉ tiêu")
+        raise PermissionDenied(_("Bạn không có quyền giao chỉ tiêu"))
     filename = nfc(filename)
     try:
         rows = spreadsheets.read_table(file, filename, columns=COLUMNS, max_rows=MAX_ROWS)
@@ -288,7 +295,7 @@ def import_targets(*, actor, file: BinaryIO | bytes, filename: str) -> ImportRes
     checker = _Checker(actor, positions)
     checker.parse(rows, header_index)
     if not checker.rows and not checker.errors and not checker.blank:
-        return ImportResult(errors=[RowError(None, "", "Tệp không có dòng dữ liệu nào dưới dòng tiêu đề")])
+        return ImportResult(errors=[RowError(None, "", _("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề"))])
     ready = checker.resolve()
     if checker.errors:
         return ImportResult(errors=sorted(checker.errors, key=lambda e: (e.row or 0, _ORDER.get(e.column, 99))))
@@ -306,7 +313,7 @@ def import_targets(*, actor, file: BinaryIO | bytes, filename: str) -> ImportRes
     except (ValidationError, PermissionDenied, Http404) as exc:
         # Someone changed the same targets between the check and the write.
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        return ImportResult(errors=[RowError(None, "", f"Chưa ghi gì: {m}") for m in messages])
+        return ImportResult(errors=[RowError(None, "", _("Chưa ghi gì: %(m)s") % {"m": m}) for m in messages])
     return ImportResult(counts=counts)
 
 

@@ -24,6 +24,8 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.scoping import SYSTEM
@@ -41,9 +43,10 @@ RATE_MEASURES = {Measure.PERCENT, Measure.POINTS_A_YEAR}
 WHOLE_MEASURES = {Measure.COUNT, Measure.VND}
 MAX_VALUE = Decimal("1e16")
 CENT = Decimal("0.01")
-STALE_MESSAGE = ("Chỉ tiêu này vừa được người khác sửa sau khi bạn mở trang; những gì bạn nhập chưa được lưu. "
-                 "Hãy xem mức đang lưu rồi lưu lại.")
-LEVEL_NAMES = {Level.PROVINCE: "tỉnh", Level.DISTRICT: "huyện", Level.COMMUNE: "xã", Level.VILLAGE: "thôn"}
+STALE_MESSAGE = gettext_lazy("Chỉ tiêu này vừa được người khác sửa sau khi bạn mở trang; những gì bạn nhập chưa "
+                              "được lưu. Hãy xem mức đang lưu rồi lưu lại.")
+LEVEL_NAMES = {Level.PROVINCE: gettext_lazy("tỉnh"), Level.DISTRICT: gettext_lazy("huyện"),
+               Level.COMMUNE: gettext_lazy("xã"), Level.VILLAGE: gettext_lazy("thôn")}
 UNIT_SUFFIX = {Measure.PERCENT: "%", Measure.POINTS_A_YEAR: " điểm %", Measure.VND: " đồng", Measure.COUNT: ""}
 
 
@@ -129,8 +132,8 @@ def require_target_right(actor, unit: AdministrativeUnit) -> None:
     if may_set_target(actor, unit):
         return
     if scoping.can(actor, roles.INDICATOR_VIEW, unit) or scoping.can(actor, roles.UNIT_VIEW, unit):
-        raise PermissionDenied("Chỉ Thường trực Ban Chỉ đạo cấp trên giao chỉ tiêu cho đơn vị này")
-    raise Http404("Không tìm thấy")
+        raise PermissionDenied(_("Chỉ Thường trực Ban Chỉ đạo cấp trên giao chỉ tiêu cho đơn vị này"))
+    raise Http404(_("Không tìm thấy"))
 
 
 # --- checking one target ------------------------------------------------------------------------
@@ -138,13 +141,13 @@ def require_target_right(actor, unit: AdministrativeUnit) -> None:
 def parse_value(raw: Any) -> tuple[Decimal | None, str | None]:
     """(value, None) or (None, Vietnamese message)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None, "Chưa nhập mức chỉ tiêu"
+        return None, _("Chưa nhập mức chỉ tiêu")
     if isinstance(raw, Decimal):
         return raw, None
     try:
         return parse_number(raw), None
     except (ValueError, TypeError):
-        return None, f"“{raw}” không phải là số"
+        return None, _("“%(raw)s” không phải là số") % {"raw": raw}
 
 
 def clean_value(indicator: Indicator, raw: Any) -> tuple[Decimal | None, list[str]]:
@@ -153,18 +156,19 @@ def clean_value(indicator: Indicator, raw: Any) -> tuple[Decimal | None, list[st
         return None, [message]
     problems = []
     if not value.is_finite():
-        return None, [f"“{raw}” không phải là số"]
+        return None, [_("“%(raw)s” không phải là số") % {"raw": raw}]
     if abs(value) >= MAX_VALUE:
-        return None, ["Số quá lớn"]
+        return None, [_("Số quá lớn")]
     if value < 0:
-        problems.append("Mức chỉ tiêu không được âm")
+        problems.append(_("Mức chỉ tiêu không được âm"))
     if indicator.measure in RATE_MEASURES and value > 100:
-        problems.append(f"Tỷ lệ không quá 100{UNIT_SUFFIX[indicator.measure]} (đã nhập {plain_number(value)})")
+        problems.append(_("Tỷ lệ không quá 100%(unit)s (đã nhập %(value)s)") % {
+            "unit": UNIT_SUFFIX[indicator.measure], "value": plain_number(value)})
     if indicator.measure in WHOLE_MEASURES and value != value.to_integral_value():
-        problems.append("Số lượng phải là số nguyên" if indicator.measure == Measure.COUNT
-                        else "Số tiền phải là số đồng chẵn")
+        problems.append(_("Số lượng phải là số nguyên") if indicator.measure == Measure.COUNT
+                        else _("Số tiền phải là số đồng chẵn"))
     elif value != value.quantize(CENT, rounding=ROUND_HALF_UP):
-        problems.append("Chỉ ghi tối đa 2 chữ số thập phân")
+        problems.append(_("Chỉ ghi tối đa 2 chữ số thập phân"))
     return (None if problems else value.quantize(CENT)), problems
 
 
@@ -174,41 +178,43 @@ def clean_target(*, indicator: Indicator | None, unit: AdministrativeUnit | None
     problems: list[tuple[str, str]] = []
     cleaned: dict[str, Any] = {}
     if indicator is None:
-        problems.append(("indicator", "Hãy chọn chỉ tiêu"))
+        problems.append(("indicator", _("Hãy chọn chỉ tiêu")))
     elif not indicator.is_active:
-        problems.append(("indicator", f"Chỉ tiêu {indicator.code} đã ngừng sử dụng"))
+        problems.append(("indicator", _("Chỉ tiêu %(code)s đã ngừng sử dụng") % {"code": indicator.code}))
     elif unit is not None and indicator.levels and unit.level not in indicator.levels:
-        problems.append(("indicator", f"Chỉ tiêu “{indicator.short_name}” không giao cho cấp "
-                                      f"{LEVEL_NAMES.get(unit.level, unit.level)}"))
+        problems.append(("indicator", _("Chỉ tiêu “%(name)s” không giao cho cấp %(level)s") % {
+            "name": indicator.short_name, "level": LEVEL_NAMES.get(unit.level, unit.level)}))
     if unit is None:
-        problems.append(("unit", "Hãy chọn đơn vị"))
+        problems.append(("unit", _("Hãy chọn đơn vị")))
     try:
         year = int(year) if year not in (None, "") else None
     except (TypeError, ValueError):
-        problems.append(("year", f"“{year}” không phải là năm"))
+        problems.append(("year", _("“%(year)s” không phải là năm") % {"year": year}))
         year = None
     else:
         if year is None:
-            problems.append(("year", "Hãy nhập năm"))
+            problems.append(("year", _("Hãy nhập năm")))
     if year is not None:
         if unit is not None and not exists_in(unit, year):
-            problems.append(("year", f"Năm {year}, {unit.name} chưa có hoặc không còn (sắp xếp đơn vị hành chính)"))
+            problems.append(("year", _("Năm %(year)s, %(unit)s chưa có hoặc không còn (sắp xếp đơn vị hành chính)")
+                              % {"year": year, "unit": unit.name}))
         if indicator is not None:
             spans = phase_years(indicator)
             if not spans:
-                problems.append(("year", f"Chỉ tiêu “{indicator.short_name}” chưa thuộc giai đoạn nào"))
+                problems.append(("year", _("Chỉ tiêu “%(name)s” chưa thuộc giai đoạn nào")
+                                 % {"name": indicator.short_name}))
             elif not any(start <= year <= end for start, end in spans):
                 shown = ", ".join(f"{start}–{end}" for start, end in spans)
-                problems.append(("year", f"Năm {year} không thuộc giai đoạn của chỉ tiêu “{indicator.short_name}” "
-                                         f"({shown})"))
+                problems.append(("year", _("Năm %(year)s không thuộc giai đoạn của chỉ tiêu “%(name)s” (%(phases)s)")
+                                 % {"year": year, "name": indicator.short_name, "phases": shown}))
             elif phase_end and not any(end == year for _start, end in spans):
-                problems.append(("phase_end", "Chỉ tiêu cuối giai đoạn phải giao cho năm cuối của giai đoạn"))
+                problems.append(("phase_end", _("Chỉ tiêu cuối giai đoạn phải giao cho năm cuối của giai đoạn")))
     if indicator is not None:
         cleaned["value"], messages = clean_value(indicator, value)
         problems += [("value", m) for m in messages]
     document = nfc(document or "")
     if len(document) > 120:
-        problems.append(("document", "Số, ký hiệu văn bản giao dài quá 120 ký tự"))
+        problems.append(("document", _("Số, ký hiệu văn bản giao dài quá 120 ký tự")))
     cleaned.update(year=year, document=document, phase_end=bool(phase_end))
     return cleaned, problems
 
@@ -224,17 +230,18 @@ def _fail(problems: Iterable[tuple[str, str]]) -> None:
 def _who(target: Target) -> str:
     user = target.set_by
     name = (getattr(user, "full_name", "") or getattr(user, "username", "")) if user else ""
-    return name or "người khác"
+    return name or _("người khác")
 
 
 def stale_message(indicator: Indicator, unit: AdministrativeUnit, current: Target | None) -> str:
     if current is None:
-        return (f"{indicator.short_name} – {unit.name}: chỉ tiêu vừa bị người khác xoá sau khi bạn mở trang; "
-                "những gì bạn nhập chưa được lưu.")
+        return _("%(name)s – %(unit)s: chỉ tiêu vừa bị người khác xoá sau khi bạn mở trang; những gì bạn nhập "
+                 "chưa được lưu.") % {"name": indicator.short_name, "unit": unit.name}
     when = current.updated_at.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%H:%M %d/%m/%Y")
-    return (f"{indicator.short_name} – {unit.name}: chỉ tiêu vừa được {_who(current)} lưu lúc {when} "
-            f"(hiện là {show(indicator.measure, current.value)}), sau khi bạn mở trang; những gì bạn nhập chưa "
-            "được lưu nhưng vẫn còn nguyên: hãy xem rồi lưu lại.")
+    return _("%(name)s – %(unit)s: chỉ tiêu vừa được %(who)s lưu lúc %(when)s (hiện là %(value)s), sau khi bạn mở "
+             "trang; những gì bạn nhập chưa được lưu nhưng vẫn còn nguyên: hãy xem rồi lưu lại.") % {
+        "name": indicator.short_name, "unit": unit.name, "who": _who(current), "when": when,
+        "value": show(indicator.measure, current.value)}
 
 
 def _is_stale(current: Target | None, expected_version: int | None) -> bool:
@@ -275,15 +282,15 @@ class SaveResult:
 
     def summary(self) -> str:
         if not self.changed:
-            return "Không có thay đổi."
+            return _("Không có thay đổi.")
         parts = []
         if self.created:
-            parts.append(f"giao mới {len(self.created)}")
+            parts.append(_("giao mới %(n)s") % {"n": len(self.created)})
         if self.updated:
-            parts.append(f"sửa {len(self.updated)}")
+            parts.append(_("sửa %(n)s") % {"n": len(self.updated)})
         if self.cleared:
-            parts.append(f"xoá {self.cleared}")
-        return "Đã lưu chỉ tiêu: " + ", ".join(parts) + "."
+            parts.append(_("xoá %(n)s") % {"n": self.cleared})
+        return _("Đã lưu chỉ tiêu: %(parts)s.") % {"parts": ", ".join(parts)}
 
 
 def _blank(value: Any) -> bool:
@@ -450,17 +457,18 @@ class Cascade:
         if not self.children:
             return ""
         if self.parent_target is None:
-            return "Đơn vị chưa được giao chỉ tiêu năm này"
+            return _("Đơn vị chưa được giao chỉ tiêu năm này")
         if self.combined is None:
-            return f"Chưa giao cho {len(self.missing)} đơn vị"
+            return _("Chưa giao cho %(n)s đơn vị") % {"n": len(self.missing)}
         if self.reaches:
-            text = f"Đạt: cộng lại {show(measure, self.combined)}"
+            text = _("Đạt: cộng lại %(value)s") % {"value": show(measure, self.combined)}
         elif self.reaches is False:
-            text = f"Thiếu {show(measure, self.gap)}: cộng lại {show(measure, self.combined)}"
+            text = _("Thiếu %(gap)s: cộng lại %(value)s") % {"gap": show(measure, self.gap),
+                                                             "value": show(measure, self.combined)}
         else:
-            text = f"Chưa kết luận: cộng {show(measure, self.combined)}"
+            text = _("Chưa kết luận: cộng %(value)s") % {"value": show(measure, self.combined)}
         if self.missing:
-            text += f"; {len(self.missing)} đơn vị chưa được giao"
+            text += _("; %(n)s đơn vị chưa được giao") % {"n": len(self.missing)}
         return text
 
 

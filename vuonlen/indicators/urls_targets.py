@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_phase
 from . import views_targets as views
 
 urlpatterns = [
@@ -18,4 +19,11 @@ urlpatterns = [
     path("danh-muc/them/", views.indicator_create, name="indicator_create"),
     path("danh-muc/<int:pk>/su-dung/", views.indicator_active, name="indicator_active"),
     path("danh-muc/giai-doan/<int:pk>/", views.phase_indicators, name="phase_indicators"),
+    path("tong-ket/", views_phase.final_review_page, name="final_review"),
+    path("tong-ket/xuat/", views_phase.final_review_export, name="final_review_export"),
+    path("tong-ket/word/", views_phase.final_review_word, name="final_review_word"),
+    path("giai-doan/", views_phase.phase_sets, name="phase_sets"),
+    path("giai-doan/<int:pk>/", views_phase.phase_set, name="phase_set"),
+    path("giai-doan/<int:pk>/chep/", views_phase.phase_set_copy, name="phase_set_copy"),
+    path("giai-doan/<int:pk>/them-chi-tieu/", views_phase.phase_indicator_add, name="phase_indicator_add"),
 ]

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -55,7 +56,7 @@ def _asked_unit(request) -> str:
     area's) must be a 404, not a silent fall-back to the reader's own unit."""
     value = request.GET.get("don_vi", "").strip()
     if value and not value.isdigit():
-        raise Http404("Không tìm thấy")
+        raise Http404(_("Không tìm thấy"))
     return value
 
 
@@ -76,7 +77,7 @@ def _unit(user, pk, year: int) -> AdministrativeUnit:
     else:
         unit = _default_unit(user, year)
         if unit is None:
-            raise Http404("Không tìm thấy")
+            raise Http404(_("Không tìm thấy"))
     return unit
 
 
@@ -130,7 +131,7 @@ def target_grid(request):
     status = 200
     if request.method == "POST":
         if not grid.editable:
-            raise PermissionDenied("Bạn chỉ được xem chỉ tiêu của đơn vị này")
+            raise PermissionDenied(_("Bạn chỉ được xem chỉ tiêu của đơn vị này"))
         if form.is_valid():
             inputs = []
             for cell in grid.cells():
@@ -155,7 +156,8 @@ def target_grid(request):
             except ValidationError as exc:
                 errors = exc.message_dict
             else:
-                messages.success(request, f"{unit.name}, năm {year}: {result.summary()}")
+                messages.success(request, _("%(unit)s, năm %(year)s: %(summary)s") % {
+                    "unit": unit.name, "year": year, "summary": result.summary()})
                 return redirect(f"{reverse('indicators:targets')}?{_query(unit, year)}")
     names = {c.name: f"{c.unit.name} – {c.indicator.short_name}" for c in grid.cells()}
     error_list = [(key, names.get(key, ""), message) for key, found in errors.items() for message in found]
@@ -178,7 +180,7 @@ def target_export(request):
 @room_required(roles.INDICATOR_VIEW)
 def target_import(request):
     if not target_imports.can_import(request.user):
-        raise PermissionDenied("Bạn không có quyền giao chỉ tiêu")
+        raise PermissionDenied(_("Bạn không có quyền giao chỉ tiêu"))
     form = TargetImportForm(request.POST or None, request.FILES or None)
     result = None
     back = request.GET.urlencode()
@@ -187,7 +189,8 @@ def target_import(request):
         result = target_imports.import_targets(actor=request.user, file=upload, filename=upload.name)
         if result.ok:
             request.session.pop(IMPORT_ERRORS_KEY, None)
-            messages.success(request, f"Tệp {upload.name}: {result.summary()}")
+            messages.success(request, _("Tệp %(name)s: %(summary)s") % {"name": upload.name,
+                                                                        "summary": result.summary()})
             return redirect(f"{reverse('indicators:targets')}?{back}")
         request.session[IMPORT_ERRORS_KEY] = [[e.row, e.column, e.message] for e in result.errors]
     return render(request, "indicators/targets/import.html", {
@@ -199,7 +202,7 @@ def target_import(request):
 def target_import_errors(request):
     stored = request.session.get(IMPORT_ERRORS_KEY)
     if not stored:
-        raise Http404("Không có báo lỗi nào để tải")
+        raise Http404(_("Không có báo lỗi nào để tải"))
     return file_response(errors_xlsx(RowError(row, column, message) for row, column, message in stored),
                          "bao-loi-nhap-chi-tieu.xlsx")
 
@@ -214,7 +217,7 @@ def _evaluation_args(request, form_class):
     data = form.cleaned_data if form.is_valid() else {}
     cutoff = data.get("ngay")
     if cutoff is not None and cutoff > today:
-        form.add_error("ngay", f"Mốc đánh giá ở tương lai; hôm nay là {format_date(today)}")
+        form.add_error("ngay", _("Mốc đánh giá ở tương lai; hôm nay là %(today)s") % {"today": format_date(today)})
         cutoff = None
     if cutoff is None:
         year = data.get("nam") or targets.default_year()
@@ -296,7 +299,7 @@ def _entry_initial(indicators, stored: dict[int, EnteredValue], today: dt.date, 
 
 def _who(value: EnteredValue | None) -> str:
     user = value.entered_by if value is not None else None
-    return (user.full_name or user.username) if user is not None else "hệ thống"
+    return (user.full_name or user.username) if user is not None else _("hệ thống")
 
 
 def _entry_inputs(form: EntryForm) -> list[entries.EntryInput]:
@@ -347,7 +350,7 @@ def entries_page(request):
     status = 200
     if request.method == "POST":
         if not indicators:
-            raise Http404("Không tìm thấy")
+            raise Http404(_("Không tìm thấy"))
         entries.require_enter(request.user, unit)
         if form.is_valid():
             try:
@@ -363,7 +366,8 @@ def entries_page(request):
             except ValidationError as exc:
                 errors = exc.message_dict
             else:
-                messages.success(request, f"{unit.name}, năm {year}: {result.summary()}")
+                messages.success(request, _("%(unit)s, năm %(year)s: %(summary)s") % {
+                    "unit": unit.name, "year": year, "summary": result.summary()})
                 return redirect(f"{reverse('indicators:entries')}?{_query(unit, year)}")
     groups = [{"indicator": i, "fields": fields, "version_field": version, "stored": stored.get(i.pk),
                "who": _who(stored.get(i.pk)), "errors": errors.get(f"i-{i.pk}", [])}
@@ -408,7 +412,8 @@ def indicator_create(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã thêm chỉ tiêu {indicator.code} – {indicator.short_name}")
+            messages.success(request, _("Đã thêm chỉ tiêu %(code)s – %(name)s") % {"code": indicator.code,
+                                                                                  "name": indicator.short_name})
             return redirect("indicators:catalogue")
     return render(request, "indicators/targets/indicator_form.html", {"tab": "catalogue", "form": form})
 
@@ -428,7 +433,8 @@ def indicator_active(request, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"{'Đã dùng lại' if active else 'Đã ngừng sử dụng'} chỉ tiêu {indicator.code}")
+        done = _("Đã dùng lại chỉ tiêu %(code)s") if active else _("Đã ngừng sử dụng chỉ tiêu %(code)s")
+        messages.success(request, done % {"code": indicator.code})
     return redirect("indicators:catalogue")
 
 
@@ -439,10 +445,10 @@ def phase_indicators(request, pk: int):
     phase = get_object_or_404(Phase, pk=pk)
     form = PhaseIndicatorsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Chỉ tiêu đã chọn không hợp lệ")
+        messages.error(request, _("Chỉ tiêu đã chọn không hợp lệ"))
     elif definitions.phase_indicators_set(actor=request.user, phase=phase, indicators=list(
             form.cleaned_data["indicators"])):
-        messages.success(request, f"Đã lưu bộ chỉ tiêu của {phase}")
+        messages.success(request, _("Đã lưu bộ chỉ tiêu của %(phase)s") % {"phase": phase})
     else:
-        messages.info(request, f"Bộ chỉ tiêu của {phase} không thay đổi")
+        messages.info(request, _("Bộ chỉ tiêu của %(phase)s không thay đổi") % {"phase": phase})
     return redirect(f"{reverse('indicators:catalogue')}#giai-doan-{phase.pk}")
