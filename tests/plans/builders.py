@@ -13,6 +13,7 @@ from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import services as campaign_services
 from vuonlen.geo.models import AdministrativeUnit, Level
+from vuonlen.surveys.catalogue import ensure_catalogue
 from vuonlen.surveys.models import PovertyCause
 
 D = dt.date
@@ -20,6 +21,7 @@ D = dt.date
 
 class World:
     def __init__(self):
+        ensure_catalogue()  # a transactional (browser) test flushes the seeded catalogue
         self.province = factories.unit("62", level=Level.PROVINCE)
         self.district = factories.unit("614", level=Level.DISTRICT)
         self.other_district = factories.unit("613", level=Level.DISTRICT)

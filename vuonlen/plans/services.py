@@ -7,6 +7,8 @@ Outside the writer's reach ``Http404``; visible but not theirs to change ``Permi
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -97,12 +99,12 @@ def clean_plan(data: Mapping, *, household: Household) -> tuple[dict, list, dict
                                                "tổ chức, đơn vị"))
     cleaned["support_organisation"] = organisation
     cleaned["mentor"] = data.get("mentor")
-    cleaned["notes"] = nfc(data.get("notes") or "").strip()
+    cleaned["notes"] = _text(data.get("notes"))
     outcome = data.get("outcome") or ""
     if outcome and outcome not in Outcome.values:
         _add(errors, "outcome", _("Kết quả không hợp lệ"))
     cleaned["outcome"] = outcome
-    cleaned["outcome_reason"] = nfc(data.get("outcome_reason") or "").strip()
+    cleaned["outcome_reason"] = _text(data.get("outcome_reason"))
     followed = data.get("followed_up_on")
     if outcome and followed is None:
         followed = today_vn()
@@ -277,7 +279,7 @@ def goal_save(*, actor, organisation: Organisation, year, target_out, target_by_
                                                  "thoát nghèo (%(n)s)") % {"n": target_out})
     if errors:
         raise ValidationError(errors)
-    data = {"target_out": target_out, "target_by_solution": by_solution, "plan_note": nfc(plan_note or "").strip()}
+    data = {"target_out": target_out, "target_by_solution": by_solution, "plan_note": _text(plan_note)}
     stale = stale_message(_("Mục tiêu này"))
     existing = OrganisationGoal.objects.select_for_update().filter(organisation=organisation, year=year).first()
     if existing is None:
@@ -310,7 +312,7 @@ def goal_report(*, actor, goal: OrganisationGoal, expected_version: int | None, 
         _add(errors, "reported_on", _("Ngày báo cáo ở tương lai"))
     elif reported_on.year < current.year:
         _add(errors, "reported_on", _("Ngày báo cáo trước năm của mục tiêu (%(y)s)") % {"y": current.year})
-    note = nfc(result_note or "").strip()
+    note = _text(result_note)
     if not note:
         _add(errors, "result_note", _("Chưa ghi nội dung báo cáo kết quả"))
     if errors:
@@ -321,4 +323,10 @@ def goal_report(*, actor, goal: OrganisationGoal, expected_version: int | None, 
 
 
 def codes_from_text(text: str) -> list[str]:
-    return [part.strip() for part in nfc(text or "").replace(";", ",").replace("\n", ",").split(",") if part.strip()]
+    """Codes typed one per line or separated by commas, semicolons or spaces."""
+    return [part for part in re.split(r"[,;\s]+", unicodedata.normalize("NFC", text or "")) if part]
+
+
+def _text(value) -> str:
+    """Multi-line text: NFC, trimmed, its line breaks kept (``nfc`` collapses them)."""
+    return unicodedata.normalize("NFC", str(value or "")).replace("\r\n", "\n").strip()

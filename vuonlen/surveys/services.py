@@ -7,6 +7,7 @@ outside the area ``Http404``; in the area without the right ``PermissionDenied``
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -64,8 +65,8 @@ def clean_survey(data: Mapping, *, village: AdministrativeUnit | None, year, tod
         if (valid_to and year > valid_to.year) or (valid_from and year < valid_from.year):
             _add(errors, "year", _("Thôn %(name)s không còn (hoặc chưa có) trong năm %(year)s: hãy chọn thôn "
                                    "của thời kỳ đó") % {"name": village.name, "year": year})
-    for name in TEXT_FIELDS:
-        cleaned[name] = nfc(data.get(name) or "").strip()
+    for name in TEXT_FIELDS:  # multi-line: NFC with the line breaks kept (``nfc`` collapses them)
+        cleaned[name] = unicodedata.normalize("NFC", str(data.get(name) or "")).replace("\r\n", "\n").strip()
     for name, limit in LINE_FIELDS.items():
         value = nfc(data.get(name) or "").strip()
         if len(value) > limit:
