@@ -25,7 +25,7 @@ class PlanForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     training = forms.CharField(label=_("Tập huấn, đào tạo nghề"), max_length=300, required=False)
     job = forms.CharField(label=_("Việc làm"), max_length=300, required=False)
     support_organisation = forms.ModelChoiceField(label=_("Tổ chức, đơn vị kết nghĩa giúp đỡ"), required=False,
-                                                  queryset=Organisation.objects.none())
+                                                  queryset=Organisation.objects.none(), empty_label="—")
     notes = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     outcome = forms.ChoiceField(label=_("Kết quả cuối năm"), required=False,
                                 choices=[("", _("Chưa đánh giá"))] + list(Outcome.choices))

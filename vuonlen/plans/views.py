@@ -86,7 +86,10 @@ def plan_list(request):
 def mine(request):
     """The mentor's households on the phone: each with this year's plan, or a button to write one."""
     year = _year(request)
+    from vuonlen.households.selectors import households_for_mentor
+
     households = list(selectors.plan_households(request.user).filter(ended_on__isnull=True)
+                      .filter(pk__in=households_for_mentor(request.user).values("pk"))
                       .select_related("unit").order_by("unit__name_sort", "head_sort")[:300])
     plans = {p.household_id: p for p in HouseholdPlan.objects.filter(household__in=households, year=year)}
     return render(request, "plans/mine.html", {"tab": "mine", "year": year,
