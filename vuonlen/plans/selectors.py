@@ -189,14 +189,25 @@ def plan_list(user, filters: PlanFilters) -> QuerySet[HouseholdPlan]:
     return qs.order_by("household__unit__name_sort", "household__head_sort", "pk")
 
 
-def plans_for_households(user, household_ids, year: int | None = None) -> dict[int, HouseholdPlan]:
+def plans_for_households(user, household_ids, year: int | None = None, *,
+                         achieved_first: bool = False) -> dict[int, HouseholdPlan]:
     """The newest plan (or the plan of ``year``) the reader may see for each household: for the
-    pages of other rooms (a model's participants, an exemplary household)."""
-    qs = plans_visible_to(user).filter(household_id__in=list(household_ids))
+    pages of other rooms (a model's participants, an exemplary household). With
+    ``achieved_first`` the newest plan whose goal was achieved wins: the plan that got an
+    exemplary household there."""
+    ids = [i for i in household_ids if i]
+    if not ids:
+        return {}
+    qs = plans_visible_to(user).filter(household_id__in=ids)
     if year:
         qs = qs.filter(year=year)
     result: dict[int, HouseholdPlan] = {}
-    for plan in qs.order_by("household_id", "-year"):
+    plans = list(qs.order_by("household_id", "-year"))
+    if achieved_first:
+        for plan in plans:
+            if plan.outcome == Outcome.ACHIEVED:
+                result.setdefault(plan.household_id, plan)
+    for plan in plans:
         result.setdefault(plan.household_id, plan)
     return result
 
