@@ -4,6 +4,7 @@ a unit's children — through ``plans_visible_to`` (a mentor gets their househol
 # No ``from __future__ import annotations``: django-ninja reads the parameter types at import.
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -80,4 +81,4 @@ def dashboard(request, filters: Query[DashboardFilter]):
         return DashboardRowOut(unit_id=row.unit.pk if row.unit else None, unit_name=name or row.unit.name,
                                households=row.households, with_plan=row.with_plan, goal_out=row.goal_out,
                                achieved=row.achieved, not_achieved=row.not_achieved)
-    return [out(r) for r in rows] + [out(total, "Tổng cộng")]
+    return [out(r) for r in rows] + [out(total, _("Tổng cộng"))]

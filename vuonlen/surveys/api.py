@@ -4,6 +4,7 @@ the cause summary of a unit — read through the caller's scope (a unit outside 
 # No ``from __future__ import annotations``: django-ninja reads the parameter types at import.
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -95,4 +96,4 @@ def summary(request, filters: Query[SurveyFilter]):
         return SummaryRowOut(unit_id=row.unit.pk if row.unit else None, unit_name=name or row.unit.name,
                              surveys=row.surveys, especially_difficult=row.especially_difficult, poor=row.poor,
                              near_poor=row.near_poor, causes={codes[k]: v for k, v in row.causes.items()})
-    return [out(r) for r in data.rows] + [out(data.total, "Tổng cộng")]
+    return [out(r) for r in data.rows] + [out(data.total, _("Tổng cộng"))]
