@@ -103,3 +103,28 @@ def test_commune_summary_sums_causes_per_village(world):
     assert row.poor == 80 and row.causes[land.pk] == 30
     # Outside one's commune the surveys do not count.
     assert selectors.cause_summary(world.other_officer, year=2025, unit=world.district).total.surveys == 0
+
+
+def test_attachments_are_stored_and_served_only_within_scope(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    with pytest.raises(ValidationError) as caught:
+        services.survey_create(actor=world.officer, village=world.village, year=2025, data=DATA,
+                               files=[SimpleUploadedFile("bien-ban.pdf", b"not a pdf")])
+    assert caught.value.message_dict["files"] and not VillageSurvey.objects.exists()
+    survey = services.survey_create(actor=world.officer, village=world.village, year=2025, data=DATA,
+                                    files=[SimpleUploadedFile("biên bản khảo sát.pdf", pdf)])
+    record = survey.files.get()
+    client.force_login(world.viewer)
+    response = client.get(reverse("surveys:file", args=[record.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
+    client.force_login(world.other_officer)
+    assert client.get(reverse("surveys:file", args=[record.pk])).status_code == 404
+
+
+def test_long_texts_keep_their_line_breaks(world):
+    survey = services.survey_create(actor=world.officer, village=world.village, year=2025,
+                                    data=dict(DATA, situation="Dòng một\r\nDòng hai"))
+    assert survey.situation == "Dòng một\nDòng hai"
