@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from tests.plans.builders import D
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.core.versioning import StaleVersion
 from vuonlen.surveys import selectors, services
@@ -128,3 +129,14 @@ def test_long_texts_keep_their_line_breaks(world):
     survey = services.survey_create(actor=world.officer, village=world.village, year=2025,
                                     data=dict(DATA, situation="Dòng một\r\nDòng hai"))
     assert survey.situation == "Dòng một\nDòng hai"
+
+
+def test_a_new_commune_reads_its_predecessors_surveys_in_its_summary(world):
+    from vuonlen.geo.models import UnitLineage
+
+    new_commune = UnitLineage.objects.get(old_unit=world.commune).new_unit
+    land = world.cause("thieu_dat")
+    services.survey_create(actor=world.officer, village=world.village, year=2024, data=DATA, causes={land.pk: 9})
+    summary = selectors.cause_summary(SYSTEM, year=2024, unit=new_commune)
+    old_row = next(r for r in summary.rows if r.unit == world.commune)
+    assert old_row.causes == {land.pk: 9} and summary.total.causes == {land.pk: 9}

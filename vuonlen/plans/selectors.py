@@ -237,10 +237,12 @@ def dashboard(user, *, year: int, unit: AdministrativeUnit | None) -> tuple[list
     """Per unit under ``unit`` (or the reader's scope roots): poor and near-poor households the
     reader sees, those with a plan for ``year``, goals "out this year" planned vs achieved,
     and causes counted over the plans."""
+    from vuonlen.surveys.selectors import area_q, units_under
+
     if unit is None:
         children = list(scoping.scope_roots(user, roles.PLAN_VIEW))
     else:
-        children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("name_sort"))
+        children = units_under(unit)
     rows = {c.pk: UnitRow(c) for c in children}
     ordered = sorted(children, key=lambda c: -len(c.path))
 
@@ -251,8 +253,8 @@ def dashboard(user, *, year: int, unit: AdministrativeUnit | None) -> tuple[list
         ended_on__isnull=True, current_status__in=LISTED_STATUSES)
     plans = plans_visible_to(user).filter(year=year)
     if unit is not None:
-        households = households.filter(unit__path__startswith=unit.path)
-        plans = plans.filter(household__unit__path__startswith=unit.path)
+        households = households.filter(area_q(unit, "unit__path"))
+        plans = plans.filter(area_q(unit, "household__unit__path"))
     for item in households.values("unit__path").annotate(n=Count("pk")):
         parent = owner(item["unit__path"])
         if parent is not None:

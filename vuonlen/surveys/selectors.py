@@ -103,16 +103,40 @@ class Summary:
         return sorted([p for p in pairs if p[1]], key=lambda p: (-p[1], p[0].order))
 
 
+def units_under(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The rows of a summary for ``unit``: the units directly under it and, for a new-era unit,
+    the old units that merged into it (their villages' records stay under them: both eras
+    report)."""
+    from vuonlen.geo.models import UnitLineage
+
+    children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("name_sort"))
+    old = AdministrativeUnit.objects.filter(pk__in=UnitLineage.objects.filter(new_unit=unit)
+                                            .values("old_unit_id")).order_by("name_sort")
+    return children + [u for u in old if u.pk != unit.pk]
+
+
+def area_q(unit: AdministrativeUnit, field_path: str):
+    """A filter for records under ``unit`` or under an old unit that merged into it."""
+    from django.db.models import Q
+
+    from vuonlen.geo.models import UnitLineage
+
+    query = Q(**{f"{field_path}__startswith": unit.path})
+    for path in UnitLineage.objects.filter(new_unit=unit).values_list("old_unit__path", flat=True):
+        query |= Q(**{f"{field_path}__startswith": path})
+    return query
+
+
 def cause_summary(user, *, year: int, unit: AdministrativeUnit | None) -> Summary:
     """One row per unit directly under ``unit`` (the villages of a commune, the communes of a
     province or district), summing the surveys of ``year`` the reader may see."""
     surveys = surveys_visible_to(user).filter(year=year)
     if unit is not None:
-        surveys = surveys.filter(village__path__startswith=unit.path)
+        surveys = surveys.filter(area_q(unit, "village__path"))
     if unit is None:
         children = list(scoping.scope_roots(user, roles.SURVEY_VIEW))
     else:
-        children = list(AdministrativeUnit.objects.filter(parent=unit).order_by("name_sort"))
+        children = units_under(unit)
     rows = {c.pk: SummaryRow(c) for c in children}
     by_path = sorted(children, key=lambda c: -len(c.path))
     owner: dict[int, int] = {}
