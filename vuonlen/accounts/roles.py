@@ -177,6 +177,30 @@ _INDICATOR_GRANTS = {
 for _role, _perms in _INDICATOR_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
 
+# --- Village surveys (vuonlen.surveys) and household plans (vuonlen.plans) -----------------
+# Everyone of an area reads its village surveys; commune officers and the secretariat enter
+# them. Household plans follow the registry: commune officers and mentors write them (a mentor
+# only for their own households, through households_visible_to); leaders read. A mass
+# organisation (a reporting unit acting for it) lists its own members' households and reports
+# its yearly goals; the secretariat, leaders and commune officers read every organisation's.
+SURVEY_VIEW = "surveys.view"
+SURVEY_EDIT = "surveys.edit"
+PLAN_VIEW = "plans.view"
+PLAN_EDIT = "plans.edit"
+ORG_MEMBERS_OWN = "plans.org_members_own"
+ORG_MEMBERS_VIEW_AREA = "plans.org_members_view_area"
+
+_SURVEY_PLAN_GRANTS = {
+    Role.SYSADMIN: {SURVEY_VIEW, SURVEY_EDIT, PLAN_VIEW, PLAN_EDIT, ORG_MEMBERS_VIEW_AREA},
+    Role.SECRETARIAT: {SURVEY_VIEW, SURVEY_EDIT, PLAN_VIEW, ORG_MEMBERS_VIEW_AREA},
+    Role.REPORTING_UNIT: {SURVEY_VIEW, PLAN_VIEW, ORG_MEMBERS_OWN},
+    Role.COMMUNE_OFFICER: {SURVEY_VIEW, SURVEY_EDIT, PLAN_VIEW, PLAN_EDIT, ORG_MEMBERS_VIEW_AREA},
+    Role.MENTOR: {PLAN_VIEW, PLAN_EDIT},
+    Role.VIEWER: {SURVEY_VIEW, PLAN_VIEW, ORG_MEMBERS_VIEW_AREA},
+}
+for _role, _perms in _SURVEY_PLAN_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_perms)
+
 # What a person keeps after a switch-over ended their assignment on an abolished unit: reading
 # its history, never changing it (and never full ID numbers or the audit log).
 HISTORY_PERMISSIONS: frozenset[str] = frozenset(

@@ -10,6 +10,8 @@ from ninja.security import django_auth
 
 from vuonlen.households.api import router as households_router
 from vuonlen.indicators.api import router as indicators_router
+from vuonlen.plans.api import router as plans_router
+from vuonlen.surveys.api import router as surveys_router
 
 from . import errors
 from .poverty import router as poverty_router
@@ -26,4 +28,6 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/poverty/", poverty_router)
 api.add_router("/indicators/", indicators_router)
+api.add_router("/surveys/", surveys_router)
+api.add_router("/plans/", plans_router)
 api.add_router("/", households_router)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "vuonlen.campaign",
     "vuonlen.indicators",
     "vuonlen.messaging",
+    "vuonlen.surveys",
+    "vuonlen.plans",
     # After vuonlen.core, whose `db_worker` (the package's worker, made to outlive locks and to
     # reap dead jobs) takes the place of the package's own.
     "django_tasks_db",

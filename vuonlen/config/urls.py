@@ -41,6 +41,8 @@ urlpatterns = [
     path("cuoc-van-dong/", include("vuonlen.campaign.urls")),
     path("chi-tieu/", include("vuonlen.indicators.urls")),
     path("hop-thu/", include("vuonlen.messaging.urls")),
+    path("khao-sat-thon/", include("vuonlen.surveys.urls")),
+    path("ke-hoach/", include("vuonlen.plans.urls")),
     path("trien-lam/", include("vuonlen.initiatives.public_urls")),
     path("api/v1/", _api_urls(api.urls)),
 ]

@@ -24,6 +24,8 @@ DEMO_STEPS = [
     "vuonlen.support.demo",
     "vuonlen.reporting.demo",
     "vuonlen.directives.demo",
+    "vuonlen.surveys.demo",
+    "vuonlen.plans.demo",
     "vuonlen.accounts.demo_today",  # last: the 1 July 2025 switch-over and 2026 in the new structure
 ]
 DEMO_PROVINCE = 62  # former Kon Tum

@@ -135,8 +135,13 @@ def exemplar_list(user) -> list[Exemplar]:
     exemplars = list(exemplars_visible_to(user).select_related("household").order_by("-year", "pk")[:300])
     ids = {e.household_id for e in exemplars if e.household_id}
     visible = set(households_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    from vuonlen.plans.selectors import plans_for_households
+
+    plans = plans_for_households(user, visible, achieved_first=True)
     for exemplar in exemplars:
         exemplar.shown_household = exemplar.household if exemplar.household_id in visible else None
+        # The household plan that got it there (plans.selectors: the reader's scope applies).
+        exemplar.plan = plans.get(exemplar.household_id)
     return exemplars
 
 
@@ -293,6 +298,20 @@ def participations_visible_to(user, initiative: Initiative) -> QuerySet[Particip
 
     return (Participation.objects.filter(initiative=initiative, household__in=households_visible_to(user))
             .select_related("household", "household__unit").order_by("household__code", "started_on", "pk"))
+
+
+def participations_with_plans(user, initiative: Initiative, year: int | None = None) -> list[Participation]:
+    """``participations_visible_to``, each with ``plan``: its household's plan of ``year`` (else
+    the newest) that the reader may see (``plans.selectors.plans_visible_to``), for its goal."""
+    from vuonlen.plans.selectors import plans_for_households
+
+    participations = list(participations_visible_to(user, initiative))
+    ids = {p.household_id for p in participations}
+    plans = plans_for_households(user, ids, year) if year else {}
+    newest = plans_for_households(user, ids - set(plans))
+    for participation in participations:
+        participation.plan = plans.get(participation.household_id) or newest.get(participation.household_id)
+    return participations
 
 
 def get_participation_for_user_or_404(user, initiative: Initiative, pk) -> Participation:

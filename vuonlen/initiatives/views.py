@@ -117,7 +117,7 @@ def _detail_context(request, initiative, **forms):
         # Names of households only for those who may read the registry there (a reporting
         # unit reads models, not the registry): the others see the count.
         "sees_households": scoping.can(user, roles.HOUSEHOLD_VIEW, initiative.unit),
-        "participations": selectors.participations_visible_to(user, initiative),
+        "participations": selectors.participations_with_plans(user, initiative, year),
         "funds": initiative.funds.all(), "fund_totals": selectors.fund_totals(initiative),
         "reviews": initiative.reviews.all(), "files": initiative.files.all(),
         "replicas": initiative.replicas.all(), "visits": initiative.exchange_visits.all()[:20],

@@ -1,0 +1,65 @@
+"""A small world for village surveys and household plans: Kon Rẫy district (614) with two
+communes and two villages, Kon Plông (613) whose records must stay invisible; the accounts of
+each role; a Women's Union of the commune with its own account."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests import factories
+from tests.households.factories import make_household, make_review, make_village
+from vuonlen.accounts.models import OrgKind
+from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
+from vuonlen.campaign import services as campaign_services
+from vuonlen.geo.models import AdministrativeUnit, Level
+from vuonlen.surveys.catalogue import ensure_catalogue
+from vuonlen.surveys.models import PovertyCause
+
+D = dt.date
+
+
+class World:
+    def __init__(self):
+        ensure_catalogue()  # a transactional (browser) test flushes the seeded catalogue
+        self.province = factories.unit("62", level=Level.PROVINCE)
+        self.district = factories.unit("614", level=Level.DISTRICT)
+        self.other_district = factories.unit("613", level=Level.DISTRICT)
+        self.commune = factories.unit("23485")  # Đắk Tơ Lung, Kon Rẫy
+        self.commune2 = (AdministrativeUnit.objects.filter(parent=self.district, level=Level.COMMUNE)
+                         .exclude(pk=self.commune.pk).order_by("code").first())
+        self.other_commune = AdministrativeUnit.objects.filter(parent=self.other_district,
+                                                               level=Level.COMMUNE).order_by("code").first()
+        self.village = make_village(self.commune, "Thôn 4")
+        self.village2 = make_village(self.commune, "Làng Kon Klor")
+        self.other_village = make_village(self.other_commune, "Thôn 1")
+        org = factories.make_org
+        self.women = org(self.commune, OrgKind.WOMENS_UNION, "Hội LHPN xã Đắk Tơ Lung")
+        self.farmers = org(self.commune, OrgKind.FARMERS_UNION, "Hội Nông dân xã Đắk Tơ Lung")
+        self.other_women = org(self.other_commune, OrgKind.WOMENS_UNION, "Hội LHPN xã khác")
+        self.agency = org(self.province, OrgKind.AGENCY, "Sở Nông nghiệp và Môi trường")
+        user = factories.make_user
+        self.province_secretary = user(Role.SECRETARIAT, self.province, username="tt.tinh")
+        self.officer = user(Role.COMMUNE_OFFICER, self.commune, username="canbo.dtl")
+        self.other_officer = user(Role.COMMUNE_OFFICER, self.other_commune, username="canbo.khac")
+        self.mentor = user(Role.MENTOR, self.commune, username="phutrach", full_name="A Thút")
+        self.viewer = user(Role.VIEWER, self.province, username="lanhdao")
+        self.women_user = user(Role.REPORTING_UNIT, organisation=self.women, username="phunu.dtl")
+        self.other_women_user = user(Role.REPORTING_UNIT, organisation=self.other_women, username="phunu.khac")
+
+    def cause(self, code: str) -> PovertyCause:
+        return PovertyCause.objects.get(code=code)
+
+    def poor_households(self, n: int, unit=None, prefix: str = "H", year: int = 2025):
+        unit = unit or self.village
+        made = []
+        for i in range(n):
+            household = make_household(unit, members=[f"Y Hoa {prefix}{i}"], code=f"{prefix}{unit.pk}-{i:03d}")
+            make_review(household, year, income=1_000_000, recognised=True)
+            household.refresh_from_db()
+            made.append(household)
+        return made
+
+    def assign(self, households, mentor=None):
+        campaign_services.mentor_assign(actor=SYSTEM, mentor=mentor or self.mentor, households=households,
+                                        started_on=D(2025, 1, 1), source="test")
