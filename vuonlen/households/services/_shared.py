@@ -120,10 +120,15 @@ def _check_ids_free(ids: Sequence[str], *, field: str = "citizen_id", exclude_pe
             for cid in qs.values_list("citizen_id", flat=True)]
 
 
+def _head_name_fields(name: str) -> dict[str, str]:
+    """The head's name with its search and sort keys, as the household stores them."""
+    name = nfc(name)
+    return {"head_name": name, "head_search": fold(name), "head_sort": sort_key(name)}
+
+
 def _set_head_name(household: Household, name: str) -> None:
-    household.head_name = nfc(name)
-    household.head_search = fold(household.head_name)
-    household.head_sort = sort_key(household.head_name)
+    for field, value in _head_name_fields(name).items():
+        setattr(household, field, value)
 
 
 # --- people -----------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
-from vuonlen.core.versioning import check_version
+from vuonlen.core.versioning import check_version, model_update
 from vuonlen.geo.models import AdministrativeUnit
 
 from .. import ethnicity, validation
@@ -124,20 +124,13 @@ def household_update(*, actor, household: Household, data: Mapping[str, Any], ex
         problems.append(("started_on", "Ngày lập sổ sau ngày kết thúc của hộ"))
     _fail(problems)
 
-    before = snapshot(current)
-    for field in _EDITABLE:
-        setattr(current, field, cleaned[field])
-    current.is_ethnic_minority = ethnicity.is_minority(current.ethnicity)
-    current.unit = new_unit
-    current.area_overridden = bool(cleaned["area"])
-    current.area = cleaned["area"] or area_for(new_unit, current.commune)
-    after = snapshot(current)
-    if after == before:
-        return current
-    _mark_changed(current)
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, after=after,
-                 source=source)
+    model_update(actor=actor, instance=current, source=source, data={
+        **{field: cleaned[field] for field in _EDITABLE},
+        "is_ethnic_minority": ethnicity.is_minority(cleaned["ethnicity"]),
+        "unit": new_unit,
+        "area_overridden": bool(cleaned["area"]),
+        "area": cleaned["area"] or area_for(new_unit, current.commune),
+    })
     return current
 
 
@@ -242,13 +235,8 @@ def household_merge(*, actor, household: Household, into: Household, on: dt.date
 
     _move(actor=actor, memberships=moving, to=target, on=on, leave=LeaveReason.MERGE, join=JoinReason.MERGE,
           relations=relations or {}, head_pk=None, source=source)
-    before = snapshot(source_household)
-    source_household.ended_on, source_household.end_reason = on, HouseholdEnd.MERGED
-    source_household.merged_into = target
-    _mark_changed(source_household)
-    source_household.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=source_household, before=before,
-                 source=source, note=f"Nhập vào {target}")
+    model_update(actor=actor, instance=source_household, source=source, note=f"Nhập vào {target}",
+                 data={"ended_on": on, "end_reason": HouseholdEnd.MERGED, "merged_into": target})
     _mark_changed(target)
     target.save(update_fields=["version", "updated_at"])
     _household_event(actor=actor, household=target, source=source,
@@ -272,14 +260,6 @@ def household_end(*, actor, household: Household, reason: str, on: dt.date | Non
     _fail(problems)
     leave = LeaveReason.DEATH if reason == HouseholdEnd.DIED_OUT else LeaveReason.MOVED_OUT
     for membership in open_members:
-        before = snapshot(membership)
-        membership.ended_on, membership.end_reason = on, leave
-        membership.version += 1
-        membership.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, instance=membership, before=before, source=source)
-    before = snapshot(current)
-    current.ended_on, current.end_reason = on, reason
-    _mark_changed(current)
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source)
+        model_update(actor=actor, instance=membership, data={"ended_on": on, "end_reason": leave}, source=source)
+    model_update(actor=actor, instance=current, data={"ended_on": on, "end_reason": reason}, source=source)
     return current

@@ -16,6 +16,7 @@ from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
+from vuonlen.core.versioning import model_update
 from vuonlen.geo.models import AdministrativeUnit
 
 from .. import validation
@@ -32,6 +33,7 @@ from ._shared import (
     _audit_person_joined,
     _check_ids_free,
     _fail,
+    _head_name_fields,
     _household_event,
     _lock,
     _mark_changed,
@@ -134,13 +136,9 @@ def _check_existing_person_visible(*, actor, person: Person) -> None:
 def _end_household_if_empty(*, actor, household: Household, on: dt.date, reason: str, source: str) -> None:
     if _open_memberships(household).exists():
         return
-    before = snapshot(household)
-    household.ended_on = on
-    household.end_reason = HouseholdEnd.DIED_OUT if reason == LeaveReason.DEATH else HouseholdEnd.MOVED_AWAY
-    _mark_changed(household)
-    household.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=household, before=before, source=source,
-                 note="Hộ không còn nhân khẩu")
+    end_reason = HouseholdEnd.DIED_OUT if reason == LeaveReason.DEATH else HouseholdEnd.MOVED_AWAY
+    model_update(actor=actor, instance=household, data={"ended_on": on, "end_reason": end_reason},
+                 source=source, note="Hộ không còn nhân khẩu")
 
 
 @transaction.atomic
@@ -176,11 +174,7 @@ def membership_end(*, actor, membership: Membership, reason: str, ended_on: dt.d
         problems.append(("new_head", "Chỉ chọn chủ hộ mới khi chủ hộ ra khỏi hộ"))
     _fail(problems)
 
-    before = snapshot(membership)
-    membership.ended_on, membership.end_reason = ended_on, reason
-    membership.version += 1
-    membership.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=membership, before=before, source=source)
+    model_update(actor=actor, instance=membership, data={"ended_on": ended_on, "end_reason": reason}, source=source)
     if reason == LeaveReason.DEATH and membership.person.died_on is None:
         person_before = snapshot(membership.person)
         membership.person.died_on = ended_on
@@ -197,18 +191,10 @@ def membership_end(*, actor, membership: Membership, reason: str, ended_on: dt.d
 
 def _make_head(*, actor, household: Household, membership: Membership, source: str) -> None:
     membership = Membership.objects.select_related("person").get(pk=membership.pk)
-    before_membership = snapshot(membership)
-    membership.relation = Relation.HEAD
-    membership.version += 1
-    membership.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=membership, before=before_membership,
-                 source=source, note="Chủ hộ mới")
-    before = snapshot(household)
-    _set_head_name(household, membership.person.full_name)
-    _mark_changed(household)
-    household.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=household, before=before, source=source,
-                 note="Đổi chủ hộ")
+    model_update(actor=actor, instance=membership, data={"relation": Relation.HEAD}, source=source,
+                 note="Chủ hộ mới")
+    model_update(actor=actor, instance=household, data=_head_name_fields(membership.person.full_name),
+                 source=source, note="Đổi chủ hộ")
 
 
 def _memberships_of(household: Household, memberships: Iterable[Membership | int]) -> list[Membership]:
@@ -224,11 +210,7 @@ def _move(*, actor, memberships: Sequence[Membership], to: Household, on: dt.dat
           relations: Mapping[int, str], head_pk: int | None, source: str) -> None:
     """End each membership with ``leave`` and open one in ``to`` with ``join``, same person."""
     for old in memberships:
-        before = snapshot(old)
-        old.ended_on, old.end_reason = on, leave
-        old.version += 1
-        old.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, instance=old, before=before, source=source)
+        model_update(actor=actor, instance=old, data={"ended_on": on, "end_reason": leave}, source=source)
     # The open-membership constraint is per person: the old periods are closed above first.
     for old in memberships:
         if old.pk == head_pk:

@@ -8,9 +8,10 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import nfc
+from vuonlen.core.versioning import model_update
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from .. import validation
@@ -59,12 +60,5 @@ def population_base_set(*, actor, commune: AdministrativeUnit, year: int, househ
         base = PopulationBase.objects.create(commune=commune, year=v["year"], **fields)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=base, source=source)
         return base
-    before = snapshot(existing)
-    for key, value in fields.items():
-        setattr(existing, key, value)
-    if snapshot(existing) == before:
-        return existing
-    existing.version += 1
-    existing.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=existing, before=before, source=source)
+    model_update(actor=actor, instance=existing, data=fields, source=source)
     return existing

@@ -10,10 +10,11 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
+from vuonlen.core.versioning import model_update
 
 from .. import validation, year_standards
 from ..models import (
@@ -27,7 +28,6 @@ from ._shared import (
     _fail,
     _household_event,
     _lock,
-    _mark_changed,
     _status_label,
     check_can_edit,
     check_recognised_writable,
@@ -142,11 +142,7 @@ def review_record(*, actor, household: Household, year: int, income_per_capita: 
                        score_a=cleaned["score_a"], lacking=cleaned["lacking"])
 
     if existing is not None:
-        before = snapshot(existing)
-        existing.is_current = False
-        existing.version += 1
-        existing.save(update_fields=["is_current", "version", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, instance=existing, before=before, source=source,
+        model_update(actor=actor, instance=existing, data={"is_current": False}, source=source,
                      note="Thay bằng kết quả rà soát mới")
     review = Review(
         household=current, year=year, kind=cleaned["kind"], reviewed_on=cleaned["reviewed_on"],
@@ -170,12 +166,8 @@ def _refresh_current_status(*, actor, household: Household, source: str) -> None
     status, year = latest if latest else ("", None)
     if (household.current_status, household.current_status_year) == (status, year):
         return
-    before = snapshot(household)
-    household.current_status, household.current_status_year = status, year
-    _mark_changed(household)
-    household.save(update_fields=["current_status", "current_status_year", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=household, before=before, source=source,
-                 note="Cập nhật tình trạng theo kết quả được công nhận")
+    model_update(actor=actor, instance=household, data={"current_status": status, "current_status_year": year},
+                 source=source, note="Cập nhật tình trạng theo kết quả được công nhận")
 
 
 def _check_decision(*, number: str, date: dt.date | None, review: Review, problems: list) -> None:
@@ -207,13 +199,8 @@ def review_recognise(*, actor, review: Review, decision_number: str, decision_da
     number = nfc(decision_number)
     _check_decision(number=number, date=decision_date, review=review, problems=problems)
     _fail(problems)
-    before = snapshot(review)
-    review.recognised = True
-    review.decision_number, review.decision_date = number, decision_date
-    review.version += 1
-    review.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=review, before=before, source=source,
-                 note="Công nhận kết quả rà soát")
+    model_update(actor=actor, instance=review, source=source, note="Công nhận kết quả rà soát",
+                 data={"recognised": True, "decision_number": number, "decision_date": decision_date})
     _household_event(actor=actor, household=household, source=source,
                      note=f"Công nhận kết quả rà soát năm {review.year} (quyết định {number})")
     _refresh_current_status(actor=actor, household=household, source=source)
@@ -257,12 +244,7 @@ def review_correct(*, actor, review: Review, reason: str, income_per_capita: Any
     result = _classify(year=old.year, area=old.area, income=cleaned["income_per_capita"],
                        score_a=cleaned["score_a"], lacking=cleaned["lacking"])
 
-    before = snapshot(old)
-    old.is_current = False
-    old.version += 1
-    old.save(update_fields=["is_current", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=old, before=before, source=source,
-                 note="Được đính chính")
+    model_update(actor=actor, instance=old, data={"is_current": False}, source=source, note="Được đính chính")
     new = Review(
         household=household, year=old.year, kind=cleaned["kind"], reviewed_on=cleaned["reviewed_on"],
         commune_id=old.commune_id, unit_id=old.unit_id, area=old.area, is_ethnic_minority=old.is_ethnic_minority,
