@@ -6,14 +6,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import fold, nfc
+from vuonlen.core.versioning import model_update
 from vuonlen.geo.models import AdministrativeUnit
 
 from . import roles, scoping
-from .scoping import SYSTEM
 from .models import Organisation, OrgKind, RoleAssignment, User
+from .scoping import SYSTEM
 
 
 def _require(actor, perm: str, unit: AdministrativeUnit) -> None:
@@ -88,9 +89,5 @@ def role_assign(*, actor, user: User, role: str, unit: AdministrativeUnit | None
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment, source: str = "web") -> None:
     _require(actor, roles.ACCOUNT_MANAGE, assignment.scope_unit)
-    before = snapshot(assignment)
-    assignment.is_active = False
-    assignment.version += 1
-    assignment.save(update_fields=["is_active", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=assignment, before=before, source=source)
+    model_update(actor=actor, instance=assignment, data={"is_active": False}, source=source)
     scoping.forget_scope(assignment.user)

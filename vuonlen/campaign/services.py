@@ -25,7 +25,7 @@ from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, stale_message
+from vuonlen.core.versioning import check_version, model_update, stale_message
 from vuonlen.households.models import Household
 from vuonlen.households.validation import clean_multiline, errors_by_field
 
@@ -157,12 +157,8 @@ def mentor_assignment_end(*, actor, assignment: MentorAssignment, ended_on: dt.d
     if not nfc(reason or ""):
         problems.append(("reason", "Hãy ghi lý do kết thúc"))
     _fail(problems)
-    before = snapshot(current)
-    current.ended_on = ended_on
-    current.end_reason = _text(reason, 500)
-    current.version += 1
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source)
+    model_update(actor=actor, instance=current, data={"ended_on": ended_on, "end_reason": _text(reason, 500)},
+                 source=source)
     return current
 
 

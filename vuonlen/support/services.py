@@ -17,12 +17,12 @@ from django.utils import timezone
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_date, format_number, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, stale_message
+from vuonlen.core.versioning import check_version, model_update, stale_message
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
@@ -197,27 +197,20 @@ def entry_update(*, actor, entry: SupportEntry, expected_version: int, channel: 
             _add(errors, "date", "Có lần trả nợ trước ngày vay này")
     if errors:
         raise ValidationError(errors)
-    before = snapshot(current)
     is_loan = data["kind"] == Kind.LOAN
-    current.source, current.kind, current.giver = data["source"], data["kind"], giver
-    current.value_vnd, current.date = value, data["date"]
-    current.description = nfc(data["description"] or "")[:500]
-    current.quantity = nfc(data["quantity"] or "")[:100]
-    current.loan_term_months = int(data["loan_term_months"]) if is_loan else None
-    current.loan_interest = nfc(data["loan_interest"] or "")[:100] if is_loan else ""
-    if is_loan:
-        current.loan_status = selectors.loan_status_for(
-            value_vnd=value, repaid_vnd=repaid, maturity=selectors.loan_maturity(current),
-            marked_overdue=current.loan_status == LoanStatus.OVERDUE)
-    else:
-        current.loan_status = ""
-    after = snapshot(current)
-    if after == before:
-        return current
-    current.version += 1
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, after=after,
-                 source=channel)
+    new = {
+        "source": data["source"], "kind": data["kind"], "giver": giver, "value_vnd": value, "date": data["date"],
+        "description": nfc(data["description"] or "")[:500], "quantity": nfc(data["quantity"] or "")[:100],
+        "loan_term_months": int(data["loan_term_months"]) if is_loan else None,
+        "loan_interest": nfc(data["loan_interest"] or "")[:100] if is_loan else "",
+    }
+    # The loan's status follows the new amount and term (the maturity of the entry as it will be).
+    new["loan_status"] = selectors.loan_status_for(
+        value_vnd=value, repaid_vnd=repaid,
+        maturity=selectors.loan_maturity(SupportEntry(kind=new["kind"], date=new["date"],
+                                                      loan_term_months=new["loan_term_months"])),
+        marked_overdue=current.loan_status == LoanStatus.OVERDUE) if is_loan else ""
+    model_update(actor=actor, instance=current, data=new, source=channel)
     return current
 
 
@@ -234,13 +227,8 @@ def entry_void(*, actor, entry: SupportEntry, reason: str, channel: str = "web")
         _add(errors, "reason", "Chưa ghi lý do huỷ")
     if errors:
         raise ValidationError(errors)
-    before = snapshot(current)
-    current.voided_at = timezone.now()
-    current.void_reason = reason[:500]
-    current.version += 1
-    current.save(update_fields=["voided_at", "void_reason", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=channel,
-                 note=f"Huỷ khoản: {current.void_reason}")
+    model_update(actor=actor, instance=current, data={"voided_at": timezone.now(), "void_reason": reason[:500]},
+                 source=channel, note=f"Huỷ khoản: {reason[:500]}")
     return current
 
 
@@ -295,12 +283,7 @@ def _refresh_status(actor, entry: SupportEntry, repaid: int, channel: str) -> No
     status = selectors.loan_status_for(value_vnd=entry.value_vnd, repaid_vnd=repaid,
                                        maturity=selectors.loan_maturity(entry),
                                        marked_overdue=entry.loan_status == LoanStatus.OVERDUE)
-    if status != entry.loan_status:
-        before = snapshot(entry)
-        entry.loan_status = status
-        entry.version += 1
-        entry.save(update_fields=["loan_status", "version", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, instance=entry, before=before, source=channel)
+    model_update(actor=actor, instance=entry, data={"loan_status": status}, source=channel)
 
 
 @transaction.atomic
@@ -320,12 +303,7 @@ def loan_set_status(*, actor, entry: SupportEntry, status: str, channel: str = "
         _add(errors, "status", f"Khoản vay đã quá hạn từ {format_date(maturity)}")
     if errors:
         raise ValidationError(errors)
-    if locked.loan_status != status:
-        before = snapshot(locked)
-        locked.loan_status = status
-        locked.version += 1
-        locked.save(update_fields=["loan_status", "version", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, instance=locked, before=before, source=channel)
+    model_update(actor=actor, instance=locked, data={"loan_status": status}, source=channel)
     return locked
 
 
@@ -338,11 +316,7 @@ def loans_refresh_overdue(*, actor, today: dt.date | None = None, channel: str =
                                                                  voided_at__isnull=True):
         maturity = selectors.loan_maturity(entry)
         if maturity is not None and maturity < today:
-            before = snapshot(entry)
-            entry.loan_status = LoanStatus.OVERDUE
-            entry.version += 1
-            entry.save(update_fields=["loan_status", "version", "updated_at"])
-            audit_record(actor=actor, action=AuditAction.UPDATE, instance=entry, before=before, source=channel,
+            model_update(actor=actor, instance=entry, data={"loan_status": LoanStatus.OVERDUE}, source=channel,
                          note="Quá hạn trả nợ")
             changed += 1
     return changed

@@ -17,7 +17,7 @@ from django.http import Http404
 from vuonlen.accounts.models import Organisation
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_date, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
@@ -27,7 +27,14 @@ from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
 from .models import (
-    CRITERIA, MAX_SCORE, PARTNER_KINDS, Activity, ActivityKind, AgreementFile, Evaluation, TwinningPair,
+    CRITERIA,
+    MAX_SCORE,
+    PARTNER_KINDS,
+    Activity,
+    ActivityKind,
+    AgreementFile,
+    Evaluation,
+    TwinningPair,
     grade_for,
 )
 
@@ -134,11 +141,7 @@ def pair_end(*, actor, pair: TwinningPair, ended_on: dt.date | None, source: str
         _add(errors, "ended_on", "Đã có hoạt động ghi sau ngày này")
     if errors:
         raise ValidationError(errors)
-    before = snapshot(pair)
-    pair.ended_on = ended_on
-    pair.version += 1
-    pair.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=pair, before=before, source=source)
+    model_update(actor=actor, instance=pair, data={"ended_on": ended_on}, source=source)
     return pair
 
 
@@ -350,10 +353,5 @@ def evaluation_record(*, actor, pair: TwinningPair, year: int | None, scores: Ma
         evaluation = Evaluation.objects.create(pair=pair, year=year, **values)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=evaluation, source=source)
         return evaluation
-    before = snapshot(existing)
-    for name, value in values.items():
-        setattr(existing, name, value)
-    existing.version += 1
-    existing.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=existing, before=before, source=source)
+    model_update(actor=actor, instance=existing, data=values, source=source)
     return existing
