@@ -26,13 +26,13 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.core.versioning import check_version, model_update, stale_message
+from vuonlen.core.years import FIRST_YEAR  # noqa: F401 (indicators still import it from here)
 from vuonlen.households.models import Household
 from vuonlen.households.validation import clean_multiline, errors_by_field
 
 from . import selectors
 from .models import CRITERIA_FIELDS, Assessment, HouseholdGroup, MentorAssignment, Phase, Visit, VisitPhoto
 
-FIRST_YEAR = 2021
 STALE_MESSAGE = stale_message("Đánh giá này")
 # Quick-pick topics of the visit form: what mentors talk about most (Sổ tay's themes in short).
 VISIT_TOPICS = (

@@ -13,6 +13,7 @@ from vuonlen.accounts.models import Organisation
 from vuonlen.core import uploads
 from vuonlen.core.access import room_required
 from vuonlen.core.periods import today_vn
+from vuonlen.core.years import year_from_text
 from vuonlen.geo.models import Level
 
 from . import selectors, services
@@ -21,10 +22,7 @@ from .models import CRITERIA, MAX_TOTAL, PARTNER_KINDS, ActivityKind
 
 
 def _year(request, default: int | None = None) -> int | None:
-    raw = request.GET.get("nam", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return default
+    return year_from_text(request.GET.get("nam"), default)
 
 
 def _years() -> list[int]:

@@ -12,6 +12,7 @@ from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import nfc
 from vuonlen.core.versioning import model_update
+from vuonlen.core.years import YEAR_MAX, YEAR_MIN
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from .. import validation
@@ -31,7 +32,7 @@ def population_base_set(*, actor, commune: AdministrativeUnit, year: int, househ
     data = {"households_total": households_total, "persons_total": persons_total,
             "em_households_total": em_households_total, "em_persons_total": em_persons_total, "year": year}
     c = validation._Collector(data)
-    c.number("year", label="năm", required=True, integer=True, minimum=2000, maximum=2100)
+    c.number("year", label="năm", required=True, integer=True, minimum=YEAR_MIN, maximum=YEAR_MAX)
     c.number("households_total", label="tổng số hộ", required=True, integer=True, maximum=10_000_000)
     c.number("persons_total", label="tổng số nhân khẩu", required=True, integer=True, maximum=100_000_000)
     c.number("em_households_total", label="số hộ DTTS", integer=True, maximum=10_000_000)
