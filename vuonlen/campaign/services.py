@@ -57,12 +57,11 @@ def _fail(problems: Iterable[tuple[str, str]]) -> None:
 
 def _check(actor, perm: str, household: Household) -> None:
     """Out of the reader's campaign view → 404; visible but not theirs to change → 403."""
-    if actor is SYSTEM:
-        return
+    if actor is SYSTEM or selectors.can_act_on(actor, perm, household):
+        return  # the usual case asks the scope once; only a refusal asks which answer it is
     if not selectors.households_visible_to(actor).filter(pk=household.pk).exists():
         raise Http404("Không tìm thấy")
-    if not selectors.can_act_on(actor, perm, household):
-        raise PermissionDenied("Bạn không có quyền này với hộ này")
+    raise PermissionDenied("Bạn không có quyền này với hộ này")
 
 
 def _text(value: Any, max_length: int | None = None) -> str:

@@ -32,7 +32,7 @@ from vuonlen.core.spreadsheets import Column, RowError
 from vuonlen.core.text import fold, nfc
 
 from .models import REFORM_DATE, AdministrativeUnit, Era, Level, UnitLineage
-from .services import _next_code
+from .services import place_village
 
 COL_VILLAGE, COL_COMMUNE = "Mã thôn cũ", "Mã xã mới"
 _COLUMNS = (
@@ -45,6 +45,17 @@ MAX_ROWS = 20_000
 def successor_communes(old_commune: AdministrativeUnit) -> list[AdministrativeUnit]:
     return list(AdministrativeUnit.objects.filter(
         predecessor_links__old_unit=old_commune, level=Level.COMMUNE, era=Era.POST_2025).order_by("name_sort"))
+
+
+def successors_by_commune(old_commune_ids) -> dict[int, list[AdministrativeUnit]]:
+    """``successor_communes`` for many old communes in one query: old commune id → new communes."""
+    found: dict[int, list[AdministrativeUnit]] = {pk: [] for pk in old_commune_ids}
+    links = (UnitLineage.objects.filter(old_unit_id__in=found, new_unit__level=Level.COMMUNE,
+                                        new_unit__era=Era.POST_2025)
+             .select_related("new_unit").order_by("new_unit__name_sort"))
+    for link in links:
+        found[link.old_unit_id].append(link.new_unit)
+    return found
 
 
 def _waiting_q() -> Q:
@@ -102,13 +113,8 @@ def village_continue(*, actor, village: AdministrativeUnit, commune: Administrat
             f"Không giao được {village.name} ({village.parent.name}) cho {commune.name}: "
             f"{commune.name} không kế thừa {village.parent.name}. Chỉ giao được cho: {allowed}")
     commune = AdministrativeUnit.objects.select_for_update().get(pk=commune.pk)
-    heir = AdministrativeUnit(level=Level.VILLAGE, era=Era.POST_2025, code=_next_code(commune),
-                              unit_type=village.unit_type, parent=commune, valid_from=REFORM_DATE,
-                              valid_to=None, source="kế thừa thôn cũ")
-    heir.set_name(_free_name(commune, village))
-    heir.save()
-    heir.path = heir.compute_path()
-    AdministrativeUnit.objects.filter(pk=heir.pk).update(path=heir.path)
+    heir = place_village(commune, name=_free_name(commune, village), unit_type=village.unit_type,
+                         valid_from=REFORM_DATE, valid_to=None, origin="kế thừa thôn cũ")
     UnitLineage.objects.create(old_unit=village, new_unit=heir, effective_date=REFORM_DATE,
                                source="chuyển thôn sang xã mới")
     audit_record(actor=actor, action=AuditAction.CREATE, instance=heir, source=source,

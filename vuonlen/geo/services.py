@@ -80,15 +80,22 @@ def village_create(*, actor, commune: AdministrativeUnit, name: str, unit_type: 
     commune = _lock(commune)
     name, unit_type = nfc(name), nfc(unit_type)
     _validate(commune=commune, name=name, unit_type=unit_type)
-    village = AdministrativeUnit(
-        level=Level.VILLAGE, era=commune.era, code=_next_code(commune), unit_type=unit_type,
-        parent=commune, valid_from=commune.valid_from, valid_to=commune.valid_to, source="người dùng nhập",
-    )
+    village = place_village(commune, name=name, unit_type=unit_type, valid_from=commune.valid_from,
+                            valid_to=commune.valid_to, origin="người dùng nhập")
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=village, source=source)
+    return village
+
+
+def place_village(commune: AdministrativeUnit, *, name: str, unit_type: str, valid_from, valid_to,
+                  origin: str) -> AdministrativeUnit:
+    """Save a new village under ``commune`` (locked by the caller, checks done) with the next free
+    code of the commune and its place in the tree; the caller audits."""
+    village = AdministrativeUnit(level=Level.VILLAGE, era=commune.era, code=_next_code(commune), unit_type=unit_type,
+                                 parent=commune, valid_from=valid_from, valid_to=valid_to, source=origin)
     village.set_name(name)
     village.save()
     village.path = village.compute_path()
     AdministrativeUnit.objects.filter(pk=village.pk).update(path=village.path)
-    audit_record(actor=actor, action=AuditAction.CREATE, instance=village, source=source)
     return village
 
 

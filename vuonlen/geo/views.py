@@ -171,8 +171,9 @@ def village_continuation(request):
             for message in exc.messages:
                 messages.error(request, message)
     waiting = list(continuation.villages_waiting(request.user)[:WAITING_SHOWN])
+    heirs = continuation.successors_by_commune({village.parent_id for village in waiting})
     for village in waiting:
-        village.choices = continuation.successor_communes(village.parent)
+        village.choices = heirs[village.parent_id]
     context = {"waiting": waiting, "waiting_total": continuation.villages_waiting(request.user).count(),
                "result": result, "errors_shown": result.errors[:ERRORS_SHOWN] if result else []}
     return render(request, "geo/village_continuation.html", context)
