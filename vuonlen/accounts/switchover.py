@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
@@ -75,7 +76,7 @@ def _ended_q(day: dt.date, prefix: str) -> Q:
 
 def _check(actor) -> scoping.Scope:
     if not scoping.can(actor, roles.ACCOUNT_MANAGE):
-        raise PermissionDenied("Bạn không có quyền chuyển đổi tổ chức và tài khoản")
+        raise PermissionDenied(gettext("Bạn không có quyền chuyển đổi tổ chức và tài khoản"))
     return scoping.scope_for(actor, roles.ACCOUNT_MANAGE)
 
 

@@ -23,6 +23,7 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core import spreadsheets, xlsx
@@ -99,19 +100,17 @@ def village_continue(*, actor, village: AdministrativeUnit, commune: Administrat
     scoping.require(actor, roles.UNIT_VIEW, village)
     village = AdministrativeUnit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=village.pk)
     if village.level != Level.VILLAGE or village.era != Era.PRE_2025:
-        raise ValidationError("Chỉ giao được thôn của thời kỳ trước 01/7/2025")
+        raise ValidationError(gettext("Chỉ giao được thôn của thời kỳ trước 01/7/2025"))
     done = UnitLineage.objects.filter(old_unit=village).select_related("new_unit__parent").first()
     if done is not None:
         if done.new_unit.parent_id == commune.pk:
             return done.new_unit
-        raise ValidationError(f"{village.name} ({village.parent.name}) đã được giao cho "
-                              f"{done.new_unit.parent.name}")
+        raise ValidationError(gettext("%(name)s (%(name2)s) đã được giao cho %(name3)s") % {"name": village.name, "name2": village.parent.name, "name3": done.new_unit.parent.name})
     heirs = successor_communes(village.parent)
     if commune.pk not in {c.pk for c in heirs}:
         allowed = ", ".join(c.name for c in heirs) or "không có xã mới nào"
         raise ValidationError(
-            f"Không giao được {village.name} ({village.parent.name}) cho {commune.name}: "
-            f"{commune.name} không kế thừa {village.parent.name}. Chỉ giao được cho: {allowed}")
+            gettext("Không giao được %(name)s (%(name2)s) cho %(name3)s: %(name3)s không kế thừa %(name2)s. Chỉ giao được cho: %(allowed)s") % {"name": village.name, "name2": village.parent.name, "name3": commune.name, "allowed": allowed})
     commune = AdministrativeUnit.objects.select_for_update().get(pk=commune.pk)
     heir = place_village(commune, name=_free_name(commune, village), unit_type=village.unit_type,
                          valid_from=REFORM_DATE, valid_to=None, origin="kế thừa thôn cũ")
@@ -192,25 +191,24 @@ def continuation_import(*, actor, file: BinaryIO | bytes, filename: str) -> Impo
         village = villages.get(nfc(village_code))
         commune = communes.get(commune_code)
         if not village_code:
-            checker.error(number, COL_VILLAGE, "Thiếu mã thôn cũ")
+            checker.error(number, COL_VILLAGE, gettext("Thiếu mã thôn cũ"))
         elif village is None:
-            checker.error(number, COL_VILLAGE, f"Không tìm thấy thôn mã {village_code[:30]} trong phạm vi của bạn")
+            checker.error(number, COL_VILLAGE, gettext("Không tìm thấy thôn mã %(v1)s trong phạm vi của bạn") % {"v1": village_code[:30]})
         elif village_code in seen:
-            checker.error(number, COL_VILLAGE, f"Thôn mã {village_code} đã có ở dòng {seen[village_code]}")
+            checker.error(number, COL_VILLAGE, gettext("Thôn mã %(village_code)s đã có ở dòng %(v3)s") % {"village_code": village_code, "v3": seen[village_code]})
         if not commune_code:
-            checker.error(number, COL_COMMUNE, "Thiếu mã xã mới")
+            checker.error(number, COL_COMMUNE, gettext("Thiếu mã xã mới"))
         elif commune is None:
-            checker.error(number, COL_COMMUNE, f"Không tìm thấy xã mới mã {commune_code[:30]} trong phạm vi của bạn")
+            checker.error(number, COL_COMMUNE, gettext("Không tìm thấy xã mới mã %(v1)s trong phạm vi của bạn") % {"v1": commune_code[:30]})
         elif not scoping.can(actor, roles.UNIT_MANAGE_VILLAGES, commune):
-            checker.error(number, COL_COMMUNE, f"Bạn không có quyền giao thôn cho {commune.name}")
+            checker.error(number, COL_COMMUNE, gettext("Bạn không có quyền giao thôn cho %(name)s") % {"name": commune.name})
         if village is None or commune is None:
             continue
         seen.setdefault(village_code, number)
         if commune.pk not in heirs.get(village.parent_id, set()):
-            checker.error(number, COL_COMMUNE, f"{commune.name} không kế thừa {village.parent.name}: "
-                                               f"không giao được {village.name} cho xã này")
+            checker.error(number, COL_COMMUNE, gettext("%(name)s không kế thừa %(name2)s: không giao được %(name3)s cho xã này") % {"name": commune.name, "name2": village.parent.name, "name3": village.name})
         elif village.pk in done and done[village.pk] != commune.pk:
-            checker.error(number, COL_VILLAGE, f"{village.name} ({village.parent.name}) đã được giao cho xã khác")
+            checker.error(number, COL_VILLAGE, gettext("%(name)s (%(name2)s) đã được giao cho xã khác") % {"name": village.name, "name2": village.parent.name})
         else:
             pairs.append((village, commune))
     if checker.errors:

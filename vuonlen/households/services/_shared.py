@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.audit import audit_record
@@ -43,8 +44,7 @@ def check_recognised_writable(*, actor, review: Review) -> None:
     lineage (a new commune reading its predecessors' history): 403, with why."""
     if review.recognised and scoping.through_lineage_only(actor, roles.HOUSEHOLD_EDIT, review.household.unit):
         raise PermissionDenied(
-            f"Kết quả rà soát năm {review.year} của {review.household.unit.name} đã được công nhận trước khi "
-            "sắp xếp đơn vị hành chính: đơn vị kế thừa chỉ được xem, không đính chính.")
+            gettext("Kết quả rà soát năm %(year)s của %(name)s đã được công nhận trước khi sắp xếp đơn vị hành chính: đơn vị kế thừa chỉ được xem, không đính chính.") % {"year": review.year, "name": review.household.unit.name})
 
 
 def can_edit(user, unit: AdministrativeUnit) -> bool:
@@ -88,7 +88,7 @@ def commune_of(unit: AdministrativeUnit) -> AdministrativeUnit:
         return unit
     if unit.level == Level.VILLAGE and unit.parent_id:
         return unit.parent
-    raise ValidationError({"unit": ["Hộ gia đình phải thuộc một xã hoặc một thôn"]})
+    raise ValidationError({"unit": [gettext("Hộ gia đình phải thuộc một xã hoặc một thôn")]})
 
 
 def area_for(unit: AdministrativeUnit, commune: AdministrativeUnit) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
@@ -82,7 +83,7 @@ def household_register(*, actor, unit: AdministrativeUnit, household: Mapping[st
         with transaction.atomic():
             obj.save()
     except IntegrityError:  # another officer saved the same code a moment ago
-        raise ValidationError({"code": [f"{commune.name} đã có hộ mã “{cleaned['code']}”"]}) from None
+        raise ValidationError({"code": [gettext("%(name)s đã có hộ mã “%(v2)s”") % {"name": commune.name, "v2": cleaned['code']}]}) from None
     audit_record(actor=actor, action=AuditAction.CREATE, instance=obj, source=source)
     for cleaned_member in cleaned_members:
         person = _new_person(cleaned_member)
@@ -117,11 +118,11 @@ def household_update(*, actor, household: Household, data: Mapping[str, Any], ex
     if unit is not None and unit.pk != current.unit_id:
         check_can_edit(actor=actor, unit=unit)
         if commune_of(unit).pk != current.commune_id:
-            problems.append(("unit", "Chỉ chuyển được sang thôn trong cùng xã; hộ chuyển xã thì kết thúc "
-                                     "ở xã cũ và lập hộ mới ở xã mới"))
+            problems.append(("unit", gettext("Chỉ chuyển được sang thôn trong cùng xã; hộ chuyển xã thì kết thúc "
+                                     "ở xã cũ và lập hộ mới ở xã mới")))
     problems += _check_code_free(commune=current.commune, code=cleaned["code"], exclude_pk=current.pk)
     if current.ended_on and cleaned["started_on"] and cleaned["started_on"] > current.ended_on:
-        problems.append(("started_on", "Ngày lập sổ sau ngày kết thúc của hộ"))
+        problems.append(("started_on", gettext("Ngày lập sổ sau ngày kết thúc của hộ")))
     _fail(problems)
 
     model_update(actor=actor, instance=current, source=source, data={
@@ -155,23 +156,23 @@ def household_split(*, actor, household: Household, members: Sequence[Membership
         check_can_edit(actor=actor, unit=unit)
     problems: list[tuple[str, str]] = []
     if current.ended_on:
-        raise ValidationError({NON_FIELD_ERRORS: ["Hộ đã kết thúc, không tách được"]})
+        raise ValidationError({NON_FIELD_ERRORS: [gettext("Hộ đã kết thúc, không tách được")]})
     moving = _memberships_of(current, members)
     new_head_pk = new_head.pk if isinstance(new_head, Membership) else new_head
     remaining_pk = remaining_head.pk if isinstance(remaining_head, Membership) else remaining_head
     staying = list(_open_memberships(current).exclude(pk__in=[m.pk for m in moving]))
     if not moving:
-        problems.append(("members", "Chọn ít nhất một nhân khẩu tách sang hộ mới"))
+        problems.append(("members", gettext("Chọn ít nhất một nhân khẩu tách sang hộ mới")))
     if not staying:
-        problems.append(("members", "Phải còn ít nhất một nhân khẩu ở lại hộ cũ (nếu cả hộ chuyển đi, hãy sửa hộ)"))
+        problems.append(("members", gettext("Phải còn ít nhất một nhân khẩu ở lại hộ cũ (nếu cả hộ chuyển đi, hãy sửa hộ)")))
     if new_head_pk not in {m.pk for m in moving}:
-        problems.append(("new_head", "Chủ hộ mới phải là một trong các nhân khẩu tách ra"))
+        problems.append(("new_head", gettext("Chủ hộ mới phải là một trong các nhân khẩu tách ra")))
     old_head_moves = any(m.relation == Relation.HEAD for m in moving)
     if old_head_moves and staying and remaining_pk not in {m.pk for m in staying}:
-        problems.append(("remaining_head", "Chủ hộ cũ tách đi: hãy chọn chủ hộ mới cho hộ cũ trong số người ở lại"))
+        problems.append(("remaining_head", gettext("Chủ hộ cũ tách đi: hãy chọn chủ hộ mới cho hộ cũ trong số người ở lại")))
     commune = commune_of(target_unit)
     if commune.pk != current.commune_id:
-        problems.append(("unit", "Hộ tách ra phải ở cùng xã"))
+        problems.append(("unit", gettext("Hộ tách ra phải ở cùng xã")))
     cleaned, household_problems = validation.clean_household({
         "code": code, "ethnicity": current.ethnicity, "phone": phone, "address": address})
     problems += [p for p in household_problems if p[0] != "ethnicity"]
@@ -179,7 +180,7 @@ def household_split(*, actor, household: Household, members: Sequence[Membership
     _check_move_date(on, moving, problems)
     for relation in (relations or {}).values():
         if relation not in Relation.values or relation == Relation.HEAD:
-            problems.append(("relations", "Quan hệ với chủ hộ mới không hợp lệ"))
+            problems.append(("relations", gettext("Quan hệ với chủ hộ mới không hợp lệ")))
     _fail(problems)
 
     new = Household(
@@ -221,16 +222,16 @@ def household_merge(*, actor, household: Household, into: Household, on: dt.date
     source_household, target = locked[household.pk], locked[into.pk]
     problems: list[tuple[str, str]] = []
     if source_household.pk == target.pk:
-        problems.append(("into", "Không nhập hộ vào chính nó"))
+        problems.append(("into", gettext("Không nhập hộ vào chính nó")))
     if source_household.ended_on:
-        problems.append((NON_FIELD_ERRORS, "Hộ đã kết thúc, không nhập được"))
+        problems.append((NON_FIELD_ERRORS, gettext("Hộ đã kết thúc, không nhập được")))
     if target.ended_on:
-        problems.append(("into", "Hộ nhận đã kết thúc"))
+        problems.append(("into", gettext("Hộ nhận đã kết thúc")))
     moving = list(_open_memberships(source_household).select_related("person").select_for_update(of=("self",)))
     _check_move_date(on, moving, problems)
     for relation in (relations or {}).values():
         if relation not in Relation.values or relation == Relation.HEAD:
-            problems.append(("relations", "Quan hệ với chủ hộ nhận không hợp lệ"))
+            problems.append(("relations", gettext("Quan hệ với chủ hộ nhận không hợp lệ")))
     _fail(problems)
 
     _move(actor=actor, memberships=moving, to=target, on=on, leave=LeaveReason.MERGE, join=JoinReason.MERGE,
@@ -252,9 +253,9 @@ def household_end(*, actor, household: Household, reason: str, on: dt.date | Non
     current = _lock(household)
     problems: list[tuple[str, str]] = []
     if current.ended_on:
-        problems.append((NON_FIELD_ERRORS, "Hộ đã kết thúc từ trước"))
+        problems.append((NON_FIELD_ERRORS, gettext("Hộ đã kết thúc từ trước")))
     if reason not in (HouseholdEnd.DIED_OUT, HouseholdEnd.MOVED_AWAY):
-        problems.append(("reason", "Lý do phải là chuyển đi nơi khác hoặc không còn người"))
+        problems.append(("reason", gettext("Lý do phải là chuyển đi nơi khác hoặc không còn người")))
     open_members = list(_open_memberships(current).select_for_update())
     _check_move_date(on, open_members, problems)
     _fail(problems)

@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.scoping import SYSTEM
@@ -71,25 +72,25 @@ def member_add(*, actor, household: Household, person: Mapping[str, Any] | None 
     current = _lock(household)
     problems: list[tuple[str, str]] = []
     if current.ended_on:
-        problems.append((NON_FIELD_ERRORS, "Hộ đã kết thúc, không thêm được nhân khẩu"))
+        problems.append((NON_FIELD_ERRORS, gettext("Hộ đã kết thúc, không thêm được nhân khẩu")))
     if reason not in JoinReason.values or reason in (JoinReason.FOUNDING, JoinReason.SPLIT, JoinReason.MERGE):
         # Founding, split and merge memberships are made by their own services.
-        problems.append(("reason", "Lý do vào hộ phải là sinh, kết hôn hoặc chuyển đến"))
+        problems.append(("reason", gettext("Lý do vào hộ phải là sinh, kết hôn hoặc chuyển đến")))
     if started_on is None:
-        problems.append(("started_on", "Thiếu ngày vào hộ"))
+        problems.append(("started_on", gettext("Thiếu ngày vào hộ")))
     elif started_on > today_vn():
-        problems.append(("started_on", "Ngày vào hộ ở tương lai"))
+        problems.append(("started_on", gettext("Ngày vào hộ ở tương lai")))
     if (person is None) == (existing_person is None):
         raise ValueError("member_add needs exactly one of person / existing_person")
     if existing_person is not None:
         _check_existing_person_visible(actor=actor, person=existing_person)
         cleaned = {"relation": relation or ""}
         if not cleaned["relation"]:
-            problems.append(("relation", "Thiếu quan hệ với chủ hộ"))
+            problems.append(("relation", gettext("Thiếu quan hệ với chủ hộ")))
         elif cleaned["relation"] not in Relation.values:
-            problems.append(("relation", "Quan hệ với chủ hộ không hợp lệ"))
+            problems.append(("relation", gettext("Quan hệ với chủ hộ không hợp lệ")))
         if Membership.objects.filter(person=existing_person, ended_on__isnull=True).exists():
-            problems.append((NON_FIELD_ERRORS, "Người này đang là nhân khẩu của một hộ; hãy cho ra khỏi hộ cũ trước"))
+            problems.append((NON_FIELD_ERRORS, gettext("Người này đang là nhân khẩu của một hộ; hãy cho ra khỏi hộ cũ trước")))
     else:
         data = dict(person)
         if relation:
@@ -99,12 +100,12 @@ def member_add(*, actor, household: Household, person: Mapping[str, Any] | None 
         problems += person_problems
         problems += _check_ids_free([cleaned["citizen_id"]] if cleaned["citizen_id"] else [])
         if cleaned.get("died_on"):
-            problems.append(("died_on", "Không thêm người đã mất vào hộ"))
+            problems.append(("died_on", gettext("Không thêm người đã mất vào hộ")))
         if reason == JoinReason.BIRTH and cleaned.get("birth_date") and started_on and \
                 started_on < cleaned["birth_date"]:
-            problems.append(("started_on", "Ngày vào hộ trước ngày sinh"))
+            problems.append(("started_on", gettext("Ngày vào hộ trước ngày sinh")))
     if cleaned.get("relation") == Relation.HEAD and _has_open_head(current):
-        problems.append(("relation", "Hộ đã có chủ hộ; người mới không thể là chủ hộ"))
+        problems.append(("relation", gettext("Hộ đã có chủ hộ; người mới không thể là chủ hộ")))
     _fail(problems)
 
     created = existing_person is None
@@ -154,24 +155,24 @@ def membership_end(*, actor, membership: Membership, reason: str, ended_on: dt.d
     if membership.household_id != current.pk:
         raise Http404("Không tìm thấy")
     if membership.ended_on:
-        problems.append((NON_FIELD_ERRORS, "Người này đã ra khỏi hộ từ trước"))
+        problems.append((NON_FIELD_ERRORS, gettext("Người này đã ra khỏi hộ từ trước")))
     if reason not in (LeaveReason.DEATH, LeaveReason.MARRIAGE, LeaveReason.MOVED_OUT):
-        problems.append(("reason", "Lý do phải là chết, kết hôn hoặc chuyển đi (tách, nhập hộ có chức năng riêng)"))
+        problems.append(("reason", gettext("Lý do phải là chết, kết hôn hoặc chuyển đi (tách, nhập hộ có chức năng riêng)")))
     if ended_on is None:
-        problems.append(("ended_on", "Thiếu ngày ra khỏi hộ"))
+        problems.append(("ended_on", gettext("Thiếu ngày ra khỏi hộ")))
     else:
         if ended_on > today_vn():
-            problems.append(("ended_on", "Ngày ra khỏi hộ ở tương lai"))
+            problems.append(("ended_on", gettext("Ngày ra khỏi hộ ở tương lai")))
         if membership.started_on and ended_on < membership.started_on:
-            problems.append(("ended_on", "Ngày ra khỏi hộ trước ngày vào hộ"))
+            problems.append(("ended_on", gettext("Ngày ra khỏi hộ trước ngày vào hộ")))
     others = _open_memberships(current).exclude(pk=membership.pk)
     if membership.relation == Relation.HEAD and others.exists():
         if new_head is None:
-            problems.append(("new_head", "Chủ hộ ra khỏi hộ: hãy chọn chủ hộ mới trong số nhân khẩu còn lại"))
+            problems.append(("new_head", gettext("Chủ hộ ra khỏi hộ: hãy chọn chủ hộ mới trong số nhân khẩu còn lại")))
         elif not others.filter(pk=new_head.pk).exists():
-            problems.append(("new_head", "Chủ hộ mới phải là nhân khẩu đang ở trong hộ"))
+            problems.append(("new_head", gettext("Chủ hộ mới phải là nhân khẩu đang ở trong hộ")))
     elif new_head is not None and membership.relation != Relation.HEAD:
-        problems.append(("new_head", "Chỉ chọn chủ hộ mới khi chủ hộ ra khỏi hộ"))
+        problems.append(("new_head", gettext("Chỉ chọn chủ hộ mới khi chủ hộ ra khỏi hộ")))
     _fail(problems)
 
     model_update(actor=actor, instance=membership, data={"ended_on": ended_on, "end_reason": reason}, source=source)
@@ -202,7 +203,7 @@ def _memberships_of(household: Household, memberships: Iterable[Membership | int
     found = list(Membership.objects.select_for_update(of=("self",)).select_related("person")
                  .filter(pk__in=ids, household=household, ended_on__isnull=True))
     if len(found) != len(set(ids)):
-        raise ValidationError({"members": ["Chỉ chọn được nhân khẩu đang ở trong hộ"]})
+        raise ValidationError({"members": [gettext("Chỉ chọn được nhân khẩu đang ở trong hộ")]})
     return found
 
 
@@ -224,9 +225,9 @@ def _move(*, actor, memberships: Sequence[Membership], to: Household, on: dt.dat
 
 def _check_move_date(on: dt.date | None, memberships: Iterable[Membership], problems: list) -> None:
     if on is None:
-        problems.append(("on", "Thiếu ngày"))
+        problems.append(("on", gettext("Thiếu ngày")))
         return
     if on > today_vn():
-        problems.append(("on", "Ngày ở tương lai"))
+        problems.append(("on", gettext("Ngày ở tương lai")))
     if any(m.started_on and m.started_on > on for m in memberships):
-        problems.append(("on", "Ngày tách/nhập trước ngày vào hộ của một nhân khẩu"))
+        problems.append(("on", gettext("Ngày tách/nhập trước ngày vào hộ của một nhân khẩu")))

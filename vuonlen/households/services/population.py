@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
+from django.utils.translation import gettext
 
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
@@ -39,19 +40,19 @@ def population_base_set(*, actor, commune: AdministrativeUnit, year: int, househ
     c.number("em_persons_total", label="số nhân khẩu DTTS", integer=True, maximum=100_000_000)
     problems = list(c.problems)
     if commune.level != Level.COMMUNE:
-        problems.append((NON_FIELD_ERRORS, "Dân số nền chỉ nhập cho đơn vị cấp xã"))
+        problems.append((NON_FIELD_ERRORS, gettext("Dân số nền chỉ nhập cho đơn vị cấp xã")))
     v = {k: (int(val) if isinstance(val, Decimal) else val) for k, val in c.cleaned.items()}
     if v["households_total"] is not None and v["persons_total"] is not None and v["persons_total"] < v["households_total"]:
-        problems.append(("persons_total", "Số nhân khẩu không thể ít hơn số hộ"))
+        problems.append(("persons_total", gettext("Số nhân khẩu không thể ít hơn số hộ")))
     if v["em_households_total"] is not None and v["households_total"] is not None \
             and v["em_households_total"] > v["households_total"]:
-        problems.append(("em_households_total", "Số hộ DTTS lớn hơn tổng số hộ"))
+        problems.append(("em_households_total", gettext("Số hộ DTTS lớn hơn tổng số hộ")))
     if v["em_persons_total"] is not None and v["persons_total"] is not None \
             and v["em_persons_total"] > v["persons_total"]:
-        problems.append(("em_persons_total", "Số nhân khẩu DTTS lớn hơn tổng số nhân khẩu"))
+        problems.append(("em_persons_total", gettext("Số nhân khẩu DTTS lớn hơn tổng số nhân khẩu")))
     if v["em_persons_total"] is not None and v["em_households_total"] is not None \
             and v["em_persons_total"] < v["em_households_total"]:
-        problems.append(("em_persons_total", "Số nhân khẩu DTTS không thể ít hơn số hộ DTTS"))
+        problems.append(("em_persons_total", gettext("Số nhân khẩu DTTS không thể ít hơn số hộ DTTS")))
     _fail(problems)
     fields = {"households_total": v["households_total"], "persons_total": v["persons_total"],
               "em_households_total": v["em_households_total"], "em_persons_total": v["em_persons_total"],

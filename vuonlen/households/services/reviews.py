@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
@@ -64,7 +65,7 @@ def _classify(*, year: int, area: str, income, score_a, lacking: list[str]):
 
     code = _standard_code(year)
     if code is None:
-        raise ValidationError({"year": [f"Chưa có chuẩn nghèo áp dụng cho năm {year}"]})
+        raise ValidationError({"year": [gettext("Chưa có chuẩn nghèo áp dụng cho năm %(year)s") % {"year": year}]})
     lines = lines_for(code, area)
     try:
         return year_standards.classify(year=year, area=area, income=income, score_a=score_a, lacking=lacking,
@@ -128,15 +129,15 @@ def review_record(*, actor, household: Household, year: int, income_per_capita: 
                                       lacking=lacking, kind=kind, reviewed_on=reviewed_on, farming=farming)
     on = cleaned["reviewed_on"] or today_vn()
     if cleaned["reviewed_on"] and cleaned["reviewed_on"] > today_vn():
-        problems.append(("reviewed_on", "Ngày rà soát ở tương lai"))
+        problems.append(("reviewed_on", gettext("Ngày rà soát ở tương lai")))
     existing = Review.objects.select_for_update().filter(household=current, year=year, is_current=True).first()
     if existing is not None and existing.recognised:
         problems.append((NON_FIELD_ERRORS, RECOGNISED_MESSAGE.format(year=year)))
     if current.ended_on and current.ended_on <= on:
-        problems.append((NON_FIELD_ERRORS, f"Hộ đã kết thúc ngày {current.ended_on:%d/%m/%Y}"))
+        problems.append((NON_FIELD_ERRORS, gettext("Hộ đã kết thúc ngày %(ended_on)s") % {"ended_on": format(current.ended_on, '%d/%m/%Y')}))
     persons = _persons_on(current, on)
     if persons == 0 and not current.ended_on:
-        problems.append((NON_FIELD_ERRORS, f"Hộ không có nhân khẩu nào vào ngày {on:%d/%m/%Y}"))
+        problems.append((NON_FIELD_ERRORS, gettext("Hộ không có nhân khẩu nào vào ngày %(on)s") % {"on": format(on, '%d/%m/%Y')}))
     _fail(problems)
     result = _classify(year=year, area=current.area, income=cleaned["income_per_capita"],
                        score_a=cleaned["score_a"], lacking=cleaned["lacking"])
@@ -172,16 +173,16 @@ def _refresh_current_status(*, actor, household: Household, source: str) -> None
 
 def _check_decision(*, number: str, date: dt.date | None, review: Review, problems: list) -> None:
     if not number:
-        problems.append(("decision_number", "Thiếu số quyết định công nhận"))
+        problems.append(("decision_number", gettext("Thiếu số quyết định công nhận")))
     elif len(number) > 60:
-        problems.append(("decision_number", "Số quyết định dài quá 60 ký tự"))
+        problems.append(("decision_number", gettext("Số quyết định dài quá 60 ký tự")))
     if date is None:
-        problems.append(("decision_date", "Thiếu ngày quyết định"))
+        problems.append(("decision_date", gettext("Thiếu ngày quyết định")))
     else:
         if date > today_vn():
-            problems.append(("decision_date", "Ngày quyết định ở tương lai"))
+            problems.append(("decision_date", gettext("Ngày quyết định ở tương lai")))
         if review.reviewed_on and date < review.reviewed_on:
-            problems.append(("decision_date", "Ngày quyết định trước ngày rà soát"))
+            problems.append(("decision_date", gettext("Ngày quyết định trước ngày rà soát")))
 
 
 @transaction.atomic
@@ -193,9 +194,9 @@ def review_recognise(*, actor, review: Review, decision_number: str, decision_da
     review = Review.objects.select_for_update().get(pk=review.pk)
     problems: list[tuple[str, str]] = []
     if not review.is_current:
-        problems.append((NON_FIELD_ERRORS, "Kết quả này đã được thay bằng kết quả khác"))
+        problems.append((NON_FIELD_ERRORS, gettext("Kết quả này đã được thay bằng kết quả khác")))
     if review.recognised:
-        problems.append((NON_FIELD_ERRORS, "Kết quả này đã được công nhận"))
+        problems.append((NON_FIELD_ERRORS, gettext("Kết quả này đã được công nhận")))
     number = nfc(decision_number)
     _check_decision(number=number, date=decision_date, review=review, problems=problems)
     _fail(problems)
@@ -229,13 +230,13 @@ def review_correct(*, actor, review: Review, reason: str, income_per_capita: Any
                                       farming=farming)
     reason = nfc(reason)
     if not old.is_current:
-        problems.append((NON_FIELD_ERRORS, "Chỉ đính chính được kết quả hiện hành"))
+        problems.append((NON_FIELD_ERRORS, gettext("Chỉ đính chính được kết quả hiện hành")))
     if not reason:
-        problems.append(("reason", "Thiếu lý do đính chính"))
+        problems.append(("reason", gettext("Thiếu lý do đính chính")))
     elif len(reason) > 500:
-        problems.append(("reason", "Lý do dài quá 500 ký tự"))
+        problems.append(("reason", gettext("Lý do dài quá 500 ký tự")))
     if persons is not None and not 1 <= persons <= 100:
-        problems.append(("persons", "Số nhân khẩu phải từ 1 đến 100"))
+        problems.append(("persons", gettext("Số nhân khẩu phải từ 1 đến 100")))
     number = nfc(decision_number) if decision_number else old.decision_number
     date = decision_date or old.decision_date
     if old.recognised and (decision_number or decision_date):
