@@ -122,9 +122,9 @@ def test_the_organisations_page_leads_the_administrator_to_the_switch_over(clien
 def test_an_assignment_kept_for_history_reads_households_but_never_edits_them(old_world, commune_a):
     """Ended by the switch-over with ``keeps_history``: the commune officer of Quang Trung still
     reads its households, and no longer edits them (every path to the scope, mentor rule included)."""
+    from tests.households.factories import make_household, make_village
     from vuonlen.accounts.roles import HOUSEHOLD_EDIT, HOUSEHOLD_VIEW
     from vuonlen.households.selectors import households_visible_to
-    from tests.households.factories import make_household, make_village
 
     w = old_world
     home = make_household(make_village(commune_a, "Tổ 9"), code="QT-H1", actor=scoping.SYSTEM)
