@@ -66,6 +66,13 @@ def _mark_changed(household: Household) -> None:
     household.version += 1
 
 
+def _touch(household: Household) -> None:
+    """Its members changed, none of its own fields: the version moves so an open edit form of
+    the household is refused as stale."""
+    _mark_changed(household)
+    household.save(update_fields=["version", "updated_at"])
+
+
 def _household_event(*, actor, household: Household, note: str, source: str) -> None:
     """A line on the household's own history for a change made to its members or reviews, so
     that its history page tells the whole story (the details are on the member/review rows).

@@ -33,9 +33,9 @@ from ._shared import (
     _fail,
     _household_event,
     _lock,
-    _mark_changed,
     _new_person,
     _set_head_name,
+    _touch,
     area_for,
     check_can_edit,
     commune_of,
@@ -201,8 +201,7 @@ def household_split(*, actor, household: Household, members: Sequence[Membership
         _make_head(actor=actor, household=current,
                    membership=next(m for m in staying if m.pk == remaining_pk), source=source)
     else:
-        _mark_changed(current)
-        current.save(update_fields=["version", "updated_at"])
+        _touch(current)
     _household_event(actor=actor, household=current, source=source,
                      note=f"Tách {len(moving)} nhân khẩu sang {new}")
     return new
@@ -238,8 +237,7 @@ def household_merge(*, actor, household: Household, into: Household, on: dt.date
           relations=relations or {}, head_pk=None, source=source)
     model_update(actor=actor, instance=source_household, source=source, note=f"Nhập vào {target}",
                  data={"ended_on": on, "end_reason": HouseholdEnd.MERGED, "merged_into": target})
-    _mark_changed(target)
-    target.save(update_fields=["version", "updated_at"])
+    _touch(target)
     _household_event(actor=actor, household=target, source=source,
                      note=f"Nhận {len(moving)} nhân khẩu từ {source_household}")
     return target
