@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests import factories
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.geo import continuation, services
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage, UnitType

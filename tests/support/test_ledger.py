@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from tests.twinning.builders import D
 from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.core.formats import parse_vnd
 from vuonlen.core.audit import history_for
+from vuonlen.core.formats import parse_vnd
 from vuonlen.core.models import AuditLog
 from vuonlen.support import selectors, services
 from vuonlen.support.models import Kind, LoanStatus, Source, SupportEntry

@@ -253,7 +253,6 @@ def _explain(review: Review) -> None:
     get it recomputed from their own stored inputs — the standards are pure and cheap."""
     explanation = review.explanation if isinstance(review.explanation, dict) else {}
     if "explanation_vi" not in explanation and (review.income_per_capita is not None or review.score_a is not None):
-        from vuonlen import poverty
 
         try:
             from . import year_standards
@@ -410,7 +409,7 @@ def unit_options(user, perm: str = roles.HOUSEHOLD_VIEW, *, min_level: int = 2,
 
     def walk(parent_id):
         # Pre-2025 (the campaign's era) first, then the new units.
-        for pk, name, name_sort, level, parent, era in sorted(by_parent.get(parent_id, []),
+        for pk, name, _name_sort, level, parent, era in sorted(by_parent.get(parent_id, []),
                                                                key=lambda r: (r[5] != "pre2025", r[2])):
             ordered.append(UnitOption(pk, name, level, parent, era))
             walk(pk)
