@@ -36,6 +36,10 @@ demo: setup
 test: setup
 	@bash scripts/test.sh
 
+# ruff: pyflakes, pycodestyle, bugbear, isort, Django and pyupgrade rules (pyproject.toml).
+lint: setup
+	@.venv/bin/ruff check .
+
 bench: setup
 	@bash scripts/bench.sh
 

@@ -6,8 +6,8 @@ Run: `make bench` (or `.venv/bin/python bench/bench_foundation.py`). Prints figu
 from __future__ import annotations
 
 import io
-import sys
 import resource
+import sys
 from pathlib import Path
 
 from _harness import run_per_backend, setup_django, summary, timed

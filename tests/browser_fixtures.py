@@ -40,9 +40,7 @@ def require_chromium() -> str:
 @pytest.fixture(scope="session")
 def browser():
     chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    from playwright.sync_api import expect
+    from playwright.sync_api import expect, sync_playwright
 
     # A two-core CI machine running the live server and Chromium side by side is slow at times:
     # wait up to 20 s for what a person would see, rather than Playwright's default 5 s.

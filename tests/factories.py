@@ -1,14 +1,13 @@
-"""Test data builders shared by every room's tests."""
+"""Test data builders shared by every room's tests (on the factory_boy factories of
+``tests/accounts/factories.py``; each room keeps its own in ``tests/<room>/factories.py``)."""
 
 from __future__ import annotations
 
-import itertools
-
-from vuonlen.accounts.models import Organisation, OrgKind, RoleAssignment, User
+from tests.accounts.factories import PASSWORD, OrganisationFactory, RoleAssignmentFactory, UserFactory
+from vuonlen.accounts.models import Organisation, OrgKind, User
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
-_seq = itertools.count(1)
-PASSWORD = "Mat-khau-thu-2026"
+__all__ = ["PASSWORD", "make_org", "make_user", "unit"]
 
 
 def unit(code: str, level: int = Level.COMMUNE, era: str = Era.PRE_2025) -> AdministrativeUnit:
@@ -17,14 +16,11 @@ def unit(code: str, level: int = Level.COMMUNE, era: str = Era.PRE_2025) -> Admi
 
 def make_user(role: str | None = None, unit_obj: AdministrativeUnit | None = None, *,
               organisation: Organisation | None = None, username: str | None = None, **extra) -> User:
-    user = User.objects.create_user(username=username or f"user{next(_seq)}", password=PASSWORD, **extra)
+    user = UserFactory(**({"username": username} if username else {}), **extra)
     if role:
-        RoleAssignment.objects.create(user=user, role=role, unit=unit_obj, organisation=organisation)
+        RoleAssignmentFactory(user=user, role=role, unit=unit_obj, organisation=organisation)
     return user
 
 
 def make_org(unit_obj: AdministrativeUnit, kind: str = OrgKind.FATHERLAND_FRONT, name: str | None = None) -> Organisation:
-    org = Organisation(kind=kind, unit=unit_obj)
-    org.set_name(name or f"Tổ chức {next(_seq)}")
-    org.save()
-    return org
+    return OrganisationFactory(unit=unit_obj, kind=kind, **({"name": name} if name else {}))

@@ -122,7 +122,7 @@ def _zip(parts: list[tuple[str, bytes, int, int, int]]) -> bytes:
     """A zip (zip64 where needed) of already-deflated parts: (name, deflated, crc, size, declared size)."""
     out = io.BytesIO()
     central = []
-    for name, deflated, crc, size, declared in parts:
+    for name, deflated, crc, _size, declared in parts:
         offset = out.tell()
         encoded = name.encode()
         out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(deflated) & 0xFFFFFFFF,

@@ -48,14 +48,16 @@ def _build() -> World:
     from vuonlen.directives import services as directives
     from vuonlen.directives.models import DeadlineKind, DocumentKind, ExpectedOutput
     from vuonlen.initiatives import services as initiatives
-    from vuonlen.initiatives.models import Exemplar, InitiativeLevel, Kind as InitiativeKind, Participation
+    from vuonlen.initiatives.models import Exemplar, InitiativeLevel, Participation
+    from vuonlen.initiatives.models import Kind as InitiativeKind
     from vuonlen.outreach import services as outreach
     from vuonlen.outreach.models import ActivityKind
     from vuonlen.reporting import defaults
     from vuonlen.reporting import services as reporting
     from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind
     from vuonlen.support import services as support
-    from vuonlen.support.models import Kind as SupportKind, Source
+    from vuonlen.support.models import Kind as SupportKind
+    from vuonlen.support.models import Source
     from vuonlen.twinning import services as twinning
     from vuonlen.twinning.models import ActivityKind as TwinningKind
 

@@ -207,9 +207,9 @@ def task(kontum) -> Edit:
 
 
 def submission(kontum) -> Edit:
+    from vuonlen.core.periods import Period, PeriodKind
     from vuonlen.reporting import defaults, services
     from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind, Submission
-    from vuonlen.core.periods import Period, PeriodKind
 
     district = factories.unit("614", level=Level.DISTRICT)  # Huyện Kon Rẫy
     bcd = factories.make_org(district, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo Cuộc vận động huyện Kon Rẫy")

@@ -163,10 +163,9 @@ def test_an_id_number_never_travels_in_an_api_url(officer, household_a, househol
 
 def test_a_login_redirect_under_the_api_becomes_a_401(rf):
     from django.contrib.auth.views import redirect_to_login
+    from django.utils import translation
 
     from vuonlen.api.errors import ApiJsonErrorsMiddleware
-
-    from django.utils import translation
 
     middleware = ApiJsonErrorsMiddleware(lambda request: redirect_to_login("/api/v1/x"))
     with translation.override("vi"):

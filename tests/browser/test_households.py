@@ -12,11 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser_fixtures import PHONE, sign_in
 from tests.households.factories import make_household, make_review, make_village
 from vuonlen.accounts.roles import Role
 from vuonlen.households import services
-
-from tests.browser_fixtures import PHONE, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,11 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser_fixtures import PHONE, sign_in
 from vuonlen.accounts.roles import Role
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
-
-from tests.browser_fixtures import PHONE, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

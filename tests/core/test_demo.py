@@ -55,7 +55,8 @@ def test_once_skips_completed_steps_but_runs_new_ones(kontum, monkeypatch):
     run_demo(seed=1, say=lambda _m: None, only_missing=True)
     calls = []
     monkeypatch.setattr(demo, "DEMO_STEPS", [*demo.DEMO_STEPS, "tests.core.demo_step_probe"])
-    import sys, types
+    import sys
+    import types
 
     probe = types.ModuleType("tests.core.demo_step_probe")
     probe.run = lambda ctx: calls.append(ctx.seed)

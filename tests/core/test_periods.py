@@ -2,8 +2,7 @@ import datetime as dt
 
 import pytest
 
-from vuonlen.core.periods import (QUARTERLY_BEFORE_7TH, VN_TZ, DueRule, Period, PeriodKind, deadline_end,
-                                  is_on_time)
+from vuonlen.core.periods import QUARTERLY_BEFORE_7TH, VN_TZ, DueRule, Period, PeriodKind, deadline_end, is_on_time
 
 
 @pytest.mark.parametrize(

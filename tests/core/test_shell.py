@@ -10,13 +10,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.template import Context, Template
 from django.urls import reverse
 
+from tests import factories
 from vuonlen.accounts.models import Organisation, OrgKind
 from vuonlen.accounts.roles import Role
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.core.periods import VN_TZ
-
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -102,3 +102,19 @@ def test_every_import_reads_through_the_one_reader():
         if re.search(r"python_calamine|CalamineWorkbook|load_workbook\(", text):
             offenders.append(str(path.relative_to(CODE)))
     assert offenders == []
+
+
+def test_csv_export_guards_every_formula_and_keeps_vietnamese_and_numbers():
+    import csv
+
+    from vuonlen.core.responses import file_response
+
+    rows = [["Họ và tên", "Số tiền"], *[[name, -1_500_000] for name in DANGEROUS], ["Y Hiên", 2_000_000]]
+    response = file_response(xlsx.csv_bytes(rows), "Danh sách hộ.csv", kind="csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "filename*=utf-8''Danh%20s%C3%A1ch%20h%E1%BB%99.csv" in response["Content-Disposition"]
+    read_back = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert read_back[0] == ["Họ và tên", "Số tiền"] and read_back[-1] == ["Y Hiên", "2000000"]
+    for (name, amount), original in zip(read_back[1:-1], DANGEROUS, strict=True):
+        assert name == "'" + original  # shown as the text typed, never run
+        assert amount == "-1500000"  # a number from data stays a number

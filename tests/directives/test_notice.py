@@ -109,17 +109,6 @@ def test_state_layout_and_no_reporting_data(world, notice, monkeypatch):
     assert "(Chưa có số liệu về báo cáo định kỳ quý II/2023 trong hệ thống.)" in body
 
 
-def test_without_the_reporting_room(world, notice, monkeypatch):
-    import sys
-
-    import vuonlen.reporting
-
-    monkeypatch.delattr(vuonlen.reporting, "selectors")
-    monkeypatch.setitem(sys.modules, "vuonlen.reporting.selectors", None)  # the import now fails
-    body, _cells = _text(services.notice_draft_export(actor=world.secretary, document=notice)[0])
-    assert "Giao Hội Nông dân huyện Kon Rẫy" in body and "Về chế độ báo cáo" not in body
-
-
 def test_previous_task_done_late_since_is_still_named_as_late(world, notice):
     stuck_copy = notice.tasks.get(carried_from__isnull=False)
     world.report(stuck_copy, world.women, when=at("15/7/2023"))

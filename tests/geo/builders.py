@@ -8,7 +8,6 @@ import unicodedata
 
 import openpyxl
 
-
 HEADER = ["Mã xã", "Tên thôn", "Loại"]
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 

@@ -137,7 +137,7 @@ def test_a_viewer_may_not_add_villages_even_where_they_can_read(commune_a):
     ("thon.csv", xlsx([HEADER]), "Tệp không phải tệp văn bản CSV"),
     ("thon.csv", "Mã xã,Tên thôn,Loại\n".encode(), "Tệp không có dòng dữ liệu nào"),
     ("thon.csv", "Mã xã,Tên thôn\n23281,Thôn 1\n".encode(), "Dòng tiêu đề thiếu cột: Loại"),
-    ("thon.csv", "a,b,c\n1,2,3\n".encode(), "Không tìm thấy dòng tiêu đề"),
+    ("thon.csv", b"a,b,c\n1,2,3\n", "Không tìm thấy dòng tiêu đề"),
 ])
 def test_unreadable_files_are_rejected_with_one_clear_message(officer_a, filename, data, message):
     before = _state()

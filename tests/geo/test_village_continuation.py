@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests import factories
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.accounts.roles import Role
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.geo import continuation, services
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage, UnitType
@@ -134,3 +134,23 @@ def test_new_era_figures_say_how_many_villages_wait(client, admin, new_province,
     client.force_login(factories.make_user(Role.SECRETARIAT, new_province))
     page = client.get(reverse("indicators:dashboard", args=[new_province.pk])).content.decode()
     assert "2 thôn của các xã cũ chưa được giao về xã mới" in page
+
+
+def test_page_asks_the_successors_once_however_many_old_communes_wait(client, admin, commune_a, split):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _village(split, "Tổ 3")
+    client.force_login(admin)
+    url = reverse("geo:village_continuation")
+    client.get(url)  # warm the session and the scope
+    with CaptureQueriesContext(connection) as one_commune:
+        assert "Tổ 3" in client.get(url).content.decode()
+    others = AdministrativeUnit.objects.filter(era=Era.PRE_2025, level=Level.COMMUNE).exclude(
+        pk__in=[split.pk]).order_by("code")[:4]
+    for commune in others:
+        _village(commune, "Thôn Làng Mới")
+    with CaptureQueriesContext(connection) as five_communes:
+        page = client.get(url).content.decode()
+    assert "5 thôn chờ giao" in page and "Phường Đăk Cấm" in page
+    assert len(five_communes) == len(one_commune)

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen import poverty
+from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.households import imports, services
 from vuonlen.households.import_templates import review_template_xlsx

@@ -12,7 +12,14 @@ from vuonlen.core.models import AuditLog
 from vuonlen.geo.models import AdministrativeUnit, UnitType
 from vuonlen.households import services
 from vuonlen.households.models import (
-    Household, HouseholdEnd, JoinReason, LeaveReason, Membership, Person, PopulationBase, Relation,
+    Household,
+    HouseholdEnd,
+    JoinReason,
+    LeaveReason,
+    Membership,
+    Person,
+    PopulationBase,
+    Relation,
 )
 
 from .factories import head_of, make_household, make_village

@@ -4,9 +4,9 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.django_db  # the administrator's year → standard rule is read from the database
-from django.core.management import CommandError, call_command
 
 
 def run(*args) -> str:

@@ -2,9 +2,18 @@
 
 import pytest
 
-from vuonlen.poverty import (DEFAULT_YEAR_RULES, STANDARDS, STATUS_LABELS_VI, InvalidClassification, Status,
-                            check_overrides, classify, standard_for_year, year_rule, year_rules)
-
+from vuonlen.poverty import (
+    DEFAULT_YEAR_RULES,
+    STANDARDS,
+    STATUS_LABELS_VI,
+    InvalidClassification,
+    Status,
+    check_overrides,
+    classify,
+    standard_for_year,
+    year_rule,
+    year_rules,
+)
 
 # Boundary years: a phase's baseline review, at the end of the previous phase's last year,
 # already uses the new phase's standard (2015 → 2016–2020, 2021 → 2022–2025, 2026 → 2027–2030).

@@ -7,11 +7,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from tests import factories
+from tests.support.factories import EntryFactory
 from tests.twinning.builders import D
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.support import services
-from vuonlen.support.models import Kind, Source, SupportEntry
+from vuonlen.support.models import SupportEntry
 from vuonlen.twinning import services as twinning_services
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,7 @@ def staff(world, client):
 
 
 def give(world, unit, value=1_000_000):
-    return services.entry_record(actor=SYSTEM, source=Source.SOCIAL, kind=Kind.CASH, value_vnd=value,
-                                 date=D(2022, 3, 1), unit=unit)
+    return EntryFactory(value_vnd=value, unit=unit)
 
 
 def test_staff_sees_only_own_communes_ledger_entries(world, staff):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from tests.support.factories import EntryFactory
 from tests.twinning.builders import D
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
@@ -18,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def give(world, *, actor=SYSTEM, value=1_000_000, **kw):
     kw.setdefault("unit", world.village)
-    return services.entry_record(actor=actor, source=Source.SOCIAL, kind=Kind.CASH, value_vnd=value,
-                                 date=D(2022, 3, 1), **kw)
+    return EntryFactory(actor=actor, value_vnd=value, **kw)
 
 
 def test_edit_changes_the_entry_bumps_the_version_and_is_audited(world):

@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from tests.support.factories import EntryFactory
 from tests.twinning.builders import D
 from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.core.formats import parse_vnd
 from vuonlen.core.audit import history_for
+from vuonlen.core.formats import parse_vnd
 from vuonlen.core.models import AuditLog
 from vuonlen.support import selectors, services
 from vuonlen.support.models import Kind, LoanStatus, Source, SupportEntry
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def give(world, *, actor=SYSTEM, source=Source.SOCIAL, kind=Kind.CASH, value=1_000_000, date=D(2022, 3, 1), **kw):
     if not any(k in kw for k in ("household", "initiative", "unit")):
         kw["unit"] = world.village
-    return services.entry_record(actor=actor, source=source, kind=kind, value_vnd=value, date=date, **kw)
+    return EntryFactory(actor=actor, source=source, kind=kind, value_vnd=value, date=date, **kw)
 
 
 def loan(world, household, value=50_000_000, date=D(2023, 1, 10), term=36):

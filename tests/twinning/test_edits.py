@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.twinning import services
 from vuonlen.twinning.models import ActivityKind, Evaluation
 
 from .builders import D
+from .factories import ActivityFactory, PairFactory
 from .test_services import SCORES
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +21,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pairs(world):
-    ours = services.pair_create(actor=SYSTEM, organisation=world.rubber, unit=world.commune, started_on=D(2021, 3, 1))
-    theirs = services.pair_create(actor=SYSTEM, organisation=world.army, unit=world.other_commune,
-                                  started_on=D(2021, 3, 1))
-    return ours, theirs
+    return PairFactory(organisation=world.rubber, unit=world.commune), PairFactory(organisation=world.army,
+                                                                                   unit=world.other_commune)
 
 
 def record(pair, date=D(2023, 5, 1)):
-    return services.activity_record(actor=SYSTEM, pair=pair, kind=ActivityKind.VISITS_GIFTS, date=date,
-                                    description="Thăm hỏi")
+    return ActivityFactory(pair=pair, date=date, description="Thăm hỏi")
 
 
 def test_pair_update_changes_period_and_note_and_is_audited(world, pairs):

@@ -11,6 +11,7 @@ from vuonlen.twinning import selectors, services
 from vuonlen.twinning.models import ActivityKind
 
 from .builders import D
+from .factories import PairFactory
 from .test_services import PDF, SCORES
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +19,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pairs(world):
-    ours = services.pair_create(actor=SYSTEM, organisation=world.rubber, unit=world.commune, started_on=D(2021, 3, 1),
-                                files=[SimpleUploadedFile("thoa-thuan.pdf", PDF)])
-    theirs = services.pair_create(actor=SYSTEM, organisation=world.army, unit=world.other_commune,
-                                  started_on=D(2021, 3, 1))
+    ours = PairFactory(organisation=world.rubber, unit=world.commune, files=[SimpleUploadedFile("thoa-thuan.pdf", PDF)])
+    theirs = PairFactory(organisation=world.army, unit=world.other_commune)
     return ours, theirs
 
 

@@ -6,18 +6,26 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.twinning import selectors, services
 from vuonlen.twinning.models import (
-    MAX_TOTAL, Activity, ActivityKind, AgreementFile, Evaluation, Grade, TwinningPair, grade_for,
+    MAX_TOTAL,
+    Activity,
+    ActivityKind,
+    AgreementFile,
+    Evaluation,
+    Grade,
+    TwinningPair,
+    grade_for,
 )
 
 from .builders import D
+from .factories import ActivityFactory, PairFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +37,12 @@ def pdf(name="bien-ban-ket-nghia.pdf"):
 
 
 def pair(world, org=None, unit=None, start=D(2021, 3, 1), end=None, actor=SYSTEM, **kw):
-    return services.pair_create(actor=actor, organisation=org or world.rubber, unit=unit or world.commune,
-                                started_on=start, ended_on=end, **kw)
+    return PairFactory(actor=actor, organisation=org or world.rubber, unit=unit or world.commune,
+                       started_on=start, ended_on=end, **kw)
 
 
 def activity(p, kind=ActivityKind.VISITS_GIFTS, date=D(2023, 5, 1), value=0, **kw):
-    kw.setdefault("description", "Thăm hỏi, tặng quà Tết")
-    return services.activity_record(actor=SYSTEM, pair=p, kind=kind, date=date, value_vnd=value, **kw)
+    return ActivityFactory(pair=p, kind=kind, date=date, value_vnd=value, **kw)
 
 
 SCORES = {"score_models": 8, "score_resources": 9, "score_training": 7, "score_jobs_social": 6,

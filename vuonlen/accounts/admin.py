@@ -25,24 +25,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         (_("Quyền"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
-    inlines = [RoleAssignmentInline]
-
-    def save_formset(self, request, form, formset, change):
-        # Role changes made in the user's page are audited one by one.
-        from vuonlen.core.audit import audit_record, snapshot
-        from vuonlen.core.models import AuditAction
-
-        befores = {obj.pk: snapshot(obj) for obj in formset.queryset}
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            audit_record(actor=request.user, action=AuditAction.DELETE, instance=obj, source="admin")
-            obj.delete()
-        for obj in instances:
-            created = obj.pk is None
-            obj.save()
-            audit_record(actor=request.user, action=AuditAction.CREATE if created else AuditAction.UPDATE,
-                         instance=obj, before=None if created else befores.get(obj.pk), source="admin")
-        formset.save_m2m()
+    inlines = [RoleAssignmentInline]  # role changes are audited one by one (AuditedAdmin.save_formset)
 
 
 @admin.register(Organisation)

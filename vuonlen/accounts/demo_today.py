@@ -17,7 +17,7 @@ from django.db import transaction
 
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
-from vuonlen.core.periods import Period, PeriodKind, VN_TZ
+from vuonlen.core.periods import VN_TZ, Period, PeriodKind
 from vuonlen.geo import continuation
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage
 
@@ -124,7 +124,7 @@ def _targets(province, communes) -> None:
 
 def _campaign_2026(commune, officer, mentor, rng) -> str:
     from vuonlen.campaign import services as campaign
-    from vuonlen.campaign.models import Assessment, MentorAssignment, Visit
+    from vuonlen.campaign.models import Assessment, MentorAssignment
     from vuonlen.households.models import Household
 
     old_communes = UnitLineage.objects.filter(new_unit=commune, old_unit__level=Level.COMMUNE).values("old_unit")

@@ -68,22 +68,34 @@ class Organisation(NamedModel, TimestampedModel):
         return self.unit.level
 
     def is_valid_on(self, day: dt.date) -> bool:
-        """Did the organisation, and its unit, exist on ``day``? (An ended one did until its end.)"""
-        spans = ((self.valid_from, self.valid_to), (self.unit.valid_from, self.unit.valid_to))
+        """Did the organisation, and its unit, exist on ``day``? (An ended one did until its end.)
+        The rule is ``_VALID_SPANS``, the same one ``organisation_valid_on_q`` filters with."""
         if not self.is_active and self.valid_to is None:
             return False
-        return all((start is None or start <= day) and (end is None or end >= day) for start, end in spans)
+        return all((start is None or start <= day) and (end is None or end >= day)
+                   for start, end in ((_attr(self, s), _attr(self, e)) for s, e in _VALID_SPANS))
+
+
+# When an organisation exists: its own span and its unit's (a deactivated one without an end
+# date never did). One rule for ``Organisation.is_valid_on`` and ``organisation_valid_on_q``.
+_VALID_SPANS = (("valid_from", "valid_to"), ("unit__valid_from", "unit__valid_to"))
+
+
+def _attr(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj
 
 
 def organisation_valid_on_q(day: dt.date, prefix: str = "") -> models.Q:
     """The organisations that existed on ``day``: ``Organisation.is_valid_on`` as a filter."""
     Q = models.Q
     p = prefix
-    return ((Q(**{f"{p}is_active": True}) | Q(**{f"{p}valid_to__isnull": False}))
-            & (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__lte": day}))
-            & (Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__gte": day}))
-            & (Q(**{f"{p}unit__valid_from__isnull": True}) | Q(**{f"{p}unit__valid_from__lte": day}))
-            & (Q(**{f"{p}unit__valid_to__isnull": True}) | Q(**{f"{p}unit__valid_to__gte": day})))
+    where = Q(**{f"{p}is_active": True}) | Q(**{f"{p}valid_to__isnull": False})
+    for start, end in _VALID_SPANS:
+        where &= Q(**{f"{p}{start}__isnull": True}) | Q(**{f"{p}{start}__lte": day})
+        where &= Q(**{f"{p}{end}__isnull": True}) | Q(**{f"{p}{end}__gte": day})
+    return where
 
 
 class RoleAssignment(TimestampedModel):

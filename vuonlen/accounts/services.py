@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import fold, nfc
+from vuonlen.core.versioning import model_update
 from vuonlen.geo.models import AdministrativeUnit
 
 from . import roles, scoping
-from .scoping import SYSTEM
 from .models import Organisation, OrgKind, RoleAssignment, User
+from .scoping import SYSTEM
 
 
 def _require(actor, perm: str, unit: AdministrativeUnit) -> None:
@@ -46,7 +48,7 @@ def organisation_create(*, actor, name: str, kind: str, unit: AdministrativeUnit
 def user_create(*, actor, username: str, password: str, full_name: str = "", email: str = "",
                 is_staff: bool = False, source: str = "web") -> User:
     if actor is not SYSTEM and not scoping.can(actor, roles.ACCOUNT_MANAGE):
-        raise PermissionDenied("Bạn không có quyền tạo tài khoản")
+        raise PermissionDenied(gettext("Bạn không có quyền tạo tài khoản"))
     username = nfc(username)
     errors: dict[str, list[str]] = {}
     if not username:
@@ -70,16 +72,16 @@ def user_create(*, actor, username: str, password: str, full_name: str = "", ema
 def role_assign(*, actor, user: User, role: str, unit: AdministrativeUnit | None = None,
                 organisation: Organisation | None = None, source: str = "web") -> RoleAssignment:
     if role not in roles.Role.values:
-        raise ValidationError({"role": "Vai trò không hợp lệ"})
+        raise ValidationError({"role": gettext("Vai trò không hợp lệ")})
     if unit is None and organisation is None:
-        raise ValidationError({"unit": "Cần chọn địa bàn hoặc tổ chức cho vai trò"})
+        raise ValidationError({"unit": gettext("Cần chọn địa bàn hoặc tổ chức cho vai trò")})
     scope_unit = unit or organisation.unit
     _require(actor, roles.ACCOUNT_MANAGE, scope_unit)
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit, organisation=organisation)
     except IntegrityError:
-        raise ValidationError("Không lưu được phân quyền") from None
+        raise ValidationError(gettext("Không lưu được phân quyền")) from None
     audit_record(actor=actor, action=AuditAction.CREATE, instance=assignment, source=source)
     scoping.forget_scope(user)
     return assignment
@@ -88,9 +90,5 @@ def role_assign(*, actor, user: User, role: str, unit: AdministrativeUnit | None
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment, source: str = "web") -> None:
     _require(actor, roles.ACCOUNT_MANAGE, assignment.scope_unit)
-    before = snapshot(assignment)
-    assignment.is_active = False
-    assignment.version += 1
-    assignment.save(update_fields=["is_active", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=assignment, before=before, source=source)
+    model_update(actor=actor, instance=assignment, data={"is_active": False}, source=source)
     scoping.forget_scope(assignment.user)

@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold
-from vuonlen.geo.models import REFORM_DATE, AdministrativeUnit, Level, UnitLineage
+from vuonlen.core.versioning import model_update
+from vuonlen.geo.models import REFORM_DATE, AdministrativeUnit, Level
 
 from . import roles, scoping
 from .models import Organisation, RoleAssignment
@@ -74,7 +76,7 @@ def _ended_q(day: dt.date, prefix: str) -> Q:
 
 def _check(actor) -> scoping.Scope:
     if not scoping.can(actor, roles.ACCOUNT_MANAGE):
-        raise PermissionDenied("Bạn không có quyền chuyển đổi tổ chức và tài khoản")
+        raise PermissionDenied(gettext("Bạn không có quyền chuyển đổi tổ chức và tài khoản"))
     return scoping.scope_for(actor, roles.ACCOUNT_MANAGE)
 
 
@@ -117,13 +119,8 @@ class SwitchResult:
 
 
 def _end_assignment(actor, assignment: RoleAssignment, end: dt.date, result: SwitchResult) -> None:
-    before = snapshot(assignment)
-    assignment.valid_to = end
-    assignment.keeps_history = True
-    assignment.version += 1
-    assignment.save(update_fields=["valid_to", "keeps_history", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=assignment, before=before, source="switchover",
-                 note="Kết thúc do sắp xếp đơn vị hành chính; giữ quyền xem lịch sử")
+    model_update(actor=actor, instance=assignment, data={"valid_to": end, "keeps_history": True},
+                 source="switchover", note="Kết thúc do sắp xếp đơn vị hành chính; giữ quyền xem lịch sử")
     result.ended_assignments += 1
 
 
@@ -198,11 +195,6 @@ def _continue_assignment(actor, old: RoleAssignment, *, target, organisation, sw
 
 
 def _switch_organisation(actor, org: Organisation, target, end, switch_date, result: SwitchResult) -> None:
-    before = snapshot(org)
-    org.is_active = False
-    org.valid_to = end
-    org.version += 1
-    org.save(update_fields=["is_active", "valid_to", "version", "updated_at"])
     new = None
     if target is not None:
         name = _new_name(org, target)
@@ -219,7 +211,7 @@ def _switch_organisation(actor, org: Organisation, target, end, switch_date, res
         result.continued_organisations += 1
     else:
         result.ended_organisations += 1
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=org, before=before, source="switchover",
+    model_update(actor=actor, instance=org, data={"is_active": False, "valid_to": end}, source="switchover",
                  note=f"Kết thúc ngày {end:%d/%m/%Y} do sắp xếp đơn vị hành chính"
                       + (f"; tiếp tục là {new.name} ({target.name})" if new else ""))
     for assignment in org.assignments.filter(is_active=True, valid_to__isnull=True).select_related("user"):

@@ -2,6 +2,7 @@ from django.contrib.auth.views import LogoutView, PasswordChangeView
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from vuonlen.core.access import room_required
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.paging import paginate
@@ -34,6 +35,7 @@ class AuditedPasswordChangeView(PasswordChangeView):
 
 
 @require_http_methods(["GET", "POST"])
+@room_required(roles.ACCOUNT_MANAGE)
 def switchover(request):
     """The administrator's switch-over page: every organisation and role assignment on an ended
     unit with the proposed continuing unit; one button applies the choices, audited."""

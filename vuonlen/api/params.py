@@ -6,11 +6,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from vuonlen.core.years import YEAR_MAX, YEAR_MIN  # noqa: F401 (the routers take the bounds from here)
+
 # Ids: JSON-safe integers, within both databases' bigint.
 MAX_ID = 2**53 - 1
 MAX_PAGE = 100_000
 MAX_SEARCH = 100
-YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 def _printable(value: str) -> str:

@@ -9,8 +9,12 @@ class CampaignConfig(AppConfig):
 
     def ready(self):
         from vuonlen.core import history
+        from vuonlen.households.selectors import register_mentor_households
 
         from . import selectors
+
+        # The registry learns from here which households a mentor is given.
+        register_mentor_households(selectors.mentor_households)
 
         # History pages open to whoever may see the record through this room's scoping
         # (a mentor: only the records of their own households).

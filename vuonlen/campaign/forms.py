@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from vuonlen.core.forms import DATE_INPUTS, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.spreadsheets import IMPORT_ACCEPT
+from vuonlen.core.years import FIRST_YEAR, YEAR_MAX, YEAR_MIN
 
 from .models import CRITERIA, IMPROVED_LIFE
-from .services import FIRST_YEAR, VISIT_TOPICS
+from .services import VISIT_TOPICS
 
 # Phones and office browsers alike show their own date picker; ISO is what it sends.
 _DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -163,8 +164,8 @@ class PhaseForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     code = forms.CharField(label=_("Mã giai đoạn"), required=False, max_length=20,
                            help_text=_("Ví dụ: 2026-2030"))
     name = forms.CharField(label=_("Tên giai đoạn"), required=False, max_length=300)
-    start_year = forms.IntegerField(label=_("Từ năm"), required=False, min_value=2000, max_value=2100)
-    end_year = forms.IntegerField(label=_("Đến năm"), required=False, min_value=2000, max_value=2100)
+    start_year = forms.IntegerField(label=_("Từ năm"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
+    end_year = forms.IntegerField(label=_("Đến năm"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
 
 
 class PhaseDocumentForm(StyledFormMixin, forms.Form):

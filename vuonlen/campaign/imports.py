@@ -21,13 +21,12 @@ from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import spreadsheets, xlsx
 from vuonlen.core.audit import audit_created_rows, audit_record
 from vuonlen.core.bulk import insert_rows
-from vuonlen.core.formats import parse_date
+from vuonlen.core.formats import format_number, parse_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.spreadsheets import Column, FileRejected, RowError
 from vuonlen.core.text import fold, nfc
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
-from vuonlen.core.formats import format_number
 from vuonlen.households.imports import ImportResult as _RegistryResult
 from vuonlen.households.models import Household
 

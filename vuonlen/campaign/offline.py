@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vuonlen.core.periods import today_vn
+from vuonlen.core.versioning import StaleVersion
 
 from . import selectors, services
 from .models import CRITERIA, CRITERIA_FIELDS, Assessment, Visit
@@ -60,7 +61,8 @@ def app_data(user) -> dict[str, Any]:
     years = [today.year, today.year - 1]
     households = selectors.my_households(user)
     by_household: dict[int, dict[str, Any]] = {}
-    for assessment in Assessment.objects.filter(household__in=[h.pk for h in households], year__in=years):
+    for assessment in selectors.assessments_visible_to(user).filter(household__in=[h.pk for h in households],
+                                                                     year__in=years):
         by_household.setdefault(assessment.household_id, {})[str(assessment.year)] = _assessment_data(assessment)
     handbook = [(t.number, f"{t.number}. {t.name}") for t in Topic.objects.filter(is_active=True).order_by("number")]
     return {
@@ -158,6 +160,12 @@ class _Rollback(Exception):
         self.result = result
 
 
+def _assessment_conflict(current: Assessment) -> dict[str, Any]:
+    return {"status": "conflict", "reason": "assessment_changed", "server": _assessment_data(current),
+            "message": _("Đánh giá năm %(year)s của hộ đã được người khác ghi hoặc sửa trong lúc bạn "
+                         "ngoại tuyến") % {"year": current.year}}
+
+
 def _send_assessment(user, household, item_uuid, data: Mapping[str, Any]) -> dict[str, Any]:
     already = Assessment.objects.filter(client_uuid=item_uuid, household=household).first()
     if already is not None:
@@ -168,10 +176,8 @@ def _send_assessment(user, household, item_uuid, data: Mapping[str, Any]) -> dic
     base_version = data.get("base_version")
     base_version = base_version if isinstance(base_version, int) and not isinstance(base_version, bool) else None
     existing = Assessment.objects.filter(household=household, year=year).first() if year else None
-    if existing is not None and existing.version != base_version:
-        return {"status": "conflict", "reason": "assessment_changed", "server": _assessment_data(existing),
-                "message": _("Đánh giá năm %(year)s của hộ đã được người khác ghi hoặc sửa trong lúc bạn "
-                             "ngoại tuyến") % {"year": year}}
+    if existing is not None and base_version is None:  # the phone made one while someone else did too
+        return _assessment_conflict(existing)
     values = {field: bool(data.get(field)) for field in CRITERIA_FIELDS}
     values.update(assessed_on=_date(data.get("assessed_on"), "assessed_on", problems),
                   told_topics=data.get("told_topics") if isinstance(data.get("told_topics"), list) else [],
@@ -180,11 +186,9 @@ def _send_assessment(user, household, item_uuid, data: Mapping[str, Any]) -> dic
         assessment = services.assessment_record(actor=user, household=household, year=year, data=values,
                                                 expected_version=base_version if existing else None,
                                                 client_uuid=item_uuid, source=SOURCE)
+    except StaleVersion:  # the service's own version check: someone saved since the phone read it
+        return _assessment_conflict(Assessment.objects.get(household=household, year=year))
     except ValidationError as exc:
-        if services.STALE_MESSAGE in exc.messages:
-            current = Assessment.objects.get(household=household, year=year)
-            return {"status": "conflict", "reason": "assessment_changed", "server": _assessment_data(current),
-                    "message": services.STALE_MESSAGE}
         return {"status": "invalid", "errors": _errors(exc, problems)}
     if problems:
         raise _Rollback({"status": "invalid", "errors": _errors(ValidationError([]), problems)})

@@ -34,6 +34,20 @@ RECENT_DAYS = 90
 TARGET_STATUSES = ("poor", "near_poor")
 
 
+def _active_on(on: dt.date) -> Q:
+    return Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+
+def mentor_households(user, on: dt.date) -> Q:
+    """Households assigned to ``user`` on ``on``, directly or through a group (registered with
+    ``households.selectors.register_mentor_households``: what the mentor role grants)."""
+    mine = MentorAssignment.objects.filter(_active_on(on), mentor=user)
+    direct = mine.filter(household__isnull=False).values("household_id")
+    grouped = HouseholdGroup.households.through.objects.filter(
+        householdgroup_id__in=mine.filter(group__isnull=False).values("group_id")).values("household_id")
+    return Q(pk__in=direct) | Q(pk__in=grouped)
+
+
 # --- who sees which households ----------------------------------------------------------------
 # The registry's access function decides, mentor rule included (``households_visible_to``):
 # this room reads through it and keeps no rule of its own.

@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -25,14 +26,14 @@ from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, stale_message
+from vuonlen.core.versioning import check_version, model_update, stale_message
+from vuonlen.core.years import FIRST_YEAR  # noqa: F401 (indicators still import it from here)
 from vuonlen.households.models import Household
 from vuonlen.households.validation import clean_multiline, errors_by_field
 
 from . import selectors
 from .models import CRITERIA_FIELDS, Assessment, HouseholdGroup, MentorAssignment, Phase, Visit, VisitPhoto
 
-FIRST_YEAR = 2021
 STALE_MESSAGE = stale_message("Đánh giá này")
 # Quick-pick topics of the visit form: what mentors talk about most (Sổ tay's themes in short).
 VISIT_TOPICS = (
@@ -57,12 +58,11 @@ def _fail(problems: Iterable[tuple[str, str]]) -> None:
 
 def _check(actor, perm: str, household: Household) -> None:
     """Out of the reader's campaign view → 404; visible but not theirs to change → 403."""
-    if actor is SYSTEM:
-        return
+    if actor is SYSTEM or selectors.can_act_on(actor, perm, household):
+        return  # the usual case asks the scope once; only a refusal asks which answer it is
     if not selectors.households_visible_to(actor).filter(pk=household.pk).exists():
         raise Http404("Không tìm thấy")
-    if not selectors.can_act_on(actor, perm, household):
-        raise PermissionDenied("Bạn không có quyền này với hộ này")
+    raise PermissionDenied(gettext("Bạn không có quyền này với hộ này"))
 
 
 def _text(value: Any, max_length: int | None = None) -> str:
@@ -96,35 +96,34 @@ def mentor_assign(*, actor, mentor, households: Sequence[Household] = (), group:
     for _kind, _obj, unit in targets:
         if actor is not SYSTEM and not scoping.can(actor, roles.MENTOR_ASSIGN, unit):
             if scoping.can(actor, roles.CAMPAIGN_VIEW, unit) and not selectors.is_mentor_only(actor):
-                raise PermissionDenied("Bạn không có quyền phân công người phụ trách hộ ở đơn vị này")
+                raise PermissionDenied(gettext("Bạn không có quyền phân công người phụ trách hộ ở đơn vị này"))
             raise Http404("Không tìm thấy")
     problems: list[tuple[str, str]] = []
     if not targets:
-        problems.append(("households", "Hãy chọn ít nhất một hộ hoặc một nhóm hộ"))
+        problems.append(("households", gettext("Hãy chọn ít nhất một hộ hoặc một nhóm hộ")))
     if mentor is None:
-        problems.append(("mentor", "Hãy chọn người phụ trách"))
+        problems.append(("mentor", gettext("Hãy chọn người phụ trách")))
     elif not mentor.is_active or not is_cadre(mentor):
-        problems.append(("mentor", f"Tài khoản “{mentor}” không phải cán bộ, đảng viên có vai trò phụ trách hộ"))
+        problems.append(("mentor", gettext("Tài khoản “%(mentor)s” không phải cán bộ, đảng viên có vai trò phụ trách hộ") % {"mentor": mentor}))
     if started_on is None:
-        problems.append(("started_on", "Hãy nhập ngày bắt đầu phụ trách"))
+        problems.append(("started_on", gettext("Hãy nhập ngày bắt đầu phụ trách")))
     elif ended_on is not None and ended_on < started_on:
-        problems.append(("ended_on", "Ngày kết thúc trước ngày bắt đầu"))
+        problems.append(("ended_on", gettext("Ngày kết thúc trước ngày bắt đầu")))
     if organisation is not None and mentor is not None and organisation.pk not in {
             a.organisation_id for a in scoping.active_assignments(mentor)} and actor is not SYSTEM \
             and not scoping.can(actor, roles.MENTOR_ASSIGN, organisation.unit):
-        problems.append(("organisation", "Tổ chức không thuộc phạm vi của bạn"))
+        problems.append(("organisation", gettext("Tổ chức không thuộc phạm vi của bạn")))
     if started_on is not None:
         for kind, obj, _unit in targets:
             if kind == "household":
                 if obj.ended_on is not None:
-                    problems.append(("households", f"{obj} đã kết thúc theo dõi"))
+                    problems.append(("households", gettext("%(obj)s đã kết thúc theo dõi") % {"obj": obj}))
                     continue
                 busy = _overlaps(MentorAssignment.objects.filter(household=obj), started_on, ended_on).first()
             else:
                 busy = _overlaps(MentorAssignment.objects.filter(group=obj), started_on, ended_on).first()
             if busy is not None:
-                problems.append(("households", f"{obj} đang có người phụ trách ({busy.mentor}) từ ngày "
-                                               f"{busy.started_on:%d/%m/%Y}; hãy kết thúc phân công đó trước"))
+                problems.append(("households", gettext("%(obj)s đang có người phụ trách (%(mentor)s) từ ngày %(started_on)s; hãy kết thúc phân công đó trước") % {"obj": obj, "mentor": busy.mentor, "started_on": format(busy.started_on, '%d/%m/%Y')}))
     _fail(problems)
     made = []
     for kind, obj, unit in targets:
@@ -143,26 +142,22 @@ def mentor_assignment_end(*, actor, assignment: MentorAssignment, ended_on: dt.d
     if actor is not SYSTEM:
         selectors.get_assignment_for_user_or_404(actor, assignment.pk)
         if not scoping.can(actor, roles.MENTOR_ASSIGN, assignment.unit) or selectors.is_mentor_only(actor):
-            raise PermissionDenied("Bạn không có quyền kết thúc phân công này")
+            raise PermissionDenied(gettext("Bạn không có quyền kết thúc phân công này"))
     current = MentorAssignment.objects.select_for_update().get(pk=assignment.pk)
     problems = []
     if expected_version is not None:
         check_version(current, expected_version, message=stale_message("Phân công này"))
     if current.ended_on is not None:
-        problems.append((NON_FIELD_ERRORS, f"Phân công đã kết thúc ngày {current.ended_on:%d/%m/%Y}"))
+        problems.append((NON_FIELD_ERRORS, gettext("Phân công đã kết thúc ngày %(ended_on)s") % {"ended_on": format(current.ended_on, '%d/%m/%Y')}))
     if ended_on is None:
-        problems.append(("ended_on", "Hãy nhập ngày kết thúc"))
+        problems.append(("ended_on", gettext("Hãy nhập ngày kết thúc")))
     elif ended_on < current.started_on:
-        problems.append(("ended_on", "Ngày kết thúc trước ngày bắt đầu phụ trách"))
+        problems.append(("ended_on", gettext("Ngày kết thúc trước ngày bắt đầu phụ trách")))
     if not nfc(reason or ""):
-        problems.append(("reason", "Hãy ghi lý do kết thúc"))
+        problems.append(("reason", gettext("Hãy ghi lý do kết thúc")))
     _fail(problems)
-    before = snapshot(current)
-    current.ended_on = ended_on
-    current.end_reason = _text(reason, 500)
-    current.version += 1
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source)
+    model_update(actor=actor, instance=current, data={"ended_on": ended_on, "end_reason": _text(reason, 500)},
+                 source=source)
     return current
 
 
@@ -173,12 +168,12 @@ def group_create(*, actor, unit, name: str, households: Sequence[Household], sou
         raise Http404("Không tìm thấy")
     problems = []
     if not nfc(name or ""):
-        problems.append(("name", "Hãy đặt tên nhóm hộ"))
+        problems.append(("name", gettext("Hãy đặt tên nhóm hộ")))
     if not households:
-        problems.append(("households", "Nhóm hộ cần ít nhất một hộ"))
+        problems.append(("households", gettext("Nhóm hộ cần ít nhất một hộ")))
     for household in households:
         if not household.unit.path.startswith(unit.path):
-            problems.append(("households", f"{household} không thuộc {unit.name}"))
+            problems.append(("households", gettext("%(household)s không thuộc %(name)s") % {"household": household, "name": unit.name}))
     _fail(problems)
     group = HouseholdGroup(unit=unit)
     group.set_name(name)
@@ -205,27 +200,27 @@ def visit_log(*, actor, household: Household, visited_on: dt.date | None, topics
         if already is not None:
             return already
         if Visit.objects.filter(client_uuid=client_uuid).exists():
-            raise ValidationError({NON_FIELD_ERRORS: ["Mã gửi này đã dùng cho một lần thăm khác"]})
+            raise ValidationError({NON_FIELD_ERRORS: [gettext("Mã gửi này đã dùng cho một lần thăm khác")]})
     mentor = actor if actor is not SYSTEM else mentor
     today = today_vn()
     problems: list[tuple[str, str]] = []
     if mentor is None:
-        problems.append(("mentor", "Chưa rõ ai đến thăm"))
+        problems.append(("mentor", gettext("Chưa rõ ai đến thăm")))
     if visited_on is None:
-        problems.append(("visited_on", "Hãy nhập ngày thăm"))
+        problems.append(("visited_on", gettext("Hãy nhập ngày thăm")))
     elif visited_on > today:
-        problems.append(("visited_on", "Ngày thăm ở tương lai"))
+        problems.append(("visited_on", gettext("Ngày thăm ở tương lai")))
     elif visited_on.year < FIRST_YEAR:
-        problems.append(("visited_on", f"Ngày thăm trước năm {FIRST_YEAR}, khi Cuộc vận động bắt đầu"))
+        problems.append(("visited_on", gettext("Ngày thăm trước năm %(FIRST_YEAR)s, khi Cuộc vận động bắt đầu") % {"FIRST_YEAR": FIRST_YEAR}))
     topics = [t for t in dict.fromkeys(topics or []) if t]
     unknown = [t for t in topics if t not in VISIT_TOPIC_CODES]
     if unknown:
-        problems.append(("topics", f"Chủ đề không có trong danh sách: {', '.join(unknown)}"))
+        problems.append(("topics", gettext("Chủ đề không có trong danh sách: %(v1)s") % {"v1": ', '.join(unknown)}))
     discussed, advice = _text(discussed), _text(advice)
     if not topics and not discussed:
-        problems.append(("discussed", "Hãy chọn chủ đề hoặc ghi nội dung đã trao đổi"))
+        problems.append(("discussed", gettext("Hãy chọn chủ đề hoặc ghi nội dung đã trao đổi")))
     if initiative is not None and not household.unit.path.startswith(initiative.unit.path):
-        problems.append(("initiative", "Mô hình không ở địa bàn của hộ"))
+        problems.append(("initiative", gettext("Mô hình không ở địa bàn của hộ")))
     if photo is not None:
         try:
             uploads.check_upload(photo, kinds={"jpg", "png"})
@@ -273,33 +268,33 @@ def clean_assessment(data: Mapping[str, Any], *, year: int | None, household: Ho
     problems: list[tuple[str, str]] = []
     cleaned: dict[str, Any] = {field: bool(data.get(field)) for field in CRITERIA_FIELDS}
     if year is None:
-        problems.append(("year", "Hãy chọn năm đánh giá"))
+        problems.append(("year", gettext("Hãy chọn năm đánh giá")))
     elif not FIRST_YEAR <= year <= today.year:
-        problems.append(("year", f"Năm đánh giá phải từ {FIRST_YEAR} đến {today.year}"))
+        problems.append(("year", gettext("Năm đánh giá phải từ %(FIRST_YEAR)s đến %(year)s") % {"FIRST_YEAR": FIRST_YEAR, "year": today.year}))
     assessed_on = data.get("assessed_on") or None
     if assessed_on is None:
-        problems.append(("assessed_on", "Hãy nhập ngày đánh giá"))
+        problems.append(("assessed_on", gettext("Hãy nhập ngày đánh giá")))
     elif assessed_on > today:
-        problems.append(("assessed_on", "Ngày đánh giá ở tương lai"))
+        problems.append(("assessed_on", gettext("Ngày đánh giá ở tương lai")))
     elif year is not None and not year <= assessed_on.year <= year + 1:
-        problems.append(("assessed_on", f"Ngày đánh giá phải trong năm {year} hoặc đầu năm {year + 1}"))
+        problems.append(("assessed_on", gettext("Ngày đánh giá phải trong năm %(year)s hoặc đầu năm %(v3)s") % {"year": year, "v3": year + 1}))
     topics: list[int] = []
     for value in data.get("told_topics") or []:
         try:
             number = int(value)
         except (TypeError, ValueError):
-            problems.append(("told_topics", f"“{value}” không phải số thứ tự nội dung Sổ tay"))
+            problems.append(("told_topics", gettext("“%(value)s” không phải số thứ tự nội dung Sổ tay") % {"value": value}))
             continue
         if number not in known_topics:
-            problems.append(("told_topics", f"Sổ tay không có nội dung số {number}"))
+            problems.append(("told_topics", gettext("Sổ tay không có nội dung số %(number)s") % {"number": number}))
         elif number not in topics:
             topics.append(number)
     if topics and not cleaned["told"]:
-        problems.append(("told", "Đã ghi nội dung Sổ tay được tuyên truyền nhưng chưa đánh dấu “được tuyên truyền”"))
+        problems.append(("told", gettext("Đã ghi nội dung Sổ tay được tuyên truyền nhưng chưa đánh dấu “được tuyên truyền”")))
     if not household.is_ethnic_minority:
-        problems.append(("household", "Chỉ đánh giá hộ đồng bào dân tộc thiểu số"))
+        problems.append(("household", gettext("Chỉ đánh giá hộ đồng bào dân tộc thiểu số")))
     if household.ended_on is not None and year is not None and year > household.ended_on.year:
-        problems.append(("year", f"Hộ đã kết thúc theo dõi năm {household.ended_on.year}"))
+        problems.append(("year", gettext("Hộ đã kết thúc theo dõi năm %(year)s") % {"year": household.ended_on.year}))
     cleaned.update(assessed_on=assessed_on, told_topics=sorted(topics), note=_text(data.get("note")))
     return cleaned, problems
 
@@ -319,17 +314,17 @@ def assessment_record(*, actor, household: Household, year: int | None, data: Ma
         already = Assessment.objects.filter(client_uuid=client_uuid).first()
         if already is not None:
             if already.household_id != household.pk:
-                raise ValidationError({NON_FIELD_ERRORS: ["Mã gửi này đã dùng cho một đánh giá khác"]})
+                raise ValidationError({NON_FIELD_ERRORS: [gettext("Mã gửi này đã dùng cho một đánh giá khác")]})
             return already
     cleaned, problems = clean_assessment(data, year=year, household=household, today=today_vn(),
                                          known_topics=topic_numbers())
     existing = Assessment.objects.filter(household=household, year=year).first() if year else None
     if existing is not None and expected_version is None:
-        problems.append((NON_FIELD_ERRORS, f"Hộ đã có đánh giá năm {year}; hãy mở đánh giá đó để sửa"))
+        problems.append((NON_FIELD_ERRORS, gettext("Hộ đã có đánh giá năm %(year)s; hãy mở đánh giá đó để sửa") % {"year": year}))
     elif existing is not None:
         check_version(existing, expected_version, message=STALE_MESSAGE)
     elif existing is None and expected_version is not None:
-        problems.append((NON_FIELD_ERRORS, f"Chưa có đánh giá năm {year} để sửa"))
+        problems.append((NON_FIELD_ERRORS, gettext("Chưa có đánh giá năm %(year)s để sửa") % {"year": year}))
     _fail(problems)
     assessor = actor if getattr(actor, "pk", None) else None
     if existing is None:
@@ -360,24 +355,24 @@ def phase_define(*, actor, code: str, name: str, start_year: int | None, end_yea
                  documents: Sequence[Mapping[str, str]] = (), source: str = "web") -> Phase:
     """A new phase (2026–2030 and later): administrators only."""
     if actor is not SYSTEM and not scoping.can(actor, roles.ACCOUNT_MANAGE):
-        raise PermissionDenied("Chỉ quản trị hệ thống định nghĩa giai đoạn")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống định nghĩa giai đoạn"))
     problems = []
     code, name = nfc(code or ""), nfc(name or "")
     if not code:
-        problems.append(("code", "Hãy nhập mã giai đoạn"))
+        problems.append(("code", gettext("Hãy nhập mã giai đoạn")))
     elif Phase.objects.filter(code=code).exists():
-        problems.append(("code", f"Đã có giai đoạn mã “{code}”"))
+        problems.append(("code", gettext("Đã có giai đoạn mã “%(code)s”") % {"code": code}))
     if not name:
-        problems.append(("name", "Hãy nhập tên giai đoạn"))
+        problems.append(("name", gettext("Hãy nhập tên giai đoạn")))
     if start_year is None:
-        problems.append(("start_year", "Hãy nhập năm bắt đầu"))
+        problems.append(("start_year", gettext("Hãy nhập năm bắt đầu")))
     if end_year is None:
-        problems.append(("end_year", "Hãy nhập năm kết thúc"))
+        problems.append(("end_year", gettext("Hãy nhập năm kết thúc")))
     if start_year is not None and end_year is not None:
         if end_year < start_year:
-            problems.append(("end_year", "Năm kết thúc trước năm bắt đầu"))
+            problems.append(("end_year", gettext("Năm kết thúc trước năm bắt đầu")))
         elif Phase.objects.filter(start_year__lte=end_year, end_year__gte=start_year).exists():
-            problems.append(("start_year", "Giai đoạn trùng năm với một giai đoạn đã có"))
+            problems.append(("start_year", gettext("Giai đoạn trùng năm với một giai đoạn đã có")))
     _fail(problems)
     phase = Phase.objects.create(code=code, name=name, start_year=start_year, end_year=end_year,
                                  documents=[{k: nfc(str(v)) for k, v in d.items()} for d in documents])

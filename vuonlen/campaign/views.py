@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -146,7 +147,7 @@ def household_page(request, pk: int):
 def visit_create(request, pk: int):
     household = selectors.get_household_for_user_or_404(request.user, pk)
     if not selectors.can_act_on(request.user, roles.VISIT_LOG, household):
-        raise PermissionDenied("Bạn không có quyền ghi lần thăm hộ này")
+        raise PermissionDenied(gettext("Bạn không có quyền ghi lần thăm hộ này"))
     form = VisitForm(request.POST or None, request.FILES or None, initial={"visited_on": today_vn()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -159,7 +160,7 @@ def visit_create(request, pk: int):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"Đã ghi lần thăm hộ {household.head_name} ({household.code})")
+            messages.success(request, gettext("Đã ghi lần thăm hộ %(head_name)s (%(code)s)") % {"head_name": household.head_name, "code": household.code})
             if selectors.is_mentor_only(request.user):
                 return redirect("campaign:my_households")
             return redirect("campaign:household", pk=household.pk)
@@ -187,7 +188,7 @@ def _topic_choices() -> list[tuple[int, str]]:
 
 def _assessable(user, household) -> None:
     if not selectors.can_act_on(user, roles.ASSESS, household):
-        raise PermissionDenied("Bạn không có quyền đánh giá hộ này")
+        raise PermissionDenied(gettext("Bạn không có quyền đánh giá hộ này"))
 
 
 def _assessment_form_page(request, household, assessment: Assessment | None, year: int | None):
@@ -230,7 +231,7 @@ def _assessment_form_page(request, household, assessment: Assessment | None, yea
                 else:
                     current = None
             else:
-                messages.success(request, f"Đã lưu đánh giá năm {saved.year} của hộ {household.head_name}")
+                messages.success(request, gettext("Đã lưu đánh giá năm %(year)s của hộ %(head_name)s") % {"year": saved.year, "head_name": household.head_name})
                 return redirect("campaign:household", pk=household.pk)
         else:
             # A field that does not parse: also run the service's own checks on the rest, so
@@ -315,7 +316,7 @@ def assign(request):
         else:
             mentor = data["mentor"]
             what = f"nhóm hộ {data['group']}" if data["group"] else f"{len(made)} hộ"
-            messages.success(request, f"Đã phân công {mentor.full_name or mentor.username} phụ trách {what}")
+            messages.success(request, gettext("Đã phân công %(v1)s phụ trách %(what)s") % {"v1": mentor.full_name or mentor.username, "what": what})
             if picked is not None:
                 return redirect("campaign:household", pk=picked.pk)
             return redirect("campaign:mentor", pk=mentor.pk)
@@ -330,11 +331,11 @@ def assign(request):
 def assignment_end(request, pk: int):
     assignment = selectors.get_assignment_for_user_or_404(request.user, pk)
     if selectors.is_mentor_only(request.user) or not scoping.can(request.user, roles.MENTOR_ASSIGN, assignment.unit):
-        raise PermissionDenied("Bạn không có quyền kết thúc phân công này")
+        raise PermissionDenied(gettext("Bạn không có quyền kết thúc phân công này"))
     back = (reverse("campaign:household", args=[assignment.household_id]) if assignment.household_id
             else reverse("campaign:mentor", args=[assignment.mentor_id]))
     if assignment.ended_on is not None:
-        messages.info(request, f"Phân công này đã kết thúc ngày {assignment.ended_on:%d/%m/%Y}")
+        messages.info(request, gettext("Phân công này đã kết thúc ngày %(ended_on)s") % {"ended_on": format(assignment.ended_on, '%d/%m/%Y')})
         return redirect(back)
     form = AssignmentEndForm(request.POST or None, initial={"ended_on": today_vn(), "version": assignment.version})
     status = 200
@@ -348,8 +349,7 @@ def assignment_end(request, pk: int):
             if isinstance(exc, StaleVersion):
                 status = 409
         else:
-            messages.success(request, f"Đã kết thúc phân công {assignment.mentor} phụ trách "
-                                      f"{assignment.household or assignment.group}")
+            messages.success(request, gettext("Đã kết thúc phân công %(mentor)s phụ trách %(v3)s") % {"mentor": assignment.mentor, "v3": assignment.household or assignment.group})
             return redirect(back if assignment.household_id else reverse("campaign:index"))
     return render(request, "campaign/assignment_end.html", {"form": form, "assignment": assignment, "back": back},
                   status=status)
@@ -373,8 +373,7 @@ def group_create(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã tạo nhóm hộ “{group.name}” gồm {len(chosen)} hộ; "
-                                      "hãy chọn người phụ trách nhóm")
+            messages.success(request, gettext("Đã tạo nhóm hộ “%(name)s” gồm %(chosen)s hộ; hãy chọn người phụ trách nhóm") % {"name": group.name, "chosen": len(chosen)})
             return redirect(f"{reverse('campaign:assign')}?don_vi={unit.pk}&nhom={group.pk}")
     selected = {int(v) for v in (form["households"].value() or []) if str(v).isdigit()}
     context.update(form=form, households=households, selected=selected, limited=len(households) >= 500)
@@ -412,7 +411,7 @@ def assessment_import(request):
                                             era=form.cleaned_data["era"])
         if result.ok:
             request.session.pop(_IMPORT_ERRORS_KEY, None)
-            messages.success(request, f"Năm {year}, tệp {upload.name}: {result.summary()}")
+            messages.success(request, gettext("Năm %(year)s, tệp %(name)s: %(v5)s") % {"year": year, "name": upload.name, "v5": result.summary()})
             return redirect("campaign:assessment_import")
         # Kept for the error-report download that follows.
         request.session[_IMPORT_ERRORS_KEY] = [[e.row, e.column, e.message] for e in result.errors]
@@ -443,7 +442,7 @@ def phases(request):
     """The campaign's phases and their founding documents; administrators define new ones."""
     can_define = scoping.can(request.user, roles.ACCOUNT_MANAGE)
     if request.method == "POST" and not can_define:
-        raise PermissionDenied("Chỉ quản trị hệ thống định nghĩa giai đoạn")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống định nghĩa giai đoạn"))
     form = documents = None
     if can_define:
         form = PhaseForm(request.POST or None)
@@ -458,7 +457,7 @@ def phases(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã thêm {phase}")
+            messages.success(request, gettext("Đã thêm %(phase)s") % {"phase": phase})
             return redirect("campaign:phases")
     return render(request, "campaign/phases.html", {
         "phases": selectors.phases(), "form": form, "documents": documents})

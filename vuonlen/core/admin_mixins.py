@@ -27,6 +27,23 @@ class AuditedAdmin(admin.ModelAdmin):
         audit_record(actor=request.user, action=AuditAction.UPDATE if change else AuditAction.CREATE,
                      instance=obj, before=before, source="admin")
 
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (a user's roles, a form's sections…) are audited one by one, like the parent;
+        a changed row with a ``version`` moves it, as the parent's save does."""
+        befores = {obj.pk: snapshot(obj) for obj in formset.queryset}
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            audit_record(actor=request.user, action=AuditAction.DELETE, instance=obj, source="admin")
+            obj.delete()
+        for obj in instances:
+            created = obj.pk is None
+            if not created and hasattr(obj, "version"):
+                obj.version += 1
+            obj.save()
+            audit_record(actor=request.user, action=AuditAction.CREATE if created else AuditAction.UPDATE,
+                         instance=obj, before=None if created else befores.get(obj.pk), source="admin")
+        formset.save_m2m()
+
     def delete_model(self, request, obj):
         audit_record(actor=request.user, action=AuditAction.DELETE, instance=obj, source="admin")
         super().delete_model(request, obj)

@@ -10,7 +10,8 @@ PostgreSQL alike. No signals, no ``save()``: the caller supplies every derived v
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone

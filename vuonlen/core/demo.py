@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import importlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 DEMO_STEPS = [
     "vuonlen.geo.demo",

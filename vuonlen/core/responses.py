@@ -20,7 +20,9 @@ CONTENT_TYPES = {"xlsx": XLSX, "docx": DOCX, "csv": CSV, "pdf": PDF}
 
 
 def file_response(content: bytes, filename: str, *, kind: str = "xlsx") -> HttpResponse:
-    """`content` as a download named `filename`; `kind` picks the MIME type."""
+    """`content` as a download named `filename`; `kind` picks the MIME type. Build a .xlsx with
+    `core.xlsx.workbook_bytes` and a .csv with `core.xlsx.csv_bytes` (both keep data from
+    becoming formulas)."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -41,6 +41,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .formats import format_number
@@ -173,26 +174,24 @@ def check_upload(upload, *, kinds: Iterable[str] = DEFAULT_KINDS, max_bytes: int
     limit = max_bytes or max_upload_bytes()
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise UploadRejected(f"Tệp “{name}” nặng {_megabytes(size)}, vượt giới hạn {_megabytes(limit)}.",
+        raise UploadRejected(gettext("Tệp “%(name)s” nặng %(v3)s, vượt giới hạn %(v5)s.") % {"name": name, "v3": _megabytes(size), "v5": _megabytes(limit)},
                              code="too_big")
     ext = os.path.splitext(name)[1].lower()
     kind = _kind_for_extension(ext, kinds)
     if kind is None:
         shown = ext or "(không có phần đuôi)"
-        raise UploadRejected(f"Không nhận tệp “{name}”: loại {shown} không được phép. "
-                             f"Chỉ nhận {_allowed_list(kinds)}.", code="bad_type")
+        raise UploadRejected(gettext("Không nhận tệp “%(name)s”: loại %(shown)s không được phép. Chỉ nhận %(v5)s.") % {"name": name, "shown": shown, "v5": _allowed_list(kinds)}, code="bad_type")
     data = _read_all(upload)
     if len(data) > limit:
-        raise UploadRejected(f"Tệp “{name}” nặng {_megabytes(len(data))}, vượt giới hạn {_megabytes(limit)}.",
+        raise UploadRejected(gettext("Tệp “%(name)s” nặng %(v3)s, vượt giới hạn %(v5)s.") % {"name": name, "v3": _megabytes(len(data)), "v5": _megabytes(limit)},
                              code="too_big")
     if not data:
-        raise UploadRejected(f"Tệp “{name}” rỗng (0 byte).", code="empty")
+        raise UploadRejected(gettext("Tệp “%(name)s” rỗng (0 byte).") % {"name": name}, code="empty")
     if data.startswith(_EXECUTABLE_MAGIC):
-        raise UploadRejected(f"Không nhận tệp “{name}”: đây là tệp chương trình (chạy được) đổi tên thành "
-                             f"{ext}, có thể chứa mã độc.", code="executable")
+        raise UploadRejected(gettext("Không nhận tệp “%(name)s”: đây là tệp chương trình (chạy được) đổi tên thành %(ext)s, có thể chứa mã độc.") % {"name": name, "ext": ext}, code="executable")
     problem = _content_problem(kind, data)
     if problem:
-        raise UploadRejected(f"Không nhận tệp “{name}”: {problem}.", code="bad_content")
+        raise UploadRejected(gettext("Không nhận tệp “%(name)s”: %(problem)s.") % {"name": name, "problem": problem}, code="bad_content")
     return kind
 
 
@@ -206,7 +205,7 @@ def _reencode_image(data: bytes, kind: FileKind, name: str) -> bytes:
         with Image.open(io.BytesIO(data)) as image:
             expected = "JPEG" if kind.code == "jpg" else "PNG"
             if image.format != expected:
-                raise UploadRejected(f"Không nhận tệp “{name}”: nội dung không phải {kind.label}.",
+                raise UploadRejected(gettext("Không nhận tệp “%(name)s”: nội dung không phải %(label)s.") % {"name": name, "label": kind.label},
                                      code="bad_content")
             image = ImageOps.exif_transpose(image)
             image.thumbnail((max_side, max_side))
@@ -221,9 +220,9 @@ def _reencode_image(data: bytes, kind: FileKind, name: str) -> bytes:
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadRejected(f"Không nhận tệp “{name}”: ảnh quá lớn.", code="too_big") from None
+        raise UploadRejected(gettext("Không nhận tệp “%(name)s”: ảnh quá lớn.") % {"name": name}, code="too_big") from None
     except Exception:  # Pillow raises many kinds of errors for broken images
-        raise UploadRejected(f"Không nhận tệp “{name}”: ảnh bị hỏng, không mở được.", code="bad_content") from None
+        raise UploadRejected(gettext("Không nhận tệp “%(name)s”: ảnh bị hỏng, không mở được.") % {"name": name}, code="bad_content") from None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from vuonlen.accounts import roles, scoping, selectors as account_selectors
+from vuonlen.accounts import roles, scoping
+from vuonlen.accounts import selectors as account_selectors
 
 from . import history as history_registry
 from .audit import history_for

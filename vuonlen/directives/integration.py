@@ -1,8 +1,6 @@
-"""Links to other rooms that may or may not be installed: history pages (core), the deadline
-calendar and the compliance of periodic reports (reporting).
-
-The reporting room is optional for this one: every import of it is guarded, so directives work
-(without the calendar entries and the "did not report" section) where reporting is absent.
+"""Links to other rooms: history pages (core), the deadline calendar and the compliance of
+periodic reports (reporting). Reporting sits below directives (a notice reports on it), so it is
+imported plainly: every room is always installed.
 """
 
 from __future__ import annotations
@@ -23,13 +21,9 @@ def connect() -> None:
 
     history.register("directives.document", lambda user, pk: selectors.get_document_for_user_or_404(user, pk))
     history.register("directives.task", lambda user, pk: selectors.get_task_for_user_or_404(user, pk))
-    try:
-        from vuonlen.reporting import calendar
-    except ImportError:
-        return
-    register = getattr(calendar, "register_provider", None)
-    if register is not None:
-        register(task_deadlines)
+    from vuonlen.reporting import calendar
+
+    calendar.register_provider(task_deadlines)
 
 
 def task_deadlines(user, start: dt.date, end: dt.date) -> list[tuple[dt.date, str, str, str]]:
@@ -47,7 +41,7 @@ def task_deadlines(user, start: dt.date, end: dt.date) -> list[tuple[dt.date, st
 @dataclass(frozen=True)
 class ComplianceSummary:
     """Who reported for a period, as the notice needs it; ``available`` is False when the
-    reporting room is not installed (or failed), and the notice then says nothing of it."""
+    period is unknown or the reporting room failed, and the notice then says nothing of it."""
 
     available: bool
     on_time: list  # organisations
@@ -61,15 +55,12 @@ class ComplianceSummary:
 
 
 def compliance_for(user, period, unit=None) -> ComplianceSummary:
-    try:
-        from vuonlen.reporting import selectors as reporting_selectors
-    except ImportError:
-        return ComplianceSummary(False, [], [], [])
-    compliance = getattr(reporting_selectors, "compliance", None)
-    if compliance is None or period is None:
+    from vuonlen.reporting import selectors as reporting_selectors
+
+    if period is None:
         return ComplianceSummary(False, [], [], [])
     try:
-        rows = list(compliance(user=user, period=period, unit=unit))
+        rows = list(reporting_selectors.compliance(user=user, period=period, unit=unit))
     except Exception:  # a draft notice must still come out if the reporting room misbehaves
         logger.exception("reporting.selectors.compliance failed for period %s", period)
         return ComplianceSummary(False, [], [], [])

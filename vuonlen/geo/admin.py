@@ -63,9 +63,6 @@ class AdministrativeUnitAdmin(_FoldedSearchMixin, ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         path = obj.compute_path()

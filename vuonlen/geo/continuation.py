@@ -23,6 +23,7 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core import spreadsheets, xlsx
@@ -32,7 +33,7 @@ from vuonlen.core.spreadsheets import Column, RowError
 from vuonlen.core.text import fold, nfc
 
 from .models import REFORM_DATE, AdministrativeUnit, Era, Level, UnitLineage
-from .services import _next_code
+from .services import place_village
 
 COL_VILLAGE, COL_COMMUNE = "Mã thôn cũ", "Mã xã mới"
 _COLUMNS = (
@@ -45,6 +46,17 @@ MAX_ROWS = 20_000
 def successor_communes(old_commune: AdministrativeUnit) -> list[AdministrativeUnit]:
     return list(AdministrativeUnit.objects.filter(
         predecessor_links__old_unit=old_commune, level=Level.COMMUNE, era=Era.POST_2025).order_by("name_sort"))
+
+
+def successors_by_commune(old_commune_ids) -> dict[int, list[AdministrativeUnit]]:
+    """``successor_communes`` for many old communes in one query: old commune id → new communes."""
+    found: dict[int, list[AdministrativeUnit]] = {pk: [] for pk in old_commune_ids}
+    links = (UnitLineage.objects.filter(old_unit_id__in=found, new_unit__level=Level.COMMUNE,
+                                        new_unit__era=Era.POST_2025)
+             .select_related("new_unit").order_by("new_unit__name_sort"))
+    for link in links:
+        found[link.old_unit_id].append(link.new_unit)
+    return found
 
 
 def _waiting_q() -> Q:
@@ -88,27 +100,20 @@ def village_continue(*, actor, village: AdministrativeUnit, commune: Administrat
     scoping.require(actor, roles.UNIT_VIEW, village)
     village = AdministrativeUnit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=village.pk)
     if village.level != Level.VILLAGE or village.era != Era.PRE_2025:
-        raise ValidationError("Chỉ giao được thôn của thời kỳ trước 01/7/2025")
+        raise ValidationError(gettext("Chỉ giao được thôn của thời kỳ trước 01/7/2025"))
     done = UnitLineage.objects.filter(old_unit=village).select_related("new_unit__parent").first()
     if done is not None:
         if done.new_unit.parent_id == commune.pk:
             return done.new_unit
-        raise ValidationError(f"{village.name} ({village.parent.name}) đã được giao cho "
-                              f"{done.new_unit.parent.name}")
+        raise ValidationError(gettext("%(name)s (%(name2)s) đã được giao cho %(name3)s") % {"name": village.name, "name2": village.parent.name, "name3": done.new_unit.parent.name})
     heirs = successor_communes(village.parent)
     if commune.pk not in {c.pk for c in heirs}:
         allowed = ", ".join(c.name for c in heirs) or "không có xã mới nào"
         raise ValidationError(
-            f"Không giao được {village.name} ({village.parent.name}) cho {commune.name}: "
-            f"{commune.name} không kế thừa {village.parent.name}. Chỉ giao được cho: {allowed}")
+            gettext("Không giao được %(name)s (%(name2)s) cho %(name3)s: %(name3)s không kế thừa %(name2)s. Chỉ giao được cho: %(allowed)s") % {"name": village.name, "name2": village.parent.name, "name3": commune.name, "allowed": allowed})
     commune = AdministrativeUnit.objects.select_for_update().get(pk=commune.pk)
-    heir = AdministrativeUnit(level=Level.VILLAGE, era=Era.POST_2025, code=_next_code(commune),
-                              unit_type=village.unit_type, parent=commune, valid_from=REFORM_DATE,
-                              valid_to=None, source="kế thừa thôn cũ")
-    heir.set_name(_free_name(commune, village))
-    heir.save()
-    heir.path = heir.compute_path()
-    AdministrativeUnit.objects.filter(pk=heir.pk).update(path=heir.path)
+    heir = place_village(commune, name=_free_name(commune, village), unit_type=village.unit_type,
+                         valid_from=REFORM_DATE, valid_to=None, origin="kế thừa thôn cũ")
     UnitLineage.objects.create(old_unit=village, new_unit=heir, effective_date=REFORM_DATE,
                                source="chuyển thôn sang xã mới")
     audit_record(actor=actor, action=AuditAction.CREATE, instance=heir, source=source,
@@ -186,25 +191,24 @@ def continuation_import(*, actor, file: BinaryIO | bytes, filename: str) -> Impo
         village = villages.get(nfc(village_code))
         commune = communes.get(commune_code)
         if not village_code:
-            checker.error(number, COL_VILLAGE, "Thiếu mã thôn cũ")
+            checker.error(number, COL_VILLAGE, gettext("Thiếu mã thôn cũ"))
         elif village is None:
-            checker.error(number, COL_VILLAGE, f"Không tìm thấy thôn mã {village_code[:30]} trong phạm vi của bạn")
+            checker.error(number, COL_VILLAGE, gettext("Không tìm thấy thôn mã %(v1)s trong phạm vi của bạn") % {"v1": village_code[:30]})
         elif village_code in seen:
-            checker.error(number, COL_VILLAGE, f"Thôn mã {village_code} đã có ở dòng {seen[village_code]}")
+            checker.error(number, COL_VILLAGE, gettext("Thôn mã %(village_code)s đã có ở dòng %(v3)s") % {"village_code": village_code, "v3": seen[village_code]})
         if not commune_code:
-            checker.error(number, COL_COMMUNE, "Thiếu mã xã mới")
+            checker.error(number, COL_COMMUNE, gettext("Thiếu mã xã mới"))
         elif commune is None:
-            checker.error(number, COL_COMMUNE, f"Không tìm thấy xã mới mã {commune_code[:30]} trong phạm vi của bạn")
+            checker.error(number, COL_COMMUNE, gettext("Không tìm thấy xã mới mã %(v1)s trong phạm vi của bạn") % {"v1": commune_code[:30]})
         elif not scoping.can(actor, roles.UNIT_MANAGE_VILLAGES, commune):
-            checker.error(number, COL_COMMUNE, f"Bạn không có quyền giao thôn cho {commune.name}")
+            checker.error(number, COL_COMMUNE, gettext("Bạn không có quyền giao thôn cho %(name)s") % {"name": commune.name})
         if village is None or commune is None:
             continue
         seen.setdefault(village_code, number)
         if commune.pk not in heirs.get(village.parent_id, set()):
-            checker.error(number, COL_COMMUNE, f"{commune.name} không kế thừa {village.parent.name}: "
-                                               f"không giao được {village.name} cho xã này")
+            checker.error(number, COL_COMMUNE, gettext("%(name)s không kế thừa %(name2)s: không giao được %(name3)s cho xã này") % {"name": commune.name, "name2": village.parent.name, "name3": village.name})
         elif village.pk in done and done[village.pk] != commune.pk:
-            checker.error(number, COL_VILLAGE, f"{village.name} ({village.parent.name}) đã được giao cho xã khác")
+            checker.error(number, COL_VILLAGE, gettext("%(name)s (%(name2)s) đã được giao cho xã khác") % {"name": village.name, "name2": village.parent.name})
         else:
             pairs.append((village, commune))
     if checker.errors:

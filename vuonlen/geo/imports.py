@@ -8,15 +8,15 @@ cell by the row number the person sees in their spreadsheet and by its column.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 from django.db import transaction
 from openpyxl.styles import Alignment, Font
 
 from vuonlen.accounts import roles, scoping
-from vuonlen.core import spreadsheets
-from vuonlen.core import xlsx
+from vuonlen.core import spreadsheets, xlsx
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.spreadsheets import Column, RowError, errors_xlsx  # noqa: F401 - part of this module's API

@@ -15,8 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from vietnam_provinces import base as new_base
 from vietnam_provinces import __version__ as VP_VERSION
+from vietnam_provinces import base as new_base
 from vietnam_provinces._ward_conversion_2025 import EFFECTIVE_DATE, OLD_TO_NEW
 from vietnam_provinces.legacy import base as legacy_base
 
@@ -194,7 +194,7 @@ def _load(old_codes: list[int], *, new_code: int | None, actor) -> LoadResult:
 
 def _write_links(links, effective: dt.date) -> int:
     changed = 0
-    existing_links = {(l.old_unit_id, l.new_unit_id): l for l in UnitLineage.objects.filter(
+    existing_links = {(link.old_unit_id, link.new_unit_id): link for link in UnitLineage.objects.filter(
         old_unit__in=[o for o, _, _ in links])}
     for old_unit, new_unit, partly in links:
         link = existing_links.get((old_unit.pk, new_unit.pk))

@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.audit import audit_created_many, audit_record
@@ -38,15 +39,15 @@ def _validate(*, commune: AdministrativeUnit, name: str, unit_type: str,
     """Every problem at once, keyed by form field."""
     errors: dict[str, list[str]] = {}
     if commune.level != Level.COMMUNE:
-        errors.setdefault(NON_FIELD_ERRORS, []).append("Chỉ thêm được thôn vào đơn vị cấp xã")
+        errors.setdefault(NON_FIELD_ERRORS, []).append(gettext("Chỉ thêm được thôn vào đơn vị cấp xã"))
     if not name:
-        errors.setdefault("name", []).append("Tên thôn không được để trống")
+        errors.setdefault("name", []).append(gettext("Tên thôn không được để trống"))
     elif len(name) > NAME_MAX:
-        errors.setdefault("name", []).append(f"Tên thôn dài quá {NAME_MAX} ký tự")
+        errors.setdefault("name", []).append(gettext("Tên thôn dài quá %(NAME_MAX)s ký tự") % {"NAME_MAX": NAME_MAX})
     elif _duplicate_exists(commune=commune, name=name, exclude_pk=exclude_pk):
-        errors.setdefault("name", []).append(f"{commune.name} đã có thôn “{name}”")
+        errors.setdefault("name", []).append(gettext("%(name)s đã có thôn “%(name2)s”") % {"name": commune.name, "name2": name})
     if unit_type not in VILLAGE_TYPES:
-        errors.setdefault("unit_type", []).append("Loại phải là thôn, làng hoặc tổ dân phố")
+        errors.setdefault("unit_type", []).append(gettext("Loại phải là thôn, làng hoặc tổ dân phố"))
     if errors:
         raise ValidationError(errors)
 
@@ -80,15 +81,22 @@ def village_create(*, actor, commune: AdministrativeUnit, name: str, unit_type: 
     commune = _lock(commune)
     name, unit_type = nfc(name), nfc(unit_type)
     _validate(commune=commune, name=name, unit_type=unit_type)
-    village = AdministrativeUnit(
-        level=Level.VILLAGE, era=commune.era, code=_next_code(commune), unit_type=unit_type,
-        parent=commune, valid_from=commune.valid_from, valid_to=commune.valid_to, source="người dùng nhập",
-    )
+    village = place_village(commune, name=name, unit_type=unit_type, valid_from=commune.valid_from,
+                            valid_to=commune.valid_to, origin="người dùng nhập")
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=village, source=source)
+    return village
+
+
+def place_village(commune: AdministrativeUnit, *, name: str, unit_type: str, valid_from, valid_to,
+                  origin: str) -> AdministrativeUnit:
+    """Save a new village under ``commune`` (locked by the caller, checks done) with the next free
+    code of the commune and its place in the tree; the caller audits."""
+    village = AdministrativeUnit(level=Level.VILLAGE, era=commune.era, code=_next_code(commune), unit_type=unit_type,
+                                 parent=commune, valid_from=valid_from, valid_to=valid_to, source=origin)
     village.set_name(name)
     village.save()
     village.path = village.compute_path()
     AdministrativeUnit.objects.filter(pk=village.pk).update(path=village.path)
-    audit_record(actor=actor, action=AuditAction.CREATE, instance=village, source=source)
     return village
 
 
@@ -166,13 +174,13 @@ def village_delete(*, actor, village: AdministrativeUnit, source: str = "web") -
         raise Http404("Không tìm thấy")
     village = _lock(village)
     if village.children.exists():
-        raise ValidationError(f"Không xoá được “{village.name}”: thôn còn đơn vị trực thuộc")
+        raise ValidationError(gettext("Không xoá được “%(name)s”: thôn còn đơn vị trực thuộc") % {"name": village.name})
     if village.organisations.exists():
-        raise ValidationError(f"Không xoá được “{village.name}”: còn tổ chức gắn với thôn này")
+        raise ValidationError(gettext("Không xoá được “%(name)s”: còn tổ chức gắn với thôn này") % {"name": village.name})
     audit_record(actor=actor, action=AuditAction.DELETE, instance=village, source=source)
     try:
         with transaction.atomic():
             village.delete()
     except (ProtectedError, RestrictedError):
         # Rooms added later (households, accounts) protect their rows; the audit row rolls back too.
-        raise ValidationError(f"Không xoá được “{village.name}”: còn dữ liệu gắn với thôn này") from None
+        raise ValidationError(gettext("Không xoá được “%(name)s”: còn dữ liệu gắn với thôn này") % {"name": village.name}) from None

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -48,7 +49,7 @@ def village_create(request, commune_pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã thêm {village.name} vào {commune.name}")
+            messages.success(request, gettext("Đã thêm %(name)s vào %(name2)s") % {"name": village.name, "name2": commune.name})
             return redirect("geo:unit_detail", pk=commune.pk)
     return render(request, "geo/village_form.html", {"form": form, "commune": commune, "village": None})
 
@@ -67,7 +68,7 @@ def village_update(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu thay đổi")
+            messages.success(request, gettext("Đã lưu thay đổi"))
             return redirect("geo:unit_detail", pk=village.parent_id)
     return render(request, "geo/village_form.html", {"form": form, "commune": village.parent, "village": village})
 
@@ -83,7 +84,7 @@ def village_delete(request, pk: int):
         except ValidationError as exc:
             problems = exc.messages
         else:
-            messages.success(request, f"Đã xoá {village.name}")
+            messages.success(request, gettext("Đã xoá %(name)s") % {"name": village.name})
             return redirect("geo:unit_detail", pk=village.parent_id)
     return render(request, "geo/village_confirm_delete.html", {"village": village, "problems": problems})
 
@@ -91,7 +92,7 @@ def village_delete(request, pk: int):
 def _require_import_right(user) -> None:
     if not scoping.can(user, roles.UNIT_MANAGE_VILLAGES):
         if scoping.can(user, roles.UNIT_VIEW):
-            raise PermissionDenied("Bạn không có quyền thêm thôn")
+            raise PermissionDenied(gettext("Bạn không có quyền thêm thôn"))
         raise Http404("Không tìm thấy")
 
 
@@ -106,7 +107,7 @@ def village_import(request):
                                         era=form.cleaned_data["era"])
         if result.ok:
             request.session.pop(_IMPORT_ERRORS_KEY, None)
-            messages.success(request, f"Đã thêm {result.created} thôn từ tệp {upload.name}")
+            messages.success(request, gettext("Đã thêm %(created)s thôn từ tệp %(name)s") % {"created": result.created, "name": upload.name})
             return redirect("geo:village_import")
         # Kept for the error-report download that follows.
         request.session[_IMPORT_ERRORS_KEY] = [[e.row, e.column, e.message] for e in result.errors]
@@ -171,8 +172,9 @@ def village_continuation(request):
             for message in exc.messages:
                 messages.error(request, message)
     waiting = list(continuation.villages_waiting(request.user)[:WAITING_SHOWN])
+    heirs = continuation.successors_by_commune({village.parent_id for village in waiting})
     for village in waiting:
-        village.choices = continuation.successor_communes(village.parent)
+        village.choices = heirs[village.parent_id]
     context = {"waiting": waiting, "waiting_total": continuation.villages_waiting(request.user).count(),
                "result": result, "errors_shown": result.errors[:ERRORS_SHOWN] if result else []}
     return render(request, "geo/village_continuation.html", context)

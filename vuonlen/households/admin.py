@@ -10,9 +10,18 @@ from django.db.models import Q
 from vuonlen.accounts import roles
 from vuonlen.core.admin_mixins import AuditedAdmin, ScopedAdmin
 from vuonlen.core.text import fold, nfc, sort_key
+from vuonlen.core.years import YEAR_MAX, YEAR_MIN
 
-from .models import (Household, Membership, Person, PopulationBase, PovertyIndicator, PovertyLineSetting,
-                     PovertyYearStandard, Review)
+from .models import (
+    Household,
+    Membership,
+    Person,
+    PopulationBase,
+    PovertyIndicator,
+    PovertyLineSetting,
+    PovertyYearStandard,
+    Review,
+)
 from .validation import mask_citizen_id
 
 
@@ -182,7 +191,7 @@ class PovertyYearStandardAdmin(_StandardSettingAdmin):
             from django import forms
 
             # A review year the system could ever hold; a typo such as 20266 is refused.
-            return forms.IntegerField(label=db_field.verbose_name, min_value=2010, max_value=2040)
+            return forms.IntegerField(label=db_field.verbose_name, min_value=YEAR_MIN, max_value=YEAR_MAX)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):

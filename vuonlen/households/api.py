@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError as NinjaValidationError
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field, WithJsonSchema
 

@@ -38,8 +38,20 @@ from vuonlen.geo.models import URBAN_TYPES, AdministrativeUnit, Era, Level
 from vuonlen.poverty import classify, standard_for_year
 
 from . import ethnicity
-from .models import (Area, Household, HouseholdEnd, JoinReason, LeaveReason, Membership, Person,
-                     PopulationBase, Relation, Review, ReviewKind, Sex)
+from .models import (
+    Area,
+    Household,
+    HouseholdEnd,
+    JoinReason,
+    LeaveReason,
+    Membership,
+    Person,
+    PopulationBase,
+    Relation,
+    Review,
+    ReviewKind,
+    Sex,
+)
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 # (poor, near-poor) at the end of each year; 2024 near-poor and 2025 continue the published trend.

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
-from openpyxl.styles import Alignment, Font
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from vuonlen.accounts import roles, scoping

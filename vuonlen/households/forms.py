@@ -13,10 +13,19 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
+from vuonlen.core.years import YEAR_MAX, YEAR_MIN
 
 from . import ethnicity
 from .models import (
-    Area, EducationLevel, HouseholdEnd, JoinReason, LeaveReason, Relation, ReviewKind, SchoolStatus, Sex,
+    Area,
+    EducationLevel,
+    HouseholdEnd,
+    JoinReason,
+    LeaveReason,
+    Relation,
+    ReviewKind,
+    SchoolStatus,
+    Sex,
 )
 from .selectors import PAGE_SIZES, STATES
 
@@ -269,7 +278,7 @@ class RecogniseForm(StyledFormMixin, forms.Form):
 
 
 class PopulationBaseForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     households_total = forms.CharField(label=_("Tổng số hộ"), required=False,
                                        widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     persons_total = forms.CharField(label=_("Tổng số nhân khẩu"), required=False,

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from vuonlen.core.private_search import private_search
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.formats import format_number
 from vuonlen.core.periods import today_vn
+from vuonlen.core.private_search import private_search
 from vuonlen.core.responses import file_response
 from vuonlen.core.spreadsheets import IMPORT_ACCEPT, IMPORT_EXTENSIONS
+from vuonlen.core.years import FIRST_YEAR
 from vuonlen.geo.models import Era
 
 from . import exports, import_templates, jobs, selectors
@@ -30,7 +31,6 @@ from .forms import HouseholdFilterForm
 from .models import ImportJob, ImportKind, ImportStatus
 
 ERRORS_SHOWN = 200
-FIRST_YEAR = 2021  # the campaign's first review year
 QUEUED_HINT_SECONDS = 15
 
 

@@ -29,7 +29,8 @@ from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, gettext_noop
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record

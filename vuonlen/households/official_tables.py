@@ -43,7 +43,7 @@ from vuonlen.documents.excel import AdministrativeSheet, Column, ColumnGroup, he
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage, UnitType
 
 from . import movements, year_standards
-from .models import PopulationBase, Review
+from .models import PopulationBase
 from .selectors import reviews_visible_to
 
 TABLE_CODES = ("01", "02", "03", "04", "05")

@@ -19,13 +19,13 @@ from vuonlen.core.forms import StyledFormMixin
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.responses import file_response
+from vuonlen.core.years import FIRST_YEAR
 from vuonlen.documents.excel import workbook_bytes
 from vuonlen.geo.models import Era
 
 from . import official_tables, selectors
 from .models import Review
 
-FIRST_YEAR = 2021  # the campaign's first review year
 ALL = "all"
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -66,22 +68,27 @@ def is_mentor_only(user) -> bool:
     return Role.MENTOR in held and not (held & _AREA_ROLES)
 
 
-def _active_on(on: dt.date) -> Q:
-    return Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+# The room that assigns households to a mentor (campaign: directly or through a group) says
+# which, through this hook set from its AppConfig.ready(): the registry never asks a feature
+# room by name. A provider takes (user, day) and answers a Q over Household.
+_MENTOR_HOUSEHOLDS: list[Callable[[Any, dt.date], Q]] = []
+
+
+def register_mentor_households(provider: Callable[[Any, dt.date], Q]) -> None:
+    if provider not in _MENTOR_HOUSEHOLDS:
+        _MENTOR_HOUSEHOLDS.append(provider)
 
 
 def households_for_mentor(user, on: dt.date | None = None) -> QuerySet[Household]:
     """The households assigned to ``user`` on ``on`` (today), directly or through a group: what
     the mentor role grants. Not a scope by itself: readers go through ``households_visible_to``."""
-    from vuonlen.campaign.models import HouseholdGroup, MentorAssignment
-
-    if not getattr(user, "pk", None):
+    if not getattr(user, "pk", None) or not _MENTOR_HOUSEHOLDS:
         return Household.objects.none()
-    mine = MentorAssignment.objects.filter(_active_on(on or today_vn()), mentor=user)
-    direct = mine.filter(household__isnull=False).values("household_id")
-    grouped = HouseholdGroup.households.through.objects.filter(
-        householdgroup_id__in=mine.filter(group__isnull=False).values("group_id")).values("household_id")
-    return Household.objects.filter(Q(pk__in=direct) | Q(pk__in=grouped))
+    on = on or today_vn()
+    where = Q(pk__in=[])
+    for provider in _MENTOR_HOUSEHOLDS:
+        where |= provider(user, on)
+    return Household.objects.filter(where)
 
 
 def households_visible_to(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[Household]:
@@ -246,7 +253,6 @@ def _explain(review: Review) -> None:
     get it recomputed from their own stored inputs — the standards are pure and cheap."""
     explanation = review.explanation if isinstance(review.explanation, dict) else {}
     if "explanation_vi" not in explanation and (review.income_per_capita is not None or review.score_a is not None):
-        from vuonlen import poverty
 
         try:
             from . import year_standards
@@ -403,7 +409,7 @@ def unit_options(user, perm: str = roles.HOUSEHOLD_VIEW, *, min_level: int = 2,
 
     def walk(parent_id):
         # Pre-2025 (the campaign's era) first, then the new units.
-        for pk, name, name_sort, level, parent, era in sorted(by_parent.get(parent_id, []),
+        for pk, name, _name_sort, level, parent, era in sorted(by_parent.get(parent_id, []),
                                                                key=lambda r: (r[5] != "pre2025", r[2])):
             ordered.append(UnitOption(pk, name, level, parent, era))
             walk(pk)

@@ -19,6 +19,7 @@ from typing import Any
 
 from vuonlen.core.formats import parse_date, parse_number
 from vuonlen.core.text import fold, nfc
+from vuonlen.core.years import YEAR_MAX, YEAR_MIN
 
 from . import ethnicity
 from .models import Area, EducationLevel, JoinReason, LeaveReason, Relation, ReviewKind, SchoolStatus, Sex
@@ -433,7 +434,7 @@ def clean_review(data: Mapping[str, Any], *, indicators: Mapping[str, str] | Non
     """
     c = _Collector(data)
     if year is None:
-        parsed = c.number("year", label="năm rà soát", required=True, integer=True, minimum=2000, maximum=2100)
+        parsed = c.number("year", label="năm rà soát", required=True, integer=True, minimum=YEAR_MIN, maximum=YEAR_MAX)
         year = int(parsed) if parsed is not None else None
     c.cleaned["year"] = year
     income = c.number("income_per_capita", label="thu nhập bình quân", maximum=Decimal(10) ** 12)

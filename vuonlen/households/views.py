@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from vuonlen.accounts import roles, scoping
@@ -19,8 +20,20 @@ from vuonlen.core.private_search import private_search
 
 from . import selectors, services
 from .forms import (
-    FARMING_CHOICE, HouseholdEndForm, HouseholdFilterForm, HouseholdForm, MemberAddForm, MemberFormSet, MembershipEndForm,
-    MergeForm, PopulationBaseForm, RecogniseForm, ReviewCorrectForm, ReviewForm, SplitForm, apply_service_errors,
+    FARMING_CHOICE,
+    HouseholdEndForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    MemberAddForm,
+    MemberFormSet,
+    MembershipEndForm,
+    MergeForm,
+    PopulationBaseForm,
+    RecogniseForm,
+    ReviewCorrectForm,
+    ReviewForm,
+    SplitForm,
+    apply_service_errors,
 )
 from .models import Household
 
@@ -32,7 +45,7 @@ def _require(user, perm: str) -> None:
     if scoping.can(user, perm):
         return
     if scoping.can(user, roles.HOUSEHOLD_VIEW):
-        raise PermissionDenied("Bạn không có quyền sửa sổ hộ")
+        raise PermissionDenied(gettext("Bạn không có quyền sửa sổ hộ"))
     raise Http404("Không tìm thấy")
 
 
@@ -224,7 +237,7 @@ def household_split(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, f"Đã tách {new} từ {household}")
+            messages.success(request, gettext("Đã tách %(new)s từ %(household)s") % {"new": new, "household": household})
             return redirect("households:detail", pk=new.pk)
     return _render_form(request, None, {"form": form, "household": household, "title": "Tách hộ",
                                         "submit": "Tách hộ"})
@@ -247,7 +260,7 @@ def household_merge(request, pk: int):
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, f"Đã nhập {household} vào {into}")
+                messages.success(request, gettext("Đã nhập %(household)s vào %(into)s") % {"household": household, "into": into})
                 return redirect("households:detail", pk=into.pk)
     return _render_form(request, None, {"form": form, "household": household, "title": "Nhập vào hộ khác",
                                         "submit": "Nhập hộ"})
@@ -395,7 +408,7 @@ def population_base(request, commune_pk: int):
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, f"Đã lưu dân số nền năm {data['year']} của {commune.name}")
+                messages.success(request, gettext("Đã lưu dân số nền năm %(v1)s của %(name)s") % {"v1": data['year'], "name": commune.name})
                 return redirect(f"{request.path}?nam={data['year']}")
     return render(request, "households/population_base.html", {
         "commune": commune, "bases": bases, "form": form, "year": year})

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -42,41 +43,41 @@ def _validate(*, actor, kind, date, unit, title, channel, topics, participants, 
 
     errors: dict[str, list[str]] = {}
     if kind not in ActivityKind.values:
-        _add(errors, "kind", "Chưa chọn loại hoạt động")
+        _add(errors, "kind", gettext("Chưa chọn loại hoạt động"))
     if date is None:
-        _add(errors, "date", "Chưa nhập ngày")
+        _add(errors, "date", gettext("Chưa nhập ngày"))
     elif date > today_vn():
-        _add(errors, "date", "Ngày ở tương lai: chỉ ghi hoạt động đã diễn ra")
+        _add(errors, "date", gettext("Ngày ở tương lai: chỉ ghi hoạt động đã diễn ra"))
     if unit is None:
-        _add(errors, "unit", "Chưa chọn địa bàn")
+        _add(errors, "unit", gettext("Chưa chọn địa bàn"))
     elif unit.level == Level.VILLAGE:
-        _add(errors, "unit", "Địa bàn là xã (hoặc huyện, tỉnh)")
+        _add(errors, "unit", gettext("Địa bàn là xã (hoặc huyện, tỉnh)"))
     if not title:
-        _add(errors, "title", "Chưa nhập tên hoạt động")
+        _add(errors, "title", gettext("Chưa nhập tên hoạt động"))
     elif len(title) > 300:
-        _add(errors, "title", "Tên hoạt động quá dài (tối đa 300 ký tự)")
+        _add(errors, "title", gettext("Tên hoạt động quá dài (tối đa 300 ký tự)"))
     if channel and channel not in Channel.values:
-        _add(errors, "channel", "Hình thức không hợp lệ")
+        _add(errors, "channel", gettext("Hình thức không hợp lệ"))
     if kind == ActivityKind.PROPAGANDA:
         if not topics:
-            _add(errors, "topics", "Buổi tuyên truyền phải chọn ít nhất một nội dung của Sổ tay")
+            _add(errors, "topics", gettext("Buổi tuyên truyền phải chọn ít nhất một nội dung của Sổ tay"))
         if not channel:
-            _add(errors, "channel", "Chưa chọn hình thức tuyên truyền")
+            _add(errors, "channel", gettext("Chưa chọn hình thức tuyên truyền"))
     if any(not t.is_active for t in topics):
-        _add(errors, "topics", "Có nội dung Sổ tay đã ngừng dùng")
+        _add(errors, "topics", gettext("Có nội dung Sổ tay đã ngừng dùng"))
     if participants is None or participants < 0:
-        _add(errors, "participants", "Số người tham dự không hợp lệ")
+        _add(errors, "participants", gettext("Số người tham dự không hợp lệ"))
     if kind == ActivityKind.EXCHANGE:
         if visited_initiative is None:
-            _add(errors, "visited_initiative", "Chuyến tham quan phải chọn mô hình đến học tập")
+            _add(errors, "visited_initiative", gettext("Chuyến tham quan phải chọn mô hình đến học tập"))
         elif actor is not SYSTEM:
             # A visit often goes to another district; a model on the public page may be chosen too.
             visible = (initiative_selectors.initiatives_visible_to(actor)
                        | initiative_selectors.showcase_initiatives())
             if not visible.filter(pk=visited_initiative.pk).exists():
-                _add(errors, "visited_initiative", "Không tìm thấy mô hình này")
+                _add(errors, "visited_initiative", gettext("Không tìm thấy mô hình này"))
     elif visited_initiative is not None:
-        _add(errors, "visited_initiative", "Chỉ chuyến tham quan, giao lưu mới chọn mô hình đến thăm")
+        _add(errors, "visited_initiative", gettext("Chỉ chuyến tham quan, giao lưu mới chọn mô hình đến thăm"))
     if len(households) > MAX_HOUSEHOLDS:
         _add(errors, "households", f"Quá nhiều hộ trong một hoạt động (tối đa {MAX_HOUSEHOLDS:,})".replace(",", "."))
     elif households and actor is not SYSTEM:
@@ -84,13 +85,13 @@ def _validate(*, actor, kind, date, unit, title, channel, topics, participants, 
                       .values_list("pk", flat=True))
         for household in households:
             if household.pk not in visible:
-                _add(errors, "households", f"Không tìm thấy hộ {household.code} trong địa bàn của bạn")
+                _add(errors, "households", gettext("Không tìm thấy hộ %(code)s trong địa bàn của bạn") % {"code": household.code})
     if unit is not None and unit.level != Level.VILLAGE:
         for household in households:
             if not household.unit.path.startswith(unit.path):
-                _add(errors, "households", f"Hộ {household.code} không thuộc {unit.name}")
+                _add(errors, "households", gettext("Hộ %(code)s không thuộc %(name)s") % {"code": household.code, "name": unit.name})
     if organisation is not None and actor is not SYSTEM and not scoping.can(actor, roles.ORG_VIEW, organisation.unit):
-        _add(errors, "organisation", "Không tìm thấy đơn vị tổ chức này")
+        _add(errors, "organisation", gettext("Không tìm thấy đơn vị tổ chức này"))
     return errors
 
 
@@ -127,7 +128,7 @@ def activity_add_households(*, actor, activity: Activity, households: Sequence, 
                        participants=activity.participants, households=households,
                        visited_initiative=activity.visited_initiative, organisation=None)
     if not households:
-        _add(errors, "households", "Chưa chọn hộ nào")
+        _add(errors, "households", gettext("Chưa chọn hộ nào"))
     if errors:
         raise ValidationError(errors)
     before = snapshot(activity)

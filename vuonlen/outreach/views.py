@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from vuonlen.accounts import roles, scoping
@@ -82,7 +83,7 @@ def activity_create(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã ghi hoạt động")
+            messages.success(request, gettext("Đã ghi hoạt động"))
             return redirect("outreach:detail", pk=activity.pk)
     return render(request, "outreach/form.html", {"form": form})
 

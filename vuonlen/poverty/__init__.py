@@ -12,8 +12,21 @@ from .classification import (
     Status,
     classify,
 )
-from .standards import (AREAS, DEFAULT_YEAR_RULES, RURAL, SCORE_B_PER_INDICATOR, STANDARDS, URBAN, Indicator, Standard,
-                        YearRule, check_overrides, standard_for_year, year_rule, year_rules)
+from .standards import (
+    AREAS,
+    DEFAULT_YEAR_RULES,
+    RURAL,
+    SCORE_B_PER_INDICATOR,
+    STANDARDS,
+    URBAN,
+    Indicator,
+    Standard,
+    YearRule,
+    check_overrides,
+    standard_for_year,
+    year_rule,
+    year_rules,
+)
 
 __all__ = [
     "AREAS",

@@ -16,7 +16,7 @@ from typing import Any
 from vuonlen.core.formats import parse_number
 from vuonlen.core.text import fold, nfc
 
-from .classification import Classification, InvalidClassification, Problem, check_arguments, _classify
+from .classification import Classification, InvalidClassification, Problem, _classify, check_arguments
 from .standards import RURAL, URBAN
 
 FIELDS = ("year", "area", "income", "score_a", "lacking_count", "indicators", "lines")

@@ -13,16 +13,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_date, format_number, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, stale_message
+from vuonlen.core.versioning import check_version, model_update, stale_message
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
@@ -46,24 +47,24 @@ def _require_edit(actor, unit: AdministrativeUnit, giver: Organisation | None) -
         return
     if scoping.can(actor, roles.SUPPORT_VIEW_AREA, unit) or (giver is not None and
                                                              giver.pk in selectors.own_giver_ids(actor)):
-        raise PermissionDenied("Bạn không có quyền ghi nguồn lực cho địa bàn này")
+        raise PermissionDenied(gettext("Bạn không có quyền ghi nguồn lực cho địa bàn này"))
     raise Http404("Không tìm thấy")
 
 
 def _recipient(household, initiative, unit, errors: dict) -> tuple[str, AdministrativeUnit | None]:
     given = [x for x in (household, initiative, unit) if x is not None]
     if not given:
-        _add(errors, "recipient", "Chưa chọn đối tượng nhận (một hộ, một mô hình hoặc một thôn, xã)")
+        _add(errors, "recipient", gettext("Chưa chọn đối tượng nhận (một hộ, một mô hình hoặc một thôn, xã)"))
         return "", None
     if len(given) > 1:
-        _add(errors, "recipient", "Mỗi khoản chỉ ghi cho một đối tượng nhận: một hộ, một mô hình hoặc một thôn, xã")
+        _add(errors, "recipient", gettext("Mỗi khoản chỉ ghi cho một đối tượng nhận: một hộ, một mô hình hoặc một thôn, xã"))
         return "", None
     if household is not None:
         return RecipientKind.HOUSEHOLD, household.unit
     if initiative is not None:
         return RecipientKind.INITIATIVE, initiative.unit
     if unit.level not in (Level.COMMUNE, Level.VILLAGE):
-        _add(errors, "recipient", f"{unit.name} không phải thôn hay xã")
+        _add(errors, "recipient", gettext("%(name)s không phải thôn hay xã") % {"name": unit.name})
     return RecipientKind.UNIT, unit
 
 
@@ -72,39 +73,39 @@ def _check_fields(errors: dict, *, source, kind, value_vnd, date, giver, househo
     """The ledger's rules for one entry, shared by recording and correcting it; adds every
     problem to ``errors`` and returns the parsed value (None when it does not parse)."""
     if source not in Source.values:
-        _add(errors, "source", "Chưa chọn nguồn")
+        _add(errors, "source", gettext("Chưa chọn nguồn"))
     if kind not in Kind.values:
-        _add(errors, "kind", "Chưa chọn hình thức hỗ trợ")
+        _add(errors, "kind", gettext("Chưa chọn hình thức hỗ trợ"))
     value = None
     try:
         value = parse_vnd(value_vnd)
     except ValueError as exc:
         _add(errors, "value_vnd", str(exc))
     if date is None:
-        _add(errors, "date", "Chưa nhập ngày hỗ trợ")
+        _add(errors, "date", gettext("Chưa nhập ngày hỗ trợ"))
     elif date > today_vn():
-        _add(errors, "date", "Ngày hỗ trợ ở tương lai")
+        _add(errors, "date", gettext("Ngày hỗ trợ ở tương lai"))
     elif date < EARLIEST:
-        _add(errors, "date", f"Ngày {format_date(date)} quá xa (trước năm {EARLIEST.year})")
+        _add(errors, "date", gettext("Ngày %(date)s quá xa (trước năm %(year)s)") % {"date": format_date(date), "year": EARLIEST.year})
     if source in GIVER_REQUIRED and giver is None:
-        _add(errors, "giver", f"Nguồn “{Source(source).label}” cần ghi rõ đơn vị hỗ trợ")
+        _add(errors, "giver", gettext("Nguồn “%(label)s” cần ghi rõ đơn vị hỗ trợ") % {"label": Source(source).label})
     if household is not None:
         if date is not None and household.ended_on and date > household.ended_on:
-            _add(errors, "recipient", f"{household} đã kết thúc theo dõi từ {format_date(household.ended_on)}")
+            _add(errors, "recipient", gettext("%(household)s đã kết thúc theo dõi từ %(ended_on)s") % {"household": household, "ended_on": format_date(household.ended_on)})
     if kind == Kind.LOAN:
         if loan_term_months in (None, ""):
-            _add(errors, "loan_term_months", "Khoản vay cần thời hạn vay (số tháng)")
+            _add(errors, "loan_term_months", gettext("Khoản vay cần thời hạn vay (số tháng)"))
         elif not 1 <= int(loan_term_months) <= MAX_TERM_MONTHS:
-            _add(errors, "loan_term_months", f"Thời hạn vay phải từ 1 đến {MAX_TERM_MONTHS} tháng")
+            _add(errors, "loan_term_months", gettext("Thời hạn vay phải từ 1 đến %(MAX_TERM_MONTHS)s tháng") % {"MAX_TERM_MONTHS": MAX_TERM_MONTHS})
         if recipient_kind == RecipientKind.UNIT:
-            _add(errors, "recipient", "Khoản vay phải ghi cho một hộ (hoặc một mô hình), không cho cả thôn, xã")
+            _add(errors, "recipient", gettext("Khoản vay phải ghi cho một hộ (hoặc một mô hình), không cho cả thôn, xã"))
     else:
         if loan_term_months not in (None, ""):
-            _add(errors, "loan_term_months", "Chỉ khoản vay mới có thời hạn vay")
+            _add(errors, "loan_term_months", gettext("Chỉ khoản vay mới có thời hạn vay"))
         if source == Source.POLICY_BANK:
-            _add(errors, "kind", "Vốn Ngân hàng Chính sách xã hội là vốn vay: hãy chọn hình thức “Vốn vay”")
+            _add(errors, "kind", gettext("Vốn Ngân hàng Chính sách xã hội là vốn vay: hãy chọn hình thức “Vốn vay”"))
     if twinning_activity is not None and giver is not None and giver.pk != twinning_activity.pair.organisation_id:
-        _add(errors, "giver", f"Hoạt động kết nghĩa đã chọn là của {twinning_activity.pair.organisation.name}")
+        _add(errors, "giver", gettext("Hoạt động kết nghĩa đã chọn là của %(name)s") % {"name": twinning_activity.pair.organisation.name})
     return value
 
 
@@ -159,7 +160,7 @@ def _locked_entry(actor, entry: SupportEntry) -> SupportEntry:
         if not selectors.entries_visible_to(actor).filter(pk=entry.pk).exists():
             raise Http404("Không tìm thấy")
         if not selectors.can_edit_entry(actor, entry):
-            raise PermissionDenied("Bạn không có quyền sửa khoản này")
+            raise PermissionDenied(gettext("Bạn không có quyền sửa khoản này"))
     return SupportEntry.objects.select_for_update(of=("self",)).select_related(
         "giver", "household", "twinning_activity__pair__organisation").get(pk=entry.pk)
 
@@ -190,34 +191,27 @@ def entry_update(*, actor, entry: SupportEntry, expected_version: int, channel: 
     repaid = selectors.loan_repaid_vnd(current) if current.is_loan else 0
     if current.is_loan and current.repayments.exists():
         if data["kind"] != Kind.LOAN:
-            _add(errors, "kind", "Khoản vay đã có lần trả nợ nên không đổi được hình thức")
+            _add(errors, "kind", gettext("Khoản vay đã có lần trả nợ nên không đổi được hình thức"))
         if value is not None and value < repaid:
-            _add(errors, "value_vnd", f"Nhỏ hơn số đã trả ({format_number(repaid)} đồng)")
+            _add(errors, "value_vnd", gettext("Nhỏ hơn số đã trả (%(repaid)s đồng)") % {"repaid": format_number(repaid)})
         if data["date"] is not None and current.repayments.filter(date__lt=data["date"]).exists():
-            _add(errors, "date", "Có lần trả nợ trước ngày vay này")
+            _add(errors, "date", gettext("Có lần trả nợ trước ngày vay này"))
     if errors:
         raise ValidationError(errors)
-    before = snapshot(current)
     is_loan = data["kind"] == Kind.LOAN
-    current.source, current.kind, current.giver = data["source"], data["kind"], giver
-    current.value_vnd, current.date = value, data["date"]
-    current.description = nfc(data["description"] or "")[:500]
-    current.quantity = nfc(data["quantity"] or "")[:100]
-    current.loan_term_months = int(data["loan_term_months"]) if is_loan else None
-    current.loan_interest = nfc(data["loan_interest"] or "")[:100] if is_loan else ""
-    if is_loan:
-        current.loan_status = selectors.loan_status_for(
-            value_vnd=value, repaid_vnd=repaid, maturity=selectors.loan_maturity(current),
-            marked_overdue=current.loan_status == LoanStatus.OVERDUE)
-    else:
-        current.loan_status = ""
-    after = snapshot(current)
-    if after == before:
-        return current
-    current.version += 1
-    current.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, after=after,
-                 source=channel)
+    new = {
+        "source": data["source"], "kind": data["kind"], "giver": giver, "value_vnd": value, "date": data["date"],
+        "description": nfc(data["description"] or "")[:500], "quantity": nfc(data["quantity"] or "")[:100],
+        "loan_term_months": int(data["loan_term_months"]) if is_loan else None,
+        "loan_interest": nfc(data["loan_interest"] or "")[:100] if is_loan else "",
+    }
+    # The loan's status follows the new amount and term (the maturity of the entry as it will be).
+    new["loan_status"] = selectors.loan_status_for(
+        value_vnd=value, repaid_vnd=repaid,
+        maturity=selectors.loan_maturity(SupportEntry(kind=new["kind"], date=new["date"],
+                                                      loan_term_months=new["loan_term_months"])),
+        marked_overdue=current.loan_status == LoanStatus.OVERDUE) if is_loan else ""
+    model_update(actor=actor, instance=current, data=new, source=channel)
     return current
 
 
@@ -229,18 +223,13 @@ def entry_void(*, actor, entry: SupportEntry, reason: str, channel: str = "web")
     errors: dict[str, list[str]] = {}
     reason = nfc(reason or "").strip()
     if current.is_void:
-        _add(errors, "__all__", "Khoản này đã bị huỷ")
+        _add(errors, "__all__", gettext("Khoản này đã bị huỷ"))
     if not reason:
-        _add(errors, "reason", "Chưa ghi lý do huỷ")
+        _add(errors, "reason", gettext("Chưa ghi lý do huỷ"))
     if errors:
         raise ValidationError(errors)
-    before = snapshot(current)
-    current.voided_at = timezone.now()
-    current.void_reason = reason[:500]
-    current.version += 1
-    current.save(update_fields=["voided_at", "void_reason", "version", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=channel,
-                 note=f"Huỷ khoản: {current.void_reason}")
+    model_update(actor=actor, instance=current, data={"voided_at": timezone.now(), "void_reason": reason[:500]},
+                 source=channel, note=f"Huỷ khoản: {reason[:500]}")
     return current
 
 
@@ -250,10 +239,10 @@ def _locked_loan(actor, entry: SupportEntry) -> SupportEntry:
         if not visible:
             raise Http404("Không tìm thấy")
         if not selectors.can_edit_entry(actor, entry):
-            raise PermissionDenied("Bạn không có quyền cập nhật khoản vay này")
+            raise PermissionDenied(gettext("Bạn không có quyền cập nhật khoản vay này"))
     locked = SupportEntry.objects.select_for_update().get(pk=entry.pk)
     if locked.is_void:
-        raise ValidationError({"__all__": ["Khoản này đã bị huỷ"]})
+        raise ValidationError({"__all__": [gettext("Khoản này đã bị huỷ")]})
     return locked
 
 
@@ -263,24 +252,24 @@ def repayment_record(*, actor, entry: SupportEntry, date: dt.date | None, amount
     locked = _locked_loan(actor, entry)
     errors: dict[str, list[str]] = {}
     if not locked.is_loan:
-        raise ValidationError({"__all__": ["Khoản này không phải khoản vay"]})
+        raise ValidationError({"__all__": [gettext("Khoản này không phải khoản vay")]})
     repaid = selectors.loan_repaid_vnd(locked)
     outstanding = locked.value_vnd - repaid
     if locked.loan_status == LoanStatus.REPAID or outstanding <= 0:
-        _add(errors, "__all__", "Khoản vay đã trả hết")
+        _add(errors, "__all__", gettext("Khoản vay đã trả hết"))
     amount = None
     try:
         amount = parse_vnd(amount_vnd)
     except ValueError as exc:
         _add(errors, "amount_vnd", str(exc))
     if amount is not None and outstanding > 0 and amount > outstanding:
-        _add(errors, "amount_vnd", f"Lớn hơn số còn nợ ({format_number(outstanding)} đồng)")
+        _add(errors, "amount_vnd", gettext("Lớn hơn số còn nợ (%(outstanding)s đồng)") % {"outstanding": format_number(outstanding)})
     if date is None:
-        _add(errors, "date", "Chưa nhập ngày trả")
+        _add(errors, "date", gettext("Chưa nhập ngày trả"))
     elif date > today_vn():
-        _add(errors, "date", "Ngày trả ở tương lai")
+        _add(errors, "date", gettext("Ngày trả ở tương lai"))
     elif date < locked.date:
-        _add(errors, "date", f"Ngày trả trước ngày vay ({format_date(locked.date)})")
+        _add(errors, "date", gettext("Ngày trả trước ngày vay (%(date)s)") % {"date": format_date(locked.date)})
     if errors:
         raise ValidationError(errors)
     repayment = Repayment.objects.create(entry=locked, date=date, amount_vnd=amount, note=nfc(note)[:300],
@@ -295,12 +284,7 @@ def _refresh_status(actor, entry: SupportEntry, repaid: int, channel: str) -> No
     status = selectors.loan_status_for(value_vnd=entry.value_vnd, repaid_vnd=repaid,
                                        maturity=selectors.loan_maturity(entry),
                                        marked_overdue=entry.loan_status == LoanStatus.OVERDUE)
-    if status != entry.loan_status:
-        before = snapshot(entry)
-        entry.loan_status = status
-        entry.version += 1
-        entry.save(update_fields=["loan_status", "version", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, instance=entry, before=before, source=channel)
+    model_update(actor=actor, instance=entry, data={"loan_status": status}, source=channel)
 
 
 @transaction.atomic
@@ -310,22 +294,17 @@ def loan_set_status(*, actor, entry: SupportEntry, status: str, channel: str = "
     locked = _locked_loan(actor, entry)
     errors: dict[str, list[str]] = {}
     if not locked.is_loan:
-        _add(errors, "__all__", "Khoản này không phải khoản vay")
+        _add(errors, "__all__", gettext("Khoản này không phải khoản vay"))
     elif status not in (LoanStatus.CURRENT, LoanStatus.OVERDUE):
-        _add(errors, "status", "Chỉ chuyển được giữa “Trong hạn” và “Quá hạn”; “Đã trả hết” tự có khi ghi đủ "
-                               "các lần trả nợ")
+        _add(errors, "status", gettext("Chỉ chuyển được giữa “Trong hạn” và “Quá hạn”; “Đã trả hết” tự có khi ghi đủ "
+                               "các lần trả nợ"))
     elif locked.loan_status == LoanStatus.REPAID:
-        _add(errors, "status", "Khoản vay đã trả hết")
+        _add(errors, "status", gettext("Khoản vay đã trả hết"))
     elif status == LoanStatus.CURRENT and (maturity := selectors.loan_maturity(locked)) and maturity < today_vn():
-        _add(errors, "status", f"Khoản vay đã quá hạn từ {format_date(maturity)}")
+        _add(errors, "status", gettext("Khoản vay đã quá hạn từ %(maturity)s") % {"maturity": format_date(maturity)})
     if errors:
         raise ValidationError(errors)
-    if locked.loan_status != status:
-        before = snapshot(locked)
-        locked.loan_status = status
-        locked.version += 1
-        locked.save(update_fields=["loan_status", "version", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, instance=locked, before=before, source=channel)
+    model_update(actor=actor, instance=locked, data={"loan_status": status}, source=channel)
     return locked
 
 
@@ -338,11 +317,7 @@ def loans_refresh_overdue(*, actor, today: dt.date | None = None, channel: str =
                                                                  voided_at__isnull=True):
         maturity = selectors.loan_maturity(entry)
         if maturity is not None and maturity < today:
-            before = snapshot(entry)
-            entry.loan_status = LoanStatus.OVERDUE
-            entry.version += 1
-            entry.save(update_fields=["loan_status", "version", "updated_at"])
-            audit_record(actor=actor, action=AuditAction.UPDATE, instance=entry, before=before, source=channel,
+            model_update(actor=actor, instance=entry, data={"loan_status": LoanStatus.OVERDUE}, source=channel,
                          note="Quá hạn trả nợ")
             changed += 1
     return changed

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -85,13 +86,13 @@ def _resolve_recipient(user, data) -> dict:
     if kind == RecipientKind.HOUSEHOLD:
         code = (data["household_code"] or "").strip()
         if not code or unit is None:
-            raise ValidationError({"household_code": ["Chọn xã (hoặc thôn) và nhập mã hộ nhận"]})
+            raise ValidationError({"household_code": [gettext("Chọn xã (hoặc thôn) và nhập mã hộ nhận")]})
         from vuonlen.households.selectors import household_by_code_or_none
 
         commune = unit if unit.level == Level.COMMUNE else unit.parent
         household = household_by_code_or_none(user, within=commune, code=code)
         if household is None:
-            raise ValidationError({"household_code": [f"Không tìm thấy hộ mã {code} ở {commune.name}"]})
+            raise ValidationError({"household_code": [gettext("Không tìm thấy hộ mã %(code)s ở %(name)s") % {"code": code, "name": commune.name}]})
         return {"household": household}
     if kind == RecipientKind.INITIATIVE:
         from vuonlen.initiatives.selectors import initiatives_visible_to
@@ -99,7 +100,7 @@ def _resolve_recipient(user, data) -> dict:
         initiative = initiatives_visible_to(user).filter(pk=data["initiative"]).select_related("unit").first() \
             if data["initiative"] else None
         if initiative is None:
-            raise ValidationError({"initiative": ["Không tìm thấy mô hình với mã số này trong phạm vi của bạn"]})
+            raise ValidationError({"initiative": [gettext("Không tìm thấy mô hình với mã số này trong phạm vi của bạn")]})
         return {"initiative": initiative}
     return {"unit": unit}
 
@@ -140,7 +141,7 @@ def entry_create(request):
                 errors.update(recipient_errors)
             form.apply_service_errors(ValidationError(errors))
         else:
-            messages.success(request, f"Đã ghi vào sổ: {entry}")
+            messages.success(request, gettext("Đã ghi vào sổ: %(entry)s") % {"entry": entry})
             return redirect("support:entry_detail", pk=entry.pk)
     return render(request, "support/entry_form.html", {"tab": "entries", "form": form})
 
@@ -181,7 +182,7 @@ def repayment_create(request, pk: int):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, "Đã ghi lần trả nợ")
+            messages.success(request, gettext("Đã ghi lần trả nợ"))
     return redirect("support:entry_detail", pk=entry.pk)
 
 
@@ -197,7 +198,7 @@ def loan_status(request, pk: int):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, "Đã cập nhật tình trạng khoản vay")
+            messages.success(request, gettext("Đã cập nhật tình trạng khoản vay"))
     return redirect("support:entry_detail", pk=entry.pk)
 
 
@@ -206,7 +207,7 @@ def _editable_entry(user, pk: int):
     require_room(user, roles.SUPPORT_VIEW)
     entry = selectors.get_entry_for_user_or_404(user, pk)
     if not selectors.can_edit_entry(user, entry):
-        raise PermissionDenied("Bạn không có quyền sửa khoản này")
+        raise PermissionDenied(gettext("Bạn không có quyền sửa khoản này"))
     return entry
 
 
@@ -230,7 +231,7 @@ def entry_update(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu thay đổi")
+            messages.success(request, gettext("Đã lưu thay đổi"))
             return redirect("support:entry_detail", pk=entry.pk)
     return render(request, "support/entry_edit.html", {"tab": "entries", "form": form, "entry": entry,
                                                        "household_visible": _household_visible(request.user, entry)})
@@ -246,6 +247,6 @@ def entry_void(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã huỷ khoản này; khoản không còn được tính vào tổng hợp")
+            messages.success(request, gettext("Đã huỷ khoản này; khoản không còn được tính vào tổng hợp"))
             return redirect("support:entry_detail", pk=entry.pk)
     return render(request, "support/entry_void.html", {"tab": "entries", "form": form, "entry": entry})

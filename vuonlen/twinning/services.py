@@ -13,11 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext
 
 from vuonlen.accounts.models import Organisation
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import uploads
-from vuonlen.core.audit import audit_record, snapshot
+from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_date, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
@@ -27,7 +28,14 @@ from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
 from .models import (
-    CRITERIA, MAX_SCORE, PARTNER_KINDS, Activity, ActivityKind, AgreementFile, Evaluation, TwinningPair,
+    CRITERIA,
+    MAX_SCORE,
+    PARTNER_KINDS,
+    Activity,
+    ActivityKind,
+    AgreementFile,
+    Evaluation,
+    TwinningPair,
     grade_for,
 )
 
@@ -57,7 +65,7 @@ def _require_manage(actor, *, unit: AdministrativeUnit | None, organisation: Org
         if place is not None and scoping.can(actor, roles.TWINNING_MANAGE, place):
             return
     if scoping.can(actor, roles.TWINNING_VIEW):
-        raise PermissionDenied("Bạn không có quyền quản lý cặp kết nghĩa này")
+        raise PermissionDenied(gettext("Bạn không có quyền quản lý cặp kết nghĩa này"))
     raise Http404("Không tìm thấy")
 
 
@@ -82,28 +90,27 @@ def pair_create(*, actor, organisation: Organisation | None, unit: Administrativ
         _require_manage(actor, unit=unit, organisation=organisation)
     errors: dict[str, list[str]] = {}
     if organisation is None:
-        _add(errors, "organisation", "Chưa chọn cơ quan, đơn vị, doanh nghiệp kết nghĩa")
+        _add(errors, "organisation", gettext("Chưa chọn cơ quan, đơn vị, doanh nghiệp kết nghĩa"))
     elif organisation.kind not in PARTNER_KINDS:
-        _add(errors, "organisation", f"{organisation.name} không phải cơ quan, đơn vị, doanh nghiệp có thể kết nghĩa")
+        _add(errors, "organisation", gettext("%(name)s không phải cơ quan, đơn vị, doanh nghiệp có thể kết nghĩa") % {"name": organisation.name})
     elif not organisation.is_active:
-        _add(errors, "organisation", f"{organisation.name} đã ngừng hoạt động")
+        _add(errors, "organisation", gettext("%(name)s đã ngừng hoạt động") % {"name": organisation.name})
     if unit is None:
-        _add(errors, "unit", "Chưa chọn huyện hoặc xã kết nghĩa")
+        _add(errors, "unit", gettext("Chưa chọn huyện hoặc xã kết nghĩa"))
     elif unit.level not in (Level.DISTRICT, Level.COMMUNE):
-        _add(errors, "unit", f"{unit.name} không phải huyện hay xã: chỉ kết nghĩa với huyện hoặc xã")
+        _add(errors, "unit", gettext("%(name)s không phải huyện hay xã: chỉ kết nghĩa với huyện hoặc xã") % {"name": unit.name})
     if started_on is None:
-        _add(errors, "started_on", "Chưa nhập ngày bắt đầu kết nghĩa")
+        _add(errors, "started_on", gettext("Chưa nhập ngày bắt đầu kết nghĩa"))
     elif started_on > today_vn():
-        _add(errors, "started_on", "Ngày bắt đầu ở tương lai")
+        _add(errors, "started_on", gettext("Ngày bắt đầu ở tương lai"))
     if started_on and ended_on and ended_on < started_on:
-        _add(errors, "ended_on", f"Ngày kết thúc trước ngày bắt đầu ({format_date(started_on)})")
+        _add(errors, "ended_on", gettext("Ngày kết thúc trước ngày bắt đầu (%(started_on)s)") % {"started_on": format_date(started_on)})
     if organisation is not None and unit is not None and started_on is not None:
         overlapping = TwinningPair.objects.filter(organisation=organisation, unit=unit)
         far = dt.date.max
         for other in overlapping:
             if other.started_on <= (ended_on or far) and started_on <= (other.ended_on or far):
-                _add(errors, "unit", f"{organisation.name} đã kết nghĩa với {unit.name} từ "
-                                     f"{format_date(other.started_on)}; hai thời kỳ không được chồng nhau")
+                _add(errors, "unit", gettext("%(name)s đã kết nghĩa với %(name2)s từ %(started_on)s; hai thời kỳ không được chồng nhau") % {"name": organisation.name, "name2": unit.name, "started_on": format_date(other.started_on)})
                 break
     _check_files(files, errors)
     if errors:
@@ -127,18 +134,14 @@ def pair_end(*, actor, pair: TwinningPair, ended_on: dt.date | None, source: str
     _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
     errors: dict[str, list[str]] = {}
     if ended_on is None:
-        _add(errors, "ended_on", "Chưa nhập ngày kết thúc")
+        _add(errors, "ended_on", gettext("Chưa nhập ngày kết thúc"))
     elif ended_on < pair.started_on:
-        _add(errors, "ended_on", f"Ngày kết thúc trước ngày bắt đầu ({format_date(pair.started_on)})")
+        _add(errors, "ended_on", gettext("Ngày kết thúc trước ngày bắt đầu (%(started_on)s)") % {"started_on": format_date(pair.started_on)})
     elif pair.activities.filter(date__gt=ended_on).exists():
-        _add(errors, "ended_on", "Đã có hoạt động ghi sau ngày này")
+        _add(errors, "ended_on", gettext("Đã có hoạt động ghi sau ngày này"))
     if errors:
         raise ValidationError(errors)
-    before = snapshot(pair)
-    pair.ended_on = ended_on
-    pair.version += 1
-    pair.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=pair, before=before, source=source)
+    model_update(actor=actor, instance=pair, data={"ended_on": ended_on}, source=source)
     return pair
 
 
@@ -157,29 +160,28 @@ def pair_update(*, actor, pair: TwinningPair, expected_version: int, started_on:
                            message=STALE_MESSAGE)
     errors: dict[str, list[str]] = {}
     if started_on is None:
-        _add(errors, "started_on", "Chưa nhập ngày bắt đầu kết nghĩa")
+        _add(errors, "started_on", gettext("Chưa nhập ngày bắt đầu kết nghĩa"))
     elif started_on > today_vn():
-        _add(errors, "started_on", "Ngày bắt đầu ở tương lai")
+        _add(errors, "started_on", gettext("Ngày bắt đầu ở tương lai"))
     if started_on and ended_on and ended_on < started_on:
-        _add(errors, "ended_on", f"Ngày kết thúc trước ngày bắt đầu ({format_date(started_on)})")
+        _add(errors, "ended_on", gettext("Ngày kết thúc trước ngày bắt đầu (%(started_on)s)") % {"started_on": format_date(started_on)})
     if started_on is not None:
         if current.activities.filter(date__lt=started_on).exists():
-            _add(errors, "started_on", "Đã có hoạt động ghi trước ngày này")
+            _add(errors, "started_on", gettext("Đã có hoạt động ghi trước ngày này"))
         if current.evaluations.filter(year__lt=started_on.year).exists():
-            _add(errors, "started_on", "Đã có đánh giá năm trước năm bắt đầu này")
+            _add(errors, "started_on", gettext("Đã có đánh giá năm trước năm bắt đầu này"))
     if ended_on is not None:
         if current.activities.filter(date__gt=ended_on).exists():
-            _add(errors, "ended_on", "Đã có hoạt động ghi sau ngày này")
+            _add(errors, "ended_on", gettext("Đã có hoạt động ghi sau ngày này"))
         if current.evaluations.filter(year__gt=ended_on.year).exists():
-            _add(errors, "ended_on", "Đã có đánh giá năm sau năm kết thúc này")
+            _add(errors, "ended_on", gettext("Đã có đánh giá năm sau năm kết thúc này"))
     if started_on is not None and not errors:
         far = dt.date.max
         others = TwinningPair.objects.filter(organisation=current.organisation_id, unit=current.unit_id) \
             .exclude(pk=current.pk)
         for other in others:
             if other.started_on <= (ended_on or far) and started_on <= (other.ended_on or far):
-                _add(errors, "started_on", f"{current.organisation.name} đã kết nghĩa với {current.unit.name} từ "
-                                           f"{format_date(other.started_on)}; hai thời kỳ không được chồng nhau")
+                _add(errors, "started_on", gettext("%(name)s đã kết nghĩa với %(name2)s từ %(started_on)s; hai thời kỳ không được chồng nhau") % {"name": current.organisation.name, "name2": current.unit.name, "started_on": format_date(other.started_on)})
                 break
     if errors:
         raise ValidationError(errors)
@@ -194,7 +196,7 @@ def pair_attach_files(*, actor, pair: TwinningPair, files: Sequence, source: str
     _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
     errors: dict[str, list[str]] = {}
     if not files:
-        _add(errors, "files", "Chưa chọn tệp nào")
+        _add(errors, "files", gettext("Chưa chọn tệp nào"))
     _check_files(files, errors)
     if errors:
         raise ValidationError(errors)
@@ -213,23 +215,23 @@ def _households_problems(pair: TwinningPair, households: Sequence, errors: dict)
     outside = [h for h in households if not h.unit.path.startswith(pair.unit.path)]
     if outside:
         codes = ", ".join(h.code for h in outside[:10])
-        _add(errors, "households", f"{len(outside)} hộ không thuộc {pair.unit.name}: {codes}")
+        _add(errors, "households", gettext("%(outside)s hộ không thuộc %(name)s: %(codes)s") % {"outside": len(outside), "name": pair.unit.name, "codes": codes})
 
 
 def _check_activity(errors: dict, *, pair: TwinningPair, kind, date, value_vnd, beneficiary_count, households,
                     initiative, description) -> tuple[int, int]:
     """The rules for one activity, shared by recording and correcting it."""
     if kind not in ActivityKind.values:
-        _add(errors, "kind", "Chưa chọn loại hoạt động")
+        _add(errors, "kind", gettext("Chưa chọn loại hoạt động"))
     if date is None:
-        _add(errors, "date", "Chưa nhập ngày hoạt động")
+        _add(errors, "date", gettext("Chưa nhập ngày hoạt động"))
     else:
         if date > today_vn():
-            _add(errors, "date", "Ngày hoạt động ở tương lai")
+            _add(errors, "date", gettext("Ngày hoạt động ở tương lai"))
         if date < pair.started_on or (pair.ended_on and date > pair.ended_on):
             period = f"từ {format_date(pair.started_on)}" + (f" đến {format_date(pair.ended_on)}" if pair.ended_on
                                                             else "")
-            _add(errors, "date", f"Ngày {format_date(date)} nằm ngoài thời gian kết nghĩa ({period})")
+            _add(errors, "date", gettext("Ngày %(date)s nằm ngoài thời gian kết nghĩa (%(period)s)") % {"date": format_date(date), "period": period})
     value = 0
     try:
         value = parse_vnd(value_vnd if value_vnd not in (None, "") else 0, allow_zero=True)
@@ -238,21 +240,21 @@ def _check_activity(errors: dict, *, pair: TwinningPair, kind, date, value_vnd, 
     if beneficiary_count is None:
         beneficiary_count = len(households)
     elif beneficiary_count < 0:
-        _add(errors, "beneficiary_count", "Số người, hộ hưởng lợi không được âm")
+        _add(errors, "beneficiary_count", gettext("Số người, hộ hưởng lợi không được âm"))
     elif beneficiary_count < len(households):
-        _add(errors, "beneficiary_count", f"Ít hơn số hộ đã chọn ({len(households)})")
+        _add(errors, "beneficiary_count", gettext("Ít hơn số hộ đã chọn (%(households)s)") % {"households": len(households)})
     _households_problems(pair, households, errors)
     if initiative is not None and not initiative.unit.path.startswith(pair.unit.path):
-        _add(errors, "initiative", f"Mô hình “{initiative.name}” không ở {pair.unit.name}")
+        _add(errors, "initiative", gettext("Mô hình “%(name)s” không ở %(name2)s") % {"name": initiative.name, "name2": pair.unit.name})
     if not description:
-        _add(errors, "description", "Chưa nhập nội dung hoạt động")
+        _add(errors, "description", gettext("Chưa nhập nội dung hoạt động"))
     return value, beneficiary_count
 
 
 def _require_record(actor, pair: TwinningPair) -> None:
     if actor is not SYSTEM and not selectors.can_record_activity(actor, pair):
         if selectors.pairs_visible_to(actor).filter(pk=pair.pk).exists():
-            raise PermissionDenied("Bạn không có quyền ghi hoạt động cho cặp kết nghĩa này")
+            raise PermissionDenied(gettext("Bạn không có quyền ghi hoạt động cho cặp kết nghĩa này"))
         raise Http404("Không tìm thấy")
 
 
@@ -313,24 +315,24 @@ def evaluation_record(*, actor, pair: TwinningPair, year: int | None, scores: Ma
     _require_manage(actor, unit=pair.unit, organisation=pair.organisation)
     errors: dict[str, list[str]] = {}
     if year is None:
-        _add(errors, "year", "Chưa chọn năm đánh giá")
+        _add(errors, "year", gettext("Chưa chọn năm đánh giá"))
     elif year > today_vn().year:
-        _add(errors, "year", f"Chưa thể đánh giá năm {year}")
+        _add(errors, "year", gettext("Chưa thể đánh giá năm %(year)s") % {"year": year})
     elif not pair.active_in(year):
-        _add(errors, "year", f"Năm {year} nằm ngoài thời gian kết nghĩa")
+        _add(errors, "year", gettext("Năm %(year)s nằm ngoài thời gian kết nghĩa") % {"year": year})
     clean: dict[str, int] = {}
     for criterion in CRITERIA:
         raw = scores.get(criterion.value)
         if raw in (None, ""):
-            _add(errors, criterion.value, "Chưa chấm điểm")
+            _add(errors, criterion.value, gettext("Chưa chấm điểm"))
             continue
         try:
             value = int(str(raw).strip())
         except ValueError:
-            _add(errors, criterion.value, f"“{raw}” không phải số nguyên")
+            _add(errors, criterion.value, gettext("“%(raw)s” không phải số nguyên") % {"raw": raw})
             continue
         if not 0 <= value <= MAX_SCORE:
-            _add(errors, criterion.value, f"Điểm phải từ 0 đến {MAX_SCORE}")
+            _add(errors, criterion.value, gettext("Điểm phải từ 0 đến %(MAX_SCORE)s") % {"MAX_SCORE": MAX_SCORE})
             continue
         clean[criterion.value] = value
     if errors:
@@ -350,10 +352,5 @@ def evaluation_record(*, actor, pair: TwinningPair, year: int | None, scores: Ma
         evaluation = Evaluation.objects.create(pair=pair, year=year, **values)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=evaluation, source=source)
         return evaluation
-    before = snapshot(existing)
-    for name, value in values.items():
-        setattr(existing, name, value)
-    existing.version += 1
-    existing.save()
-    audit_record(actor=actor, action=AuditAction.UPDATE, instance=existing, before=before, source=source)
+    model_update(actor=actor, instance=existing, data=values, source=source)
     return existing

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -13,6 +14,7 @@ from vuonlen.accounts.models import Organisation
 from vuonlen.core import uploads
 from vuonlen.core.access import room_required
 from vuonlen.core.periods import today_vn
+from vuonlen.core.years import year_from_text
 from vuonlen.geo.models import Level
 
 from . import selectors, services
@@ -21,10 +23,7 @@ from .models import CRITERIA, MAX_TOTAL, PARTNER_KINDS, ActivityKind
 
 
 def _year(request, default: int | None = None) -> int | None:
-    raw = request.GET.get("nam", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return default
+    return year_from_text(request.GET.get("nam"), default)
 
 
 def _years() -> list[int]:
@@ -79,7 +78,7 @@ def pair_create(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã ghi cặp kết nghĩa {pair}")
+            messages.success(request, gettext("Đã ghi cặp kết nghĩa %(pair)s") % {"pair": pair})
             return redirect("twinning:pair_detail", pk=pair.pk)
     return render(request, "twinning/pair_form.html", {"tab": "pairs", "form": form})
 
@@ -109,7 +108,7 @@ def pair_detail(request, pk: int):
 def pair_update(request, pk: int):
     pair = selectors.get_pair_for_user_or_404(request.user, pk)
     if not selectors.can_manage(request.user, pair):
-        raise PermissionDenied("Bạn không có quyền sửa cặp kết nghĩa này")
+        raise PermissionDenied(gettext("Bạn không có quyền sửa cặp kết nghĩa này"))
     initial = {"started_on": pair.started_on, "ended_on": pair.ended_on, "agreement_number": pair.agreement_number,
                "content": pair.content, "version": pair.version}
     form = PairEditForm(request.POST or None, initial=initial)
@@ -122,7 +121,7 @@ def pair_update(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu thay đổi")
+            messages.success(request, gettext("Đã lưu thay đổi"))
             return redirect("twinning:pair_detail", pk=pair.pk)
     return render(request, "twinning/pair_edit.html", {"tab": "pairs", "form": form, "pair": pair})
 
@@ -139,7 +138,7 @@ def pair_attach(request, pk: int):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"Đã thêm {len(made)} tệp")
+            messages.success(request, gettext("Đã thêm %(made)s tệp") % {"made": len(made)})
     return redirect("twinning:pair_detail", pk=pair.pk)
 
 
@@ -165,15 +164,14 @@ def activity_create(request, pk: int):
         missing = sorted(set(codes) - {h.code for h in households})
         try:
             if missing:
-                raise ValidationError({"households": [f"Không tìm thấy hộ có mã {', '.join(missing[:10])} "
-                                                      f"ở {pair.unit.name}"]})
+                raise ValidationError({"households": [gettext("Không tìm thấy hộ có mã %(v1)s ở %(name)s") % {"v1": ', '.join(missing[:10]), "name": pair.unit.name}]})
             services.activity_record(actor=request.user, pair=pair, kind=data["kind"], date=data["date"],
                                      value_vnd=data["value_vnd"], beneficiary_count=data["beneficiary_count"],
                                      households=households, description=data["description"])
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã ghi hoạt động kết nghĩa")
+            messages.success(request, gettext("Đã ghi hoạt động kết nghĩa"))
             return redirect("twinning:pair_detail", pk=pair.pk)
     return render(request, "twinning/activity_form.html", {"tab": "pairs", "form": form, "pair": pair})
 
@@ -184,7 +182,7 @@ def activity_update(request, pk: int):
     activity = selectors.get_activity_for_user_or_404(request.user, pk)
     pair = activity.pair
     if not selectors.can_record_activity(request.user, pair):
-        raise PermissionDenied("Bạn không có quyền sửa hoạt động này")
+        raise PermissionDenied(gettext("Bạn không có quyền sửa hoạt động này"))
     initial = {"kind": activity.kind, "date": activity.date, "value_vnd": activity.value_vnd,
                "beneficiary_count": activity.beneficiary_count, "description": activity.description,
                "version": activity.version}
@@ -198,7 +196,7 @@ def activity_update(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu thay đổi")
+            messages.success(request, gettext("Đã lưu thay đổi"))
             return redirect("twinning:pair_detail", pk=pair.pk)
     return render(request, "twinning/activity_edit.html", {"tab": "pairs", "form": form, "pair": pair,
                                                             "activity": activity})
@@ -224,7 +222,7 @@ def evaluation_record(request, pk: int, year: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã lưu đánh giá năm {year}")
+            messages.success(request, gettext("Đã lưu đánh giá năm %(year)s") % {"year": year})
             return redirect("twinning:pair_detail", pk=pair.pk)
     return render(request, "twinning/evaluation_form.html", {
         "tab": "pairs", "form": form, "pair": pair, "year": year, "summary": selectors.year_summary(pair, year),
