@@ -27,9 +27,22 @@ def connect() -> None:
         from vuonlen.reporting import calendar
     except ImportError:
         return
+    try:
+        from vuonlen.reporting.signals import report_accepted
+    except ImportError:  # an older reporting room without the signal: tasks are closed by hand
+        pass
+    else:
+        report_accepted.connect(close_tasks_on_acceptance, dispatch_uid="directives.close_tasks_on_acceptance")
     register = getattr(calendar, "register_provider", None)
     if register is not None:
         register(task_deadlines)
+
+
+def close_tasks_on_acceptance(sender, *, submission, actor, at, **kwargs) -> None:
+    """A report was accepted: close the tasks it fulfils (same transaction)."""
+    from . import services
+
+    services.tasks_close_by_report(submission=submission, actor=actor, at=at)
 
 
 def task_deadlines(user, start: dt.date, end: dt.date) -> list[tuple[dt.date, str, str, str]]:
