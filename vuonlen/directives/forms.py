@@ -154,3 +154,16 @@ class CarryOverForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tasks"].queryset = candidates
         self.fields["tasks"].widget.attrs["class"] = "form-check-input"
+
+
+class CarryGroupForm(StyledFormMixin, forms.Form):
+    """One group of the carry-over panel (a task given to several units is one group): carry it
+    or not, and its renewed deadline. Prefixed ``g<n>``."""
+
+    chon = forms.BooleanField(label=_("Chuyển tiếp"), required=False)
+    kieu = forms.ChoiceField(label=_("Loại thời hạn mới"), choices=DeadlineKind.choices)
+    han = forms.DateField(label=_("Thời hạn mới"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chon"].widget.attrs["class"] = "form-check-input"

@@ -213,6 +213,41 @@ def carry_over_candidates(user, document: Document) -> list[CarryCandidate]:
 
 
 @dataclass
+class CarryGroup:
+    """Candidates written as one item of the notice: the same text and deadline given
+    separately to several units (a task with coordinating units is its own group)."""
+
+    candidates: list[CarryCandidate]
+
+    @property
+    def first(self) -> Task:
+        return self.candidates[0].task
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return [a.organisation for c in self.candidates for a in c.task.assignments.all()]
+
+    @property
+    def standing(self) -> bool:
+        return self.first.deadline_kind == "none"
+
+    @property
+    def task_ids(self) -> list[int]:
+        return [c.task.pk for c in self.candidates]
+
+
+def carry_groups(candidates: list[CarryCandidate]) -> list[CarryGroup]:
+    groups: dict[tuple, CarryGroup] = {}
+    for candidate in candidates:
+        task = candidate.task
+        assignments = list(task.assignments.all())
+        key = (("task", task.pk) if any(not a.is_lead for a in assignments)
+               else ("text", task.text, task.deadline_kind, task.deadline, candidate.status))
+        groups.setdefault(key, CarryGroup([])).candidates.append(candidate)
+    return list(groups.values())
+
+
+@dataclass
 class OrganisationTasks:
     organisation: Organisation
     lead: list[Task] = field(default_factory=list)

@@ -561,12 +561,19 @@ def task_link_report(*, actor, task: Task, schedule, expected_version: int, sour
 
 
 @transaction.atomic
-def notice_draft_export(*, actor, document: Document, source: str = "web") -> tuple[bytes, str]:
-    """The draft conclusion notice of ``document`` (.docx bytes, file name); the export is logged."""
+def notice_draft_export(*, actor, document: Document, draft=None, kind: str = "docx",
+                        source: str = "web") -> tuple[bytes, str]:
+    """The draft conclusion notice of ``document`` as .docx (or ``kind="pdf"``) bytes and its file
+    name, from ``draft`` (as edited in the preview) or the data; the export is logged. A PDF
+    without a converter on the server raises ``core.pdf.PdfUnavailable``."""
     from . import notice
 
     _require_manage(actor, document.issuer.unit)
-    content = notice.build_notice(actor, document).to_bytes()
+    if kind == "pdf":
+        draft = draft or notice.notice_draft(actor, document)
+        content, filename = notice.notice_pdf(document, draft), notice.pdf_filename(document)
+    else:
+        content, filename = notice.build_notice(actor, document, draft).to_bytes(), notice.notice_filename(document)
     audit_record(actor=actor, action=AuditAction.EXPORT, instance=document, source=source,
-                 note="Tải dự thảo thông báo kết luận (.docx)")
-    return content, notice.notice_filename(document)
+                 note=f"Tải dự thảo thông báo kết luận (.{kind})" + (" đã chỉnh sửa" if draft is not None else ""))
+    return content, filename

@@ -14,6 +14,7 @@ urlpatterns = [
     path("van-ban/<int:pk>/chuyen-tiep/", views.carry_over, name="carry_over"),
     path("van-ban/<int:pk>/them-tep/", views.document_attach, name="document_attach"),
     path("van-ban/<int:pk>/du-thao-thong-bao.docx", views.notice_docx, name="notice_docx"),
+    path("van-ban/<int:pk>/du-thao-thong-bao/", views.notice_preview, name="notice_preview"),
     path("tep-van-ban/<int:pk>/", views.document_file, name="document_file"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
     path("nhiem-vu/<int:pk>/cap-nhat/", views.task_update, name="task_update"),

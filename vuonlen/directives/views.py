@@ -15,7 +15,8 @@ from vuonlen.core.access import room_required
 from vuonlen.core.responses import file_response
 
 from . import selectors, services
-from .forms import CarryOverForm, DocumentForm, TaskForm, TaskUpdateForm
+from .forms import CarryGroupForm, DocumentForm, TaskForm, TaskUpdateForm
+from .notice import addressee_label as notice_addressees
 from .models import DeadlineKind, DocumentKind, Task, TaskState, TaskStatus
 
 
@@ -127,15 +128,30 @@ def document_detail(request, pk: int):
     manage = selectors.can_manage(request.user, document)
     candidates = selectors.carry_over_candidates(request.user, document)
     pending = [c for c in candidates if c.carried is None]
-    carry_form = CarryOverForm(candidates=Task.objects.filter(pk__in=[c.task.pk for c in pending]),
-                               initial={"tasks": [c.task.pk for c in pending]}) if manage and pending else None
+    carry_groups = _carry_groups(document, pending) if manage and pending else []
+    carry_form = bool(carry_groups)
     return render(request, "directives/document_detail.html", {
         **_tabs(request.user, "documents"), "document": document, "tasks": tasks,
         "own_ids": selectors.my_organisation_ids(request.user),
         "files": selectors.document_files(document), "followups": document.followups.filter(
             pk__in=selectors.documents_visible_to(request.user)),
         "candidates": candidates, "pending": pending, "carry_form": carry_form, "manage": manage,
+        "carry_groups": carry_groups,
     })
+
+
+def _carry_groups(document, pending, data=None) -> list[dict]:
+    """The carry-over panel: one row per group, ticked unless it is a standing instruction
+    ("thường xuyên" is not carried by default); the deadline is to be renewed."""
+    rows = []
+    for index, group in enumerate(selectors.carry_groups(pending)):
+        first = group.first
+        form = CarryGroupForm(data, prefix=f"g{index}", initial={
+            "chon": not group.standing, "kieu": first.deadline_kind,
+            "han": first.deadline if first.deadline and first.deadline >= document.date else None})
+        rows.append({"group": group, "form": form, "index": index,
+                     "names": notice_addressees(group.organisations, document.issuer.unit)})
+    return rows
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,25 +193,70 @@ def _create_tasks(user, document, data, deadline) -> int:
 @room_required(roles.DIRECTIVE_VIEW)
 def carry_over(request, pk: int):
     document = selectors.get_document_for_manager_or_404(request.user, pk)
-    candidates = selectors.carry_over_candidates(request.user, document)
-    form = CarryOverForm(request.POST, candidates=Task.objects.filter(
-        pk__in=[c.task.pk for c in candidates if c.carried is None]))
-    if form.is_valid():
-        try:
-            copies = services.tasks_carry_over(
-                actor=request.user, document=document, tasks=form.cleaned_data["tasks"],
-                deadline_kind=form.cleaned_data["deadline_kind"] or None,
-                deadline=form.cleaned_data["deadline_date"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, f"Đã chuyển tiếp {len(copies)} nhiệm vụ chưa hoàn thành vào {document}")
+    pending = [c for c in selectors.carry_over_candidates(request.user, document) if c.carried is None]
+    tasks, deadlines, problems = [], {}, []
+    for row in _carry_groups(document, pending, request.POST):
+        form = row["form"]
+        if not form.is_valid():
+            problems += [f"{row['names']}: {m}" for errors in form.errors.values() for m in errors]
+            continue
+        if not form.cleaned_data["chon"]:
+            continue
+        for candidate in row["group"].candidates:
+            tasks.append(candidate.task)
+            kind, new = form.cleaned_data["kieu"], form.cleaned_data["han"]
+            if new is not None or kind == DeadlineKind.NONE:  # no date typed: keep the old one if still ahead
+                deadlines[candidate.task.pk] = (kind, new)
+    if problems:
+        for message in problems:
+            messages.error(request, message)
+        return redirect("directives:document_detail", pk=document.pk)
+    try:
+        copies = services.tasks_carry_over(actor=request.user, document=document, tasks=tasks, deadlines=deadlines)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        messages.success(request, f"Đã chuyển tiếp {len(copies)} nhiệm vụ chưa hoàn thành vào {document}")
     return redirect("directives:document_detail", pk=document.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@room_required(roles.DIRECTIVE_VIEW)
+def notice_preview(request, pk: int):
+    """The draft notice in the browser, every paragraph editable, then .docx or PDF from it."""
+    from vuonlen.core import pdf
+
+    from . import notice
+
+    document = selectors.get_document_for_manager_or_404(request.user, pk)
+    base = notice.notice_draft(request.user, document)
+    data, errors = {}, {}
+    if request.method == "POST":
+        data = request.POST
+        draft, errors = notice.draft_from_post(base, request.POST)
+        kind = request.POST.get("dinh-dang")
+        if not errors and kind in ("docx", "pdf"):
+            try:
+                content, filename = services.notice_draft_export(actor=request.user, document=document,
+                                                                 draft=draft, kind=kind)
+            except pdf.PdfUnavailable as exc:
+                errors = {"__all__": [str(exc)]}
+            else:
+                return file_response(content, filename, kind=kind)
+    rows = []
+    for index, row in enumerate(notice.numbered_blocks(base)):
+        rows.append({**row, "index": index, "has_tail": bool(row["tail"]),
+                     "text": data.get(f"text-{index}", row["text"]), "tail": data.get(f"tail-{index}", row["tail"])})
+    return render(request, "directives/notice_preview.html", {
+        **_tabs(request.user, "documents"), "document": document, "rows": rows, "errors": errors,
+        "recipients": data.get("recipients", "\n".join(base.recipients)),
+        "signer_authority": data.get("signer_authority", base.signer_authority),
+        "signer_title": data.get("signer_title", base.signer_title),
+        "signer_name": data.get("signer_name", base.signer_name),
+        "appendix_title": base.appendix_title, "appendix_count": len(base.appendix_rows or []),
+        "pdf_available": pdf.available(),
+    }, status=400 if errors else 200)
 
 
 @room_required(roles.DIRECTIVE_VIEW)
