@@ -449,6 +449,8 @@ def bulk_review(request):
 @room_required(roles.REPORT_ROOM)
 def board_export(request, kind: str):
     """The board as the person sees it (same period and filters), for the briefing."""
+    if kind not in ("xlsx", "docx"):
+        raise Http404("Không có định dạng này")
     data = _board_data(request)
     if kind == "xlsx":
         content = documents.board_xlsx(data["period"], data["groups"])
