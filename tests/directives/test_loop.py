@@ -262,3 +262,51 @@ def test_without_a_pdf_converter_the_page_says_so(client, world, thirteen, setti
     assert "Máy chủ chưa cài Chromium nên chưa tạo được bản PDF" in page
     response = client.post(url, {"dinh-dang": "pdf"})
     assert response.status_code == 400 and "chưa tạo được bản PDF" in response.content.decode()
+
+
+def test_link_the_report_from_the_task_page(client, world, explanation):
+    sent = _send(world, explanation.request, world.farmers, at("19/7/2023", 16))
+    reporting.submission_accept(actor=world.secretary, submission=sent, expected_version=sent.version)
+    task = explanation.farmers_task
+    task.refresh_from_db()
+    url = reverse("directives:task_detail", args=[task.pk])
+    client.force_login(world.farmer_user)
+    assert 'id="link-report"' not in client.get(url).content.decode()  # assignees do not link
+    assert client.post(reverse("directives:task_link_report", args=[task.pk]),
+                       {"report_schedule": explanation.request.pk, "version": task.version}).status_code == 404
+    client.force_login(world.secretary)
+    page = client.get(url).content.decode()
+    assert 'id="link-report"' in page and explanation.request.name in page
+    response = client.post(reverse("directives:task_link_report", args=[task.pk]),
+                           {"report_schedule": explanation.request.pk, "version": task.version}, follow=True)
+    text = response.content.decode()
+    assert "báo cáo đã được tiếp nhận nên nhiệm vụ hoàn thành" in text and "Hoàn thành đúng hạn" in text
+    assert reverse("reporting:detail", args=[sent.pk]) in text
+
+
+def test_overdue_tasks_as_xlsx_and_docx(client, world, thirteen):
+    import openpyxl
+
+    client.force_login(world.secretary)
+    page = client.get(reverse("directives:overdue")).content.decode()
+    assert "Tải danh sách nhiệm vụ quá hạn (.xlsx)" in page
+    response = client.get(reverse("directives:overdue_export", args=["xlsx"]))
+    assert response.status_code == 200
+    rows = [[c for c in row if c is not None]
+            for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    task_rows = [r for r in rows if "Xây dựng Kế hoạch thực hiện Cuộc vận động năm 2023" in r]
+    assert len(task_rows) == 1  # 13 units, one row
+    [row] = task_rows
+    assert any("Ban Chỉ đạo Cuộc vận động các xã, thị trấn" in str(c) for c in row)
+    assert "trước ngày 20/4/2023" in row and any(isinstance(c, int) and c > 1000 for c in row)
+    docx = client.get(reverse("directives:overdue_export", args=["docx"]))
+    doc = read_docx(io.BytesIO(docx.content))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert cells.count("Xây dựng Kế hoạch thực hiện Cuộc vận động năm 2023") == 1
+    assert AuditLog.objects.filter(action="export", note__contains="nhiệm vụ quá hạn").count() == 2
+    # Another district's secretariat gets a file without them.
+    client.force_login(world.other_secretary)
+    other = client.get(reverse("directives:overdue_export", args=["xlsx"]))
+    text = " ".join(str(c) for row in openpyxl.load_workbook(io.BytesIO(other.content)).active.iter_rows(values_only=True)
+                    for c in row if c is not None)
+    assert "Xây dựng Kế hoạch" not in text

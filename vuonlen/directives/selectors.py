@@ -322,6 +322,34 @@ def overdue_counts(user, *, on: dt.date | None = None, sort: str = "qua-han",
     return result
 
 
+@dataclass
+class OverdueItem:
+    """Overdue tasks written once: the same text, deadline and document for several units."""
+
+    task: Task
+    organisations: list = field(default_factory=list)
+    days: int = 0
+
+
+def overdue_tasks(user, *, on: dt.date | None = None) -> list[OverdueItem]:
+    """The open tasks whose deadline day has ended, in the person's view, newest copy of each
+    carried chain only; identical tasks given separately to several units are one item."""
+    on = on or today_vn()
+    tasks = (tasks_visible_to(user).filter(carried_into__isnull=True, deadline__lt=on)
+             .exclude(state=TaskState.DONE).select_related("document__issuer")
+             .prefetch_related("assignments__organisation__unit").order_by("deadline", "document_id", "position", "pk"))
+    items: dict[tuple, OverdueItem] = {}
+    for task in tasks:
+        assignments = list(task.assignments.all())
+        key = (("task", task.pk) if any(not a.is_lead for a in assignments)
+               else (task.document_id, task.text, task.deadline))
+        item = items.setdefault(key, OverdueItem(task=task, days=(on - task.deadline).days))
+        for assignment in assignments:
+            if assignment.organisation not in item.organisations:
+                item.organisations.append(assignment.organisation)
+    return list(items.values())
+
+
 def tasks_due_between(user, start: dt.date, end: dt.date) -> list[Task]:
     """Open tasks the person sees whose deadline falls in [start, end] (for the calendar)."""
     return list(tasks_visible_to(user).filter(deadline__gte=start, deadline__lte=end)

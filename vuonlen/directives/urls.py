@@ -20,4 +20,6 @@ urlpatterns = [
     path("nhiem-vu/<int:pk>/cap-nhat/", views.task_update, name="task_update"),
     path("minh-chung/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("qua-han/", views.overdue, name="overdue"),
+    path("qua-han/nhiem-vu.<str:kind>", views.overdue_export, name="overdue_export"),
+    path("nhiem-vu/<int:pk>/bao-cao/", views.task_link_report, name="task_link_report"),
 ]

@@ -310,6 +310,7 @@ def _render_task(request, task, form, status=200):
         "coordinating_names": ", ".join(a.organisation.name for a in assignments if not a.is_lead),
         "updates": selectors.task_updates(task), "form": form, "deadline_none": DeadlineKind.NONE,
         "document_visible": selectors.documents_visible_to(request.user).filter(pk=task.document_id).exists(),
+        "link_schedules": _linkable_schedules(task) if selectors.can_manage(request.user, task.document) else None,
     }, status=status)
 
 
@@ -360,3 +361,79 @@ def overdue(request):
         "totals": {"total": sum(r.total for r in rows), "open": sum(r.open for r in rows),
                    "overdue": sum(r.overdue for r in rows), "done_late": sum(r.done_late for r in rows)},
     })
+
+
+@room_required(roles.DIRECTIVE_VIEW)
+def overdue_export(request, kind: str):
+    """The overdue tasks the person sees, for the briefing (.xlsx or .docx)."""
+    from vuonlen.core.audit import audit_record
+    from vuonlen.core.models import AuditAction
+    from vuonlen.core.periods import today_vn
+
+    from . import exports
+
+    if kind not in ("xlsx", "docx"):
+        raise Http404("Không có định dạng này")
+    on = today_vn()
+    items = selectors.overdue_tasks(request.user, on=on)
+    issuer = _home_organisation(request.user)
+    area = issuer.unit if issuer is not None else None
+    if kind == "xlsx":
+        content = exports.overdue_xlsx(items, on=on, issuer_name=issuer.name if issuer else "", area=area)
+    else:
+        content = exports.overdue_docx(items, on=on, issuer=issuer, area=area)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, source="web", object_repr="Nhiệm vụ quá hạn",
+                 note=f"Tải danh sách nhiệm vụ quá hạn (.{kind}), {len(items)} mục")
+    return file_response(content, f"nhiem-vu-qua-han-{on:%Y-%m-%d}.{kind}", kind=kind)
+
+
+def _home_organisation(user):
+    """The organisation the person works for (its name heads the file), if one is named."""
+    from vuonlen.accounts.models import RoleAssignment
+
+    assignment = (RoleAssignment.objects.filter(user=user, is_active=True, organisation__isnull=False)
+                  .select_related("organisation__unit", "organisation__parent").first()) if getattr(user, "pk", None) else None
+    return assignment.organisation if assignment else None
+
+
+@require_POST
+@room_required(roles.DIRECTIVE_VIEW)
+def task_link_report(request, pk: int):
+    """The secretariat names the report that fulfils a task (or none)."""
+    from vuonlen.reporting.models import ReportSchedule
+
+    task = selectors.get_task_for_user_or_404(request.user, pk)
+    if not selectors.can_manage(request.user, task.document):
+        raise Http404("Không tìm thấy")
+    schedule = None
+    raw = request.POST.get("report_schedule", "")
+    if raw:
+        schedule = _linkable_schedules(task).filter(pk=raw if raw.isdigit() else -1).first()
+        if schedule is None:
+            messages.error(request, "Báo cáo đã chọn không hợp lệ, hãy tải lại trang.")
+            return redirect("directives:task_detail", pk=task.pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.task_link_report(actor=request.user, task=task, schedule=schedule, expected_version=version)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        task.refresh_from_db()
+        if schedule is None:
+            messages.success(request, "Đã bỏ liên kết báo cáo của nhiệm vụ.")
+        elif task.state == TaskState.DONE:
+            messages.success(request, f"Đã gắn “{schedule.name}”: báo cáo đã được tiếp nhận nên nhiệm vụ hoàn thành.")
+        else:
+            messages.success(request, f"Đã gắn “{schedule.name}”: nhiệm vụ sẽ hoàn thành khi báo cáo được tiếp nhận.")
+    return redirect("directives:task_detail", pk=task.pk)
+
+
+def _linkable_schedules(task):
+    from vuonlen.reporting.models import ReportSchedule
+
+    return (ReportSchedule.objects.filter(is_active=True, issuer__unit__path__startswith=task.document.issuer.unit.path)
+            .select_related("issuer").order_by("-due_date", "name"))
