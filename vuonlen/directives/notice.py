@@ -227,7 +227,8 @@ def _previous_blocks(rows: list[PreviousTask], area) -> list[Block]:
 def notice_draft(user, document: Document) -> NoticeDraft:
     """What the draft notice of ``document`` says, from the data: the secretariat may edit it
     in the browser before it becomes a .docx or a PDF."""
-    tasks = [t for t in selectors.document_tasks(user, document) if t.carried_from_id is None]
+    every_task = selectors.document_tasks(user, document)
+    tasks = [t for t in every_task if t.carried_from_id is None]  # carried ones: under the previous notice
     period = document.period_obj
     period_label = period.label().replace("Quý", "quý") if period else ""
     area = document.issuer.unit
@@ -268,7 +269,7 @@ def notice_draft(user, document: Document) -> NoticeDraft:
     draft = NoticeDraft(
         blocks=blocks,
         recipients=[line for line in document.recipients.splitlines() if line.strip()] if document.recipients
-        else _default_recipients(tasks),
+        else _default_recipients(every_task),
         signer_authority=document.signer_authority or ("T/M BAN CHỈ ĐẠO" if document.party_layout
                                                        else "TM. BAN CHỈ ĐẠO"),
         signer_title=document.signer_title or "TRƯỞNG BAN", signer_name=document.signer_name,

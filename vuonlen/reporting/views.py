@@ -262,11 +262,18 @@ def _default_period(user) -> Period:
 
 def _board_data(request) -> dict:
     user = request.user
-    form = BoardFilterForm(request.GET or None, years=_years(user))
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    period = filters.get("ky") or _default_period(user)
+    years = _years(user)
+    first = BoardFilterForm(request.GET or None, years=years)
+    # The period first: the report choices depend on it (a "bao-cao" of the period is valid).
+    period = None
+    if first.is_bound:
+        first.is_valid()  # the other fields' errors do not matter here
+        period = first.cleaned_data.get("ky")
+    period = period or _default_period(user)
     schedules = selectors.schedules_for_period(user, period)
-    form.fields["bao_cao"].choices = [("", "Mọi báo cáo")] + [(s.pk, s.name) for s in schedules]
+    form = BoardFilterForm(request.GET or None, years=years, schedules=schedules)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form.fields["bao_cao"].choices = [("", _("Mọi báo cáo"))] + [(s.pk, s.name) for s in schedules]
     if not form.is_bound:
         form.initial = {"ky": period.code()}
     schedule = next((s for s in schedules if s.pk == filters.get("bao_cao")), None)
