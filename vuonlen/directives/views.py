@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -87,7 +88,7 @@ def document_create(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã vào sổ {document}")
+            messages.success(request, _("Đã vào sổ %(doc)s") % {"doc": document})
             return redirect("directives:document_detail", pk=document.pk)
     return render(request, "directives/document_form.html", {**_tabs(request.user, "documents"), "form": form})
 
@@ -113,7 +114,7 @@ def document_edit(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu thay đổi")
+            messages.success(request, _("Đã lưu thay đổi"))
             return redirect("directives:document_detail", pk=document.pk)
     return render(request, "directives/document_form.html", {**_tabs(request.user, "documents"), "form": form,
                                                              "document": document})
@@ -168,7 +169,7 @@ def task_create(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã thêm {created} nhiệm vụ vào {document}")
+            messages.success(request, _("Đã thêm %(n)d nhiệm vụ vào %(doc)s") % {"n": created, "doc": document})
             if "them-tiep" in request.POST:
                 return redirect("directives:task_create", pk=document.pk)
             return redirect("directives:document_detail", pk=document.pk)
@@ -217,7 +218,8 @@ def carry_over(request, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"Đã chuyển tiếp {len(copies)} nhiệm vụ chưa hoàn thành vào {document}")
+        messages.success(request, _("Đã chuyển tiếp %(n)d nhiệm vụ chưa hoàn thành vào %(doc)s")
+                         % {"n": len(copies), "doc": document})
     return redirect("directives:document_detail", pk=document.pk)
 
 
@@ -283,7 +285,7 @@ def document_attach(request, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"Đã thêm {len(added)} tệp")
+        messages.success(request, _("Đã thêm %(n)d tệp") % {"n": len(added)})
     return redirect("directives:document_detail", pk=document.pk)
 
 
@@ -332,7 +334,7 @@ def task_update(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã ghi nhận cập nhật tiến độ nhiệm vụ")
+            messages.success(request, _("Đã ghi nhận cập nhật tiến độ nhiệm vụ"))
             return redirect("directives:task_detail", pk=task.pk)
     task = selectors.get_task_for_user_or_404(request.user, pk)
     return _render_task(request, task, form, status=400)
@@ -410,7 +412,7 @@ def task_link_report(request, pk: int):
     if raw:
         schedule = _linkable_schedules(task).filter(pk=raw if raw.isdigit() else -1).first()
         if schedule is None:
-            messages.error(request, "Báo cáo đã chọn không hợp lệ, hãy tải lại trang.")
+            messages.error(request, _("Báo cáo đã chọn không hợp lệ, hãy tải lại trang."))
             return redirect("directives:task_detail", pk=task.pk)
     try:
         version = int(request.POST.get("version", ""))
@@ -424,11 +426,13 @@ def task_link_report(request, pk: int):
     else:
         task.refresh_from_db()
         if schedule is None:
-            messages.success(request, "Đã bỏ liên kết báo cáo của nhiệm vụ.")
+            messages.success(request, _("Đã bỏ liên kết báo cáo của nhiệm vụ."))
         elif task.state == TaskState.DONE:
-            messages.success(request, f"Đã gắn “{schedule.name}”: báo cáo đã được tiếp nhận nên nhiệm vụ hoàn thành.")
+            messages.success(request, _("Đã gắn “%(name)s”: báo cáo đã được tiếp nhận nên nhiệm vụ hoàn thành.")
+                             % {"name": schedule.name})
         else:
-            messages.success(request, f"Đã gắn “{schedule.name}”: nhiệm vụ sẽ hoàn thành khi báo cáo được tiếp nhận.")
+            messages.success(request, _("Đã gắn “%(name)s”: nhiệm vụ sẽ hoàn thành khi báo cáo được tiếp nhận.")
+                             % {"name": schedule.name})
     return redirect("directives:task_detail", pk=task.pk)
 
 

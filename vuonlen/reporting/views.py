@@ -120,11 +120,11 @@ def review(request, pk: int):
             if action == ReviewForm.ACCEPT:
                 services.submission_accept(actor=request.user, submission=submission, expected_version=version,
                                            comment=comment)
-                messages.success(request, f"Đã tiếp nhận báo cáo của {submission.organisation.name}.")
+                messages.success(request, _("Đã tiếp nhận báo cáo của %(org)s.") % {"org": submission.organisation.name})
             else:
                 services.submission_return(actor=request.user, submission=submission, expected_version=version,
                                            comment=comment)
-                messages.success(request, f"Đã trả lại báo cáo cho {submission.organisation.name}.")
+                messages.success(request, _("Đã trả lại báo cáo cho %(org)s.") % {"org": submission.organisation.name})
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
@@ -174,9 +174,9 @@ def edit(request, pk: int):
                 if submit and not confirmed:
                     return redirect("reporting:confirm_submit", pk=submission.pk)
                 if submit:
-                    messages.success(request, "Đã gửi báo cáo. Thường trực sẽ xem xét và tiếp nhận.")
+                    messages.success(request, _("Đã gửi báo cáo. Thường trực sẽ xem xét và tiếp nhận."))
                     return redirect("reporting:detail", pk=submission.pk)
-                messages.success(request, "Đã lưu nháp.")
+                messages.success(request, _("Đã lưu nháp."))
                 return redirect("reporting:edit", pk=submission.pk)
         stale = _is_stale(form)
         current = selectors.submission_for_user_or_404(request.user, pk)
@@ -216,7 +216,7 @@ def attachment_delete(request, pk: int):
     attachment = selectors.attachment_for_user_or_404(request.user, pk)
     form = AttachmentDeleteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Yêu cầu không hợp lệ, hãy tải lại trang.")
+        messages.error(request, _("Yêu cầu không hợp lệ, hãy tải lại trang."))
     else:
         try:
             services.attachment_delete(actor=request.user, attachment=attachment,
@@ -224,7 +224,7 @@ def attachment_delete(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Đã xoá tệp “{attachment.original_name}”.")
+            messages.success(request, _("Đã xoá tệp “%(name)s”.") % {"name": attachment.original_name})
     return redirect("reporting:edit", pk=attachment.submission_id)
 
 
@@ -344,13 +344,14 @@ def explanation_request(request):
         return redirect(back)
     names = ", ".join(o.name for o in result.added)
     if result.created:
-        messages.success(request, f"Đã yêu cầu {len(result.added)} đơn vị gửi báo cáo giải trình trước hết ngày "
-                                  f"{format_date(result.request.due_date)}: {names}.")
+        messages.success(request, _("Đã yêu cầu %(n)d đơn vị gửi báo cáo giải trình trước hết ngày %(date)s: "
+                                    "%(names)s.") % {"n": len(result.added),
+                                                     "date": format_date(result.request.due_date), "names": names})
     elif result.added:
-        messages.success(request, f"Đã bổ sung {len(result.added)} đơn vị vào yêu cầu giải trình (hạn "
-                                  f"{format_date(result.request.due_date)}): {names}.")
+        messages.success(request, _("Đã bổ sung %(n)d đơn vị vào yêu cầu giải trình (hạn %(date)s): %(names)s.")
+                         % {"n": len(result.added), "date": format_date(result.request.due_date), "names": names})
     else:
-        messages.info(request, "Các đơn vị trễ hạn, chưa báo cáo đều đã được yêu cầu giải trình trước đó.")
+        messages.info(request, _("Các đơn vị trễ hạn, chưa báo cáo đều đã được yêu cầu giải trình trước đó."))
     return redirect(back)
 
 
