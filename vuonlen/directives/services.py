@@ -98,18 +98,18 @@ def _validate_document(*, issuer: Organisation | None, number: str, kind: str, d
                        period: str, follows: Document | None, exclude_pk: int | None = None) -> dict:
     errors: dict[str, list[str]] = {}
     if issuer is None:
-        _add(errors, "issuer", "Chưa chọn cơ quan ban hành")
+        _add(errors, "issuer", gettext("Chưa chọn cơ quan ban hành"))
     problem = number_problem(number)
     if problem:
         _add(errors, "number", problem)
     if kind not in DocumentKind.values:
-        _add(errors, "kind", "Loại văn bản không hợp lệ")
+        _add(errors, "kind", gettext("Loại văn bản không hợp lệ"))
     if date is None:
-        _add(errors, "date", "Chưa nhập ngày ban hành")
+        _add(errors, "date", gettext("Chưa nhập ngày ban hành"))
     if not title:
-        _add(errors, "title", "Chưa nhập trích yếu văn bản")
+        _add(errors, "title", gettext("Chưa nhập trích yếu văn bản"))
     elif len(title) > Document._meta.get_field("title").max_length:
-        _add(errors, "title", "Trích yếu quá dài (tối đa 500 ký tự)")
+        _add(errors, "title", gettext("Trích yếu quá dài (tối đa 500 ký tự)"))
     if period:
         try:
             Period.parse(period)
@@ -117,7 +117,7 @@ def _validate_document(*, issuer: Organisation | None, number: str, kind: str, d
             _add(errors, "period", f"Kỳ “{period}” không hợp lệ (ví dụ 2023-Q2 cho quý II/2023)")
     if follows is not None and date is not None:
         if exclude_pk is not None and follows.pk == exclude_pk:
-            _add(errors, "follows", "Văn bản không thể tiếp theo chính nó")
+            _add(errors, "follows", gettext("Văn bản không thể tiếp theo chính nó"))
         elif follows.date > date:
             _add(errors, "follows", f"Văn bản {follows.number} ban hành ngày {format_date(follows.date)}, "
                                     f"sau ngày của văn bản này")
@@ -191,7 +191,7 @@ def document_attach_files(*, actor, document: Document, files: Sequence, source:
     _require_manage(actor, document.issuer.unit)
     errors: dict[str, list[str]] = {}
     if not files:
-        _add(errors, "files", "Chưa chọn tệp nào")
+        _add(errors, "files", gettext("Chưa chọn tệp nào"))
     _check_files(files, errors, "files")
     if errors:
         raise ValidationError(errors)
@@ -280,11 +280,11 @@ def task_create(*, actor, document: Document, text: str, lead: Organisation | No
     deadline = normalise_deadline(deadline_kind, deadline)
     errors: dict[str, list[str]] = {}
     if not text:
-        _add(errors, "text", "Chưa nhập nội dung nhiệm vụ")
+        _add(errors, "text", gettext("Chưa nhập nội dung nhiệm vụ"))
     if lead is None:
-        _add(errors, "lead", "Chưa chọn cơ quan, đơn vị chủ trì")
+        _add(errors, "lead", gettext("Chưa chọn cơ quan, đơn vị chủ trì"))
     if expected_output not in ExpectedOutput.values:
-        _add(errors, "expected_output", "Sản phẩm không hợp lệ")
+        _add(errors, "expected_output", gettext("Sản phẩm không hợp lệ"))
     problem = _deadline_problem(deadline_kind, deadline, document)
     if problem:
         _add(errors, "deadline", problem)
@@ -315,7 +315,7 @@ def tasks_create_each(*, actor, document: Document, organisations: Sequence[Orga
     huyện: rà soát … báo cáo trước ngày 31/7/2023"): each does it and reports for itself, so
     each gets its own task, all or none."""
     if not organisations:
-        raise ValidationError({"lead": ["Chưa chọn cơ quan, đơn vị nào"]})
+        raise ValidationError({"lead": [gettext("Chưa chọn cơ quan, đơn vị nào")]})
     return [task_create(actor=actor, document=document, lead=org, **fields) for org in organisations]
 
 
@@ -337,7 +337,7 @@ def _acting_organisation(actor, task: Task, organisation: Organisation | None) -
     assignees = {a.organisation_id: a.organisation for a in task.assignments.select_related("organisation")}
     if actor is SYSTEM:  # system: the organisation must be named, and be an assignee
         if organisation is None or organisation.pk not in assignees:
-            raise ValidationError({NON_FIELD_ERRORS: ["Đơn vị cập nhật không được giao nhiệm vụ này"]})
+            raise ValidationError({NON_FIELD_ERRORS: [gettext("Đơn vị cập nhật không được giao nhiệm vụ này")]})
         return organisation
     if not selectors.tasks_visible_to(actor).filter(pk=task.pk).exists():
         raise Http404("Không tìm thấy")
@@ -366,9 +366,9 @@ def task_report_progress(*, actor, task: Task, progress: str, state: str, expect
     progress = _multiline(progress)
     errors: dict[str, list[str]] = {}
     if not progress.strip():
-        _add(errors, "progress", "Chưa nhập kết quả, tiến độ thực hiện")
+        _add(errors, "progress", gettext("Chưa nhập kết quả, tiến độ thực hiện"))
     if state not in TaskState.values or state == TaskState.NOT_STARTED:
-        _add(errors, "state", "Hãy chọn “Đang thực hiện” hoặc “Đã hoàn thành”")
+        _add(errors, "state", gettext("Hãy chọn “Đang thực hiện” hoặc “Đã hoàn thành”"))
     elif not Task.pipeline.can(locked, state):
         _add(errors, "state", "Nhiệm vụ đã được báo cáo hoàn thành; không chuyển về “Đang thực hiện” được. "
                               "Nếu cần, hãy đề nghị Thường trực Ban Chỉ đạo điều chỉnh.")
@@ -421,9 +421,9 @@ def tasks_carry_over(*, actor, document: Document, tasks: Iterable[Task], deadli
     deadlines = dict(deadlines or {})
     errors: dict[str, list[str]] = {}
     if document.follows_id is None:
-        _add(errors, NON_FIELD_ERRORS, "Văn bản này chưa ghi là tiếp theo văn bản nào; không có nhiệm vụ để chuyển")
+        _add(errors, NON_FIELD_ERRORS, gettext("Văn bản này chưa ghi là tiếp theo văn bản nào; không có nhiệm vụ để chuyển"))
     if not tasks:
-        _add(errors, "tasks", "Chưa chọn nhiệm vụ nào để chuyển tiếp")
+        _add(errors, "tasks", gettext("Chưa chọn nhiệm vụ nào để chuyển tiếp"))
     plan: dict[int, tuple[str, dt.date | None]] = {}
     for task in tasks:
         if task.document_id != document.follows_id:

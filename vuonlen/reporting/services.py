@@ -481,7 +481,7 @@ def submission_return(*, actor, submission: Submission, expected_version: int | 
     comment = _text(comment)
     Submission.pipeline.check(current, SubmissionStatus.RETURNED)
     if not comment:
-        raise ValidationError({"comment": ["Trả lại báo cáo phải ghi rõ lý do, để đơn vị biết cần sửa gì."]},
+        raise ValidationError({"comment": [gettext("Trả lại báo cáo phải ghi rõ lý do, để đơn vị biết cần sửa gì.")]},
                               code="comment_required")
     before = snapshot(current)
     _move(current, SubmissionStatus.RETURNED, actor=actor, comment=comment, at=now or timezone.now())
@@ -537,7 +537,7 @@ def explanation_request_create(*, actor, schedule: ReportSchedule, period: Perio
     today = today or today_vn()
     now = now or timezone.now()
     if schedule.is_one_off:
-        raise ValidationError("Chỉ yêu cầu giải trình cho báo cáo định kỳ.")
+        raise ValidationError(gettext("Chỉ yêu cầu giải trình cho báo cáo định kỳ."))
     due = schedule.due_date_for(period)
     if due is None:
         raise ValidationError(f"“{schedule.name}” không yêu cầu báo cáo cho {period.label()}.")
