@@ -229,8 +229,10 @@ def test_preview_edits_reach_the_docx(client, world, thirteen):
     assert "tiếp tục thực hiện, thời hạn: trước ngày 15/9/2023." in body
     assert "- Thường trực Huyện ủy (b/c)," in body and "Đinh Thị Mỹ Hảo" in body
     assert AuditLog.objects.filter(action="export", object_id=str(thirteen.n103.pk), note__contains="đã chỉnh sửa").exists()
-    too_long = client.post(url, {"text-0": "x" * 5001, "dinh-dang": "docx"})
-    assert too_long.status_code == 400 and "dài quá 5.000 ký tự" in too_long.content.decode()
+    too_long = client.post(url, {"text-0": "x" * 5001, "recipients": "y" * 5001, "dinh-dang": "docx"})
+    page = too_long.content.decode()
+    assert too_long.status_code == 400 and "Đoạn 1 dài quá 5.000 ký tự" in page
+    assert "Nơi nhận dài quá 5.000 ký tự" in page  # every problem at once
 
 
 def test_preview_is_the_secretariats_only(client, world, thirteen):

@@ -333,7 +333,11 @@ def draft_from_post(base: NoticeDraft, data) -> tuple[NoticeDraft, dict[str, lis
                 gettext("Đoạn %(n)d dài quá %(max)s ký tự.") % {"n": index + 1, "max": format_number(TEXT_MAX)})
         if text or tail:
             blocks.append(Block(block.kind, text, tail))
-    recipients = [nfc(line).strip() for line in str(data.get("recipients", "\n".join(base.recipients))).splitlines()]
+    raw_recipients = str(data.get("recipients", "\n".join(base.recipients)))
+    if len(raw_recipients) > TEXT_MAX:
+        errors.setdefault("recipients", []).append(
+            gettext("Nơi nhận dài quá %(max)s ký tự.") % {"max": format_number(TEXT_MAX)})
+    recipients = [nfc(line).strip() for line in raw_recipients.splitlines()]
     recipients = [line for line in recipients if line][:100]
     fields = {}
     for name in ("signer_authority", "signer_title", "signer_name"):
