@@ -64,8 +64,12 @@ def test_an_incomplete_report_is_not_offered_for_confirmation(client, world):
     assert response.status_code == 200
     assert "không được để trống khi gửi báo cáo" in response.content.decode()
     sub.refresh_from_db()
-    assert sub.status == S.DRAFT and sub.narrative["ton-tai"] == ""  # the draft is kept
-    assert client.get(reverse("reporting:confirm_submit", args=[sub.pk])).status_code == 302
+    assert sub.status == S.DRAFT and sub.narrative["ton-tai"] == NARRATIVE["ton-tai"]  # nothing written
+    # A stored draft that misses a required part is sent back to the edit page, not confirmed.
+    services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
+                             figures_input=figures_input(sub), narrative_input={**NARRATIVE, "ton-tai": ""})
+    response = client.get(reverse("reporting:confirm_submit", args=[sub.pk]))
+    assert response["Location"] == reverse("reporting:edit", args=[sub.pk])
 
 
 def test_recall_before_acceptance(client, world):

@@ -308,10 +308,12 @@ def _completeness_errors(current: Submission) -> dict[str, list[str]]:
 def submission_save(*, actor, submission: Submission, expected_version: int | None,
                     figures_input: dict[str, tuple[str, str]] | None = None,
                     narrative_input: dict[str, str] | None = None, doc_number: str = "", signer_title: str = "",
-                    signer_name: str = "", files=(), submit: bool = False, now: dt.datetime | None = None,
-                    source: str = "web") -> Submission:
+                    signer_name: str = "", files=(), submit: bool = False, check_complete: bool = False,
+                    now: dt.datetime | None = None, source: str = "web") -> Submission:
     """Save the unit's edits (a draft, or a returned report being corrected), optionally sending
-    it in the same step. Every problem is reported at once and nothing is written."""
+    it in the same step. ``check_complete`` (the page's "Gửi báo cáo" before the confirmation)
+    saves only if the report could be sent. Every problem is reported at once and nothing is
+    written."""
     _check_submitter(actor, submission.organisation)
     current = _lock(submission)
     _check_version(current, expected_version)
@@ -334,10 +336,11 @@ def submission_save(*, actor, submission: Submission, expected_version: int | No
     current.values, current.narrative = values, narrative
     current.doc_number, current.signer_title, current.signer_name = (nfc(doc_number)[:60], nfc(signer_title)[:150],
                                                                      nfc(signer_name)[:150])
-    if submit:
+    if submit or check_complete:
         problems = _completeness_errors(current)
         if problems:
             raise ValidationError(problems)
+    if submit:
         _move(current, SubmissionStatus.SUBMITTED, actor=actor, at=now or timezone.now())
     stored = uploads.store_uploads(files, folder=UPLOAD_FOLDER) if files else []
     try:

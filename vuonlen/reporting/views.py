@@ -156,18 +156,12 @@ def edit(request, pk: int):
             # "xac-nhan" in the same post (clients that confirmed already) sends at once.
             confirmed = submit and "xac-nhan" in request.POST
             try:
-                saved = services.submission_save(
+                services.submission_save(
                     actor=request.user, submission=submission, expected_version=form.cleaned_data["version"],
                     figures_input=form.figures_input(), narrative_input=form.narrative_input(),
                     doc_number=form.cleaned_data["doc_number"], signer_title=form.cleaned_data["signer_title"],
                     signer_name=form.cleaned_data["signer_name"], files=form.cleaned_data.get("attachments") or [],
-                    submit=confirmed)
-                if submit and not confirmed:
-                    problems = services.submission_problems(saved)
-                    if problems:
-                        form.data = form.data.copy()
-                        form.data["version"] = saved.version
-                        raise ValidationError(problems)
+                    submit=confirmed, check_complete=submit)
             except ValidationError as exc:
                 form.apply_service_errors(exc)
             else:
