@@ -106,6 +106,9 @@ def test_unit_sends_its_report_and_the_secretariat_sees_it_on_the_board(page, br
         "Có 2 thôn mới thành lập")
     page.get_by_label("Tệp đính kèm").set_input_files(str(pdf))
     page.get_by_role("button", name="Gửi báo cáo").click()
+    # Asked to confirm first (issue 13): what is sent and to whom, then "Xác nhận gửi".
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xác nhận gửi báo cáo")
+    page.get_by_role("button", name="Xác nhận gửi").click()
     expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_contain_text("Đã gửi báo cáo")
     expect(page.get_by_test_id("status")).to_have_text("Đã gửi")
     expect(page.get_by_role("link", name="Biên bản họp.pdf")).to_be_visible()

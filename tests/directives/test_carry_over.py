@@ -34,29 +34,52 @@ def test_candidates_list_only_unfinished_tasks_of_the_previous_notice(world, not
     assert all(c.carried is None for c in candidates)
 
 
-def test_carry_over_copies_text_assignees_and_deadline_and_links_back(world, notices):
+def test_carry_over_copies_text_assignees_renews_deadlines_and_links_back(world, notices):
     _n87, n103, _done, open_, ongoing = notices
-    copies = services.tasks_carry_over(actor=world.secretary, document=n103, tasks=[open_, ongoing])
+    copies = services.tasks_carry_over(
+        actor=world.secretary, document=n103, tasks=[open_, ongoing],
+        deadlines={open_.pk: (DeadlineKind.DATE, day("31/7/2023")), ongoing.pk: (DeadlineKind.MONTH, day("1/8/2023"))})
     assert [c.carried_from for c in copies] == [open_, ongoing]
     copy = copies[0]
-    assert copy.document == n103 and copy.text == open_.text and copy.deadline == day("30/4/2023")
+    assert copy.document == n103 and copy.text == open_.text and copy.deadline == day("31/7/2023")
     assert {(a.organisation, a.is_lead) for a in copy.assignments.all()} == {(world.women, True),
                                                                             (world.farmers, False)}
-    assert copies[1].deadline_kind == DeadlineKind.MONTH and copies[1].deadline_label == "trong tháng 5/2023"
-    # Still overdue in the new notice until done; the original keeps its history untouched.
-    assert copy.current_status == TaskStatus.OVERDUE
+    assert copies[1].deadline_kind == DeadlineKind.MONTH and copies[1].deadline_label == "trong tháng 8/2023"
+    # The renewed deadline is what counts in the new notice; the original keeps its history.
+    assert copy.status(at("20/7/2023")) == TaskStatus.NOT_STARTED
     open_.refresh_from_db()
     assert open_.state == TaskState.NOT_STARTED and list(open_.carried_into.all()) == [copy]
+    assert open_.current_status == TaskStatus.OVERDUE
     assert AuditLog.objects.filter(object_id=str(copy.pk), note__contains=f"#{open_.pk}").exists()
     # Listed as carried, with the link, on the new document.
     candidates = selectors.carry_over_candidates(world.secretary, n103)
     assert [c.carried for c in candidates] == copies
 
 
+def test_a_passed_deadline_is_never_carried_as_it_is(world, notices):
+    """No 2023 deadline reappears in a later notice: every carried task whose deadline has passed
+    needs a new one, and every such task is named at once; nothing is carried meanwhile."""
+    _n87, n103, _done, open_, ongoing = notices
+    with pytest.raises(ValidationError) as exc:
+        services.tasks_carry_over(actor=world.secretary, document=n103, tasks=[open_, ongoing],
+                                  deadlines={open_.pk: (DeadlineKind.DATE, day("31/7/2023"))})
+    [message] = exc.value.message_dict["deadline"]
+    assert "Khảo sát mô hình nhà vườn" in message and "trong tháng 5/2023" in message and "thời hạn mới" in message
+    assert not Task.objects.filter(document=n103).exists()
+
+
+def test_standing_instructions_stay_standing(world, notices):
+    n87, n103, _done, _open, _ongoing = notices
+    standing = world.task(n87, world.farmers, text="Tuyên truyền thường xuyên", kind=DeadlineKind.NONE)
+    [copy] = services.tasks_carry_over(actor=world.secretary, document=n103, tasks=[standing])
+    assert copy.deadline_kind == DeadlineKind.NONE and copy.deadline is None
+
+
 def test_carry_over_twice_is_harmless(world, notices):
     _n87, n103, _done, open_, ongoing = notices
-    services.tasks_carry_over(actor=world.secretary, document=n103, tasks=[open_])
-    again = services.tasks_carry_over(actor=world.secretary, document=n103, tasks=[open_, ongoing])
+    renew = {"deadline_kind": DeadlineKind.DATE, "deadline": day("31/7/2023")}
+    services.tasks_carry_over(actor=world.secretary, document=n103, tasks=[open_], **renew)
+    again = services.tasks_carry_over(actor=world.secretary, document=n103, tasks=[open_, ongoing], **renew)
     assert [c.carried_from for c in again] == [ongoing]
     assert Task.objects.filter(document=n103).count() == 2
 

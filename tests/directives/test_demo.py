@@ -47,3 +47,32 @@ def test_demo_is_idempotent(kontum):
     counts = (Document.objects.count(), Task.objects.count(), TaskUpdate.objects.count())
     _run()
     assert (Document.objects.count(), Task.objects.count(), TaskUpdate.objects.count()) == counts
+
+
+def test_demo_explanations_close_their_tasks(kontum):
+    """With the reporting demo first, item 1's explanation tasks are linked to the explanation
+    request: an explanation sent and accepted closes its task, on time when sent by 20/7/2023."""
+    from vuonlen.accounts import demo as accounts_demo
+    from vuonlen.core.periods import deadline_end
+    from vuonlen.directives import demo
+    from vuonlen.reporting import demo as reporting_demo
+    from vuonlen.reporting.models import Submission, SubmissionStatus
+
+    ctx = DemoContext(seed=2021, say=lambda _m: None)
+    accounts_demo.run(ctx)
+    reporting_demo.run(ctx)
+    demo.run(ctx)
+    linked = list(Task.objects.filter(report_schedule__isnull=False, document__number="103-TB/BCĐ")
+                  .prefetch_related("assignments"))
+    assert linked and all(t.deadline == day("20/7/2023") for t in linked)
+    closed = [t for t in linked if t.updates.filter(submission__isnull=False).exists()]
+    assert closed and len(closed) < len(linked)  # one in four never explained
+    for task in closed:
+        sub = task.updates.get(submission__isnull=False).submission
+        assert sub.status == SubmissionStatus.ACCEPTED
+        on_time = sub.submitted_at < deadline_end(day("20/7/2023"))
+        assert task.current_status == (TaskStatus.DONE_ON_TIME if on_time else TaskStatus.DONE_LATE)
+    lead_orgs = {a.organisation_id for t in linked for a in t.assignments.all()}
+    accepted = set(Submission.objects.filter(schedule=linked[0].report_schedule, status=SubmissionStatus.ACCEPTED,
+                                             organisation_id__in=lead_orgs).values_list("organisation_id", flat=True))
+    assert {a.organisation_id for t in closed for a in t.assignments.all()} == accepted

@@ -14,7 +14,7 @@ from vuonlen.core.models import AuditLog
 from vuonlen.directives import services
 from vuonlen.directives.models import DeadlineKind
 
-from .conftest import at
+from .conftest import at, day
 
 
 def _text(content: bytes) -> tuple[str, list[str]]:
@@ -35,7 +35,7 @@ def notice(world, monkeypatch):
     n103 = world.document(follows=n87, period="2023-Q2", party_layout=True, issuer_parent_name="HUYỆN ỦY KON RẪY",
                           place="Kon Rẫy", signer_authority="T/M BAN CHỈ ĐẠO", signer_title="TRƯỞNG BAN",
                           signer_name="Đinh Thị Mỹ Hảo", recipients="BTV Huyện ủy (b/c),\nUBND huyện,\nLưu VT.")
-    services.tasks_carry_over(actor=SYSTEM, document=n103, tasks=[stuck])
+    services.tasks_carry_over(actor=SYSTEM, document=n103, tasks=[stuck], deadline_kind="date", deadline=day("31/8/2023"))
     for org in (world.farmers, world.women):
         world.task(n103, org, text="Rà soát, thống kê hội viên DTTS nghèo, cận nghèo", deadline="31/7/2023")
     world.task(n103, world.people, text="Hoàn thiện Mô hình “Nhà vườn kiểu mẫu” và tổ chức tham quan",

@@ -22,7 +22,7 @@ def test_counts_per_organisation(world):
     world.report(late, world.farmers, when=at("2/5/2023"))
     stuck = world.task(n87, world.women, deadline="30/4/2023", coordinating=[world.farmers])
     n103 = world.document(follows=n87)
-    services.tasks_carry_over(actor=SYSTEM, document=n103, tasks=[stuck])  # counted once, as the copy
+    services.tasks_carry_over(actor=SYSTEM, document=n103, tasks=[stuck], deadline_kind="date", deadline=day("31/8/2023"))  # counted once, as the copy
     future = world.task(n103, world.farmers, deadline="31/12/2099")
     on_time = world.task(n103, world.women, deadline="31/7/2023")
     world.report(on_time, world.women, when=at("31/7/2023", 23, 59))

@@ -87,17 +87,30 @@ def test_tasks_added_by_date_month_and_separately(client, world):
     assert Task.objects.count() == 3
 
 
-def test_carry_over_with_one_click(client, world):
+def test_carry_over_groups_tasks_and_renews_their_deadline(client, world):
+    """The panel lists a task given to two unions once, with both; its passed deadline must be
+    renewed (every problem named, nothing carried), then one click carries the group."""
     n87 = world.document(number="87-TB/BCĐ", date="30/3/2023")
-    open_task = world.task(n87, world.women, deadline="30/4/2023")
+    pair = [world.task(n87, org, text="Rà soát hội viên nghèo", deadline="30/4/2023")
+            for org in (world.women, world.farmers)]
+    standing = world.task(n87, world.people, text="Tuyên truyền thường xuyên", deadline=None, kind="none")
     n103 = world.document(follows=n87)
     client.force_login(world.secretary)
     page = client.get(reverse("directives:document_detail", args=[n103.pk])).content.decode()
-    assert "Nhiệm vụ chưa hoàn thành của 87-TB/BCĐ" in page and "Chuyển tiếp 1 nhiệm vụ" in page
-    response = client.post(reverse("directives:carry_over", args=[n103.pk]), {"tasks": [open_task.pk]})
+    assert "Nhiệm vụ chưa hoàn thành của 87-TB/BCĐ" in page
+    assert page.count('data-testid="carry-group"') == 2  # the pair as one group, and the standing one
+    assert 'name="g0-chon" class="form-check-input" id="id_g0-chon" checked' in page
+    assert 'name="g1-chon" class="form-check-input" id="id_g1-chon">' in page  # standing: not ticked
+    refused = client.post(reverse("directives:carry_over", args=[n103.pk]),
+                          {"g0-chon": "on", "g0-kieu": "date", "g0-han": "", "g1-kieu": "none"}, follow=True)
+    text = refused.content.decode()
+    assert "thời hạn cũ (trước ngày 30/4/2023) đã qua" in text and not n103.tasks.exists()
+    response = client.post(reverse("directives:carry_over", args=[n103.pk]),
+                           {"g0-chon": "on", "g0-kieu": "date", "g0-han": "31/08/2023", "g1-kieu": "none"})
     assert response.status_code == 302
-    copy = n103.tasks.get()
-    assert copy.carried_from == open_task
+    copies = list(n103.tasks.order_by("pk"))
+    assert [c.carried_from for c in copies] == pair and {c.deadline_label for c in copies} == {"trước ngày 31/8/2023"}
+    assert not n103.tasks.filter(carried_from=standing).exists()
     page = client.get(reverse("directives:document_detail", args=[n103.pk])).content.decode()
     assert "Đã chuyển tiếp" in page and "Chuyển tiếp</span> từ" in page
 

@@ -41,6 +41,8 @@ def _edit_data(sub, *, submit=False, **overrides):
         data[f"nar_{code}"] = text
     data.update(overrides)
     data["submit" if submit else "save"] = "1"
+    if submit:
+        data["xac-nhan"] = "1"  # the confirmation page is tested on its own (test_care.py)
     return data
 
 

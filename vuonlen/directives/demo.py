@@ -174,6 +174,23 @@ def _laggards(orgs: Orgs, previous: Document) -> list[Organisation]:
     return [org for org in found if org.pk != orgs.bcd.pk and org.unit.path.startswith(orgs.district.path)]
 
 
+def _link_explanations(tasks: list) -> None:
+    """Link the "báo cáo giải trình trước ngày 20/7/2023" tasks to the reporting room's
+    explanation request for quý II/2023, when its demo made one: a unit whose explanation was
+    sent and accepted has its task closed (on time or late by when it sent it)."""
+    try:
+        from vuonlen.reporting.models import ReportSchedule
+    except ImportError:
+        return
+    request = ReportSchedule.objects.filter(explains__isnull=False, period_code="2023-Q2").order_by("pk").first()
+    if request is None:
+        return
+    for task in tasks:
+        task.refresh_from_db()
+        services.task_link_report(actor=SYSTEM, task=task, schedule=request, expected_version=task.version,
+                                  source="demo")
+
+
 def _notice_103(orgs: Orgs, previous: Document) -> Document:
     doc = _register(orgs, "103-TB/BCĐ", _d("12/7/2023"), "2023-Q2",
                     f"kết luận Hội nghị giao ban Ban Chỉ đạo {CAMPAIGN} huyện định kỳ quý II/2023", follows=previous)
@@ -193,7 +210,7 @@ def _notice_103(orgs: Orgs, previous: Document) -> Document:
         "hiệu quả. Rà soát, báo cáo thống kê các mô hình không phát huy hiệu quả trên địa bàn, nêu rõ định hướng "
         f"và giải pháp chuyển đổi sang mô hình khác; hoàn thành, {VIA_FRONT}", EO.REPORT, DK.DATE, _d("31/7/2023"))
     laggards = _laggards(orgs, previous)
-    _each(doc, laggards, "Nghiêm túc chấn chỉnh, khắc phục việc chưa thực hiện nghiêm túc chế độ báo cáo định kỳ "
+    explain = _each(doc, laggards, "Nghiêm túc chấn chỉnh, khắc phục việc chưa thực hiện nghiêm túc chế độ báo cáo định kỳ "
           "hằng quý (trước ngày 07 của tháng cuối quý) và chưa hoàn thành nhiệm vụ được giao tại Thông báo số "
           f"87-TB/BCĐ, ngày 30/3/2023; có báo cáo giải trình {VIA_FRONT}", EO.REPORT, DK.DATE, _d("20/7/2023"))
     # 2. Đảng ủy, BCĐ Cuộc vận động các xã, thị trấn.
@@ -241,9 +258,13 @@ def _notice_103(orgs: Orgs, previous: Document) -> Document:
          "thực hiện Cuộc vận động gắn với Chỉ thị số 13-CT/TU, ngày 18/3/2022 của Ban Thường vụ Tỉnh ủy về xóa bỏ "
          "các hủ tục, phong tục không còn phù hợp", EO.OTHER)
 
-    # Carry-over: 87's unfinished tasks, with their original deadlines (still overdue).
-    unfinished = list(previous.tasks.exclude(state=TaskState.DONE))
-    carried = services.tasks_carry_over(actor=SYSTEM, document=doc, tasks=unfinished, source="demo")
+    # Carry-over: 87's unfinished tasks, their deadlines renewed by the secretariat (the originals
+    # stay overdue in 87); standing instructions are not carried.
+    unfinished = list(previous.tasks.exclude(state=TaskState.DONE).exclude(deadline_kind=DK.NONE))
+    carried = services.tasks_carry_over(actor=SYSTEM, document=doc, tasks=unfinished, deadline_kind=DK.DATE,
+                                        deadline=_d("31/8/2023"), source="demo")
+    # The explanation reports fulfil item 1's last bullet: accepted ones close their tasks.
+    _link_explanations(explain)
 
     # Progress on 103.
     by_org = dict(zip(item1, models_review))

@@ -140,17 +140,14 @@ class TaskUpdateForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
             self.fields["state"].choices = [(TaskState.DONE, _("Đã hoàn thành (bổ sung kết quả, minh chứng)"))]
 
 
-class CarryOverForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
-    tasks = forms.ModelMultipleChoiceField(label=_("Nhiệm vụ chuyển tiếp"), queryset=None, required=False,
-                                           widget=forms.CheckboxSelectMultiple)
-    deadline_kind = forms.ChoiceField(label=_("Thời hạn mới"), required=False,
-                                      choices=[("", _("Giữ thời hạn cũ"))] + list(DeadlineKind.choices))
-    deadline_date = forms.DateField(label=_("Hạn mới (ngày)"), required=False, input_formats=DATE_INPUTS,
-                                    widget=_DATE_WIDGET)
+class CarryGroupForm(StyledFormMixin, forms.Form):
+    """One group of the carry-over panel (a task given to several units is one group): carry it
+    or not, and its renewed deadline. Prefixed ``g<n>``."""
 
-    service_field_map = {"deadline": "deadline_date"}
+    chon = forms.BooleanField(label=_("Chuyển tiếp"), required=False)
+    kieu = forms.ChoiceField(label=_("Loại thời hạn mới"), choices=DeadlineKind.choices)
+    han = forms.DateField(label=_("Thời hạn mới"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tasks"].queryset = candidates
-        self.fields["tasks"].widget.attrs["class"] = "form-check-input"
+        self.fields["chon"].widget.attrs["class"] = "form-check-input"

@@ -22,8 +22,18 @@ def connect() -> None:
     history.register("directives.document", lambda user, pk: selectors.get_document_for_user_or_404(user, pk))
     history.register("directives.task", lambda user, pk: selectors.get_task_for_user_or_404(user, pk))
     from vuonlen.reporting import calendar
+    from vuonlen.reporting.signals import report_accepted
 
+    # Reporting knows nothing of tasks: it announces an accepted report, directives closes the tasks.
+    report_accepted.connect(close_tasks_on_acceptance, dispatch_uid="directives.close_tasks_on_acceptance")
     calendar.register_provider(task_deadlines)
+
+
+def close_tasks_on_acceptance(sender, *, submission, actor, at, **kwargs) -> None:
+    """A report was accepted: close the tasks it fulfils (same transaction)."""
+    from . import services
+
+    services.tasks_close_by_report(submission=submission, actor=actor, at=at)
 
 
 def task_deadlines(user, start: dt.date, end: dt.date) -> list[tuple[dt.date, str, str, str]]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from vuonlen.accounts.models import Organisation
 from vuonlen.core.models import TimestampedModel
 from vuonlen.core.periods import Period, deadline_end
+from vuonlen.core.pipeline import Pipeline
 from vuonlen.core.uploads import StoredFileFields
 
 
@@ -55,6 +56,21 @@ class TaskState(models.TextChoices):
     NOT_STARTED = "not_started", _("Chưa triển khai")
     IN_PROGRESS = "in_progress", _("Đang thực hiện")
     DONE = "done", _("Đã hoàn thành")
+
+
+# The declared moves (``core.pipeline``): an assignee reports progress or completion; a done
+# task takes further results and evidence (done → done) but never goes back to "in progress".
+# Each move is a ``TaskUpdate`` row (the event), written by ``core.pipeline.transition``.
+TASK_PIPELINE = Pipeline(
+    field="state",
+    moves={
+        TaskState.NOT_STARTED: (TaskState.IN_PROGRESS, TaskState.DONE),
+        TaskState.IN_PROGRESS: (TaskState.IN_PROGRESS, TaskState.DONE),
+        TaskState.DONE: (TaskState.DONE,),
+    },
+    event="directives.TaskUpdate", event_fk="task", from_field="from_state", to_field="state",
+    actor_field="author",
+)
 
 
 class TaskStatus(models.TextChoices):
@@ -186,6 +202,14 @@ class Task(TimestampedModel):
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     # Fixed when the task is marked done, so counts of late work are plain SQL.
     finished_late = models.BooleanField(_("hoàn thành trễ hạn"), null=True, blank=True)
+    # The report that fulfils the task ("gửi báo cáo giải trình trước ngày 20/7/2023"): when the
+    # assignee's report for this schedule (and period) is accepted, the task is done — on time
+    # or late by when the report was first sent.
+    report_schedule = models.ForeignKey(
+        "reporting.ReportSchedule", verbose_name=_("báo cáo hoàn thành nhiệm vụ"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="fulfilled_tasks")
+
+    pipeline = TASK_PIPELINE
 
     class Meta:
         verbose_name = _("nhiệm vụ")
@@ -251,7 +275,11 @@ class TaskUpdate(models.Model):
                                on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("thời điểm"), db_index=True)
     progress = models.TextField(_("kết quả, tiến độ"))
+    from_state = models.CharField(_("tình trạng trước"), max_length=12, choices=TaskState.choices, blank=True)
     state = models.CharField(_("tình trạng"), max_length=12, choices=TaskState.choices)
+    # Set when the update is the acceptance of the report that fulfils the task.
+    submission = models.ForeignKey("reporting.Submission", verbose_name=_("báo cáo"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="task_updates")
 
     class Meta:
         verbose_name = _("cập nhật nhiệm vụ")

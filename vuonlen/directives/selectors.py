@@ -213,6 +213,41 @@ def carry_over_candidates(user, document: Document) -> list[CarryCandidate]:
 
 
 @dataclass
+class CarryGroup:
+    """Candidates written as one item of the notice: the same text and deadline given
+    separately to several units (a task with coordinating units is its own group)."""
+
+    candidates: list[CarryCandidate]
+
+    @property
+    def first(self) -> Task:
+        return self.candidates[0].task
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return [a.organisation for c in self.candidates for a in c.task.assignments.all()]
+
+    @property
+    def standing(self) -> bool:
+        return self.first.deadline_kind == "none"
+
+    @property
+    def task_ids(self) -> list[int]:
+        return [c.task.pk for c in self.candidates]
+
+
+def carry_groups(candidates: list[CarryCandidate]) -> list[CarryGroup]:
+    groups: dict[tuple, CarryGroup] = {}
+    for candidate in candidates:
+        task = candidate.task
+        assignments = list(task.assignments.all())
+        key = (("task", task.pk) if any(not a.is_lead for a in assignments)
+               else ("text", task.text, task.deadline_kind, task.deadline, candidate.status))
+        groups.setdefault(key, CarryGroup([])).candidates.append(candidate)
+    return list(groups.values())
+
+
+@dataclass
 class OrganisationTasks:
     organisation: Organisation
     lead: list[Task] = field(default_factory=list)
@@ -285,6 +320,34 @@ def overdue_counts(user, *, on: dt.date | None = None, sort: str = "qua-han",
               for r in rows]
     result.sort(key=OVERDUE_SORTS.get(sort, OVERDUE_SORTS["qua-han"]))
     return result
+
+
+@dataclass
+class OverdueItem:
+    """Overdue tasks written once: the same text, deadline and document for several units."""
+
+    task: Task
+    organisations: list = field(default_factory=list)
+    days: int = 0
+
+
+def overdue_tasks(user, *, on: dt.date | None = None) -> list[OverdueItem]:
+    """The open tasks whose deadline day has ended, in the person's view, newest copy of each
+    carried chain only; identical tasks given separately to several units are one item."""
+    on = on or today_vn()
+    tasks = (tasks_visible_to(user).filter(carried_into__isnull=True, deadline__lt=on)
+             .exclude(state=TaskState.DONE).select_related("document__issuer")
+             .prefetch_related("assignments__organisation__unit").order_by("deadline", "document_id", "position", "pk"))
+    items: dict[tuple, OverdueItem] = {}
+    for task in tasks:
+        assignments = list(task.assignments.all())
+        key = (("task", task.pk) if any(not a.is_lead for a in assignments)
+               else (task.document_id, task.text, task.deadline))
+        item = items.setdefault(key, OverdueItem(task=task, days=(on - task.deadline).days))
+        for assignment in assignments:
+            if assignment.organisation not in item.organisations:
+                item.organisations.append(assignment.organisation)
+    return list(items.values())
 
 
 def tasks_due_between(user, start: dt.date, end: dt.date) -> list[Task]:

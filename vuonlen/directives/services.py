@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -23,7 +24,8 @@ from vuonlen.core import uploads
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date
 from vuonlen.core.models import AuditAction
-from vuonlen.core.periods import Period, deadline_end
+from vuonlen.core.periods import VN_TZ, Period, deadline_end
+from vuonlen.core.pipeline import transition
 from vuonlen.core.text import nfc
 from vuonlen.core.versioning import lock_version
 
@@ -96,18 +98,18 @@ def _validate_document(*, issuer: Organisation | None, number: str, kind: str, d
                        period: str, follows: Document | None, exclude_pk: int | None = None) -> dict:
     errors: dict[str, list[str]] = {}
     if issuer is None:
-        _add(errors, "issuer", "Chưa chọn cơ quan ban hành")
+        _add(errors, "issuer", gettext("Chưa chọn cơ quan ban hành"))
     problem = number_problem(number)
     if problem:
         _add(errors, "number", problem)
     if kind not in DocumentKind.values:
-        _add(errors, "kind", "Loại văn bản không hợp lệ")
+        _add(errors, "kind", gettext("Loại văn bản không hợp lệ"))
     if date is None:
-        _add(errors, "date", "Chưa nhập ngày ban hành")
+        _add(errors, "date", gettext("Chưa nhập ngày ban hành"))
     if not title:
-        _add(errors, "title", "Chưa nhập trích yếu văn bản")
+        _add(errors, "title", gettext("Chưa nhập trích yếu văn bản"))
     elif len(title) > Document._meta.get_field("title").max_length:
-        _add(errors, "title", "Trích yếu quá dài (tối đa 500 ký tự)")
+        _add(errors, "title", gettext("Trích yếu quá dài (tối đa 500 ký tự)"))
     if period:
         try:
             Period.parse(period)
@@ -115,7 +117,7 @@ def _validate_document(*, issuer: Organisation | None, number: str, kind: str, d
             _add(errors, "period", f"Kỳ “{period}” không hợp lệ (ví dụ 2023-Q2 cho quý II/2023)")
     if follows is not None and date is not None:
         if exclude_pk is not None and follows.pk == exclude_pk:
-            _add(errors, "follows", "Văn bản không thể tiếp theo chính nó")
+            _add(errors, "follows", gettext("Văn bản không thể tiếp theo chính nó"))
         elif follows.date > date:
             _add(errors, "follows", f"Văn bản {follows.number} ban hành ngày {format_date(follows.date)}, "
                                     f"sau ngày của văn bản này")
@@ -189,7 +191,7 @@ def document_attach_files(*, actor, document: Document, files: Sequence, source:
     _require_manage(actor, document.issuer.unit)
     errors: dict[str, list[str]] = {}
     if not files:
-        _add(errors, "files", "Chưa chọn tệp nào")
+        _add(errors, "files", gettext("Chưa chọn tệp nào"))
     _check_files(files, errors, "files")
     if errors:
         raise ValidationError(errors)
@@ -278,11 +280,11 @@ def task_create(*, actor, document: Document, text: str, lead: Organisation | No
     deadline = normalise_deadline(deadline_kind, deadline)
     errors: dict[str, list[str]] = {}
     if not text:
-        _add(errors, "text", "Chưa nhập nội dung nhiệm vụ")
+        _add(errors, "text", gettext("Chưa nhập nội dung nhiệm vụ"))
     if lead is None:
-        _add(errors, "lead", "Chưa chọn cơ quan, đơn vị chủ trì")
+        _add(errors, "lead", gettext("Chưa chọn cơ quan, đơn vị chủ trì"))
     if expected_output not in ExpectedOutput.values:
-        _add(errors, "expected_output", "Sản phẩm không hợp lệ")
+        _add(errors, "expected_output", gettext("Sản phẩm không hợp lệ"))
     problem = _deadline_problem(deadline_kind, deadline, document)
     if problem:
         _add(errors, "deadline", problem)
@@ -313,7 +315,7 @@ def tasks_create_each(*, actor, document: Document, organisations: Sequence[Orga
     huyện: rà soát … báo cáo trước ngày 31/7/2023"): each does it and reports for itself, so
     each gets its own task, all or none."""
     if not organisations:
-        raise ValidationError({"lead": ["Chưa chọn cơ quan, đơn vị nào"]})
+        raise ValidationError({"lead": [gettext("Chưa chọn cơ quan, đơn vị nào")]})
     return [task_create(actor=actor, document=document, lead=org, **fields) for org in organisations]
 
 
@@ -331,18 +333,11 @@ def _assignment_note(lead: Organisation | None, coordinating: Sequence[Organisat
     return note
 
 
-_MOVES = {
-    TaskState.NOT_STARTED: {TaskState.IN_PROGRESS, TaskState.DONE},
-    TaskState.IN_PROGRESS: {TaskState.IN_PROGRESS, TaskState.DONE},
-    TaskState.DONE: {TaskState.DONE},  # more results or evidence after completion; never undone silently
-}
-
-
 def _acting_organisation(actor, task: Task, organisation: Organisation | None) -> Organisation:
     assignees = {a.organisation_id: a.organisation for a in task.assignments.select_related("organisation")}
     if actor is SYSTEM:  # system: the organisation must be named, and be an assignee
         if organisation is None or organisation.pk not in assignees:
-            raise ValidationError({NON_FIELD_ERRORS: ["Đơn vị cập nhật không được giao nhiệm vụ này"]})
+            raise ValidationError({NON_FIELD_ERRORS: [gettext("Đơn vị cập nhật không được giao nhiệm vụ này")]})
         return organisation
     if not selectors.tasks_visible_to(actor).filter(pk=task.pk).exists():
         raise Http404("Không tìm thấy")
@@ -371,10 +366,10 @@ def task_report_progress(*, actor, task: Task, progress: str, state: str, expect
     progress = _multiline(progress)
     errors: dict[str, list[str]] = {}
     if not progress.strip():
-        _add(errors, "progress", "Chưa nhập kết quả, tiến độ thực hiện")
+        _add(errors, "progress", gettext("Chưa nhập kết quả, tiến độ thực hiện"))
     if state not in TaskState.values or state == TaskState.NOT_STARTED:
-        _add(errors, "state", "Hãy chọn “Đang thực hiện” hoặc “Đã hoàn thành”")
-    elif state not in _MOVES[TaskState(locked.state)]:
+        _add(errors, "state", gettext("Hãy chọn “Đang thực hiện” hoặc “Đã hoàn thành”"))
+    elif not Task.pipeline.can(locked, state):
         _add(errors, "state", "Nhiệm vụ đã được báo cáo hoàn thành; không chuyển về “Đang thực hiện” được. "
                               "Nếu cần, hãy đề nghị Thường trực Ban Chỉ đạo điều chỉnh.")
     _check_files(files, errors, "files")
@@ -383,17 +378,16 @@ def task_report_progress(*, actor, task: Task, progress: str, state: str, expect
     at = at or timezone.now()
     stored = _store_files(files, EVIDENCE_FOLDER)
     try:
-        update = TaskUpdate.objects.create(task=locked, organisation=acting, author=actor if getattr(actor, "pk", None)
-                                           else None, at=at, progress=progress, state=state)
+        before = snapshot(locked)
+        was_done = locked.state == TaskState.DONE
+        update = transition(locked, state, actor=actor, at=at, organisation=acting, progress=progress)
         for item in stored:
             evidence = TaskEvidence.objects.create(update=update, uploaded_by=update.author, **item.fields())
             audit_record(actor=actor, action=AuditAction.CREATE, instance=evidence, source=source,
                          note=f"Minh chứng cho nhiệm vụ #{locked.pk}")
-        before = snapshot(locked)
-        if state == TaskState.DONE and locked.state != TaskState.DONE:
+        if state == TaskState.DONE and not was_done:
             locked.completed_at = at
             locked.finished_late = bool(locked.deadline and at >= deadline_end(locked.deadline))
-        locked.state = state
         locked.version += 1
         locked.save()
         audit_record(actor=actor, action=AuditAction.CREATE, instance=update, source=source,
@@ -408,32 +402,51 @@ def task_report_progress(*, actor, task: Task, progress: str, state: str, expect
 
 @transaction.atomic
 def tasks_carry_over(*, actor, document: Document, tasks: Iterable[Task], deadline_kind: str | None = None,
-                     deadline: dt.date | None = None, source: str = "web") -> list[Task]:
+                     deadline: dt.date | None = None,
+                     deadlines: Mapping[int, tuple[str, dt.date | None]] | None = None,
+                     source: str = "web") -> list[Task]:
     """Carry unfinished tasks of the document ``document`` follows into it.
 
-    Each copy links to its original (``carried_from``), keeps its text, expected output and
-    assignees, and by default its original deadline — so a task overdue in notice 87 is still
-    overdue in notice 103 until it is done; a new deadline may be given instead, not before the
-    new document's date. A task already carried is skipped; the original keeps its history.
+    Each copy links to its original (``carried_from``), keeps its text, expected output,
+    assignees and the report that fulfils it. The secretariat **renews the deadline** at
+    carry-over: ``deadlines`` gives one per task (``{task id: (kind, date)}``), else
+    ``deadline_kind``/``deadline`` one for all; a deadline that is still to come (not before
+    the new document's date) may be kept, a passed one may not — no 2023 deadline reappears in
+    a 2026 notice. Standing instructions ("thường xuyên") stay standing. Every problem is
+    reported at once; nothing is written then. A task already carried is skipped; the original
+    keeps its history.
     """
     _require_manage(actor, document.issuer.unit)
     tasks = list(tasks)
+    deadlines = dict(deadlines or {})
     errors: dict[str, list[str]] = {}
     if document.follows_id is None:
-        _add(errors, NON_FIELD_ERRORS, "Văn bản này chưa ghi là tiếp theo văn bản nào; không có nhiệm vụ để chuyển")
+        _add(errors, NON_FIELD_ERRORS, gettext("Văn bản này chưa ghi là tiếp theo văn bản nào; không có nhiệm vụ để chuyển"))
     if not tasks:
-        _add(errors, "tasks", "Chưa chọn nhiệm vụ nào để chuyển tiếp")
+        _add(errors, "tasks", gettext("Chưa chọn nhiệm vụ nào để chuyển tiếp"))
+    plan: dict[int, tuple[str, dt.date | None]] = {}
     for task in tasks:
         if task.document_id != document.follows_id:
             _add(errors, "tasks", f"Nhiệm vụ #{task.pk} không thuộc văn bản trước")
-        elif task.state == TaskState.DONE:
+            continue
+        if task.state == TaskState.DONE:
             _add(errors, "tasks", f"Nhiệm vụ #{task.pk} đã hoàn thành, không cần chuyển tiếp")
-    new_deadline = None
-    if deadline_kind:
-        new_deadline = normalise_deadline(deadline_kind, deadline)
-        problem = _deadline_problem(deadline_kind, new_deadline, document)
-        if problem:
-            _add(errors, "deadline", problem)
+            continue
+        kind, new = deadlines.get(task.pk, (deadline_kind, deadline) if deadline_kind else (None, None))
+        if kind:
+            new = normalise_deadline(kind, new)
+            problem = _deadline_problem(kind, new, document)
+            if problem:
+                _add(errors, "deadline", gettext("Nhiệm vụ “%(task)s”: %(problem)s")
+                     % {"task": str(task), "problem": problem})
+            plan[task.pk] = (kind, new)
+        elif task.deadline_kind == DeadlineKind.NONE or (task.deadline and task.deadline >= document.date):
+            plan[task.pk] = (task.deadline_kind, task.deadline)
+        else:
+            _add(errors, "deadline", gettext(
+                "Nhiệm vụ “%(task)s”: thời hạn cũ (%(old)s) đã qua trước ngày ban hành %(doc)s; "
+                "hãy đặt thời hạn mới khi chuyển tiếp.") % {
+                "task": str(task), "old": task.deadline_label, "doc": document.number})
     if errors:
         raise ValidationError(errors)
     done_already = set(Task.objects.filter(document=document, carried_from__in=tasks)
@@ -444,26 +457,123 @@ def tasks_carry_over(*, actor, document: Document, tasks: Iterable[Task], deadli
         if task.pk in done_already:
             continue
         position += 1
+        kind, new = plan[task.pk]
         copy = Task.objects.create(
             document=document, position=position, text=task.text, expected_output=task.expected_output,
-            deadline_kind=deadline_kind or task.deadline_kind,
-            deadline=new_deadline if deadline_kind else task.deadline, period=task.period, carried_from=task,
+            deadline_kind=kind, deadline=new, period=task.period, carried_from=task,
+            report_schedule_id=task.report_schedule_id,
         )
         TaskAssignment.objects.bulk_create([TaskAssignment(task=copy, organisation_id=a.organisation_id,
                                                            is_lead=a.is_lead) for a in task.assignments.all()])
         audit_record(actor=actor, action=AuditAction.CREATE, instance=copy, source=source,
-                     note=f"Chuyển tiếp từ nhiệm vụ #{task.pk} của {task.document}")
+                     note=f"Chuyển tiếp từ nhiệm vụ #{task.pk} của {task.document}; thời hạn "
+                          f"{copy.deadline_label} (cũ: {task.deadline_label})")
         copies.append(copy)
     return copies
 
 
+# --- tasks fulfilled by a report ------------------------------------------------------------
+def _report_matches(task: Task, submission) -> bool:
+    """Is ``submission`` the report that fulfils ``task``? Same schedule; for a recurring one the
+    task's period (if it names one); sent by the task's lead organisation."""
+    if task.report_schedule_id != submission.schedule_id:
+        return False
+    if task.period and not submission.schedule.is_one_off and task.period != submission.period_code:
+        return False
+    return any(a.is_lead and a.organisation_id == submission.organisation_id for a in task.assignments.all())
+
+
+def _close_by_report(locked: Task, submission, *, actor, at: dt.datetime, source: str) -> TaskUpdate:
+    before = snapshot(locked)
+    sent = submission.submitted_at or at
+    progress = gettext("Đã gửi “%(report)s” lúc %(sent)s; Thường trực tiếp nhận lúc %(accepted)s.") % {
+        "report": submission.schedule.name,
+        "sent": sent.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y"),
+        "accepted": (submission.accepted_at or at).astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")}
+    update = transition(locked, TaskState.DONE, actor=actor, at=at, organisation=submission.organisation,
+                        progress=progress, submission=submission)
+    # On time or late by when the report was sent, not by when the secretariat got to it.
+    locked.completed_at = sent
+    locked.finished_late = bool(locked.deadline and sent >= deadline_end(locked.deadline))
+    locked.version += 1
+    locked.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, instance=update, source=source,
+                 note=f"Nhiệm vụ #{locked.pk} hoàn thành bằng báo cáo #{submission.pk}")
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=locked, before=before, source=source,
+                 note=f"Hoàn thành bằng báo cáo #{submission.pk} đã được tiếp nhận")
+    return update
+
+
 @transaction.atomic
-def notice_draft_export(*, actor, document: Document, source: str = "web") -> tuple[bytes, str]:
-    """The draft conclusion notice of ``document`` (.docx bytes, file name); the export is logged."""
+def tasks_close_by_report(*, submission, actor, at: dt.datetime | None = None, source: str = "web") -> list[Task]:
+    """The report ``submission`` was accepted: every open task it fulfils (in every notice that
+    carried it) is done — on time if the report was sent by the end of the task's deadline day.
+    Called by the reporting room's ``report_accepted`` signal, in the same transaction."""
+    at = at or timezone.now()
+    candidates = (Task.objects.filter(report_schedule_id=submission.schedule_id,
+                                      assignments__organisation_id=submission.organisation_id,
+                                      assignments__is_lead=True)
+                  .exclude(state=TaskState.DONE).prefetch_related("assignments").order_by("pk"))
+    closed = []
+    for task in candidates:
+        if not _report_matches(task, submission):
+            continue
+        locked = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
+        if locked.state == TaskState.DONE:
+            continue
+        locked._prefetched_objects_cache = getattr(task, "_prefetched_objects_cache", {})
+        _close_by_report(locked, submission, actor=actor, at=at, source=source)
+        closed.append(locked)
+    return closed
+
+
+def _accepted_report_for(task: Task):
+    from vuonlen.reporting.models import Submission, SubmissionStatus
+
+    lead = next((a.organisation_id for a in task.assignments.all() if a.is_lead), None)
+    qs = Submission.objects.filter(schedule_id=task.report_schedule_id, organisation_id=lead,
+                                   status=SubmissionStatus.ACCEPTED).select_related("schedule", "organisation")
+    return next((s for s in qs.order_by("accepted_at", "pk") if _report_matches(task, s)), None)
+
+
+@transaction.atomic
+def task_link_report(*, actor, task: Task, schedule, expected_version: int, source: str = "web") -> Task:
+    """Name the report that fulfils ``task`` (or none). If the lead organisation's report was
+    already accepted, the task is closed at once, on time or late by when that report was sent."""
+    _require_manage(actor, task.document.issuer.unit)
+    locked = lock_version(Task.objects, task.pk, expected_version, message=STALE_TASK)
+    if schedule is not None and not schedule.issuer.unit.path.startswith(task.document.issuer.unit.path):
+        raise ValidationError({"report_schedule": [
+            gettext("“%(name)s” không do %(issuer)s hoặc cơ quan trong địa bàn yêu cầu.")
+            % {"name": schedule.name, "issuer": task.document.issuer.name}]})
+    before = snapshot(locked)
+    locked.report_schedule = schedule
+    locked.version += 1
+    locked.save()
+    audit_record(actor=actor, action=AuditAction.UPDATE, instance=locked, before=before, source=source,
+                 note=f"Báo cáo hoàn thành nhiệm vụ: {schedule.name if schedule else '—'}")
+    if schedule is not None and locked.state != TaskState.DONE:
+        submission = _accepted_report_for(locked)
+        if submission is not None:
+            _close_by_report(locked, submission, actor=actor, at=submission.accepted_at or timezone.now(),
+                             source=source)
+    return locked
+
+
+@transaction.atomic
+def notice_draft_export(*, actor, document: Document, draft=None, kind: str = "docx",
+                        source: str = "web") -> tuple[bytes, str]:
+    """The draft conclusion notice of ``document`` as .docx (or ``kind="pdf"``) bytes and its file
+    name, from ``draft`` (as edited in the preview) or the data; the export is logged. A PDF
+    without a converter on the server raises ``core.pdf.PdfUnavailable``."""
     from . import notice
 
     _require_manage(actor, document.issuer.unit)
-    content = notice.build_notice(actor, document).to_bytes()
+    if kind == "pdf":
+        draft = draft or notice.notice_draft(actor, document)
+        content, filename = notice.notice_pdf(document, draft), notice.pdf_filename(document)
+    else:
+        content, filename = notice.build_notice(actor, document, draft).to_bytes(), notice.notice_filename(document)
     audit_record(actor=actor, action=AuditAction.EXPORT, instance=document, source=source,
-                 note="Tải dự thảo thông báo kết luận (.docx)")
-    return content, notice.notice_filename(document)
+                 note=f"Tải dự thảo thông báo kết luận (.{kind})" + (" đã chỉnh sửa" if draft is not None else ""))
+    return content, filename

@@ -14,9 +14,12 @@ urlpatterns = [
     path("van-ban/<int:pk>/chuyen-tiep/", views.carry_over, name="carry_over"),
     path("van-ban/<int:pk>/them-tep/", views.document_attach, name="document_attach"),
     path("van-ban/<int:pk>/du-thao-thong-bao.docx", views.notice_docx, name="notice_docx"),
+    path("van-ban/<int:pk>/du-thao-thong-bao/", views.notice_preview, name="notice_preview"),
     path("tep-van-ban/<int:pk>/", views.document_file, name="document_file"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
     path("nhiem-vu/<int:pk>/cap-nhat/", views.task_update, name="task_update"),
     path("minh-chung/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("qua-han/", views.overdue, name="overdue"),
+    path("qua-han/nhiem-vu.<str:kind>", views.overdue_export, name="overdue_export"),
+    path("nhiem-vu/<int:pk>/bao-cao/", views.task_link_report, name="task_link_report"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -15,7 +16,8 @@ from vuonlen.core.access import room_required
 from vuonlen.core.responses import file_response
 
 from . import selectors, services
-from .forms import CarryOverForm, DocumentForm, TaskForm, TaskUpdateForm
+from .forms import CarryGroupForm, DocumentForm, TaskForm, TaskUpdateForm
+from .notice import addressee_label as notice_addressees
 from .models import DeadlineKind, DocumentKind, Task, TaskState, TaskStatus
 
 
@@ -86,7 +88,7 @@ def document_create(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã vào sổ {document}")
+            messages.success(request, _("Đã vào sổ %(doc)s") % {"doc": document})
             return redirect("directives:document_detail", pk=document.pk)
     return render(request, "directives/document_form.html", {**_tabs(request.user, "documents"), "form": form})
 
@@ -112,7 +114,7 @@ def document_edit(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu thay đổi")
+            messages.success(request, _("Đã lưu thay đổi"))
             return redirect("directives:document_detail", pk=document.pk)
     return render(request, "directives/document_form.html", {**_tabs(request.user, "documents"), "form": form,
                                                              "document": document})
@@ -127,15 +129,30 @@ def document_detail(request, pk: int):
     manage = selectors.can_manage(request.user, document)
     candidates = selectors.carry_over_candidates(request.user, document)
     pending = [c for c in candidates if c.carried is None]
-    carry_form = CarryOverForm(candidates=Task.objects.filter(pk__in=[c.task.pk for c in pending]),
-                               initial={"tasks": [c.task.pk for c in pending]}) if manage and pending else None
+    carry_groups = _carry_groups(document, pending) if manage and pending else []
+    carry_form = bool(carry_groups)
     return render(request, "directives/document_detail.html", {
         **_tabs(request.user, "documents"), "document": document, "tasks": tasks,
         "own_ids": selectors.my_organisation_ids(request.user),
         "files": selectors.document_files(document), "followups": document.followups.filter(
             pk__in=selectors.documents_visible_to(request.user)),
         "candidates": candidates, "pending": pending, "carry_form": carry_form, "manage": manage,
+        "carry_groups": carry_groups,
     })
+
+
+def _carry_groups(document, pending, data=None) -> list[dict]:
+    """The carry-over panel: one row per group, ticked unless it is a standing instruction
+    ("thường xuyên" is not carried by default); the deadline is to be renewed."""
+    rows = []
+    for index, group in enumerate(selectors.carry_groups(pending)):
+        first = group.first
+        form = CarryGroupForm(data, prefix=f"g{index}", initial={
+            "chon": not group.standing, "kieu": first.deadline_kind,
+            "han": first.deadline if first.deadline and first.deadline >= document.date else None})
+        rows.append({"group": group, "form": form, "index": index,
+                     "names": notice_addressees(group.organisations, document.issuer.unit)})
+    return rows
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,7 +169,7 @@ def task_create(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã thêm {created} nhiệm vụ vào {document}")
+            messages.success(request, _("Đã thêm %(n)d nhiệm vụ vào %(doc)s") % {"n": created, "doc": document})
             if "them-tiep" in request.POST:
                 return redirect("directives:task_create", pk=document.pk)
             return redirect("directives:document_detail", pk=document.pk)
@@ -177,25 +194,71 @@ def _create_tasks(user, document, data, deadline) -> int:
 @room_required(roles.DIRECTIVE_VIEW)
 def carry_over(request, pk: int):
     document = selectors.get_document_for_manager_or_404(request.user, pk)
-    candidates = selectors.carry_over_candidates(request.user, document)
-    form = CarryOverForm(request.POST, candidates=Task.objects.filter(
-        pk__in=[c.task.pk for c in candidates if c.carried is None]))
-    if form.is_valid():
-        try:
-            copies = services.tasks_carry_over(
-                actor=request.user, document=document, tasks=form.cleaned_data["tasks"],
-                deadline_kind=form.cleaned_data["deadline_kind"] or None,
-                deadline=form.cleaned_data["deadline_date"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, f"Đã chuyển tiếp {len(copies)} nhiệm vụ chưa hoàn thành vào {document}")
+    pending = [c for c in selectors.carry_over_candidates(request.user, document) if c.carried is None]
+    tasks, deadlines, problems = [], {}, []
+    for row in _carry_groups(document, pending, request.POST):
+        form = row["form"]
+        if not form.is_valid():
+            problems += [f"{row['names']}: {m}" for errors in form.errors.values() for m in errors]
+            continue
+        if not form.cleaned_data["chon"]:
+            continue
+        for candidate in row["group"].candidates:
+            tasks.append(candidate.task)
+            kind, new = form.cleaned_data["kieu"], form.cleaned_data["han"]
+            if new is not None or kind == DeadlineKind.NONE:  # no date typed: keep the old one if still ahead
+                deadlines[candidate.task.pk] = (kind, new)
+    if problems:
+        for message in problems:
+            messages.error(request, message)
+        return redirect("directives:document_detail", pk=document.pk)
+    try:
+        copies = services.tasks_carry_over(actor=request.user, document=document, tasks=tasks, deadlines=deadlines)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        messages.success(request, _("Đã chuyển tiếp %(n)d nhiệm vụ chưa hoàn thành vào %(doc)s")
+                         % {"n": len(copies), "doc": document})
     return redirect("directives:document_detail", pk=document.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@room_required(roles.DIRECTIVE_VIEW)
+def notice_preview(request, pk: int):
+    """The draft notice in the browser, every paragraph editable, then .docx or PDF from it."""
+    from vuonlen.core import pdf
+
+    from . import notice
+
+    document = selectors.get_document_for_manager_or_404(request.user, pk)
+    base = notice.notice_draft(request.user, document)
+    data, errors = {}, {}
+    if request.method == "POST":
+        data = request.POST
+        draft, errors = notice.draft_from_post(base, request.POST)
+        kind = request.POST.get("dinh-dang")
+        if not errors and kind in ("docx", "pdf"):
+            try:
+                content, filename = services.notice_draft_export(actor=request.user, document=document,
+                                                                 draft=draft, kind=kind)
+            except pdf.PdfUnavailable as exc:
+                errors = {"__all__": [str(exc)]}
+            else:
+                return file_response(content, filename, kind=kind)
+    rows = []
+    for index, row in enumerate(notice.numbered_blocks(base)):
+        rows.append({**row, "index": index, "has_tail": bool(row["tail"]),
+                     "text": data.get(f"text-{index}", row["text"]), "tail": data.get(f"tail-{index}", row["tail"])})
+    return render(request, "directives/notice_preview.html", {
+        **_tabs(request.user, "documents"), "document": document, "rows": rows, "errors": errors,
+        "recipients": data.get("recipients", "\n".join(base.recipients)),
+        "signer_authority": data.get("signer_authority", base.signer_authority),
+        "signer_title": data.get("signer_title", base.signer_title),
+        "signer_name": data.get("signer_name", base.signer_name),
+        "appendix_title": base.appendix_title, "appendix_count": len(base.appendix_rows or []),
+        "pdf_available": pdf.available(),
+    }, status=400 if errors else 200)
 
 
 @room_required(roles.DIRECTIVE_VIEW)
@@ -222,7 +285,7 @@ def document_attach(request, pk: int):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"Đã thêm {len(added)} tệp")
+        messages.success(request, _("Đã thêm %(n)d tệp") % {"n": len(added)})
     return redirect("directives:document_detail", pk=document.pk)
 
 
@@ -249,6 +312,7 @@ def _render_task(request, task, form, status=200):
         "coordinating_names": ", ".join(a.organisation.name for a in assignments if not a.is_lead),
         "updates": selectors.task_updates(task), "form": form, "deadline_none": DeadlineKind.NONE,
         "document_visible": selectors.documents_visible_to(request.user).filter(pk=task.document_id).exists(),
+        "link_schedules": _linkable_schedules(task) if selectors.can_manage(request.user, task.document) else None,
     }, status=status)
 
 
@@ -270,7 +334,7 @@ def task_update(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã ghi nhận cập nhật tiến độ nhiệm vụ")
+            messages.success(request, _("Đã ghi nhận cập nhật tiến độ nhiệm vụ"))
             return redirect("directives:task_detail", pk=task.pk)
     task = selectors.get_task_for_user_or_404(request.user, pk)
     return _render_task(request, task, form, status=400)
@@ -299,3 +363,81 @@ def overdue(request):
         "totals": {"total": sum(r.total for r in rows), "open": sum(r.open for r in rows),
                    "overdue": sum(r.overdue for r in rows), "done_late": sum(r.done_late for r in rows)},
     })
+
+
+@room_required(roles.DIRECTIVE_VIEW)
+def overdue_export(request, kind: str):
+    """The overdue tasks the person sees, for the briefing (.xlsx or .docx)."""
+    from vuonlen.core.audit import audit_record
+    from vuonlen.core.models import AuditAction
+    from vuonlen.core.periods import today_vn
+
+    from . import exports
+
+    if kind not in ("xlsx", "docx"):
+        raise Http404("Không có định dạng này")
+    on = today_vn()
+    items = selectors.overdue_tasks(request.user, on=on)
+    issuer = _home_organisation(request.user)
+    area = issuer.unit if issuer is not None else None
+    if kind == "xlsx":
+        content = exports.overdue_xlsx(items, on=on, issuer_name=issuer.name if issuer else "", area=area)
+    else:
+        content = exports.overdue_docx(items, on=on, issuer=issuer, area=area)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, source="web", object_repr="Nhiệm vụ quá hạn",
+                 note=f"Tải danh sách nhiệm vụ quá hạn (.{kind}), {len(items)} mục")
+    return file_response(content, f"nhiem-vu-qua-han-{on:%Y-%m-%d}.{kind}", kind=kind)
+
+
+def _home_organisation(user):
+    """The organisation the person works for (its name heads the file), if one is named."""
+    from vuonlen.accounts.models import RoleAssignment
+
+    assignment = (RoleAssignment.objects.filter(user=user, is_active=True, organisation__isnull=False)
+                  .select_related("organisation__unit", "organisation__parent").first()) if getattr(user, "pk", None) else None
+    return assignment.organisation if assignment else None
+
+
+@require_POST
+@room_required(roles.DIRECTIVE_VIEW)
+def task_link_report(request, pk: int):
+    """The secretariat names the report that fulfils a task (or none)."""
+    from vuonlen.reporting.models import ReportSchedule
+
+    task = selectors.get_task_for_user_or_404(request.user, pk)
+    if not selectors.can_manage(request.user, task.document):
+        raise Http404("Không tìm thấy")
+    schedule = None
+    raw = request.POST.get("report_schedule", "")
+    if raw:
+        schedule = _linkable_schedules(task).filter(pk=raw if raw.isdigit() else -1).first()
+        if schedule is None:
+            messages.error(request, _("Báo cáo đã chọn không hợp lệ, hãy tải lại trang."))
+            return redirect("directives:task_detail", pk=task.pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.task_link_report(actor=request.user, task=task, schedule=schedule, expected_version=version)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        task.refresh_from_db()
+        if schedule is None:
+            messages.success(request, _("Đã bỏ liên kết báo cáo của nhiệm vụ."))
+        elif task.state == TaskState.DONE:
+            messages.success(request, _("Đã gắn “%(name)s”: báo cáo đã được tiếp nhận nên nhiệm vụ hoàn thành.")
+                             % {"name": schedule.name})
+        else:
+            messages.success(request, _("Đã gắn “%(name)s”: nhiệm vụ sẽ hoàn thành khi báo cáo được tiếp nhận.")
+                             % {"name": schedule.name})
+    return redirect("directives:task_detail", pk=task.pk)
+
+
+def _linkable_schedules(task):
+    from vuonlen.reporting.models import ReportSchedule
+
+    return (ReportSchedule.objects.filter(is_active=True, issuer__unit__path__startswith=task.document.issuer.unit.path)
+            .select_related("issuer").order_by("-due_date", "name"))

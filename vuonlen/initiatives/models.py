@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vuonlen.accounts.models import Organisation
 from vuonlen.core.models import NamedModel, TimestampedModel
+from vuonlen.core.pipeline import Pipeline
 from vuonlen.core.uploads import StoredFileFields
 from vuonlen.geo.models import AdministrativeUnit
 
@@ -48,14 +49,21 @@ class Status(models.TextChoices):
 # The allowed moves. An effective model keeps running (it may be reviewed again); an
 # ineffective one must first get a conversion plan (checked in the service) before it is
 # converted or closed; converted and closed are final.
+# Declared once (``core.pipeline``); each move is a ``StatusChange`` row.
+INITIATIVE_PIPELINE = Pipeline(
+    field="status",
+    moves={
+        Status.BEING_BUILT: (Status.RUNNING, Status.CLOSED),
+        Status.RUNNING: (Status.EFFECTIVE, Status.INEFFECTIVE, Status.CLOSED),
+        Status.EFFECTIVE: (Status.RUNNING, Status.INEFFECTIVE, Status.CLOSED),
+        Status.INEFFECTIVE: (Status.RUNNING, Status.CONVERTED, Status.CLOSED),
+        Status.CONVERTED: (),
+        Status.CLOSED: (),
+    },
+    event="initiatives.StatusChange", event_fk="initiative",
+)
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.BEING_BUILT: frozenset({Status.RUNNING, Status.CLOSED}),
-    Status.RUNNING: frozenset({Status.EFFECTIVE, Status.INEFFECTIVE, Status.CLOSED}),
-    Status.EFFECTIVE: frozenset({Status.RUNNING, Status.INEFFECTIVE, Status.CLOSED}),
-    Status.INEFFECTIVE: frozenset({Status.RUNNING, Status.CONVERTED, Status.CLOSED}),
-    Status.CONVERTED: frozenset(),
-    Status.CLOSED: frozenset(),
-}
+    status: frozenset(INITIATIVE_PIPELINE.allowed(status)) for status in INITIATIVE_PIPELINE.statuses}
 # States in which a model counts as "built or kept" for indicator 5 of the plan.
 ACTIVE_STATUSES = frozenset({Status.BEING_BUILT, Status.RUNNING, Status.EFFECTIVE, Status.INEFFECTIVE})
 
@@ -116,10 +124,12 @@ class Initiative(NamedModel, TimestampedModel):
     def status_badge(self) -> str:
         return STATUS_BADGE.get(self.status, "secondary")
 
+    pipeline = INITIATIVE_PIPELINE
+
     @property
     def allowed_moves(self) -> list[str]:
         # In the pipeline's own order, so the likeliest next step is offered first.
-        allowed = TRANSITIONS.get(self.status, frozenset())
+        allowed = self.pipeline.allowed(self.status)
         return [s for s in Status.values if s in allowed]
 
 

@@ -25,6 +25,7 @@ from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
+from vuonlen.core.pipeline import transition
 from vuonlen.core.text import fold, nfc
 from vuonlen.core.versioning import check_version, stale_message
 from vuonlen.geo.models import AdministrativeUnit, Level
@@ -248,7 +249,7 @@ def initiative_move(*, actor, initiative: Initiative, to_status: str, comment: s
         raise ValidationError(errors)
     before = snapshot(initiative)
     from_status = initiative.status
-    initiative.status = to_status
+    transition(initiative, to_status, actor=actor, comment=comment or direction)  # the StatusChange row
     initiative.status_changed_at = timezone.now()
     if to_status == Status.INEFFECTIVE:
         initiative.conversion_direction, initiative.conversion_deadline = direction, conversion_deadline
@@ -256,8 +257,6 @@ def initiative_move(*, actor, initiative: Initiative, to_status: str, comment: s
         initiative.converted_into = converted_into
     initiative.version += 1
     initiative.save()
-    StatusChange.objects.create(initiative=initiative, from_status=from_status, to_status=to_status,
-                                actor=_actor(actor), comment=comment or direction)
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=initiative, before=before, source=source,
                  note=f"Chuyển tình trạng: {Status(from_status).label} → {Status(to_status).label}")
     if to_status not in selectors.SHOWABLE_STATUSES:

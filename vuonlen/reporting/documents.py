@@ -103,3 +103,72 @@ def report_filename(submission: Submission) -> str:
     period = submission.period.code()
     return f"bao-cao-{period}-{submission.organisation.pk}.docx"
 
+
+
+# --- the compliance board for the briefing (.xlsx and .docx) ---------------------------------
+
+BOARD_HEADERS = ["STT", "Cơ quan, đơn vị", "Địa bàn", "Hạn gửi", "Gửi lúc", "Chấp hành", "Số ngày trễ",
+                 "Xử lý"]
+
+
+def _board_rows(group) -> list[list]:
+    from vuonlen.core.formats import format_date
+
+    rows = []
+    for index, row in enumerate(group["rows"], 1):
+        sent = row.submitted_at.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if row.submitted_at else ""
+        rows.append([str(index), row.organisation.name, row.organisation.unit.name, format_date(row.due_date), sent,
+                     row.status_label, row.days_late or None,
+                     row.submission.get_status_display() if row.submission else ""])
+    return rows
+
+
+def _counts_line(group) -> str:
+    total = group["total"]
+    return (f"Phải báo cáo {total.expected}; đúng hạn {total.on_time}; trễ hạn {total.late}; "
+            f"chưa báo cáo {total.missing}" + (f"; chưa đến hạn {total.not_due}" if total.not_due else ""))
+
+
+def board_xlsx(period, groups) -> bytes:
+    """The board as an administrative sheet: one table, each report's rows under its name."""
+    from vuonlen.core import xlsx
+    from vuonlen.documents.excel import AdministrativeSheet, Column, new_workbook
+
+    workbook = new_workbook()
+    columns = [Column("stt", "STT", "A", "text", 6), Column("org", "Cơ quan, đơn vị", "B", "text", 40),
+               Column("unit", "Địa bàn", "C", "text", 22), Column("due", "Hạn gửi", "1", "text", 12),
+               Column("sent", "Gửi lúc", "2", "text", 17), Column("status", "Chấp hành", "3", "text", 14),
+               Column("late", "Số ngày trễ", "4", "count", 9), Column("review", "Xử lý", "5", "text", 14)]
+    issuer = groups[0]["schedule"].issuer.name if groups else ""
+    sheet = AdministrativeSheet(
+        workbook.create_sheet("Chap hanh bao cao"), columns=columns,
+        title=f"TÌNH HÌNH CHẤP HÀNH CHẾ ĐỘ BÁO CÁO {_lower_first(period.label()).upper()}",
+        issuer=issuer, issuer_parent="", subtitle=[g["schedule"].name for g in groups][:3],
+        date=today_vn(), place="")
+    for group in groups:
+        sheet.add_block([["", f"{group['schedule'].name} — {_counts_line(group)}", "", "", "", "", None, ""]],
+                        style="subtotal")
+        sheet.add_block(_board_rows(group))
+    if not groups:
+        sheet.add_block([["", "Không có báo cáo nào phải gửi trong kỳ.", "", "", "", "", None, ""]])
+    sheet.finish(notes=["Hạn gửi tính đến hết ngày (giờ Việt Nam); báo cáo gửi lại sau khi bị trả lại vẫn tính "
+                        "theo lần gửi đầu."])
+    return xlsx.workbook_bytes(workbook)
+
+
+def board_docx(period, groups, user) -> bytes:
+    """The board as a Word annex for the briefing: counts and one table per report."""
+    issuer = groups[0]["schedule"].issuer if groups else None
+    doc = AdministrativeDocument(
+        issuer_parent=issuer.parent.name if issuer is not None and issuer.parent_id else "",
+        issuer=issuer.name if issuer is not None else "", number="", place=_place(issuer) if issuer else "",
+        date=today_vn(), title="BÁO CÁO",
+        subtitle=f"Tình hình chấp hành chế độ báo cáo {_lower_first(period.label())}")
+    if not groups:
+        doc.paragraph("Không có báo cáo nào phải gửi trong kỳ.")
+    for group in groups:
+        doc.heading(group["schedule"].name)
+        doc.paragraph(_counts_line(group) + ".")
+        doc.table(BOARD_HEADERS, [[("" if v is None else str(v)) for v in row] for row in _board_rows(group)],
+                  widths_mm=[10, 45, 28, 18, 22, 18, 12, 17])
+    return doc.to_bytes()

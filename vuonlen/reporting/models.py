@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vuonlen.accounts.models import Organisation, OrgKind
 from vuonlen.core.models import TimestampedModel
+from vuonlen.core.pipeline import Pipeline
 from vuonlen.core.periods import DueRule, Period, PeriodKind
 from vuonlen.core.uploads import StoredFileFields
 from vuonlen.geo.models import Level
@@ -230,13 +231,20 @@ class SubmissionStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Đã tiếp nhận")
 
 
-# The declared moves (STYLE habit 5). Accepted is final: the report is locked.
-PIPELINE: dict[str, tuple[str, ...]] = {
-    SubmissionStatus.DRAFT: (SubmissionStatus.SUBMITTED,),
-    SubmissionStatus.SUBMITTED: (SubmissionStatus.ACCEPTED, SubmissionStatus.RETURNED),
-    SubmissionStatus.RETURNED: (SubmissionStatus.SUBMITTED,),
-    SubmissionStatus.ACCEPTED: (),
-}
+# The declared moves (STYLE habit 5; ``core.pipeline``). A sent report may be recalled by its
+# unit (submitted → draft) until the secretariat accepts it; accepted is final: the report is locked.
+SUBMISSION_PIPELINE = Pipeline(
+    field="status",
+    moves={
+        SubmissionStatus.DRAFT: (SubmissionStatus.SUBMITTED,),
+        SubmissionStatus.SUBMITTED: (SubmissionStatus.ACCEPTED, SubmissionStatus.RETURNED, SubmissionStatus.DRAFT),
+        SubmissionStatus.RETURNED: (SubmissionStatus.SUBMITTED,),
+        SubmissionStatus.ACCEPTED: (),
+    },
+    event="reporting.SubmissionEvent", event_fk="submission",
+    refuse="vuonlen.reporting.services._refuse_move",
+)
+PIPELINE = {status: SUBMISSION_PIPELINE.allowed(status) for status in SUBMISSION_PIPELINE.statuses}
 EDITABLE_STATUSES = frozenset({SubmissionStatus.DRAFT, SubmissionStatus.RETURNED})
 
 
@@ -276,6 +284,8 @@ class Submission(TimestampedModel):
                                     name="reporting_one_submission_per_period"),
         ]
         indexes = [models.Index(fields=["schedule", "period_code", "status"])]
+
+    pipeline = SUBMISSION_PIPELINE
 
     def __str__(self) -> str:
         return f"{self.schedule.name} {self.period.label()} — {self.organisation.name}"
@@ -323,14 +333,20 @@ class SubmissionEvent(models.Model):
         return self.from_status == SubmissionStatus.RETURNED and self.to_status == SubmissionStatus.SUBMITTED
 
     @property
+    def is_recall(self) -> bool:
+        return self.from_status == SubmissionStatus.SUBMITTED and self.to_status == SubmissionStatus.DRAFT
+
+    @property
     def label(self) -> str:
         if not self.from_status:
-            return "Lập báo cáo"
-        return {
-            SubmissionStatus.SUBMITTED: "Gửi lại" if self.is_resubmission else "Gửi báo cáo",
-            SubmissionStatus.ACCEPTED: "Tiếp nhận",
-            SubmissionStatus.RETURNED: "Trả lại",
-        }.get(self.to_status, str(self))
+            return str(_("Lập báo cáo"))
+        if self.is_recall:
+            return str(_("Thu hồi"))
+        return str({
+            SubmissionStatus.SUBMITTED: _("Gửi lại") if self.is_resubmission else _("Gửi báo cáo"),
+            SubmissionStatus.ACCEPTED: _("Tiếp nhận"),
+            SubmissionStatus.RETURNED: _("Trả lại"),
+        }.get(self.to_status, str(self)))
 
 
 class SubmissionAttachment(StoredFileFields):

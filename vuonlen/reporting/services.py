@@ -1,10 +1,12 @@
 """Every write of the reporting room: validate, check who acts, write, record the move, audit —
 in one transaction. E-mails leave only after the transaction commits.
 
-The status pipeline (``models.PIPELINE``): draft → submitted → accepted, or submitted →
-returned (with a reason) → submitted again; accepted is locked. Every move is a
-``SubmissionEvent`` row; a move the pipeline does not allow raises ``ValidationError`` with a
-Vietnamese message. Reports carry a ``version``: a save or a move made on a page loaded before
+The status pipeline (``Submission.pipeline``, a ``core.pipeline.Pipeline``): draft → submitted
+→ accepted, or submitted → returned (with a reason) → submitted again, or submitted → draft
+when the unit recalls it before acceptance; accepted is locked. Every move goes through
+``core.pipeline.transition`` and is a ``SubmissionEvent`` row; a move the pipeline does not
+allow raises ``ValidationError`` with a Vietnamese message. Accepting a report sends
+``signals.report_accepted`` in the same transaction (directives close the tasks it fulfils). Reports carry a ``version``: a save or a move made on a page loaded before
 someone else's change is refused (``StaleReport``), never applied over it.
 """
 
@@ -24,6 +26,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation, RoleAssignment
@@ -36,8 +39,10 @@ from vuonlen.core.periods import VN_TZ, Period, deadline_end, today_vn
 from vuonlen.core.text import nfc
 
 from . import defaults, figures, selectors
+from vuonlen.core.pipeline import transition
+
+from . import signals
 from .models import (
-    PIPELINE,
     Obligation,
     ReminderKind,
     ReminderSent,
@@ -131,7 +136,7 @@ def _locked_message(current: Submission) -> str:
         return (f"Báo cáo đã được tiếp nhận {_when(current.accepted_at)} nên đã khoá: "
                 "không sửa, không chuyển trạng thái được nữa.")
     return ("Báo cáo đã gửi, đang chờ Thường trực xem xét nên không sửa được. "
-            "Nếu cần sửa, đề nghị Thường trực trả lại báo cáo.")
+            "Nếu cần sửa, hãy thu hồi báo cáo (được khi Thường trực chưa tiếp nhận).")
 
 
 def _refuse_move(current: Submission, to: str) -> ValidationError:
@@ -152,15 +157,16 @@ def _refuse_move(current: Submission, to: str) -> ValidationError:
 
 def _move(current: Submission, to: str, *, actor, comment: str = "", at: dt.datetime) -> SubmissionEvent:
     """Apply one pipeline move to ``current`` (not saved) and write its event row."""
-    if to not in PIPELINE[current.status]:
-        raise _refuse_move(current, to)
-    event = SubmissionEvent.objects.create(
-        submission=current, at=at, actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "hệ thống", from_status=current.status, to_status=to,
-        comment=comment,
-    )
-    current.status = to
-    if to == SubmissionStatus.SUBMITTED:
+    recall = current.status == SubmissionStatus.SUBMITTED and to == SubmissionStatus.DRAFT
+    event = transition(current, to, actor=actor, at=at, comment=comment)
+    if recall:
+        # Recalled before anyone looked at it: the sending that was withdrawn does not count
+        # against the deadline, unless an earlier one (before a return) already did.
+        earlier = current.events.filter(to_status=SubmissionStatus.RETURNED).exists()
+        if not earlier:
+            current.submitted_at = None
+        current.last_submitted_at = current.submitted_at
+    elif to == SubmissionStatus.SUBMITTED:
         current.submitted_at = current.submitted_at or at
         current.last_submitted_at = at
     elif to == SubmissionStatus.ACCEPTED:
@@ -302,10 +308,12 @@ def _completeness_errors(current: Submission) -> dict[str, list[str]]:
 def submission_save(*, actor, submission: Submission, expected_version: int | None,
                     figures_input: dict[str, tuple[str, str]] | None = None,
                     narrative_input: dict[str, str] | None = None, doc_number: str = "", signer_title: str = "",
-                    signer_name: str = "", files=(), submit: bool = False, now: dt.datetime | None = None,
-                    source: str = "web") -> Submission:
+                    signer_name: str = "", files=(), submit: bool = False, check_complete: bool = False,
+                    now: dt.datetime | None = None, source: str = "web") -> Submission:
     """Save the unit's edits (a draft, or a returned report being corrected), optionally sending
-    it in the same step. Every problem is reported at once and nothing is written."""
+    it in the same step. ``check_complete`` (the page's "Gửi báo cáo" before the confirmation)
+    saves only if the report could be sent. Every problem is reported at once and nothing is
+    written."""
     _check_submitter(actor, submission.organisation)
     current = _lock(submission)
     _check_version(current, expected_version)
@@ -328,10 +336,11 @@ def submission_save(*, actor, submission: Submission, expected_version: int | No
     current.values, current.narrative = values, narrative
     current.doc_number, current.signer_title, current.signer_name = (nfc(doc_number)[:60], nfc(signer_title)[:150],
                                                                      nfc(signer_name)[:150])
-    if submit:
+    if submit or check_complete:
         problems = _completeness_errors(current)
         if problems:
             raise ValidationError(problems)
+    if submit:
         _move(current, SubmissionStatus.SUBMITTED, actor=actor, at=now or timezone.now())
     stored = uploads.store_uploads(files, folder=UPLOAD_FOLDER) if files else []
     try:
@@ -355,8 +364,7 @@ def submission_submit(*, actor, submission: Submission, expected_version: int | 
     _check_submitter(actor, submission.organisation)
     current = _lock(submission)
     _check_version(current, expected_version)
-    if SubmissionStatus.SUBMITTED not in PIPELINE[current.status]:
-        raise _refuse_move(current, SubmissionStatus.SUBMITTED)
+    Submission.pipeline.check(current, SubmissionStatus.SUBMITTED)
     problems = _completeness_errors(current)
     if problems:
         raise ValidationError(problems)
@@ -372,8 +380,99 @@ def submission_accept(*, actor, submission: Submission, expected_version: int | 
     current = _lock(submission)
     _check_version(current, expected_version)
     before = snapshot(current)
-    _move(current, SubmissionStatus.ACCEPTED, actor=actor, comment=_text(comment), at=now or timezone.now())
-    return _save(current, actor=actor, before=before, source=source, note="Tiếp nhận báo cáo")
+    at = now or timezone.now()
+    _move(current, SubmissionStatus.ACCEPTED, actor=actor, comment=_text(comment), at=at)
+    _save(current, actor=actor, before=before, source=source, note="Tiếp nhận báo cáo")
+    signals.report_accepted.send(sender=Submission, submission=current, actor=actor, at=at)
+    return current
+
+
+def submission_problems(submission: Submission) -> dict[str, list[str]]:
+    """What must still be filled before the report may be sent (empty: ready to send)."""
+    return _completeness_errors(submission)
+
+
+@transaction.atomic
+def submission_recall(*, actor, submission: Submission, expected_version: int | None,
+                      now: dt.datetime | None = None, source: str = "web") -> Submission:
+    """The unit takes back a report it sent, before the secretariat accepts or returns it: the
+    report is a draft again and may be corrected and sent anew."""
+    _check_submitter(actor, submission.organisation)
+    current = _lock(submission)
+    _check_version(current, expected_version)
+    if current.status != SubmissionStatus.SUBMITTED:
+        raise ValidationError(_recall_refused(current), code="bad_move")
+    before = snapshot(current)
+    _move(current, SubmissionStatus.DRAFT, actor=actor, at=now or timezone.now())
+    return _save(current, actor=actor, before=before, source=source, note="Thu hồi báo cáo")
+
+
+def _recall_refused(current: Submission) -> str:
+    if current.status == SubmissionStatus.ACCEPTED:
+        return gettext("Báo cáo đã được tiếp nhận nên không thu hồi được nữa.")
+    if current.status == SubmissionStatus.RETURNED:
+        return gettext("Báo cáo đã bị trả lại: đơn vị sửa và gửi lại, không cần thu hồi.")
+    return gettext("Báo cáo chưa gửi nên không có gì để thu hồi.")
+
+
+@dataclass
+class BulkResult:
+    done: list[Submission] = field(default_factory=list)
+
+
+@transaction.atomic
+def submissions_bulk_review(*, actor, items: list[tuple[int, int]], action: str, comment: str = "",
+                            now: dt.datetime | None = None, source: str = "web") -> BulkResult:
+    """Accept (``action="accept"``) or return (``"return"``, with one reason for all) several
+    reports at once, from the board. ``items`` are (report id, version the page showed). All or
+    nothing: a report someone changed since the page was loaded, one out of the person's
+    reach, or one that cannot make the move stops the whole batch, and every such problem is
+    reported at once."""
+    if action not in ("accept", "return"):
+        raise ValidationError(gettext("Thao tác không hợp lệ."))
+    if not items:
+        raise ValidationError(gettext("Chưa chọn báo cáo nào."))
+    comment = _text(comment)
+    if action == "return" and not comment:
+        raise ValidationError({"comment": [gettext("Trả lại báo cáo phải ghi rõ lý do, để đơn vị biết cần sửa gì.")]},
+                              code="comment_required")
+    at = now or timezone.now()
+    visible = selectors.submissions_visible_to(actor) if actor is not SYSTEM else Submission.objects.all()
+    wanted = dict(items)
+    found = {s.pk: s for s in visible.filter(pk__in=list(wanted))}
+    problems: list[str] = []
+    if len(found) != len(wanted):
+        problems.append(gettext("%(n)d báo cáo không tìm thấy (có thể đã bị xoá hoặc ngoài phạm vi của bạn).")
+                        % {"n": len(wanted) - len(found)})
+    locked = {s.pk: s for s in Submission.objects.select_for_update(of=("self",))
+              .select_related("organisation__unit", "schedule__issuer__unit", "schedule__form", "updated_by")
+              .filter(pk__in=list(found)).order_by("pk")}
+    to = SubmissionStatus.ACCEPTED if action == "accept" else SubmissionStatus.RETURNED
+    for pk in sorted(locked, key=lambda k: locked[k].organisation.name_sort):
+        current = locked[pk]
+        name = current.organisation.name
+        if actor is not SYSTEM and not selectors.can_review(actor, current):
+            problems.append(gettext("%(org)s: bạn không có quyền tiếp nhận hoặc trả lại báo cáo này.") % {"org": name})
+        elif current.version != int(wanted[pk]):
+            problems.append(gettext("%(org)s: báo cáo vừa được thay đổi (hiện là “%(status)s”) sau khi bạn mở "
+                                    "trang; hãy tải lại trang rồi chọn lại.")
+                            % {"org": name, "status": _status_label(current.status)})
+        elif not Submission.pipeline.can(current, to):
+            problems.append(f"{name}: " + " ".join(_refuse_move(current, to).messages))
+    if problems:
+        raise ValidationError(problems, code="bulk_refused")
+    result = BulkResult()
+    for pk in sorted(locked):
+        current = locked[pk]
+        before = snapshot(current)
+        _move(current, to, actor=actor, comment=comment, at=at)
+        _save(current, actor=actor, before=before, source=source,
+              note=("Tiếp nhận báo cáo (xử lý nhiều báo cáo)" if action == "accept"
+                    else f"Trả lại (xử lý nhiều báo cáo): {comment}"[:500]))
+        if action == "accept":
+            signals.report_accepted.send(sender=Submission, submission=current, actor=actor, at=at)
+        result.done.append(current)
+    return result
 
 
 @transaction.atomic
@@ -383,10 +482,9 @@ def submission_return(*, actor, submission: Submission, expected_version: int | 
     current = _lock(submission)
     _check_version(current, expected_version)
     comment = _text(comment)
-    if SubmissionStatus.RETURNED not in PIPELINE[current.status]:
-        raise _refuse_move(current, SubmissionStatus.RETURNED)
+    Submission.pipeline.check(current, SubmissionStatus.RETURNED)
     if not comment:
-        raise ValidationError({"comment": ["Trả lại báo cáo phải ghi rõ lý do, để đơn vị biết cần sửa gì."]},
+        raise ValidationError({"comment": [gettext("Trả lại báo cáo phải ghi rõ lý do, để đơn vị biết cần sửa gì.")]},
                               code="comment_required")
     before = snapshot(current)
     _move(current, SubmissionStatus.RETURNED, actor=actor, comment=comment, at=now or timezone.now())
@@ -442,7 +540,7 @@ def explanation_request_create(*, actor, schedule: ReportSchedule, period: Perio
     today = today or today_vn()
     now = now or timezone.now()
     if schedule.is_one_off:
-        raise ValidationError("Chỉ yêu cầu giải trình cho báo cáo định kỳ.")
+        raise ValidationError(gettext("Chỉ yêu cầu giải trình cho báo cáo định kỳ."))
     due = schedule.due_date_for(period)
     if due is None:
         raise ValidationError(f"“{schedule.name}” không yêu cầu báo cáo cho {period.label()}.")

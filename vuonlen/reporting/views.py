@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -91,6 +92,8 @@ def _detail_context(request, submission: Submission, review_form: ReviewForm | N
         "events": selectors.submission_events(submission),
         "attachments": submission.attachments.all(),
         "can_edit": submission.is_editable and selectors.can_submit_for(request.user, submission.organisation),
+        "can_recall": (submission.status == SubmissionStatus.SUBMITTED
+                       and selectors.can_submit_for(request.user, submission.organisation)),
         "can_review": can_review,
         "review_form": review_form or (ReviewForm(initial={"version": submission.version}) if can_review else None),
         "timing": selectors.row_status(submission, submission.due_date, timezone.now()) if submission.due_date else "",
@@ -117,11 +120,11 @@ def review(request, pk: int):
             if action == ReviewForm.ACCEPT:
                 services.submission_accept(actor=request.user, submission=submission, expected_version=version,
                                            comment=comment)
-                messages.success(request, f"Đã tiếp nhận báo cáo của {submission.organisation.name}.")
+                messages.success(request, _("Đã tiếp nhận báo cáo của %(org)s.") % {"org": submission.organisation.name})
             else:
                 services.submission_return(actor=request.user, submission=submission, expected_version=version,
                                            comment=comment)
-                messages.success(request, f"Đã trả lại báo cáo cho {submission.organisation.name}.")
+                messages.success(request, _("Đã trả lại báo cáo cho %(org)s.") % {"org": submission.organisation.name})
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
@@ -149,20 +152,25 @@ def edit(request, pk: int):
         form = SubmissionForm(request.POST, request.FILES, submission=submission)
         submit = "submit" in request.POST
         if form.is_valid():
+            # "Gửi báo cáo" saves and asks to confirm (a page that shows what will be sent); only
+            # "xac-nhan" in the same post (clients that confirmed already) sends at once.
+            confirmed = submit and "xac-nhan" in request.POST
             try:
                 services.submission_save(
                     actor=request.user, submission=submission, expected_version=form.cleaned_data["version"],
                     figures_input=form.figures_input(), narrative_input=form.narrative_input(),
                     doc_number=form.cleaned_data["doc_number"], signer_title=form.cleaned_data["signer_title"],
                     signer_name=form.cleaned_data["signer_name"], files=form.cleaned_data.get("attachments") or [],
-                    submit=submit)
+                    submit=confirmed, check_complete=submit)
             except ValidationError as exc:
                 form.apply_service_errors(exc)
             else:
+                if submit and not confirmed:
+                    return redirect("reporting:confirm_submit", pk=submission.pk)
                 if submit:
-                    messages.success(request, "Đã gửi báo cáo. Thường trực sẽ xem xét và tiếp nhận.")
+                    messages.success(request, _("Đã gửi báo cáo. Thường trực sẽ xem xét và tiếp nhận."))
                     return redirect("reporting:detail", pk=submission.pk)
-                messages.success(request, "Đã lưu nháp.")
+                messages.success(request, _("Đã lưu nháp."))
                 return redirect("reporting:edit", pk=submission.pk)
         stale = _is_stale(form)
         current = selectors.submission_for_user_or_404(request.user, pk)
@@ -202,7 +210,7 @@ def attachment_delete(request, pk: int):
     attachment = selectors.attachment_for_user_or_404(request.user, pk)
     form = AttachmentDeleteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Yêu cầu không hợp lệ, hãy tải lại trang.")
+        messages.error(request, _("Yêu cầu không hợp lệ, hãy tải lại trang."))
     else:
         try:
             services.attachment_delete(actor=request.user, attachment=attachment,
@@ -210,7 +218,7 @@ def attachment_delete(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Đã xoá tệp “{attachment.original_name}”.")
+            messages.success(request, _("Đã xoá tệp “%(name)s”.") % {"name": attachment.original_name})
     return redirect("reporting:edit", pk=attachment.submission_id)
 
 
@@ -246,20 +254,27 @@ def _default_period(user) -> Period:
     return Period.containing(today_vn(), PeriodKind.QUARTER)
 
 
-@room_required(roles.REPORT_ROOM)
-def board(request):
+def _board_data(request) -> dict:
     user = request.user
-    form = BoardFilterForm(request.GET or None, years=_years(user))
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    period = filters.get("ky") or _default_period(user)
+    years = _years(user)
+    first = BoardFilterForm(request.GET or None, years=years)
+    # The period first: the report choices depend on it (a "bao-cao" of the period is valid).
+    period = None
+    if first.is_bound:
+        first.is_valid()  # the other fields' errors do not matter here
+        period = first.cleaned_data.get("ky")
+    period = period or _default_period(user)
     schedules = selectors.schedules_for_period(user, period)
-    form.fields["bao_cao"].choices = [("", "Mọi báo cáo")] + [(s.pk, s.name) for s in schedules]
+    form = BoardFilterForm(request.GET or None, years=years, schedules=schedules)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form.fields["bao_cao"].choices = [("", _("Mọi báo cáo"))] + [(s.pk, s.name) for s in schedules]
     if not form.is_bound:
         form.initial = {"ky": period.code()}
     schedule = next((s for s in schedules if s.pk == filters.get("bao_cao")), None)
     rows = selectors.compliance(user=user, period=period, schedule=schedule, level=filters.get("cap"),
                                 kind=filters.get("loai", ""), include_one_off=True)
     groups = []
+    review_scope = scoping.scope_for(user, roles.REPORT_REVIEW)
     for sched in ([schedule] if schedule else schedules):
         sched_rows = [r for r in rows if r.schedule.pk == sched.pk]
         if not sched_rows:
@@ -268,6 +283,11 @@ def board(request):
         requests = selectors.explanation_requests_for(sched, period) if not sched.is_one_off else []
         to_ask = selectors.not_yet_asked(sched_rows, requests)
         can_request = bool(to_ask) and scoping.can(user, roles.REPORT_REVIEW, sched.issuer.unit)
+        issuer_covered = review_scope.covers_path(sched.issuer.unit.path)
+        for row in sched_rows:  # selectors.can_review, with what the rows hold already
+            row.reviewable = (issuer_covered and row.submission is not None
+                              and row.submission.status == SubmissionStatus.SUBMITTED
+                              and review_scope.covers_path(row.organisation.unit.path))
         groups.append({
             "schedule": sched, "rows": sched_rows, "total": total, "by_level": by_level,
             "due_date": sched.due_date_for(period), "can_request": can_request,
@@ -278,12 +298,22 @@ def board(request):
                 "schedule": sched.pk, "period": period.code(),
                 "due_date": today_vn() + dt.timedelta(days=10)}) if can_request else None,
         })
+    return {"form": form, "filters": filters, "period": period, "groups": groups}
+
+
+@room_required(roles.REPORT_ROOM)
+def board(request):
+    user = request.user
+    data = _board_data(request)
+    period, filters = data["period"], data["filters"]
     offenders = selectors.repeat_offenders(user=user, period=period, count=4, level=filters.get("cap"),
                                            kind=filters.get("loai", "")) if period.kind == PeriodKind.QUARTER else []
     return render(request, "reporting/board.html", {
-        "form": form, "period": period, "groups": groups, "offenders": offenders,
+        "form": data["form"], "period": period, "groups": data["groups"], "offenders": offenders,
         "offender_periods": [p for p, _ in offenders[0].history] if offenders else [],
         "status_labels": selectors.STATUS_LABELS, "status_badges": selectors.STATUS_BADGES,
+        "reviewable": sum(r.reviewable for g in data["groups"] for r in g["rows"]),
+        "query": request.GET.urlencode(),
     })
 
 
@@ -308,13 +338,14 @@ def explanation_request(request):
         return redirect(back)
     names = ", ".join(o.name for o in result.added)
     if result.created:
-        messages.success(request, f"Đã yêu cầu {len(result.added)} đơn vị gửi báo cáo giải trình trước hết ngày "
-                                  f"{format_date(result.request.due_date)}: {names}.")
+        messages.success(request, _("Đã yêu cầu %(n)d đơn vị gửi báo cáo giải trình trước hết ngày %(date)s: "
+                                    "%(names)s.") % {"n": len(result.added),
+                                                     "date": format_date(result.request.due_date), "names": names})
     elif result.added:
-        messages.success(request, f"Đã bổ sung {len(result.added)} đơn vị vào yêu cầu giải trình (hạn "
-                                  f"{format_date(result.request.due_date)}): {names}.")
+        messages.success(request, _("Đã bổ sung %(n)d đơn vị vào yêu cầu giải trình (hạn %(date)s): %(names)s.")
+                         % {"n": len(result.added), "date": format_date(result.request.due_date), "names": names})
     else:
-        messages.info(request, "Các đơn vị trễ hạn, chưa báo cáo đều đã được yêu cầu giải trình trước đó.")
+        messages.info(request, _("Các đơn vị trễ hạn, chưa báo cáo đều đã được yêu cầu giải trình trước đó."))
     return redirect(back)
 
 
@@ -333,3 +364,101 @@ def deadline_calendar_view(request):
                                                      "Thứ Bảy", "Chủ Nhật"],
     })
 
+
+
+@require_http_methods(["GET", "POST"])
+@room_required(roles.REPORT_ROOM)
+def confirm_submit(request, pk: int):
+    """"Gửi báo cáo" asks first: what is sent, to whom, before or after the deadline; after
+    sending, the unit may still recall it until the secretariat accepts it."""
+    submission = selectors.submission_for_user_or_404(request.user, pk)
+    if not selectors.can_submit_for(request.user, submission.organisation):
+        raise Http404("Không tìm thấy báo cáo")
+    if not submission.is_editable:
+        return redirect("reporting:detail", pk=submission.pk)
+    problems = services.submission_problems(submission)
+    if problems:
+        messages.error(request, _("Báo cáo chưa đủ nội dung để gửi; hãy bổ sung rồi gửi lại."))
+        return redirect("reporting:edit", pk=submission.pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.submission_submit(actor=request.user, submission=submission,
+                                       expected_version=request.POST.get("version") or -1)
+        except ValidationError as exc:
+            errors = exc.messages
+            submission = selectors.submission_for_user_or_404(request.user, pk)
+        else:
+            messages.success(request, _("Đã gửi báo cáo. Thường trực sẽ xem xét và tiếp nhận."))
+            return redirect("reporting:detail", pk=submission.pk)
+    due = submission.due_date
+    now = timezone.now()
+    return render(request, "reporting/confirm_submit.html", {
+        "submission": submission, "sections": selectors.submission_sections(submission),
+        "attachments": submission.attachments.all(), "errors": errors,
+        "late": bool(due and not submission.submitted_at and selectors.row_status(None, due, now) == selectors.MISSING),
+    }, status=409 if errors else 200)
+
+
+@require_POST
+@room_required(roles.REPORT_ROOM)
+def recall(request, pk: int):
+    submission = selectors.submission_for_user_or_404(request.user, pk)
+    try:
+        services.submission_recall(actor=request.user, submission=submission,
+                                   expected_version=request.POST.get("version") or -1)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("reporting:detail", pk=submission.pk)
+    messages.success(request, _("Đã thu hồi báo cáo: báo cáo trở lại bản nháp, sửa xong hãy gửi lại."))
+    return redirect("reporting:edit", pk=submission.pk)
+
+
+@require_POST
+@room_required(roles.REPORT_ROOM)
+def bulk_review(request):
+    """Accept or return the ticked reports of the board at once (all or nothing)."""
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("reporting:board")
+    items, bad = [], False
+    for value in request.POST.getlist("chon")[:1000]:
+        try:
+            pk, version = (int(part) for part in value.split(":"))
+        except ValueError:
+            bad = True
+            continue
+        items.append((pk, version))
+    if bad:
+        messages.error(request, _("Yêu cầu không hợp lệ, hãy tải lại trang."))
+        return redirect(back)
+    action = request.POST.get("action", "")
+    try:
+        result = services.submissions_bulk_review(actor=request.user, items=items, action=action,
+                                                  comment=request.POST.get("comment", "")[:5000])
+    except ValidationError as exc:
+        messages.error(request, _("Chưa xử lý báo cáo nào:") + " " + " ".join(exc.messages))
+        return redirect(back)
+    names = ", ".join(s.organisation.name for s in result.done)
+    if action == "accept":
+        messages.success(request, _("Đã tiếp nhận %(n)d báo cáo: %(names)s.") % {"n": len(result.done), "names": names})
+    else:
+        messages.success(request, _("Đã trả lại %(n)d báo cáo: %(names)s.") % {"n": len(result.done), "names": names})
+    return redirect(back)
+
+
+@room_required(roles.REPORT_ROOM)
+def board_export(request, kind: str):
+    """The board as the person sees it (same period and filters), for the briefing."""
+    if kind not in ("xlsx", "docx"):
+        raise Http404("Không có định dạng này")
+    data = _board_data(request)
+    if kind == "xlsx":
+        content = documents.board_xlsx(data["period"], data["groups"])
+    else:
+        content = documents.board_docx(data["period"], data["groups"], request.user)
+    audit_record(actor=request.user, action=AuditAction.EXPORT, source="web",
+                 object_repr=f"Bảng chấp hành chế độ báo cáo {data['period'].label()}",
+                 note=f"Tải bảng theo dõi báo cáo (.{kind})")
+    return file_response(content, f"chap-hanh-bao-cao-{data['period'].code()}.{kind}", kind=kind)
