@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "households"
 urlpatterns = [
     path("", views.household_list, name="list"),
+    path("goi-y/", pickers.household_suggest, name="suggest"),
     path("lap-so/", views.household_register, name="register"),
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/sua/", views.household_update, name="update"),

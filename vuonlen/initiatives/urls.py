@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "initiatives"
 urlpatterns = [
     path("", views.initiative_list, name="list"),
+    path("goi-y/", pickers.initiative_suggest, name="suggest"),
     path("them/", views.initiative_create, name="create"),
     path("chi-tieu-5/", views.indicator5, name="indicator5"),
     path("guong-dien-hinh/", views.exemplar_list, name="exemplars"),

@@ -293,13 +293,23 @@ def exemplar_create(request):
         data = form.cleaned_data
         household = None
         try:
+            commune = data["commune"]
             if data["household_code"]:
-                household = households_visible_to(request.user).filter(
-                    commune=data["commune"], code=data["household_code"].strip()).first()
-                if household is None:
-                    raise ValidationError({"household": [f"Không tìm thấy hộ {data['household_code']} ở "
-                                                         f"{data['commune'].name}"]})
-            services.exemplar_create(actor=request.user, commune=data["commune"], household=household,
+                # The household tells its commune; the commune field only tells apart two
+                # communes' households that share a code.
+                code = data["household_code"].strip()
+                found = households_visible_to(request.user).filter(code=code).select_related("commune")
+                if commune is not None:
+                    found = found.filter(commune=commune)
+                found = list(found[:2])
+                if not found:
+                    where = f" ở {commune.name}" if commune is not None else " trong địa bàn của bạn"
+                    raise ValidationError({"household": [f"Không tìm thấy hộ {code}{where}"]})
+                if len(found) > 1:
+                    raise ValidationError({"commune": [f"Mã hộ {code} có ở nhiều xã: hãy chọn xã của hộ"]})
+                household = found[0]
+                commune = household.commune
+            services.exemplar_create(actor=request.user, commune=commune, household=household,
                                      display_name=data["display_name"], year=data["year"], story=data["story"],
                                      consent_to_publish=data["consent_to_publish"],
                                      publish_name=data["publish_name"], photo=data["photo"])

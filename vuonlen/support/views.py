@@ -84,10 +84,19 @@ def _resolve_recipient(user, data) -> dict:
     unit = data["unit"]
     if kind == RecipientKind.HOUSEHOLD:
         code = (data["household_code"] or "").strip()
-        if not code or unit is None:
-            raise ValidationError({"household_code": ["Chọn xã (hoặc thôn) và nhập mã hộ nhận"]})
-        from vuonlen.households.selectors import household_by_code_or_none
+        if not code:
+            raise ValidationError({"household_code": ["Nhập mã hộ nhận (gõ tên chủ hộ hoặc mã hộ để tìm)"]})
+        from vuonlen.households.selectors import household_by_code_or_none, households_visible_to
 
+        if unit is None:
+            # The household tells its commune; the unit is asked only when two communes'
+            # households share the code.
+            found = list(households_visible_to(user).filter(code=code, ended_on__isnull=True)[:2])
+            if len(found) == 1:
+                return {"household": found[0]}
+            if not found:
+                raise ValidationError({"household_code": [f"Không tìm thấy hộ mã {code} trong địa bàn của bạn"]})
+            raise ValidationError({"unit": [f"Mã hộ {code} có ở nhiều xã: hãy chọn xã (hoặc thôn) của hộ"]})
         commune = unit if unit.level == Level.COMMUNE else unit.parent
         household = household_by_code_or_none(user, within=commune, code=code)
         if household is None:
