@@ -19,8 +19,8 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 class DateInput(forms.DateInput):
     """The one date widget: a text box showing dd/mm/yyyy whatever the browser's language
-    (a native ``type="date"`` shows 12/02/2026 for 2 December in an English browser).
-    ``static/js/vl-widgets.js`` adds a small calendar button; without JS it is a plain field."""
+    (the browser's own date input shows 12/02/2026 for 2 December in an English browser).
+    Digits keyboard on phones; no script needed."""
 
     input_type = "text"
 
