@@ -191,6 +191,9 @@
     root.querySelectorAll("[data-vl-file]").forEach(initFile);
     root.querySelectorAll("[data-vl-picker]").forEach(initPicker);
     root.querySelectorAll("select[data-vl-narrow-url]").forEach(initNarrowedSelect);
+    root.querySelectorAll("[data-vl-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
