@@ -17,8 +17,8 @@ from .models import FundSource, Kind, Status
 class InitiativeForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên mô hình"), max_length=200)
     kind = forms.ChoiceField(label=_("Loại mô hình"), choices=Kind.choices)
-    organisation = forms.ModelChoiceField(label=_("Đơn vị xây dựng"), queryset=None)
-    unit = forms.ModelChoiceField(label=_("Địa bàn (xã)"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("Đơn vị xây dựng"), queryset=None, empty_label=_("— Chọn —"))
+    unit = forms.ModelChoiceField(label=_("Địa bàn (xã)"), queryset=None, empty_label=_("— Chọn —"))
     villages = forms.ModelMultipleChoiceField(label=_("Thôn, làng"), queryset=None, required=False)
     start_year = forms.IntegerField(label=_("Năm bắt đầu"), min_value=2000, max_value=2100)
     is_pilot = forms.BooleanField(label=_("Đăng ký làm mô hình điểm của đơn vị"), required=False)

@@ -61,7 +61,8 @@
 
     function currentWords() {
       if (!multiple) return input.value.trim();
-      const parts = input.value.split(/[\s,;]+/);
+      // Codes are separated by commas, semicolons or lines; a name has spaces in it.
+      const parts = input.value.split(/[,;\n]/);
       return (parts[parts.length - 1] || "").trim();
     }
 
@@ -91,8 +92,9 @@
       const item = items[index];
       if (!item) return;
       if (multiple) {
-        const parts = input.value.split(/[\s,;]+/).filter(Boolean);
-        parts.pop();
+        const parts = input.value.split(/[,;\n]/).map(function (p) { return p.trim(); });
+        parts.pop();  // the words typed to find this household
+        for (let i = parts.length - 1; i >= 0; i--) if (!parts[i]) parts.splice(i, 1);
         if (parts.indexOf(item.value) < 0) parts.push(item.value);
         input.value = parts.join(", ") + ", ";
       } else {
