@@ -19,4 +19,5 @@ urlpatterns = [
     path("nhiem-vu/<int:pk>/cap-nhat/", views.task_update, name="task_update"),
     path("minh-chung/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("qua-han/", views.overdue, name="overdue"),
+    path("qua-han/<int:pk>/", views.overdue_organisation, name="overdue_organisation"),
 ]
