@@ -13,7 +13,7 @@ from vuonlen.accounts.roles import Role
 from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 
-from tests.browser_fixtures import PHONE, sign_in
+from tests.browser_fixtures import PHONE, open_room, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,9 +113,7 @@ def test_administrator_searches_the_audit_log(page, officer, commune_a, artifact
 
     sign_in(page, admin.username)
     expect(page.get_by_role("complementary", name="Phạm vi của bạn")).to_contain_text("Tỉnh Kon Tum")
-    nav = page.get_by_role("navigation", name="Điều hướng chính")
-    nav.get_by_role("button", name="Thêm").click()  # at 1366 px the later rooms sit under "Thêm"
-    nav.get_by_role("link", name="Nhật ký").click()
+    open_room(page, "Nhật ký")  # at 1366 px the later rooms sit under "Thêm"
     page.get_by_role("textbox", name="Tài khoản").fill("canbo")
     page.get_by_role("button", name="Tìm", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="dòng nhật ký")).to_have_text("2 dòng nhật ký")
