@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import sign_in
+from tests.browser_fixtures import open_room, sign_in
 from tests.twinning.builders import D, World
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.support import services
@@ -34,7 +34,7 @@ def test_secretariat_opens_the_totals_in_one_click(page, world, artifacts):
                           date=D(2023, 1, 5), household=households[0], giver=world.bank, loan_term_months=36)
 
     sign_in(page, world.province_secretary.username)
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Nguồn lực").click()
+    open_room(page, "Nguồn lực")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tổng hợp nguồn lực huy động")
     headline = page.locator("#headline")
     expect(headline).to_contain_text("0,7 tỷ đồng")  # 150 + 500 + 50 million

@@ -58,7 +58,7 @@ def test_mentor_logs_a_visit_on_a_phone(page, world, artifacts):
     # Tap 1: the household; tap 2: a topic; tap 3: save.
     listing.get_by_role("link", name=re.compile("A Blong")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ghi lần thăm hộ")
-    expect(page.get_by_label("Ngày thăm")).to_have_value(today_vn().isoformat())
+    expect(page.get_by_label("Ngày thăm")).to_have_value(today_vn().strftime("%d/%m/%Y"))  # dd/mm/yyyy box
     page.get_by_text("Vay vốn ưu đãi").click()
     expect(page.get_by_role("checkbox", name="Vay vốn ưu đãi")).to_be_checked()
     page.screenshot(path=artifacts / "campaign-visit-form-phone.png", full_page=True, animations="disabled")
@@ -99,7 +99,11 @@ def test_officer_assesses_and_assigns_at_desktop_width(page, world, artifacts):
 
     page.get_by_role("link", name="Phân công người phụ trách").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Phân công người phụ trách hộ")
-    page.get_by_label("Người phụ trách", exact=True).select_option(label="A Thút")
+    # Labelled with the account and where the person works, so two "A Thút" differ.
+    picker = page.get_by_label("Người phụ trách", exact=True)
+    option = picker.locator("option", has_text="A Thút (phutrach.plei)")
+    expect(option).to_have_count(1)
+    picker.select_option(value=option.get_attribute("value"))
     page.get_by_label("Lý do, căn cứ phân công").fill("Nghị quyết chi bộ làng Plei Đôn")
     page.screenshot(path=artifacts / "campaign-assign-form.png", full_page=True)
     page.get_by_role("button", name="Phân công", exact=True).click()

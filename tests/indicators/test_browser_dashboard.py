@@ -12,7 +12,7 @@ from django.apps import apps
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser_fixtures import PHONE, sign_in
+from tests.browser_fixtures import PHONE, open_room, sign_in
 from vuonlen.accounts.roles import Role
 
 from .test_dashboards import YEAR, build_world
@@ -43,7 +43,7 @@ def _ranking(page):
 
 def test_province_viewer_walks_down_to_a_household(page, live_server, walk, artifacts):
     sign_in(page, "lanhdao.tinh.web")
-    page.get_by_role("link", name="Chỉ tiêu", exact=True).click()
+    open_room(page, "Chỉ tiêu")
     expect(page.get_by_role("heading", level=1, name="Tỉnh Kon Tum")).to_be_visible()
     page.get_by_label("Năm", exact=True).select_option(str(YEAR))
     page.get_by_role("button", name="Xem", exact=True).click()

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser_fixtures import sign_in
+from tests.browser_fixtures import open_room, sign_in
 from vuonlen.accounts.roles import Role
 from vuonlen.geo.models import Era, Level
 
@@ -32,7 +32,7 @@ def new_era(kontum, commune_a, commune_b):
 def test_new_province_secretariat_drills_down_to_a_household_of_a_new_commune(page, live_server, new_era,
                                                                                 artifacts):
     sign_in(page, "thuongtruc.quangngai.web")
-    page.get_by_role("link", name="Chỉ tiêu", exact=True).click()
+    open_room(page, "Chỉ tiêu")
     expect(page.get_by_role("heading", level=1, name="Tỉnh Quảng Ngãi")).to_be_visible()
     expect(page.get_by_text(f"Năm {YEAR} · số liệu đến ngày 31/12/{YEAR}")).to_be_visible()
     expect(page.locator("#year-incomplete")).to_contain_text("chưa có kết quả rà soát được công nhận")

@@ -49,7 +49,7 @@ def app_texts() -> dict[str, str]:
         "never_visited": _("Chưa thăm"), "last_visit": _("Thăm lần cuối"),
         "log_visit": _("Ghi lần thăm"), "assess": _("Đánh giá"),
         "saved_local": _("Đã lưu trên máy, chờ gửi"), "sent": _("Đã gửi %(n)s mục lên máy chủ"),
-        "need_topic": _("Hãy chọn chủ đề hoặc ghi nội dung đã trao đổi"), "need_date": _("Hãy nhập ngày"),
+        "need_topic": _("Hãy chọn chủ đề hoặc ghi nội dung đã trao đổi"), "need_date": _("Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 07/06/2023"),
         "keep_mine": _("Giữ bản của tôi"), "take_theirs": _("Lấy bản trên máy chủ"), "discard": _("Bỏ"),
         "keep": _("Giữ lại, gửi sau"), "server_copy": _("Bản trên máy chủ"), "my_copy": _("Bản của tôi"),
         "met": _("đạt"), "not_met": _("chưa"), "photo_error": _("Không đọc được ảnh"),

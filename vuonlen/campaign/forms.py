@@ -6,25 +6,19 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.forms import DateField, DateInput, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.spreadsheets import IMPORT_ACCEPT
 from vuonlen.core.years import FIRST_YEAR, YEAR_MAX, YEAR_MIN
 
 from .models import CRITERIA, IMPROVED_LIFE
 from .services import VISIT_TOPICS
 
-# Phones and office browsers alike show their own date picker; ISO is what it sends.
-_DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-def _date(label, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET, **kwargs)
+def _date(label, **kwargs) -> DateField:
+    return DateField(label=label, required=False, **kwargs)
 
 
 class VisitForm(forms.Form):
-    # A date input shows only an ISO value: the localised "22/11/2026" would leave it blank.
-    visited_on = forms.DateField(label=_("Ngày thăm"), input_formats=DATE_INPUTS, widget=forms.DateInput(
-        format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-lg"}))
+    visited_on = DateField(label=_("Ngày thăm"), widget=DateInput(attrs={"class": "form-control form-control-lg"}))
     topics = forms.MultipleChoiceField(label=_("Chủ đề"), choices=VISIT_TOPICS, required=False,
                                        widget=forms.CheckboxSelectMultiple)
     discussed = forms.CharField(label=_("Đã trao đổi"), required=False,
@@ -101,6 +95,21 @@ class UnitChoiceForm(StyledFormMixin, forms.Form):
         self.fields["don_vi"].choices = [("", empty_label)] + units
 
 
+def mentor_label(user) -> str:
+    """Two cadres called "Nguyễn Văn Hùng" are told apart by their account and where they work
+    (the organisations and units of their current roles)."""
+    places: list[str] = []
+    for assignment in user.assignments.all():
+        if not assignment.is_active:
+            continue
+        place = assignment.organisation.name if assignment.organisation_id else (
+            assignment.unit.name if assignment.unit_id else "")
+        if place and place not in places:
+            places.append(place)
+    name = f"{user.full_name} ({user.username})" if user.full_name else user.username
+    return f"{name} — {', '.join(places[:2])}" if places else name
+
+
 class AssignForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     mentor = forms.ModelChoiceField(label=_("Người phụ trách"), queryset=None, required=False,
                                     empty_label=_("— Chọn cán bộ, đảng viên —"))
@@ -115,8 +124,8 @@ class AssignForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
     def __init__(self, *args, mentors, households, groups, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = mentors
-        self.fields["mentor"].label_from_instance = lambda u: u.full_name or u.username
+        self.fields["mentor"].queryset = mentors.prefetch_related("assignments__organisation", "assignments__unit")
+        self.fields["mentor"].label_from_instance = mentor_label
         self.fields["households"].choices = [(h.pk, f"{h.head_name} · {h.code}") for h in households]
         self.fields["households"].widget.attrs.pop("class", None)
         self.fields["group"].queryset = groups
@@ -172,8 +181,7 @@ class PhaseDocumentForm(StyledFormMixin, forms.Form):
     """One founding document of a phase; a row left blank is ignored."""
 
     number = forms.CharField(label=_("Số, ký hiệu"), required=False, max_length=80)
-    date = forms.DateField(label=_("Ngày ban hành"), required=False, input_formats=DATE_INPUTS,
-                           widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    date = DateField(label=_("Ngày ban hành"), required=False)
     title = forms.CharField(label=_("Trích yếu"), required=False, max_length=500)
 
     def clean(self):

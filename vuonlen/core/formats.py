@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from .text import nfc
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def format_number(value, decimals: int = 0) -> str:
@@ -21,6 +24,16 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: dt.datetime | None, *, seconds: bool = False) -> str:
+    """The one way a moment is written: '14:30 07/06/2023' (with seconds '14:30:05 07/06/2023'),
+    in Vietnam's time whatever the server's zone."""
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(VN_TZ)
+    return value.strftime("%H:%M:%S %d/%m/%Y" if seconds else "%H:%M %d/%m/%Y")
 
 
 _GROUPED_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")

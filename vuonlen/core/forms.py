@@ -1,3 +1,6 @@
+import datetime as dt
+import re
+
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -9,6 +12,56 @@ from .selectors import audited_content_types
 
 # Officers type dates the Vietnamese way; ISO is accepted for links and browser date pickers.
 DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+_VN_DATE = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class DateInput(forms.DateInput):
+    """The one date widget: a text box showing dd/mm/yyyy whatever the browser's language
+    (the browser's own date input shows 12/02/2026 for 2 December in an English browser).
+    Digits keyboard on phones; no script needed."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None, format=None):
+        base = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                "data-vl-date": "", "maxlength": "10", "class": "vl-date"}
+        super().__init__(attrs={**base, **(attrs or {})}, format=format or "%d/%m/%Y")
+
+
+class DateField(forms.DateField):
+    """The one date field of every form: reads 07/06/2023 (also 7/6/2023, 07-06-2023, 07.06.2023
+    and ISO 2023-06-07 from links), says in Vietnamese what is wrong with anything else."""
+
+    widget = DateInput
+    default_error_messages = {
+        "invalid": _("“%(value)s” không phải ngày: hãy nhập theo dạng ngày/tháng/năm, ví dụ 07/06/2023."),
+        "nonexistent": _("Ngày “%(value)s” không có trên lịch."),
+        "range": _("Năm của ngày “%(value)s” phải trong khoảng 1900–2100."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if match := _VN_DATE.match(text):
+            day, month, year = (int(g) for g in match.groups())
+        elif match := _ISO_DATE.match(text):
+            year, month, day = (int(g) for g in match.groups())
+        else:
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": text[:30]})
+        if not 1900 <= year <= 2100:
+            raise ValidationError(self.error_messages["range"], code="range", params={"value": text})
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise ValidationError(self.error_messages["nonexistent"], code="nonexistent",
+                                  params={"value": text}) from None
 
 
 class StyledFormMixin:
@@ -39,7 +92,15 @@ class StyledFormMixin:
 ATTACHMENT_ACCEPT = ".pdf,.docx,.xlsx,.doc,.xls,.jpg,.jpeg,.png"
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class FileInput(forms.FileInput):
+    """The one file input: a "Chọn tệp" button and the chosen names in the page's language
+    (the browser's own control speaks the language of the computer: "Choose File / No file
+    chosen"). ``static/js/vl-widgets.js`` swaps it in; without JS the native control stays."""
+
+    template_name = "core/widgets/file_input.html"
+
+
+class MultipleFileInput(FileInput):
     allow_multiple_selected = True
 
 
@@ -88,10 +149,8 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
     object_id = forms.CharField(label=_("Mã bản ghi"), required=False, max_length=64)
     text = forms.CharField(label=_("Nội dung"), required=False, max_length=200,
                            help_text=_("Tìm trong tên bản ghi và ghi chú"))
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=DATE_INPUTS,
-                                widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=DATE_INPUTS,
-                              widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    date_from = DateField(label=_("Từ ngày"), required=False)
+    date_to = DateField(label=_("Đến ngày"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

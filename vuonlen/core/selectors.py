@@ -11,10 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .formats import format_date
+from .formats import format_date, format_datetime
 from .models import AuditAction, AuditLog
 from .periods import VN_TZ
 
@@ -83,7 +82,7 @@ def _readable(field, value: Any, names: dict) -> Any:
         return dict(field.flatchoices).get(value, value)
     try:
         if isinstance(field, models.DateTimeField):
-            return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%d/%m/%Y %H:%M")
+            return format_datetime(dt.datetime.fromisoformat(value))
         if isinstance(field, models.DateField):
             return format_date(dt.date.fromisoformat(value))
     except (TypeError, ValueError):

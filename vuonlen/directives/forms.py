@@ -8,12 +8,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.forms import DateField, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.periods import Period, PeriodKind
 
 from .models import DeadlineKind, DocumentKind, ExpectedOutput, TaskState
 
-_DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 _MONTH = re.compile(r"^\s*(?:tháng\s*)?(\d{1,2})\s*[/.-]\s*(\d{4})\s*$", re.IGNORECASE)
 
 
@@ -34,7 +33,7 @@ class DocumentForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=80, required=False,
                              help_text=_("Ví dụ: 103-TB/BCĐ, 12/TB-UBND"))
     kind = forms.ChoiceField(label=_("Loại văn bản"), choices=DocumentKind.choices, initial=DocumentKind.NOTICE)
-    date = forms.DateField(label=_("Ngày ban hành"), input_formats=DATE_INPUTS, widget=_DATE_WIDGET, required=False)
+    date = DateField(label=_("Ngày ban hành"), required=False)
     title = forms.CharField(label=_("Trích yếu"), max_length=500, required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
     place = forms.CharField(label=_("Địa danh"), max_length=100, required=False,
@@ -80,8 +79,8 @@ class TaskForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
                                         initial=ExpectedOutput.REPORT)
     deadline_kind = forms.ChoiceField(label=_("Loại thời hạn"), choices=DeadlineKind.choices,
                                       initial=DeadlineKind.DATE, widget=forms.RadioSelect)
-    deadline_date = forms.DateField(label=_("Hạn (ngày)"), required=False, input_formats=DATE_INPUTS,
-                                    widget=_DATE_WIDGET, help_text=_("“Trước ngày 31/7/2023”: tính đến hết ngày đó"))
+    deadline_date = DateField(label=_("Hạn (ngày)"), required=False,
+                              help_text=_("“Trước ngày 31/7/2023”: tính đến hết ngày đó"))
     deadline_month = forms.CharField(label=_("Hạn (tháng)"), required=False, max_length=20,
                                      widget=forms.TextInput(attrs={"placeholder": "8/2023"}),
                                      help_text=_("“Trong tháng 8/2023”: tính đến hết ngày cuối tháng"))
@@ -146,7 +145,7 @@ class CarryGroupForm(StyledFormMixin, forms.Form):
 
     chon = forms.BooleanField(label=_("Chuyển tiếp"), required=False)
     kieu = forms.ChoiceField(label=_("Loại thời hạn mới"), choices=DeadlineKind.choices)
-    han = forms.DateField(label=_("Thời hạn mới"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+    han = DateField(label=_("Thời hạn mới"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

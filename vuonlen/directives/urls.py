@@ -22,4 +22,5 @@ urlpatterns = [
     path("qua-han/", views.overdue, name="overdue"),
     path("qua-han/nhiem-vu.<str:kind>", views.overdue_export, name="overdue_export"),
     path("nhiem-vu/<int:pk>/bao-cao/", views.task_link_report, name="task_link_report"),
+    path("qua-han/<int:pk>/", views.overdue_organisation, name="overdue_organisation"),
 ]

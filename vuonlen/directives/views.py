@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -441,3 +443,33 @@ def _linkable_schedules(task):
 
     return (ReportSchedule.objects.filter(is_active=True, issuer__unit__path__startswith=task.document.issuer.unit.path)
             .select_related("issuer").order_by("-due_date", "name"))
+
+
+@room_required(roles.DIRECTIVE_VIEW)
+def overdue_organisation(request, pk: int):
+    """The tasks behind one organisation's row on the overdue page: the tasks the reader may
+    see (``tasks_visible_to``) assigned to it, overdue first. An organisation with none of
+    them is not found."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from .models import TaskAssignment
+
+    organisation = Organisation.objects.filter(pk=pk).select_related("unit").first()
+    if organisation is None:
+        raise Http404("Không tìm thấy")
+    assigned = TaskAssignment.objects.filter(task=OuterRef("pk"), organisation=organisation)
+    tasks = list(selectors.tasks_visible_to(request.user).filter(Exists(assigned), carried_into__isnull=True)
+                 .select_related("document").prefetch_related("assignments__organisation"))
+    if not tasks:
+        raise Http404("Không tìm thấy")
+    now = timezone.now()
+    for task in tasks:
+        task.computed_status = task.status(now)
+        assignment = next(a for a in task.assignments.all() if a.organisation_id == organisation.pk)
+        task.org_role = _("Chủ trì") if assignment.is_lead else _("Phối hợp")
+    order = {TaskStatus.OVERDUE: 0}
+    tasks.sort(key=lambda t: (order.get(t.computed_status, 1), t.deadline is None, t.deadline or dt.date.max))
+    return render(request, "directives/overdue_organisation.html", {
+        **_tabs(request.user, "overdue"), "organisation": organisation, "tasks": tasks,
+        "overdue": sum(1 for t in tasks if t.computed_status == TaskStatus.OVERDUE)})

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "geo"
 urlpatterns = [
     path("", views.unit_list, name="unit_list"),
+    path("goi-y/thon/", pickers.village_suggest, name="village_suggest"),
     path("<int:pk>/", views.unit_detail, name="unit_detail"),
     path("<int:commune_pk>/them-thon/", views.village_create, name="village_create"),
     path("thon/<int:pk>/sua/", views.village_update, name="village_update"),

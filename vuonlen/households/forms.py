@@ -12,7 +12,7 @@ from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, StyledFormMixin
+from vuonlen.core.forms import DATE_INPUTS, DateField, StyledFormMixin
 from vuonlen.core.years import YEAR_MAX, YEAR_MIN
 
 from . import ethnicity
@@ -33,8 +33,7 @@ DATE_WIDGET = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 
 
 def _date_field(label, required=True, **kwargs):
-    return forms.DateField(label=label, required=required, input_formats=DATE_INPUTS,
-                           widget=forms.DateInput(format="%d/%m/%Y", attrs=DATE_WIDGET), **kwargs)
+    return DateField(label=label, required=required, **kwargs)
 
 
 class FastSelect(forms.Select):

@@ -416,3 +416,25 @@ def unit_options(user, perm: str = roles.HOUSEHOLD_VIEW, *, min_level: int = 2,
 
     walk(None)
     return ordered
+
+
+ADULT_AGE = 18
+
+
+def minor_head(household: Household, on: dt.date | None = None):
+    """The head of ``household`` today if they are under 18 (from the birth date, or only the
+    birth year when that is all the registry has), else None — the pages warn about it."""
+    on = on or today_vn()
+    membership = (Membership.objects.filter(household=household, relation="head", ended_on__isnull=True)
+                  .select_related("person").first())
+    if membership is None:
+        return None
+    person = membership.person
+    if person.birth_date:
+        born = person.birth_date
+        age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    elif person.birth_year:
+        age = on.year - person.birth_year
+    else:
+        return None
+    return (person, age) if age < ADULT_AGE else None

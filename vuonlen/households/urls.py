@@ -1,13 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import pickers, print_views, views
 
 app_name = "households"
 urlpatterns = [
     path("", views.household_list, name="list"),
+    path("goi-y/", pickers.household_suggest, name="suggest"),
     path("lap-so/", views.household_register, name="register"),
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/sua/", views.household_update, name="update"),
+    path("<int:pk>/ban-in/", print_views.household_print, name="print"),
+    path("ra-soat/<int:pk>/bien-ban/", print_views.review_print, name="review_print"),
     path("<int:pk>/them-nhan-khau/", views.member_add, name="member_add"),
     path("<int:pk>/tach-ho/", views.household_split, name="split"),
     path("<int:pk>/nhap-ho/", views.household_merge, name="merge"),

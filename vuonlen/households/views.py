@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vuonlen.accounts import roles, scoping
@@ -59,8 +60,19 @@ def _editable_household(user, pk) -> Household:
     return household
 
 
+def _warn_minor_head(request, household: Household) -> None:
+    """A child at the head of a household is allowed (orphans) but rarely meant: say so."""
+    found = selectors.minor_head(household)
+    if found is not None:
+        person, age = found
+        messages.warning(request, _("Lưu ý: chủ hộ %(name)s của hộ %(code)s mới %(age)s tuổi (chưa đủ 18 tuổi). "
+                                    "Hãy kiểm tra lại nếu đây không phải trường hợp trẻ mồ côi tự đứng tên hộ.")
+                         % {"name": person.full_name, "code": household.code, "age": age})
+
+
 def _done(request, household: Household, message: str):
     messages.success(request, message)
+    _warn_minor_head(request, household)
     return redirect("households:detail", pk=household.pk)
 
 
@@ -238,6 +250,8 @@ def household_split(request, pk: int):
             apply_service_errors(form, exc)
         else:
             messages.success(request, gettext("Đã tách %(new)s từ %(household)s") % {"new": new, "household": household})
+            _warn_minor_head(request, new)
+            _warn_minor_head(request, household)
             return redirect("households:detail", pk=new.pk)
     return _render_form(request, None, {"form": form, "household": household, "title": "Tách hộ",
                                         "submit": "Tách hộ"})

@@ -12,15 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from vuonlen.accounts import roles
 from vuonlen.campaign.models import Phase
 from vuonlen.core.formats import parse_number
-from vuonlen.core.forms import DATE_INPUTS, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.forms import DateField, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.spreadsheets import IMPORT_ACCEPT
 from vuonlen.geo.models import Era, Level
 from vuonlen.households.selectors import unit_options
 
 from .definitions import formulas
 from .models import Direction, EntryKind, Indicator, Measure, Source
-
-_DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 def unit_choices(user, perm: str = roles.INDICATOR_VIEW, *, max_level: int = Level.COMMUNE) -> list:
@@ -69,8 +67,8 @@ class EvaluationForm(StyledFormMixin, forms.Form):
     don_vi = forms.TypedChoiceField(label=_("Đơn vị"), coerce=int, required=False, empty_value=None)
     nam = forms.TypedChoiceField(label=_("Năm"), coerce=int, required=False, empty_value=None,
                                  help_text=_("Không ghi mốc: đến 31/12 (năm nay: đến hôm nay)"))
-    ngay = forms.DateField(label=_("Mốc đánh giá"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET,
-                           help_text=_("dd/mm/yyyy, ví dụ 30/06/2023"))
+    ngay = DateField(label=_("Mốc đánh giá"), required=False,
+                     help_text=_("dd/mm/yyyy, ví dụ 30/06/2023"))
     bien_do = forms.CharField(label=_("Biên độ (%)"), required=False, max_length=10,
                               widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                               help_text=_("Dưới lộ trình không quá mức này vẫn là đúng tiến độ"))
@@ -120,8 +118,7 @@ class EntryForm(StyledFormMixin, forms.Form):
                 if indicator.measure == Measure.PERCENT:
                     self.fields[f"d-{pk}"] = forms.CharField(label=indicator.denominator_label or _("Mẫu số"),
                                                              required=False, max_length=30)
-            self.fields[f"asof-{pk}"] = forms.DateField(label=_("Số liệu tính đến ngày"), required=False,
-                                                        input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+            self.fields[f"asof-{pk}"] = DateField(label=_("Số liệu tính đến ngày"), required=False)
             self.fields[f"note-{pk}"] = forms.CharField(label=_("Ghi chú"), required=False, max_length=500)
             self.fields[f"ver-{pk}"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
         for field in self.fields.values():  # added after the mixin styled the (empty) form

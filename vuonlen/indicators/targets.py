@@ -31,7 +31,7 @@ from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.models import Phase
 from vuonlen.core.audit import audit_record, snapshot
-from vuonlen.core.formats import format_number, parse_number
+from vuonlen.core.formats import format_datetime, format_number, parse_number
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
@@ -237,7 +237,7 @@ def stale_message(indicator: Indicator, unit: AdministrativeUnit, current: Targe
     if current is None:
         return _("%(name)s – %(unit)s: chỉ tiêu vừa bị người khác xoá sau khi bạn mở trang; những gì bạn nhập "
                  "chưa được lưu.") % {"name": indicator.short_name, "unit": unit.name}
-    when = current.updated_at.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%H:%M %d/%m/%Y")
+    when = format_datetime(current.updated_at)
     return _("%(name)s – %(unit)s: chỉ tiêu vừa được %(who)s lưu lúc %(when)s (hiện là %(value)s), sau khi bạn mở "
              "trang; những gì bạn nhập chưa được lưu nhưng vẫn còn nguyên: hãy xem rồi lưu lại.") % {
         "name": indicator.short_name, "unit": unit.name, "who": _who(current), "when": when,

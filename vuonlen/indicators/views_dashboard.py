@@ -50,11 +50,20 @@ def _cutoff(value) -> dt.date | None:
         return None
 
 
+# The cut-off is ``ngay`` (dd/mm/yyyy), as on the evaluation pages, so one link or bookmark
+# means the same date on both; ``cutoff`` (ISO) of older links is still read.
+CUTOFF_PARAM = "ngay"
+
+
+def _asked_cutoff(request) -> dt.date | None:
+    return _cutoff(request.GET.get(CUTOFF_PARAM) or request.GET.get("cutoff"))
+
+
 def _keep(period: dashboards.Period) -> str:
     """The query that carries the year (and a chosen cut-off) from page to page."""
     params = {"year": period.year}
     if period.cutoff != dashboards.default_cutoff(period.year):
-        params["cutoff"] = period.cutoff.isoformat()
+        params[CUTOFF_PARAM] = period.cutoff.strftime("%d/%m/%Y")
     return urlencode(params)
 
 
@@ -63,7 +72,7 @@ def home(request):
     """To the dashboard of the unit picked (``?unit=``), of the other era (``?era=``) or of
     the reader's highest unit, keeping the year and cut-off."""
     _require_reader(request.user)
-    year, cutoff = _year(request.GET.get("year")), _cutoff(request.GET.get("cutoff"))
+    year, cutoff = _year(request.GET.get("year")), _asked_cutoff(request)
     if request.GET.get("unit"):
         unit = scoping.get_unit_or_404(request.user, request.GET["unit"], roles.INDICATOR_VIEW)
     else:
@@ -85,7 +94,7 @@ def dashboard(request, pk: int):
     unit = scoping.get_unit_or_404(request.user, pk, roles.INDICATOR_VIEW)
     order = dashboards.BEST if request.GET.get("order") == dashboards.BEST else dashboards.WORST
     board = dashboards.dashboard(request.user, unit, year=_year(request.GET.get("year")),
-                                 cutoff=_cutoff(request.GET.get("cutoff")),
+                                 cutoff=_asked_cutoff(request),
                                  indicator_code=request.GET.get("indicator") or None, order=order)
     if request.GET.get("format") == "xlsx":
         table = request.GET.get("table") or dashboards.ALL_TABLES
@@ -125,7 +134,7 @@ def households(request, pk: int):
     indicator = Indicator.objects.filter(code=request.GET.get("indicator") or "", is_active=True).first()
     if indicator is None or not dashboards.drillable(indicator):
         raise Http404("Không tìm thấy")
-    period = dashboards.period_for(_year(request.GET.get("year")), _cutoff(request.GET.get("cutoff")),
+    period = dashboards.period_for(_year(request.GET.get("year")), _asked_cutoff(request),
                                    dashboards.data_years())
     meets = request.GET.get("meets") or ""
     if meets not in (dashboards.MEETS, dashboards.NOT_MEETS):

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.forms import DateField, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.pickers import PickerInput, PickerTextarea
+from vuonlen.geo.pickers import village_label
 
 from .models import FundSource, Kind, Status
 
-_DATE = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 class InitiativeForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên mô hình"), max_length=200)
     kind = forms.ChoiceField(label=_("Loại mô hình"), choices=Kind.choices)
-    organisation = forms.ModelChoiceField(label=_("Đơn vị xây dựng"), queryset=None)
-    unit = forms.ModelChoiceField(label=_("Địa bàn (xã)"), queryset=None)
+    organisation = forms.ModelChoiceField(label=_("Đơn vị xây dựng"), queryset=None, empty_label=_("— Chọn —"))
+    unit = forms.ModelChoiceField(label=_("Địa bàn (xã)"), queryset=None, empty_label=_("— Chọn —"))
     villages = forms.ModelMultipleChoiceField(label=_("Thôn, làng"), queryset=None, required=False)
     start_year = forms.IntegerField(label=_("Năm bắt đầu"), min_value=2000, max_value=2100)
     is_pilot = forms.BooleanField(label=_("Đăng ký làm mô hình điểm của đơn vị"), required=False)
@@ -29,6 +31,10 @@ class InitiativeForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
         self.fields["organisation"].queryset = organisations
         self.fields["unit"].queryset = units
         self.fields["villages"].queryset = villages
+        # Each village with its commune; with JS only those of the chosen commune are offered.
+        self.fields["villages"].label_from_instance = village_label
+        self.fields["villages"].widget.attrs.update({"data-vl-narrow-url": reverse("geo:village_suggest"),
+                                                     "data-vl-narrow-by": "unit", "size": 8})
         if editing:
             del self.fields["organisation"]
             del self.fields["unit"]
@@ -41,20 +47,19 @@ class MoveForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     comment = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     conversion_direction = forms.CharField(label=_("Hướng chuyển đổi (nếu chưa hiệu quả)"), required=False,
                                            widget=forms.Textarea(attrs={"rows": 2}))
-    conversion_deadline = forms.DateField(label=_("Thời hạn chuyển đổi"), required=False, input_formats=DATE_INPUTS,
-                                          widget=_DATE)
+    conversion_deadline = DateField(label=_("Thời hạn chuyển đổi"), required=False)
 
 
 class ParticipantsForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
-    codes = forms.CharField(label=_("Mã hộ tham gia"), widget=forms.Textarea(attrs={"rows": 3}),
-                            help_text=_("Mã hộ trong sổ hộ, cách nhau bằng dấu phẩy hoặc xuống dòng"))
-    started_on = forms.DateField(label=_("Tham gia từ ngày"), input_formats=DATE_INPUTS, widget=_DATE)
+    codes = forms.CharField(label=_("Mã hộ tham gia"), widget=PickerTextarea("households:suggest"),
+                            help_text=_("Gõ tên chủ hộ hoặc mã hộ để tìm; nhiều mã cách nhau bằng dấu phẩy "
+                                        "hoặc xuống dòng"))
+    started_on = DateField(label=_("Tham gia từ ngày"))
     service_field_map = {"households": "codes"}
 
 
 class ParticipantEndForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
-    ended_on = forms.DateField(label=_("Thôi tham gia từ ngày"), required=False, input_formats=DATE_INPUTS,
-                               widget=_DATE)
+    ended_on = DateField(label=_("Thôi tham gia từ ngày"), required=False)
 
 
 class FundForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -65,7 +70,7 @@ class FundForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 
 class ReviewForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
-    reviewed_on = forms.DateField(label=_("Ngày đánh giá"), input_formats=DATE_INPUTS, widget=_DATE)
+    reviewed_on = DateField(label=_("Ngày đánh giá"))
     income_change_pct = forms.CharField(label=_("Thay đổi thu nhập (%)"), required=False, max_length=10)
     assessment = forms.CharField(label=_("Nhận xét, đánh giá"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -82,8 +87,11 @@ class ShowcaseForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 
 class ExemplarForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
-    commune = forms.ModelChoiceField(label=_("Xã"), queryset=None)
-    household_code = forms.CharField(label=_("Mã hộ trong sổ hộ (nếu có)"), required=False, max_length=30)
+    household_code = forms.CharField(label=_("Hộ trong sổ hộ (nếu có)"), required=False, max_length=30,
+                                     widget=PickerInput("households:suggest", narrow_by="commune"),
+                                     help_text=_("Gõ tên chủ hộ hoặc mã hộ; xã lấy theo hộ đã chọn"))
+    commune = forms.ModelChoiceField(label=_("Xã"), queryset=None, required=False,
+                                     help_text=_("Chỉ chọn khi không có hộ trong sổ hộ"))
     display_name = forms.CharField(label=_("Tên người, hộ điển hình"), required=False, max_length=150)
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     story = forms.CharField(label=_("Câu chuyện"), widget=forms.Textarea(attrs={"rows": 5}))

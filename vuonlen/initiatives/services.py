@@ -275,6 +275,36 @@ def initiative_replicate(*, actor, original: Initiative, name: str, organisation
                              description=description or original.description, source=source)
 
 
+@transaction.atomic
+def initiative_convert(*, actor, initiative: Initiative, name: str, organisation: Organisation,
+                       unit: AdministrativeUnit, start_year: int, villages: Iterable[AdministrativeUnit] = (),
+                       kind: str = "", description: str = "", comment: str = "",
+                       source: str = "web") -> Initiative:
+    """Carry out an ineffective model's conversion plan: a new model (by default with the plan as
+    its description) and the old one moved to "converted", linked to it — both or neither.
+    Problems of the move and of the new model are reported together."""
+    _require_manage(actor, initiative.unit)
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    errors = _move_problems(initiative, Status.CONVERTED, comment=nfc(comment), direction="", deadline=None,
+                            converted_into=None)
+    if initiative.status != Status.INEFFECTIVE:
+        errors = {"to_status": [f"Chỉ chuyển đổi mô hình đã được đánh giá chưa hiệu quả; “{initiative.name}” "
+                                f"đang ở tình trạng “{initiative.get_status_display()}”"]}
+    try:
+        new = initiative_create(actor=actor, name=name, kind=kind or initiative.kind, organisation=organisation,
+                                unit=unit, start_year=start_year, villages=villages,
+                                description=description or initiative.conversion_direction, source=source)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+        raise ValidationError(errors) from None
+    if errors:
+        raise ValidationError(errors)
+    initiative_move(actor=actor, initiative=initiative, to_status=Status.CONVERTED, converted_into=new,
+                    comment=nfc(comment) or f"Chuyển đổi thành “{new.name}”", source=source)
+    return new
+
+
 # --- participants, funds, reviews -----------------------------------------------------------
 
 @transaction.atomic

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "initiatives"
 urlpatterns = [
     path("", views.initiative_list, name="list"),
+    path("goi-y/", pickers.initiative_suggest, name="suggest"),
     path("them/", views.initiative_create, name="create"),
     path("chi-tieu-5/", views.indicator5, name="indicator5"),
     path("guong-dien-hinh/", views.exemplar_list, name="exemplars"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/", views.initiative_detail, name="detail"),
     path("<int:pk>/sua/", views.initiative_edit, name="edit"),
     path("<int:pk>/chuyen-tinh-trang/", views.initiative_move, name="move"),
+    path("<int:pk>/nhan-rong/", views.initiative_replicate, name="replicate"),
+    path("<int:pk>/chuyen-doi/", views.initiative_convert, name="convert"),
     path("<int:pk>/ho-tham-gia/", views.participants_add, name="participants_add"),
     path("<int:pk>/ho-tham-gia/<int:participation_pk>/thoi/", views.participant_end, name="participant_end"),
     path("<int:pk>/nguon-von/", views.fund_add, name="fund_add"),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -104,15 +105,81 @@ def initiative_edit(request, pk: int):
     return render(request, "initiatives/form.html", {"form": form, "initiative": initiative})
 
 
+def _derive(request, initiative, *, mode: str):
+    """The page that makes a new model from this one: a replica of an effective model (anywhere
+    the person manages) or the conversion of an ineffective one (carrying out its plan)."""
+    today = today_vn()
+    if mode == "replicate":
+        initial = {"name": initiative.name, "kind": initiative.kind, "start_year": today.year,
+                   "description": initiative.description}
+    else:
+        initial = {"kind": initiative.kind, "organisation": initiative.organisation_id, "unit": initiative.unit_id,
+                   "villages": list(initiative.villages.all()), "start_year": today.year,
+                   "description": initiative.conversion_direction}
+    form = InitiativeForm(request.POST or None, initial=initial, **_form_choices(request.user))
+    del form.fields["is_pilot"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = {"actor": request.user, "name": data["name"], "kind": data["kind"],
+                  "organisation": data["organisation"], "unit": data["unit"], "villages": data["villages"],
+                  "start_year": data["start_year"], "description": data["description"]}
+        try:
+            if mode == "replicate":
+                new = services.initiative_replicate(original=initiative, **common)
+            else:
+                new = services.initiative_convert(initiative=initiative, **common)
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            if mode == "replicate":
+                messages.success(request, _("Đã đăng ký mô hình nhân rộng “%(name)s” từ “%(source)s”")
+                                 % {"name": new.name, "source": initiative.name})
+            else:
+                messages.success(request, _("“%(source)s” đã chuyển đổi thành mô hình mới “%(name)s”")
+                                 % {"name": new.name, "source": initiative.name})
+            return redirect("initiatives:detail", pk=new.pk)
+    return render(request, "initiatives/derive.html", {"form": form, "initiative": initiative, "mode": mode})
+
+
+@require_http_methods(["GET", "POST"])
+@room_required(roles.INITIATIVE_VIEW)
+def initiative_replicate(request, pk: int):
+    initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
+    if not _can_manage(request.user):
+        raise PermissionDenied(_("Bạn không có quyền đăng ký mô hình"))
+    if initiative.status != Status.EFFECTIVE:
+        messages.error(request, _("Chỉ nhân rộng mô hình đã được đánh giá hiệu quả"))
+        return redirect("initiatives:detail", pk=initiative.pk)
+    return _derive(request, initiative, mode="replicate")
+
+
+@require_http_methods(["GET", "POST"])
+@room_required(roles.INITIATIVE_VIEW)
+def initiative_convert(request, pk: int):
+    initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
+    if not _can_manage(request.user, initiative.unit):
+        raise PermissionDenied(_("Bạn không có quyền quản lý mô hình ở địa bàn này"))
+    if initiative.status != Status.INEFFECTIVE:
+        messages.error(request, _("Chỉ chuyển đổi mô hình đã được đánh giá chưa hiệu quả"))
+        return redirect("initiatives:detail", pk=initiative.pk)
+    return _derive(request, initiative, mode="convert")
+
+
 def _detail_context(request, initiative, **forms):
     user = request.user
     manage = _can_manage(user, initiative.unit)
     year = today_vn().year
     participants, out = selectors.participants_out_of_poverty(initiative, year)
     showcase = getattr(initiative, "showcase", None) if hasattr(initiative, "showcase") else None
+    visible = selectors.initiatives_visible_to(user)
     return {
         "initiative": initiative, "can_manage": manage,
         "can_approve": scoping.can(user, roles.SHOWCASE_APPROVE, initiative.unit),
+        # Replicating needs a right to register models somewhere; converting, at this model's unit.
+        "can_replicate": initiative.status == Status.EFFECTIVE and _can_manage(user),
+        "can_convert": initiative.status == Status.INEFFECTIVE and manage,
         "villages": initiative.villages.all(), "changes": selectors.status_history(initiative),
         # Names of households only for those who may read the registry there (a reporting
         # unit reads models, not the registry): the others see the count.
@@ -120,7 +187,11 @@ def _detail_context(request, initiative, **forms):
         "participations": selectors.participations_with_plans(user, initiative, year),
         "funds": initiative.funds.all(), "fund_totals": selectors.fund_totals(initiative),
         "reviews": initiative.reviews.all(), "files": initiative.files.all(),
-        "replicas": initiative.replicas.all(), "visits": initiative.exchange_visits.all()[:20],
+        # Models linked to this one, each shown only to those who may read it.
+        "replicas": visible.filter(replicated_from=initiative).select_related("unit"),
+        "converted_from": visible.filter(converted_into=initiative),
+        "linked": set(visible.filter(pk__in=[initiative.replicated_from_id, initiative.converted_into_id])
+                      .values_list("pk", flat=True)), "visits": initiative.exchange_visits.all()[:20],
         "showcase": showcase, "participants_now": participants, "out_now": out, "year": year,
         "allowed": [(s, Status(s).label) for s in initiative.allowed_moves],
         "move_form": forms.get("move_form") or MoveForm(),
@@ -293,13 +364,23 @@ def exemplar_create(request):
         data = form.cleaned_data
         household = None
         try:
+            commune = data["commune"]
             if data["household_code"]:
-                household = households_visible_to(request.user).filter(
-                    commune=data["commune"], code=data["household_code"].strip()).first()
-                if household is None:
-                    raise ValidationError({"household": [f"Không tìm thấy hộ {data['household_code']} ở "
-                                                         f"{data['commune'].name}"]})
-            services.exemplar_create(actor=request.user, commune=data["commune"], household=household,
+                # The household tells its commune; the commune field only tells apart two
+                # communes' households that share a code.
+                code = data["household_code"].strip()
+                found = households_visible_to(request.user).filter(code=code).select_related("commune")
+                if commune is not None:
+                    found = found.filter(commune=commune)
+                found = list(found[:2])
+                if not found:
+                    where = f" ở {commune.name}" if commune is not None else " trong địa bàn của bạn"
+                    raise ValidationError({"household": [f"Không tìm thấy hộ {code}{where}"]})
+                if len(found) > 1:
+                    raise ValidationError({"commune": [f"Mã hộ {code} có ở nhiều xã: hãy chọn xã của hộ"]})
+                household = found[0]
+                commune = household.commune
+            services.exemplar_create(actor=request.user, commune=commune, household=household,
                                      display_name=data["display_name"], year=data["year"], story=data["story"],
                                      consent_to_publish=data["consent_to_publish"],
                                      publish_name=data["publish_name"], photo=data["photo"])

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vuonlen.accounts.models import OrgKind
-from vuonlen.core.forms import DATE_INPUTS, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.forms import DateField, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.formats import format_number
 from vuonlen.core.periods import Period, PeriodKind
 from vuonlen.geo.models import Level
@@ -181,5 +181,4 @@ class ListFilterForm(StyledFormMixin, forms.Form):
 class ExplanationRequestForm(StyledFormMixin, forms.Form):
     schedule = forms.IntegerField(widget=forms.HiddenInput)
     period = PeriodField(widget=forms.HiddenInput)
-    due_date = forms.DateField(label=_("Hạn gửi giải trình"), input_formats=DATE_INPUTS,
-                               widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}))
+    due_date = DateField(label=_("Hạn gửi giải trình"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.forms import DateField, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.pickers import PickerInput
 
 from .models import Kind, LoanStatus, RecipientKind, Source
 
-_DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 _MONEY_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "1.500.000"})
 
 
@@ -19,13 +19,17 @@ class EntryForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     giver = forms.ModelChoiceField(label=_("Đơn vị hỗ trợ"), queryset=None, required=False,
                                    empty_label=_("— Không ghi —"))
     value_vnd = forms.CharField(label=_("Giá trị (đồng)"), required=False, max_length=30, widget=_MONEY_WIDGET)
-    date = forms.DateField(label=_("Ngày hỗ trợ"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+    date = DateField(label=_("Ngày hỗ trợ"), required=False)
     recipient_kind = forms.ChoiceField(label=_("Đối tượng nhận"), choices=RecipientKind.choices,
                                        initial=RecipientKind.HOUSEHOLD, widget=forms.RadioSelect)
     unit = forms.ModelChoiceField(label=_("Thôn, xã"), queryset=None, required=False, empty_label=_("— Chọn —"),
-                                  help_text=_("Với hộ: xã hoặc thôn nơi hộ ở"))
-    household_code = forms.CharField(label=_("Mã hộ nhận"), required=False, max_length=30)
-    initiative = forms.IntegerField(label=_("Mã số mô hình nhận"), required=False, min_value=1)
+                                  help_text=_("Với hộ: để trống, xã lấy theo hộ (chỉ chọn khi hai xã có cùng mã hộ)"))
+    household_code = forms.CharField(label=_("Mã hộ nhận"), required=False, max_length=30,
+                                     widget=PickerInput("households:suggest", narrow_by="unit"),
+                                     help_text=_("Gõ tên chủ hộ hoặc mã hộ để tìm"))
+    initiative = forms.IntegerField(label=_("Mã số mô hình nhận"), required=False, min_value=1,
+                                    widget=PickerInput("initiatives:suggest"),
+                                    help_text=_("Gõ tên mô hình để tìm"))
     description = forms.CharField(label=_("Nội dung"), required=False, max_length=500)
     quantity = forms.CharField(label=_("Số lượng"), required=False, max_length=100,
                                help_text=_("Ví dụ: 2 con bò, 500 cây cà phê"))
@@ -73,7 +77,7 @@ class EntryVoidForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 
 
 class RepaymentForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
-    date = forms.DateField(label=_("Ngày trả"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+    date = DateField(label=_("Ngày trả"), required=False)
     amount_vnd = forms.CharField(label=_("Số tiền trả (đồng)"), required=False, max_length=30, widget=_MONEY_WIDGET)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=300)
 
@@ -85,8 +89,8 @@ class LoanStatusForm(StyledFormMixin, forms.Form):
 
 class LedgerFilterForm(StyledFormMixin, forms.Form):
     nam = forms.TypedChoiceField(label=_("Năm"), required=False, coerce=int, empty_value=None)
-    tu_ngay = forms.DateField(label=_("Từ ngày"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
-    den_ngay = forms.DateField(label=_("Đến ngày"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+    tu_ngay = DateField(label=_("Từ ngày"), required=False)
+    den_ngay = DateField(label=_("Đến ngày"), required=False)
     nguon = forms.ChoiceField(label=_("Nguồn"), required=False, choices=[("", _("Mọi nguồn"))] + list(Source.choices))
     hinh_thuc = forms.ChoiceField(label=_("Hình thức"), required=False,
                                   choices=[("", _("Mọi hình thức"))] + list(Kind.choices))

@@ -85,10 +85,21 @@ def _resolve_recipient(user, data) -> dict:
     unit = data["unit"]
     if kind == RecipientKind.HOUSEHOLD:
         code = (data["household_code"] or "").strip()
-        if not code or unit is None:
-            raise ValidationError({"household_code": [gettext("Chọn xã (hoặc thôn) và nhập mã hộ nhận")]})
-        from vuonlen.households.selectors import household_by_code_or_none
+        if not code:
+            raise ValidationError({"household_code": [gettext("Nhập mã hộ nhận (gõ tên chủ hộ hoặc mã hộ để tìm)")]})
+        from vuonlen.households.selectors import household_by_code_or_none, households_visible_to
 
+        if unit is None:
+            # The household tells its commune; the unit is asked only when two communes'
+            # households share the code.
+            found = list(households_visible_to(user).filter(code=code, ended_on__isnull=True)[:2])
+            if len(found) == 1:
+                return {"household": found[0]}
+            if not found:
+                raise ValidationError({"household_code": [
+                    gettext("Không tìm thấy hộ mã %(code)s trong địa bàn của bạn") % {"code": code}]})
+            raise ValidationError({"unit": [
+                gettext("Mã hộ %(code)s có ở nhiều xã: hãy chọn xã (hoặc thôn) của hộ") % {"code": code}]})
         commune = unit if unit.level == Level.COMMUNE else unit.parent
         household = household_by_code_or_none(user, within=commune, code=code)
         if household is None:

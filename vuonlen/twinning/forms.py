@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.forms import DateField, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
+from vuonlen.core.pickers import PickerTextarea
 
 from .models import CRITERIA, MAX_SCORE, ActivityKind
 
-_DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 class PairForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
@@ -17,10 +17,9 @@ class PairForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
                                           empty_label=_("— Chọn —"))
     unit = forms.ModelChoiceField(label=_("Huyện, xã kết nghĩa"), queryset=None, required=False,
                                   empty_label=_("— Chọn —"))
-    started_on = forms.DateField(label=_("Kết nghĩa từ ngày"), required=False, input_formats=DATE_INPUTS,
-                                 widget=_DATE_WIDGET)
-    ended_on = forms.DateField(label=_("Đến ngày"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET,
-                               help_text=_("Để trống nếu còn kết nghĩa"))
+    started_on = DateField(label=_("Kết nghĩa từ ngày"), required=False)
+    ended_on = DateField(label=_("Đến ngày"), required=False,
+                         help_text=_("Để trống nếu còn kết nghĩa"))
     agreement_number = forms.CharField(label=_("Số văn bản ký kết"), max_length=60, required=False)
     content = forms.CharField(label=_("Nội dung giúp đỡ đã thống nhất"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
@@ -50,12 +49,12 @@ class FilesForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
 class ActivityForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Loại hoạt động"), choices=[("", "— Chọn —")] + list(ActivityKind.choices),
                              required=False)
-    date = forms.DateField(label=_("Ngày"), required=False, input_formats=DATE_INPUTS, widget=_DATE_WIDGET)
+    date = DateField(label=_("Ngày"), required=False)
     value_vnd = forms.CharField(label=_("Giá trị (đồng)"), required=False, max_length=30,
                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "1.500.000"}))
     beneficiary_count = forms.IntegerField(label=_("Số người, hộ hưởng lợi"), required=False)
     household_codes = forms.CharField(label=_("Mã các hộ hưởng lợi (nếu có)"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}),
+                                      widget=PickerTextarea("households:suggest", attrs={"rows": 2}),
                                       help_text=_("Mã hộ trong sổ hộ nghèo, cách nhau bởi dấu phẩy hoặc xuống dòng"))
     description = forms.CharField(label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

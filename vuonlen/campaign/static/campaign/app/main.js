@@ -26,6 +26,16 @@ function today() {
 function vnDate(iso) {
   return iso ? iso.slice(0, 10).split("-").reverse().join("/") : "";
 }
+// The date boxes are text in dd/mm/yyyy (a native date input shows mm/dd/yyyy in an English
+// browser); the queue and the server keep ISO. An impossible date gives "".
+function isoDate(text) {
+  const m = /^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$/.exec(text || "");
+  if (!m) return "";
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return "";
+  return date.toISOString().slice(0, 10);
+}
 function newId() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
@@ -257,7 +267,7 @@ function openVisit(id) {
   const form = $("visit-form");
   form.reset();
   form.dataset.household = id;
-  $("v-date").value = today();
+  $("v-date").value = vnDate(today());
   checks($("v-topics"), "topics", state.data.visit_topics);
   $("view-visit").querySelector("[data-who]").textContent = `${hh.head_name} · ${hh.code} · ${hh.village}`;
   form.querySelector("[data-errors]").textContent = "";
@@ -289,7 +299,7 @@ async function submitVisit(event) {
   const form = event.target, errors = [];
   const hh = household(Number(form.dataset.household));
   const topics = [...form.querySelectorAll("input[name=topics]:checked")].map((i) => i.value);
-  const data = {visited_on: $("v-date").value, topics, discussed: $("v-discussed").value.trim(),
+  const data = {visited_on: isoDate($("v-date").value), topics, discussed: $("v-discussed").value.trim(),
     advice: $("v-advice").value.trim(), production_model: $("v-model").value.trim(), next_step: $("v-next").value.trim()};
   if (!data.visited_on) errors.push(T.need_date);
   if (!topics.length && !data.discussed) errors.push(T.need_topic);
@@ -315,7 +325,7 @@ async function fillAssess() {
   const source = pending ? pending.data : stored;
   form.dataset.baseVersion = pending ? String(pending.data.base_version ?? "") : (stored ? String(stored.version) : "");
   $("a-version").textContent = stored ? `v${stored.version} · ${vnDate(stored.assessed_on)}` : "";
-  $("a-date").value = source ? source.assessed_on : today();
+  $("a-date").value = vnDate(source ? source.assessed_on : today());
   $("a-note").value = source ? source.note : "";
   const criteria = $("a-criteria");
   criteria.replaceChildren();
@@ -345,7 +355,7 @@ async function submitAssess(event) {
   event.preventDefault();
   const form = event.target;
   const hh = household(Number(form.dataset.household));
-  const data = {year: Number($("a-year").value), assessed_on: $("a-date").value, note: $("a-note").value.trim(),
+  const data = {year: Number($("a-year").value), assessed_on: isoDate($("a-date").value), note: $("a-note").value.trim(),
     base_version: form.dataset.baseVersion ? Number(form.dataset.baseVersion) : null,
     told_topics: [...form.querySelectorAll("input[name=told_topics]:checked")].map((i) => Number(i.value))};
   for (const [code] of state.data.criteria) data[code] = !!form.querySelector(`input[name=criteria][value=${code}]:checked`);
