@@ -200,7 +200,8 @@ class _Builder:
             return
         near = [h for h in self.homes if h.statuses.get(year) == "near_poor"]
         free = [h for h in near if not any(h.statuses.get(y) == "poor" for y in self.em_targets)]
-        fixed_em = sum(1 for h in near if h not in free and h.ethnicity != ethnicity.KINH)
+        free_ids = {h.index for h in free}  # a set: ``h not in free`` compared whole dataclasses, n × m
+        fixed_em = sum(1 for h in near if h.index not in free_ids and h.ethnicity != ethnicity.KINH)
         em = [h for h in free if h.ethnicity != ethnicity.KINH]
         kinh = [h for h in free if h.ethnicity == ethnicity.KINH]
         target -= fixed_em
