@@ -30,6 +30,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.core.versioning import check_version, stale_message
 from vuonlen.geo.models import URBAN_TYPES, AdministrativeUnit, Level
+from vuonlen.indicators import rollups
 
 from . import ethnicity, validation, year_standards
 from .models import (
@@ -660,6 +661,7 @@ def population_base_set(*, actor, commune: AdministrativeUnit, year: int, househ
     if existing is None:
         base = PopulationBase.objects.create(commune=commune, year=v["year"], **fields)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=base, source=source)
+        rollups.schedule(rollups.touched(base))
         return base
     before = snapshot(existing)
     for key, value in fields.items():
@@ -669,6 +671,7 @@ def population_base_set(*, actor, commune: AdministrativeUnit, year: int, househ
     existing.version += 1
     existing.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=existing, before=before, source=source)
+    rollups.schedule(rollups.touched(existing))
     return existing
 
 
@@ -796,6 +799,7 @@ def review_record(*, actor, household: Household, year: int, income_per_capita: 
     apply_classification(review, result)
     review.save()
     audit_record(actor=actor, action=AuditAction.CREATE, instance=review, source=source)
+    rollups.schedule(rollups.touched(review, *([existing] if existing is not None else [])))
     _household_event(actor=actor, household=current, source=source,
                      note=f"Rà soát năm {year}: {_status_label(review.status)}")
     return review
@@ -852,6 +856,7 @@ def review_recognise(*, actor, review: Review, decision_number: str, decision_da
     review.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=review, before=before, source=source,
                  note="Công nhận kết quả rà soát")
+    rollups.schedule(rollups.touched(review))
     _household_event(actor=actor, household=household, source=source,
                      note=f"Công nhận kết quả rà soát năm {review.year} (quyết định {number})")
     _refresh_current_status(actor=actor, household=household, source=source)
@@ -912,6 +917,7 @@ def review_correct(*, actor, review: Review, reason: str, income_per_capita: Any
     apply_classification(new, result)
     new.save()
     audit_record(actor=actor, action=AuditAction.CREATE, instance=new, source=source, note="Đính chính")
+    rollups.schedule(rollups.touched(old, new))
     _household_event(actor=actor, household=household, source=source,
                      note=f"Đính chính kết quả rà soát năm {old.year}: {_status_label(new.status)}")
     if new.recognised:

@@ -7,10 +7,14 @@ every total from scratch (grouped queries, one pass up the tree in memory, one b
 stored totals instead of recomputing them, so one edited assessment costs a handful of small
 queries whatever the size of the province.
 
-Edits reach ``refresh`` through ``schedule`` — called by signal handlers (``signals``) and by
-the bulk paths (imports, the demo) — which gathers the (unit, year) pairs of a transaction and
-refreshes once it commits, so a dashboard shows the edit on the next load. A transaction that
-touches many units (an import) recomputes its years whole instead.
+Edits reach ``refresh`` through ``schedule`` — the one function every service and import that
+writes an input of the roll-ups (assessments, reviews, population bases, entered figures,
+models and their status moves, outreach activities' households) calls inside its transaction,
+with the pairs ``touched`` gives for the records it wrote. No signals: a write that does not
+call it (a raw ``save()`` in a shell) leaves the roll-ups as they were until the next full
+recompute (``vuonlen indicators recompute``). ``schedule`` gathers the (unit, year) pairs of a
+transaction and refreshes once it commits, so a dashboard shows the edit on the next load. A
+transaction that touches many units (an import) recomputes its years whole instead.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vuonlen.core.bulk import insert_rows
+from vuonlen.core.periods import today_vn
 
 from .models import Indicator, Rollup
 from .sources import Facts, active_indicators, compute_direct
@@ -207,6 +212,48 @@ def paused():
         _paused.depth = depth
 
 
+def touched(*records) -> list[tuple[int, int]]:
+    """The (unit_id, year) pairs whose roll-ups these saved or deleted records feed: the
+    argument services give ``schedule``. Records of a kind no roll-up reads give nothing."""
+    from vuonlen.campaign.models import Assessment
+    from vuonlen.households.models import PopulationBase, Review
+    from vuonlen.initiatives.models import Initiative, StatusChange
+    from vuonlen.outreach.models import Activity
+
+    from .models import EnteredValue
+
+    pairs: list[tuple[int, int]] = []
+    for record in records:
+        if isinstance(record, (Assessment, Review, EnteredValue)):
+            pairs.append((record.unit_id, record.year))
+        elif isinstance(record, PopulationBase):
+            pairs.append((record.commune_id, record.year))
+        elif isinstance(record, (Initiative, StatusChange)):
+            initiative = record if isinstance(record, Initiative) else record.initiative
+            if initiative.start_year:
+                last = max(today_vn().year, initiative.start_year)
+                pairs.extend((initiative.unit_id, year) for year in range(initiative.start_year, last + 1))
+        elif isinstance(record, Activity):
+            pairs.extend(activity_pairs(record))
+    return pairs
+
+
+def activity_pairs(activity, household_ids: Iterable[int] | None = None) -> list[tuple[int, int]]:
+    """An outreach activity counts for the units of the households it reached, in its year
+    (their current review that year places them): these ``household_ids``, or all it has."""
+    from vuonlen.households.models import Review
+
+    if activity.date is None:
+        return []
+    year = activity.date.year
+    qs = Review.objects.filter(year=year, is_current=True)
+    if household_ids is None:
+        qs = qs.filter(household__in=activity.households.all())
+    else:
+        qs = qs.filter(household_id__in=list(household_ids))
+    return [(unit_id, year) for unit_id in qs.order_by().values_list("unit_id", flat=True).distinct()]
+
+
 def schedule(pairs: Iterable[tuple[int, int]]) -> None:
     """Refresh the roll-ups for these (unit_id, year) pairs once the current transaction
     commits (at once outside a transaction). The pairs of one transaction are gathered on its
@@ -270,4 +317,4 @@ def indicator_ids() -> dict[str, int]:
     return dict(Indicator.objects.values_list("code", "pk"))
 
 
-__all__ = ["recompute_all", "refresh", "schedule", "schedule_years", "compute_totals", "roll_up", "Facts"]
+__all__ = ["recompute_all", "refresh", "schedule", "schedule_years", "touched", "activity_pairs", "compute_totals", "roll_up", "Facts"]
