@@ -275,10 +275,15 @@ class _Builder:
         self._fit_em_near(year)
 
 
+_YEAR_CODES: dict[int, tuple] = {}
+
+
 def _income_and_lacking(rng, year: int, area: str, status: str) -> tuple[int, list[str]]:
-    standard = standard_for_year(year)
-    codes = [i.code for i in standard.indicators]
-    weights = [_LACK_WEIGHTS.get(c, 2) for c in codes]
+    if year not in _YEAR_CODES:  # once per year, not once per review
+        year_standard = standard_for_year(year)
+        year_codes = [i.code for i in year_standard.indicators]
+        _YEAR_CODES[year] = (year_standard, year_codes, [_LACK_WEIGHTS.get(c, 2) for c in year_codes])
+    standard, codes, weights = _YEAR_CODES[year]
     line = standard.poverty_line[area]
     if standard.near_poor_line:  # Decision 59/2015: poor ≤ lower line; near-poor between the lines
         low, high = line, standard.near_poor_line[area]
