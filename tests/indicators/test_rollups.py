@@ -169,3 +169,37 @@ def test_models_indicator_counts_communes_with_a_commune_model(commune_a, commun
     assert figure(commune_a, "MH_XA") == (1, 1)
     assert figure(commune_b, "MH_XA") == (0, 1)
     assert figure(commune_a.parent, "MH_XA")[0] == 1
+
+
+def test_an_assessment_refreshes_its_own_indicators_only(assessed, commune_a, django_capture_on_commit_callbacks):
+    """An assessment feeds the assessment indicators: the refresh after saving one does not
+    re-read the reviews, so a review figure is left as stored (here deliberately wrong)."""
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as a page's save would be
+        make_review(assessed["homes_a"][0], 2023, income=700_000)  # near-poor: commune A has a count
+    rollups.recompute_all()
+    near = Rollup.objects.get(unit=commune_a, year=2023, indicator__code="HO_CAN_NGHEO")
+    Rollup.objects.filter(pk=near.pk).update(numerator=99)
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit(assessed["rows"][2], changed_thinking=True)
+    assert figure(commune_a, "NEP_NGHI") == (3, 3)
+    assert figure(commune_a, "HO_CAN_NGHEO")[0] == 99
+    assert {kind for _unit, _year, kind in rollups.touched(assessed["rows"][2])} == {"assessment"}
+
+
+def test_an_outreach_activity_refreshes_the_told_indicator(assessed, commune_a, django_capture_on_commit_callbacks):
+    from vuonlen.outreach import services as outreach_services
+    from vuonlen.outreach.models import Topic
+
+    home = assessed["homes_a"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_review(home, 2023, income=700_000)  # near-poor in a rural area: counted in TUYEN_TRUYEN
+    rollups.recompute_all()
+    assert figure(commune_a, "TUYEN_TRUYEN") == (0, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        outreach_services.activity_record(actor=SYSTEM, kind="propaganda", date=dt.date(2023, 5, 4), unit=commune_a,
+                                          title="Tuyên truyền tại thôn", channel="meeting", participants=20,
+                                          topics=Topic.objects.filter(number=1), households=[home], source="test")
+    assert figure(commune_a, "TUYEN_TRUYEN") == (1, 1)
+    refreshed = everything()
+    rollups.recompute_all()
+    assert everything() == refreshed

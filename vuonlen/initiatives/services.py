@@ -191,7 +191,7 @@ def initiative_update(*, actor, initiative: Initiative, name: str, kind: str, de
     initiative.villages.set(villages)
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=initiative, before=before, source=source)
     # A later start year takes the model out of the years before it: those refresh too.
-    rollups.schedule(rollups.touched(initiative) + [(initiative.unit_id, year) for year in range(
+    rollups.schedule(rollups.touched(initiative) + [(initiative.unit_id, year, "model") for year in range(
         min(before.get("start_year") or initiative.start_year, initiative.start_year), initiative.start_year)])
     return initiative
 
