@@ -367,7 +367,7 @@ def _write_reviews(*, actor, checker: _ReviewChecker, filename: str) -> dict[str
     # Rows written without save(): tell the indicator roll-ups which units and years changed.
     from vuonlen.indicators import rollups
 
-    rollups.schedule([(r.unit_id, r.year) for r in reviews] + [(r.unit_id, r.year) for r in superseded])
+    rollups.schedule(rollups.touched(*reviews, *superseded))
     audit_created_rows(actor=actor, model=Review, rows=list(zip(ids, rows)), note=note,
                        describe=lambda pk, row: f"Rà soát {row['year']} của hộ #{row['household_id']}")
     status_changes = _refresh_statuses(reviews)
