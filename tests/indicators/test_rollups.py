@@ -203,3 +203,23 @@ def test_an_outreach_activity_refreshes_the_told_indicator(assessed, commune_a, 
     refreshed = everything()
     rollups.recompute_all()
     assert everything() == refreshed
+
+
+def test_a_population_base_corrected_in_the_admin_refreshes_the_rate(commune_a, django_capture_on_commit_callbacks):
+    """The admin page's save schedules the refresh, as a service does (no signals)."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from vuonlen.accounts.models import User
+    from vuonlen.households.admin import PopulationBaseAdmin
+
+    base = PopulationBase.objects.create(commune=commune_a, year=2023, households_total=400, persons_total=1600,
+                                         em_households_total=200, em_persons_total=800)
+    rollups.recompute_all([2023])
+    assert figure(commune_a, "TL_NGHEO_CN") == (0, 200)
+    request = RequestFactory().post("/")
+    request.user = User.objects.create_superuser(username="quantri", password="Admin-Pa55word")
+    base.em_households_total = 250
+    with django_capture_on_commit_callbacks(execute=True):
+        PopulationBaseAdmin(PopulationBase, admin.site).save_model(request, base, form=None, change=True)
+    assert figure(commune_a, "TL_NGHEO_CN") == (0, 250)
