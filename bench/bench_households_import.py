@@ -95,7 +95,8 @@ def make_file(database_url: str, path: str) -> None:
                   R.INCOME: f"{income:,}".replace(",", ".") if number % 2 else income, R.SCORE_A: "",
                   R.KIND: "định kỳ", R.REVIEWED_ON: dt.date(REVIEW_YEAR, 10, 1 + number % 28),
                   R.DECISION_NUMBER: "12/QĐ-UBND" if number % 3 == 0 else "",
-                  R.DECISION_DATE: dt.date(REVIEW_YEAR, 12, 20) if number % 3 == 0 else ""}
+                  R.DECISION_DATE: dt.date(REVIEW_YEAR, 12, 20) if number % 3 == 0 else "",
+                  R.FARMING: "có" if number % 10 else "không"}
         for name in indicators:
             values[name] = "x" if rng.random() < 0.2 else ""
         sheet.append([values[c] for c in columns])

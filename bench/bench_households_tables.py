@@ -30,27 +30,6 @@ YEAR = 2023
 RUNS = 7
 
 
-def _demo() -> str:
-    """The demo data in the bench database: `run_demo`; if a room still being written breaks
-    it, the steps these tables need (units, villages, accounts, households)."""
-    from vuonlen.core.demo import DemoContext, run_demo
-    from vuonlen.geo.loaders import load_province
-
-    load_province(62)
-    try:
-        run_demo(seed=2021, say=lambda _m: None)
-        return "run_demo"
-    except Exception as exc:  # noqa: BLE001 - any other room's failure: build what we need
-        print(f"(run_demo failed: {exc!r}; building the households demo alone)")
-        from vuonlen.accounts import demo as accounts_demo
-        from vuonlen.geo import demo as geo_demo
-        from vuonlen.households import demo_data
-
-        for step in (geo_demo, accounts_demo, demo_data):
-            step.run(DemoContext(seed=2021, say=lambda _m: None))
-        return "geo + accounts + households demo"
-
-
 def _baseline_sql(vendor: str, communes: list[int]) -> dict:
     """The same figures by hand: one statement per table family, grouped by commune."""
     from django.db import connection
@@ -151,9 +130,8 @@ def inner(database_url: str) -> None:
     from vuonlen.households.movements import source_communes
     from vuonlen.households.official_tables import ReviewReport
 
-    how, t = timed(_demo)
-    print(f"demo data ({how}): {Household.objects.count():,} households, "
-          f"{Review.objects.filter(is_current=True).count():,} current reviews, built in {summary(t)}")
+    print(f"demo data (built once, copied for this script): {Household.objects.count():,} households, "
+          f"{Review.objects.filter(is_current=True).count():,} current reviews")
     province = AdministrativeUnit.objects.get(era="pre2025", level=Level.PROVINCE, code="62")
     viewer = User.objects.get(username="lanhdao.tinh")
     vendor = connection.vendor
@@ -202,4 +180,4 @@ if __name__ == "__main__":
         inner(sys.argv[2])
         print(f"(backend run took {time.perf_counter() - started:.0f} s)")
     else:
-        run_per_backend(Path(__file__).resolve())
+        run_per_backend(Path(__file__).resolve(), demo=True)

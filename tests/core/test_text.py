@@ -17,6 +17,15 @@ def test_nfc_collapses_whitespace_and_handles_none():
     assert nfc(None) == ""
 
 
+def test_nfc_collapses_every_kind_of_space_a_spreadsheet_carries():
+    # Non-breaking, em and ideographic spaces, line breaks from Alt+Enter, in ASCII and Vietnamese
+    # text alike; a number cell becomes its text.
+    assert nfc("\u00a0A\u2003 Blong\r\n\u3000") == "A Blong"
+    assert nfc("Rơ\u00a0Châm\u2028Hiên ") == "Rơ Châm Hiên"
+    assert nfc(unicodedata.normalize("NFD", " Giẻ\tTriêng ")) == "Giẻ Triêng"
+    assert nfc(1001) == "1001"
+
+
 @pytest.mark.parametrize(
     ("text", "key"),
     [

@@ -8,6 +8,10 @@ import datetime as dt
 import pytest
 
 from tests.households.factories import make_household, make_review
+from vuonlen.accounts.scoping import SYSTEM
+from vuonlen.campaign import services as campaign_services
+from vuonlen.campaign.models import CRITERIA_FIELDS
+from vuonlen.households import services as households_services
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 from vuonlen.households.models import PopulationBase
 from vuonlen.indicators import rollups
@@ -60,13 +64,18 @@ def test_new_era_units_gather_their_old_communes(assessed, commune_a, commune_c,
     assert figure(commune_a.parent, "NEP_NGHI") == (3, 4)
 
 
+def _edit(row, **criteria):
+    """The assessment page's save: the service, which schedules the refresh."""
+    data = {field: getattr(row, field) for field in CRITERIA_FIELDS} | {"assessed_on": row.assessed_on, **criteria}
+    return campaign_services.assessment_record(actor=SYSTEM, household=row.household, year=row.year, data=data,
+                                               expected_version=row.version, source="test")
+
+
 def test_one_edit_refreshes_its_roll_ups_on_commit(assessed, commune_a, kontum, new_kontum,
                                                    django_capture_on_commit_callbacks):
     rollups.recompute_all()
-    row = assessed["rows"][2]
     with django_capture_on_commit_callbacks(execute=True):
-        row.changed_thinking = True
-        row.save()
+        _edit(assessed["rows"][2], changed_thinking=True)
     assert figure(commune_a, "NEP_NGHI") == (3, 3)
     assert figure(kontum, "NEP_NGHI") == (4, 4)
     assert figure(new_kontum, "NEP_NGHI") == (4, 4)
@@ -75,13 +84,21 @@ def test_one_edit_refreshes_its_roll_ups_on_commit(assessed, commune_a, kontum, 
     assert everything() == refreshed
 
 
-def test_a_deleted_record_and_a_new_year_refresh_too(assessed, commune_a, django_capture_on_commit_callbacks):
+def test_a_superseded_review_and_a_new_year_refresh_too(assessed, commune_a, django_capture_on_commit_callbacks):
+    home = assessed["homes_a"][0]
+    review = make_review(home, 2023, income=700_000)  # poor in a rural area
     rollups.recompute_all()
+    before = everything()
     with django_capture_on_commit_callbacks(execute=True):
-        assessed["rows"][0].delete()
-    assert figure(commune_a, "NEP_NGHI") == (1, 2)
+        households_services.review_correct(actor=SYSTEM, review=review, reason="Nhập nhầm thu nhập",
+                                           income_per_capita=5_000_000, source="test")
+    assert everything() != before  # the household left the poor count of its units
+    refreshed = everything()
+    rollups.recompute_all()
+    assert everything() == refreshed
     with django_capture_on_commit_callbacks(execute=True):
-        assess(assessed["homes_a"][0], 2024, changed_thinking=True)
+        campaign_services.assessment_record(actor=SYSTEM, household=home, year=2024, source="test",
+                                            data={"assessed_on": dt.date(2024, 11, 1), "changed_thinking": True})
     assert figure(commune_a, "NEP_NGHI", 2024) == (1, 1)
     refreshed = everything()
     rollups.recompute_all()
@@ -95,13 +112,24 @@ def test_a_rolled_back_edit_schedules_nothing(assessed, commune_a, django_captur
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
-                assessed["rows"][2].changed_thinking = True
-                assessed["rows"][2].save()
+                _edit(assessed["rows"][2], changed_thinking=True)
                 raise RuntimeError("stop")
         except RuntimeError:
             pass
     assert figure(commune_a, "NEP_NGHI") == (2, 3)
     assert len(callbacks) == 0
+
+
+def test_a_raw_save_outside_the_services_schedules_nothing(assessed, commune_a, django_capture_on_commit_callbacks):
+    """No signals: only the services (and imports) schedule; a full recompute catches the rest."""
+    rollups.recompute_all()
+    row = assessed["rows"][2]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        row.changed_thinking = True
+        row.save()
+    assert len(callbacks) == 0 and figure(commune_a, "NEP_NGHI") == (2, 3)
+    rollups.recompute_all()
+    assert figure(commune_a, "NEP_NGHI") == (3, 3)
 
 
 def test_reviews_give_counts_and_the_rate_over_em_households(commune_a, kontum):
@@ -141,3 +169,57 @@ def test_models_indicator_counts_communes_with_a_commune_model(commune_a, commun
     assert figure(commune_a, "MH_XA") == (1, 1)
     assert figure(commune_b, "MH_XA") == (0, 1)
     assert figure(commune_a.parent, "MH_XA")[0] == 1
+
+
+def test_an_assessment_refreshes_its_own_indicators_only(assessed, commune_a, django_capture_on_commit_callbacks):
+    """An assessment feeds the assessment indicators: the refresh after saving one does not
+    re-read the reviews, so a review figure is left as stored (here deliberately wrong)."""
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as a page's save would be
+        make_review(assessed["homes_a"][0], 2023, income=700_000)  # near-poor: commune A has a count
+    rollups.recompute_all()
+    near = Rollup.objects.get(unit=commune_a, year=2023, indicator__code="HO_CAN_NGHEO")
+    Rollup.objects.filter(pk=near.pk).update(numerator=99)
+    with django_capture_on_commit_callbacks(execute=True):
+        _edit(assessed["rows"][2], changed_thinking=True)
+    assert figure(commune_a, "NEP_NGHI") == (3, 3)
+    assert figure(commune_a, "HO_CAN_NGHEO")[0] == 99
+    assert {kind for _unit, _year, kind in rollups.touched(assessed["rows"][2])} == {"assessment"}
+
+
+def test_an_outreach_activity_refreshes_the_told_indicator(assessed, commune_a, django_capture_on_commit_callbacks):
+    from vuonlen.outreach import services as outreach_services
+    from vuonlen.outreach.models import Topic
+
+    home = assessed["homes_a"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_review(home, 2023, income=700_000)  # near-poor in a rural area: counted in TUYEN_TRUYEN
+    rollups.recompute_all()
+    assert figure(commune_a, "TUYEN_TRUYEN") == (0, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        outreach_services.activity_record(actor=SYSTEM, kind="propaganda", date=dt.date(2023, 5, 4), unit=commune_a,
+                                          title="Tuyên truyền tại thôn", channel="meeting", participants=20,
+                                          topics=Topic.objects.filter(number=1), households=[home], source="test")
+    assert figure(commune_a, "TUYEN_TRUYEN") == (1, 1)
+    refreshed = everything()
+    rollups.recompute_all()
+    assert everything() == refreshed
+
+
+def test_a_population_base_corrected_in_the_admin_refreshes_the_rate(commune_a, django_capture_on_commit_callbacks):
+    """The admin page's save schedules the refresh, as a service does (no signals)."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from vuonlen.accounts.models import User
+    from vuonlen.households.admin import PopulationBaseAdmin
+
+    base = PopulationBase.objects.create(commune=commune_a, year=2023, households_total=400, persons_total=1600,
+                                         em_households_total=200, em_persons_total=800)
+    rollups.recompute_all([2023])
+    assert figure(commune_a, "TL_NGHEO_CN") == (0, 200)
+    request = RequestFactory().post("/")
+    request.user = User.objects.create_superuser(username="quantri", password="Admin-Pa55word")
+    base.em_households_total = 250
+    with django_capture_on_commit_callbacks(execute=True):
+        PopulationBaseAdmin(PopulationBase, admin.site).save_model(request, base, form=None, change=True)
+    assert figure(commune_a, "TL_NGHEO_CN") == (0, 250)

@@ -138,12 +138,14 @@ def run(ctx, scale: float | None = None) -> None:
         alive = [pk for pk, (_c, _u, minority, ended, _s) in households.items()
                  if minority and (ended is None or ended.year >= year)]
         in_population = [pk for pk in alive if statuses[pk].get(year) in ("poor", "near_poor")]
-        escaped = [pk for pk in alive if pk not in set(in_population)
+        population_set = set(in_population)
+        escaped = [pk for pk in alive if pk not in population_set
                    and any(s in ("poor", "near_poor") for y, s in statuses[pk].items() if y < year)]
         extra = sorted(_pick(rng, escaped, assessed_n - len(in_population)))
         assessed = sorted(set(in_population) | set(extra))
         # Households that changed once mostly stay changed; those who escaped poverty first.
-        ranked = sorted(assessed, key=lambda pk: (pk not in changed_before, pk not in set(extra), rng.random()))
+        extra_set = set(extra)
+        ranked = sorted(assessed, key=lambda pk: (pk not in changed_before, pk not in extra_set, rng.random()))
         changed = set(ranked[:changed_n])
         applies = set(sorted(changed, key=lambda _pk: rng.random())[:applies_n])
         if len(applies) < applies_n:

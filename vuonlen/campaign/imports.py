@@ -209,7 +209,7 @@ def import_assessments(*, actor, file: BinaryIO | bytes, filename: str, year: in
             # Rows written without save(): tell the roll-ups which units changed.
             from vuonlen.indicators import rollups
 
-            rollups.schedule((row["unit_id"], year) for row in new_rows)
+            rollups.schedule((row["unit_id"], year, "assessment") for row in new_rows)
             audit_created_rows(actor=actor, model=Assessment, rows=list(zip(ids, new_rows)), source="import",
                                note=f"Nhập từ tệp {filename}",
                                describe=lambda pk, row: f"Đánh giá {row['year']} của hộ #{row['household_id']}")

@@ -30,6 +30,7 @@ from vuonlen.core.versioning import check_version, model_update, stale_message
 from vuonlen.core.years import FIRST_YEAR  # noqa: F401 (indicators still import it from here)
 from vuonlen.households.models import Household
 from vuonlen.households.validation import clean_multiline, errors_by_field
+from vuonlen.indicators import rollups
 
 from . import selectors
 from .models import CRITERIA_FIELDS, Assessment, HouseholdGroup, MentorAssignment, Phase, Visit, VisitPhoto
@@ -332,6 +333,7 @@ def assessment_record(*, actor, household: Household, year: int | None, data: Ma
                                                unit=household.unit, assessed_by=assessor, client_uuid=client_uuid,
                                                **cleaned)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=assessment, source=source)
+        rollups.schedule(rollups.touched(assessment))
         return assessment
     before = snapshot(existing)
     for name, value in cleaned.items():
@@ -345,6 +347,7 @@ def assessment_record(*, actor, household: Household, year: int | None, data: Ma
     existing.version += 1
     existing.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=existing, before=before, source=source)
+    rollups.schedule(rollups.touched(existing))
     return existing
 
 

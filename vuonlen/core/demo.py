@@ -73,5 +73,17 @@ def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print, only_missi
                 AuditLog.objects.create(action="import", source="demo", actor_name="hệ thống",
                                         object_repr="Dữ liệu mẫu", note=_marker(module_name))
     if ran:
+        _analyze()
         rollups.recompute_all()
     return ctx
+
+
+def _analyze() -> None:
+    """PostgreSQL plans from table statistics, which bulk-loaded tables lack until autovacuum
+    comes by: without them the first edits' roll-up refresh took three times as long (296 ms
+    against 94 ms after ANALYZE, issue 17). The demo has just written most of its rows."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -31,7 +31,13 @@ def nfc(value: str | None) -> str:
     """NFC-normalise, trim and collapse inner whitespace; None becomes ''."""
     if value is None:
         return ""
-    return _WS.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = str(value)
+    if not text.isascii():  # ASCII is NFC already: most cells of an import skip the normaliser
+        text = unicodedata.normalize("NFC", text)
+    # str.split() splits on exactly the characters ``\s`` matches (str.isspace) and drops the
+    # ends: the same result as ``_WS.sub(" ", text).strip()``, several times faster — an
+    # import calls this 1,600,000 times for 130,000 people.
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=1 << 16)

@@ -11,6 +11,7 @@ from vuonlen.accounts import roles
 from vuonlen.core.admin_mixins import AuditedAdmin, ScopedAdmin
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.core.years import YEAR_MAX, YEAR_MIN
+from vuonlen.indicators.admin_inputs import SchedulesRollups
 
 from .models import (
     Household,
@@ -134,7 +135,7 @@ class ReviewAdmin(_RegistryAdmin):
 
 
 @admin.register(PopulationBase)
-class PopulationBaseAdmin(_RegistryAdmin):
+class PopulationBaseAdmin(SchedulesRollups, _RegistryAdmin):
     scope_unit_field = "commune"
     list_display = ("commune", "year", "households_total", "persons_total", "em_households_total", "em_persons_total")
     list_filter = ("year",)

@@ -212,7 +212,8 @@ class _Builder:
             return
         near = [h for h in self.homes if h.statuses.get(year) == "near_poor"]
         free = [h for h in near if not any(h.statuses.get(y) == "poor" for y in self.em_targets)]
-        fixed_em = sum(1 for h in near if h not in free and h.ethnicity != ethnicity.KINH)
+        free_ids = {h.index for h in free}  # a set: ``h not in free`` compared whole dataclasses, n × m
+        fixed_em = sum(1 for h in near if h.index not in free_ids and h.ethnicity != ethnicity.KINH)
         em = [h for h in free if h.ethnicity != ethnicity.KINH]
         kinh = [h for h in free if h.ethnicity == ethnicity.KINH]
         target -= fixed_em
@@ -286,10 +287,15 @@ class _Builder:
         self._fit_em_near(year)
 
 
+_YEAR_CODES: dict[int, tuple] = {}
+
+
 def _income_and_lacking(rng, year: int, area: str, status: str) -> tuple[int, list[str]]:
-    standard = standard_for_year(year)
-    codes = [i.code for i in standard.indicators]
-    weights = [_LACK_WEIGHTS.get(c, 2) for c in codes]
+    if year not in _YEAR_CODES:  # once per year, not once per review
+        year_standard = standard_for_year(year)
+        year_codes = [i.code for i in year_standard.indicators]
+        _YEAR_CODES[year] = (year_standard, year_codes, [_LACK_WEIGHTS.get(c, 2) for c in year_codes])
+    standard, codes, weights = _YEAR_CODES[year]
     line = standard.poverty_line[area]
     if standard.near_poor_line:  # Decision 59/2015: poor ≤ lower line; near-poor between the lines
         low, high = line, standard.near_poor_line[area]

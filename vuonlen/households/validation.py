@@ -123,8 +123,28 @@ TRUE_WORDS = {fold(w) for w in ("có", "x", "v", "1", "true", "yes", "đúng", "
 FALSE_WORDS = {fold(w) for w in ("không", "0", "false", "no", "chưa", "k", "ko", "-", "không có")}
 
 
+_CHOICES: dict[tuple[int, str], str | None] = {}
+
+
 def lookup_choice(table: Mapping[str, str], value: Any) -> str | None:
-    """The choice value for a label, or None if unknown. Also accepts "5" for ethnic code "05"."""
+    """The choice value for a label, or None if unknown. Also accepts "5" for ethnic code "05".
+
+    Remembered per (table, text): an import reads "Nam", "Con", "Xơ Đăng" hundreds of
+    thousands of times. The tables are this module's constants, so their ids are stable."""
+    if not isinstance(value, str):
+        return _lookup_choice(table, value)
+    key = (id(table), value)
+    try:
+        return _CHOICES[key]
+    except KeyError:
+        pass
+    found = _lookup_choice(table, value)
+    if len(_CHOICES) < 1 << 16:
+        _CHOICES[key] = found
+    return found
+
+
+def _lookup_choice(table: Mapping[str, str], value: Any) -> str | None:
     key = fold(_text(value))
     if key in table:
         return table[key]

@@ -21,6 +21,7 @@ from django.db import transaction
 from vuonlen import poverty
 from vuonlen.core.audit import audit_updated_many, snapshot
 from vuonlen.core.text import nfc
+from vuonlen.indicators import rollups
 
 from .models import PovertyIndicator, PovertyYearStandard, Review
 
@@ -215,6 +216,7 @@ def reviews_reclassify(*, actor, year: int, dry_run: bool = False, reason: str =
                 review.save(update_fields=["standard", "status", "lacking", "lacking_count", "score_b",
                                            "explanation", "version", "updated_at"])
                 updates.append((review, before, snapshot(review)))
+                rollups.schedule(rollups.touched(review))
         if updates:
             audit_updated_many(actor=actor, changes=updates, source=source,
                                note=f"Phân loại lại kết quả rà soát năm {year} theo {rule.standard}")

@@ -7,7 +7,3 @@ class IndicatorsConfig(AppConfig):
     label = "indicators"
     verbose_name = _("Chỉ tiêu và bảng điều khiển")
 
-    def ready(self):
-        # Roll-ups follow their inputs: saving an assessment, a review, a population base, an
-        # entered figure or a model schedules the refresh of the units it touches.
-        from . import signals  # noqa: F401

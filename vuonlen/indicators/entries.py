@@ -9,7 +9,7 @@ nothing is counted twice.
 
 Who: ``roles.INDICATOR_ENTER`` on the unit (the commune's officer, the secretariat above it,
 the administrator); 403 to a reader of the unit, 404 outside their area. Saving goes through
-the ORM, so the roll-ups refresh when the transaction commits (``signals``).
+the ORM, and schedule the roll-ups' refresh for when the transaction commits (``rollups.schedule``).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit, Level
 
+from . import rollups
 from .models import EnteredValue, EntryKind, Indicator, Measure, Source
 from .targets import LEVEL_NAMES, Stale
 
@@ -214,6 +215,7 @@ def enter_values(*, actor, unit: AdministrativeUnit, year: int, inputs: Sequence
             else:
                 audit_record(actor=actor, action=AuditAction.DELETE, instance=current, source=source,
                              note="Xoá số liệu đã nhập")
+                rollups.schedule(rollups.touched(current))
                 current.delete()
                 result.cleared += 1
             continue
@@ -230,6 +232,7 @@ def enter_values(*, actor, unit: AdministrativeUnit, year: int, inputs: Sequence
                 raise Stale({item.key or NON_FIELD_ERRORS: [stale_text(item.indicator.short_name)]}
                             ) from None
             audit_record(actor=actor, action=AuditAction.CREATE, instance=value, source=source)
+            rollups.schedule(rollups.touched(value))
             result.created += 1
             continue
         before = snapshot(current)
@@ -242,6 +245,7 @@ def enter_values(*, actor, unit: AdministrativeUnit, year: int, inputs: Sequence
         current.version += 1
         current.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, instance=current, before=before, source=source)
+        rollups.schedule(rollups.touched(current))
         result.updated += 1
     return result
 

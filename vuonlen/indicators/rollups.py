@@ -7,10 +7,14 @@ every total from scratch (grouped queries, one pass up the tree in memory, one b
 stored totals instead of recomputing them, so one edited assessment costs a handful of small
 queries whatever the size of the province.
 
-Edits reach ``refresh`` through ``schedule`` — called by signal handlers (``signals``) and by
-the bulk paths (imports, the demo) — which gathers the (unit, year) pairs of a transaction and
-refreshes once it commits, so a dashboard shows the edit on the next load. A transaction that
-touches many units (an import) recomputes its years whole instead.
+Edits reach ``refresh`` through ``schedule`` — the one function every service and import that
+writes an input of the roll-ups (assessments, reviews, population bases, entered figures,
+models and their status moves, outreach activities' households) calls inside its transaction,
+with the pairs ``touched`` gives for the records it wrote. No signals: a write that does not
+call it (a raw ``save()`` in a shell) leaves the roll-ups as they were until the next full
+recompute (``vuonlen indicators recompute``). ``schedule`` gathers the (unit, year) pairs of a
+transaction and refreshes once it commits, so a dashboard shows the edit on the next load. A
+transaction that touches many units (an import) recomputes its years whole instead.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vuonlen.core.bulk import insert_rows
+from vuonlen.core.periods import today_vn
 
-from .models import Indicator, Rollup
+from .models import Indicator, Rollup, Source
 from .sources import Facts, active_indicators, compute_direct
 from .tree import Tree
 
@@ -134,17 +139,44 @@ def _write(rows: list[dict]) -> None:
             [(r["indicator_id"], r["unit_id"], r["year"], r["numerator"], r["denominator"], now) for r in rows])
 
 
+# Which indicators each kind of input feeds (by formula prefix; "entered": the entered ones).
+# An edit of one kind refreshes only its indicators: an assessment saved does not re-read the
+# reviews, their outreach EXISTS, the population bases, the models or the entered figures.
+KINDS = {
+    "assessment": ("assessment:",),
+    "review": ("reviews:", "outreach:told"),
+    "population": ("reviews:poor_near_rate",),
+    "model": ("models:",),
+    "outreach": ("outreach:told",),
+    "entered": (),
+}
+
+
+def _of_kinds(indicators: list[Indicator], kinds: Iterable[str] | None) -> list[Indicator]:
+    if kinds is None:
+        return indicators
+    kinds = set(kinds)
+    prefixes = tuple(p for kind in kinds for p in KINDS[kind])
+    return [i for i in indicators
+            if (i.source == Source.ENTERED and "entered" in kinds)
+            or (i.source != Source.ENTERED and prefixes and (i.formula or "").startswith(prefixes))]
+
+
 @transaction.atomic
-def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None) -> int:
+def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None,
+            kinds: Iterable[str] | None = None) -> int:
     """Bring fresh the totals of every unit whose total includes one of ``unit_ids`` in
-    ``year``. Returns the number of units refreshed."""
+    ``year`` — of the indicators fed by ``kinds`` of input (``KINDS``; every indicator when
+    None). Returns the number of units refreshed."""
     tree = tree or Tree.load()
     chain = tree.affected(set(unit_ids))
     if not chain:
         return 0
+    indicators = _of_kinds(active_indicators(), kinds)
+    if not indicators:
+        return 0
     # Villages are not stored: a commune in the chain is summed from all its villages afresh.
     chain |= {v for u in list(chain) if tree.level[u] == STORED_MAX_LEVEL for v in tree.descendants(u)}
-    indicators = active_indicators()
     ids = {i.code: i.pk for i in indicators}
     codes = {pk: code for code, pk in ids.items()}
     direct = compute_direct([year], tree=tree, units=chain, indicators=indicators).get(year, {})
@@ -154,7 +186,8 @@ def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None) -> 
     # The stored totals of everything that feeds the chain but is not in it.
     feeding = {s for u in chain for s in tree.sources_of(u)} - chain
     stored: Totals = defaultdict(dict)
-    for unit_id, indicator_id, n, d in Rollup.objects.filter(year=year, unit_id__in=list(feeding)).values_list(
+    for unit_id, indicator_id, n, d in Rollup.objects.filter(
+            year=year, unit_id__in=list(feeding), indicator_id__in=list(codes)).values_list(
             "unit_id", "indicator_id", "numerator", "denominator"):
         if indicator_id in codes:
             stored[unit_id][codes[indicator_id]] = [n, d]
@@ -176,10 +209,14 @@ def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None) -> 
 
 # --- following edits ------------------------------------------------------------------------
 
-def _flush(pairs: dict[int, set[int]]) -> None:
+_ALL = None  # a kind set meaning "every indicator"
+
+
+def _flush(pairs: dict[int, set[int]], kinds: dict[int, set[str] | None] | None = None) -> None:
     if not pairs:
         return
     tree = Tree.load()
+    kinds = kinds or {}
     for year, units in sorted(pairs.items()):
         try:
             # A year seen for the first time is computed whole: its yes/no and model indicators
@@ -187,7 +224,7 @@ def _flush(pairs: dict[int, set[int]]) -> None:
             if len(units) > WHOLE_YEAR_AFTER or not Rollup.objects.filter(year=year).exists():
                 recompute_all([year])
             else:
-                refresh(year, units, tree=tree)
+                refresh(year, units, tree=tree, kinds=kinds.get(year, _ALL))
         except Exception:  # a failed refresh must never undo the edit that caused it
             log.exception("Làm mới số liệu tổng hợp năm %s không thành công", year)
 
@@ -207,36 +244,108 @@ def paused():
         _paused.depth = depth
 
 
-def schedule(pairs: Iterable[tuple[int, int]]) -> None:
-    """Refresh the roll-ups for these (unit_id, year) pairs once the current transaction
-    commits (at once outside a transaction). The pairs of one transaction are gathered on its
-    outermost atomic block, so a rolled-back transaction takes its pairs with it."""
+def touched(*records) -> list[tuple[int, int, str]]:
+    """The (unit_id, year, kind) whose roll-ups these saved or deleted records feed — the
+    argument services give ``schedule``; ``kind`` (``KINDS``) narrows the refresh to the
+    indicators such a record feeds. Records no roll-up reads give nothing."""
+    from vuonlen.campaign.models import Assessment
+    from vuonlen.households.models import PopulationBase, Review
+    from vuonlen.initiatives.models import Initiative, StatusChange
+    from vuonlen.outreach.models import Activity
+
+    from .models import EnteredValue
+
+    kinds = ((Assessment, "assessment"), (Review, "review"), (EnteredValue, "entered"))
+    pairs: list[tuple[int, int, str]] = []
+    for record in records:
+        kind = next((name for model, name in kinds if isinstance(record, model)), None)
+        if kind is not None:
+            pairs.append((record.unit_id, record.year, kind))
+        elif isinstance(record, PopulationBase):
+            pairs.append((record.commune_id, record.year, "population"))
+        elif isinstance(record, (Initiative, StatusChange)):
+            initiative = record if isinstance(record, Initiative) else record.initiative
+            if initiative.start_year:
+                last = max(today_vn().year, initiative.start_year)
+                pairs.extend((initiative.unit_id, year, "model") for year in range(initiative.start_year, last + 1))
+        elif isinstance(record, Activity):
+            pairs.extend(activity_pairs(record))
+    return pairs
+
+
+def activity_pairs(activity, household_ids: Iterable[int] | None = None) -> list[tuple[int, int, str]]:
+    """An outreach activity counts for the units of the households it reached, in its year
+    (their current review that year places them): these ``household_ids``, or all it has."""
+    from vuonlen.households.models import Review
+
+    if activity.date is None:
+        return []
+    year = activity.date.year
+    qs = Review.objects.filter(year=year, is_current=True)
+    if household_ids is None:
+        qs = qs.filter(household__in=activity.households.all())
+    else:
+        qs = qs.filter(household_id__in=list(household_ids))
+    return [(unit_id, year, "outreach") for unit_id in qs.order_by().values_list("unit_id", flat=True).distinct()]
+
+
+class _Pending:
+    """The units and kinds of input changed in one transaction, by year."""
+
+    def __init__(self):
+        self.units: dict[int, set[int]] = defaultdict(set)
+        self.kinds: dict[int, set[str] | None] = {}
+
+    def add(self, unit_id: int, year: int, kind: str | None) -> None:
+        self.units[year].add(unit_id)
+        if kind is None:
+            self.kinds[year] = _ALL
+        elif year not in self.kinds:
+            self.kinds[year] = {kind}
+        elif self.kinds[year] is not _ALL:
+            self.kinds[year].add(kind)
+
+    def take(self) -> tuple[dict[int, set[int]], dict[int, set[str] | None]]:
+        units, kinds = dict(self.units), dict(self.kinds)
+        self.units, self.kinds = defaultdict(set), {}
+        return units, kinds
+
+
+def schedule(pairs: Iterable[tuple]) -> None:
+    """Refresh the roll-ups for these (unit_id, year) pairs — or (unit_id, year, kind) from
+    ``touched``, which narrows the refresh to the indicators that kind feeds — once the current
+    transaction commits (at once outside a transaction). The pairs of one transaction are
+    gathered on its outermost atomic block, so a rolled-back transaction takes its pairs with it.
+    This is the one way an edit reaches the roll-ups: services and imports call it."""
     if getattr(_paused, "depth", 0):
         return
-    wanted: dict[int, set[int]] = defaultdict(set)
-    for unit_id, year in pairs:
+    wanted = _Pending()
+    for unit_id, year, *kind in pairs:
         if unit_id and year:
-            wanted[int(year)].add(int(unit_id))
-    if not wanted:
+            wanted.add(int(unit_id), int(year), kind[0] if kind else None)
+    if not wanted.units:
         return
     if not connection.in_atomic_block:
-        _flush(wanted)
+        _flush(*wanted.take())
         return
     block = connection.atomic_blocks[0]
     pending = getattr(block, "_vuonlen_rollups", None)
     if pending is None:
-        pending = block._vuonlen_rollups = defaultdict(set)
-    for year, units in wanted.items():
-        pending[year] |= units
+        pending = block._vuonlen_rollups = _Pending()
+    for year, units in wanted.units.items():
+        kinds = wanted.kinds[year]
+        for unit_id in units:
+            for kind in (kinds if kinds is not _ALL else [None]):
+                pending.add(unit_id, year, kind)
     # One callback per call; the first to run takes everything gathered, the others find
     # nothing left (cheap), so no pair is lost whichever of them runs.
     transaction.on_commit(lambda: _take_and_flush(pending), using=connection.alias)
 
 
-def _take_and_flush(pending: dict[int, set[int]]) -> None:
-    taken = {year: set(units) for year, units in pending.items() if units}
-    pending.clear()
-    _flush(taken)
+def _take_and_flush(pending: _Pending) -> None:
+    units, kinds = pending.take()
+    if units:
+        _flush(units, kinds)
 
 
 def schedule_years(years: Iterable[int]) -> None:
@@ -270,4 +379,4 @@ def indicator_ids() -> dict[str, int]:
     return dict(Indicator.objects.values_list("code", "pk"))
 
 
-__all__ = ["recompute_all", "refresh", "schedule", "schedule_years", "compute_totals", "roll_up", "Facts"]
+__all__ = ["recompute_all", "refresh", "schedule", "schedule_years", "touched", "activity_pairs", "compute_totals", "roll_up", "Facts"]

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from vuonlen.core.admin_mixins import ScopedAdmin
+from vuonlen.indicators.admin_inputs import SchedulesRollups
 
 from .models import Initiative
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ScopedAdmin):
+class InitiativeAdmin(SchedulesRollups, ScopedAdmin):
     # Read and correct only; lifecycle moves and showcase approval go through the services
     # (pages), so every move keeps its StatusChange row.
     scope_unit_field = "unit"

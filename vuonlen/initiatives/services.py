@@ -29,6 +29,7 @@ from vuonlen.core.pipeline import transition
 from vuonlen.core.text import fold, nfc
 from vuonlen.core.versioning import check_version, stale_message
 from vuonlen.geo.models import AdministrativeUnit, Level
+from vuonlen.indicators import rollups
 
 from . import selectors
 from .models import (
@@ -155,6 +156,7 @@ def initiative_create(*, actor, name: str, kind: str, organisation: Organisation
                                 actor=_actor(actor), comment="Đăng ký mô hình")
     audit_record(actor=actor, action=AuditAction.CREATE, instance=initiative, source=source,
                  note=f"Nhân rộng từ {replicated_from}" if replicated_from else "")
+    rollups.schedule(rollups.touched(initiative))
     return initiative
 
 
@@ -189,6 +191,9 @@ def initiative_update(*, actor, initiative: Initiative, name: str, kind: str, de
         raise ValidationError({"is_pilot": [_pilot_message(initiative.organisation, start_year)]}) from None
     initiative.villages.set(villages)
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=initiative, before=before, source=source)
+    # A later start year takes the model out of the years before it: those refresh too.
+    rollups.schedule(rollups.touched(initiative) + [(initiative.unit_id, year, "model") for year in range(
+        min(before.get("start_year") or initiative.start_year, initiative.start_year), initiative.start_year)])
     return initiative
 
 
@@ -257,6 +262,7 @@ def initiative_move(*, actor, initiative: Initiative, to_status: str, comment: s
         initiative.converted_into = converted_into
     initiative.version += 1
     initiative.save()
+    rollups.schedule(rollups.touched(initiative))
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=initiative, before=before, source=source,
                  note=f"Chuyển tình trạng: {Status(from_status).label} → {Status(to_status).label}")
     if to_status not in selectors.SHOWABLE_STATUSES:

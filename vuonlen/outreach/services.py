@@ -21,6 +21,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit, Level
+from vuonlen.indicators import rollups
 
 from .models import Activity, ActivityKind, Channel, Topic
 
@@ -114,6 +115,7 @@ def activity_record(*, actor, kind: str, date: dt.date | None, unit: Administrat
         note=nfc(note), created_by=actor if getattr(actor, "pk", None) else None)
     activity.topics.set(topics)
     activity.households.set(households)
+    rollups.schedule(rollups.activity_pairs(activity, [h.pk for h in households]))
     audit_record(actor=actor, action=AuditAction.CREATE, instance=activity, source=source,
                  note=f"{len(households)} hộ được tuyên truyền" if households else "")
     return activity
@@ -133,6 +135,7 @@ def activity_add_households(*, actor, activity: Activity, households: Sequence, 
         raise ValidationError(errors)
     before = snapshot(activity)
     activity.households.add(*households)
+    rollups.schedule(rollups.activity_pairs(activity, [h.pk for h in households]))
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=activity, before=before, source=source,
                  note=f"Thêm {len(households)} hộ được tuyên truyền")
     return len(households)

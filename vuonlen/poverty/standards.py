@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 RURAL = "rural"
 URBAN = "urban"
@@ -109,8 +110,9 @@ class Standard:
             f"các mã hợp lệ: {', '.join(self.indicator_codes)}"
         )
 
-    @property
+    @cached_property
     def indicator_codes(self) -> tuple[str, ...]:
+        # Asked once per lacking code of every classified review: worked out once per standard.
         return tuple(item.code for item in self.indicators)
 
     def dimension_name(self, code: str) -> str:

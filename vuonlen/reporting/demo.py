@@ -111,8 +111,12 @@ def _build(rng, schedule, orgs, plan, returned: set, pending_q4: set, prefills: 
             outcome, days = plan[(org.pk, quarter)]
             narrative = _narrative(rng)
             figure_values = {}
-            base = prefills.setdefault(org.pk, figures.prefill_all(_figure_codes(schedule), org,
-                                                                    Period(YEAR, PeriodKind.QUARTER, quarter)))
+            # Worked out once per organisation (its first quarter's), as before; ``setdefault``
+            # computed it afresh for every quarter only to keep the first.
+            if org.pk not in prefills:
+                prefills[org.pk] = figures.prefill_all(_figure_codes(schedule), org,
+                                                       Period(YEAR, PeriodKind.QUARTER, quarter))
+            base = prefills[org.pk]
             for code, stored in base.items():
                 value = stored["value"] if stored["value"] is not None else rng.randint(*_TYPED.get(code, (0, 20)))
                 figure_values[code] = {**stored, "value": value}

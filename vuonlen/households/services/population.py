@@ -15,6 +15,7 @@ from vuonlen.core.text import nfc
 from vuonlen.core.versioning import model_update
 from vuonlen.core.years import YEAR_MAX, YEAR_MIN
 from vuonlen.geo.models import AdministrativeUnit, Level
+from vuonlen.indicators import rollups
 
 from .. import validation
 from ..models import (
@@ -61,6 +62,8 @@ def population_base_set(*, actor, commune: AdministrativeUnit, year: int, househ
     if existing is None:
         base = PopulationBase.objects.create(commune=commune, year=v["year"], **fields)
         audit_record(actor=actor, action=AuditAction.CREATE, instance=base, source=source)
+        rollups.schedule(rollups.touched(base))
         return base
     model_update(actor=actor, instance=existing, data=fields, source=source)
+    rollups.schedule(rollups.touched(existing))
     return existing

@@ -16,6 +16,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
 from vuonlen.core.versioning import model_update
+from vuonlen.indicators import rollups
 
 from .. import validation, year_standards
 from ..models import (
@@ -155,6 +156,7 @@ def review_record(*, actor, household: Household, year: int, income_per_capita: 
     apply_classification(review, result)
     review.save()
     audit_record(actor=actor, action=AuditAction.CREATE, instance=review, source=source)
+    rollups.schedule(rollups.touched(review, *([existing] if existing is not None else [])))
     _household_event(actor=actor, household=current, source=source,
                      note=f"Rà soát năm {year}: {_status_label(review.status)}")
     return review
@@ -202,6 +204,7 @@ def review_recognise(*, actor, review: Review, decision_number: str, decision_da
     _fail(problems)
     model_update(actor=actor, instance=review, source=source, note="Công nhận kết quả rà soát",
                  data={"recognised": True, "decision_number": number, "decision_date": decision_date})
+    rollups.schedule(rollups.touched(review))
     _household_event(actor=actor, household=household, source=source,
                      note=f"Công nhận kết quả rà soát năm {review.year} (quyết định {number})")
     _refresh_current_status(actor=actor, household=household, source=source)
@@ -257,6 +260,7 @@ def review_correct(*, actor, review: Review, reason: str, income_per_capita: Any
     apply_classification(new, result)
     new.save()
     audit_record(actor=actor, action=AuditAction.CREATE, instance=new, source=source, note="Đính chính")
+    rollups.schedule(rollups.touched(old, new))
     _household_event(actor=actor, household=household, source=source,
                      note=f"Đính chính kết quả rà soát năm {old.year}: {_status_label(new.status)}")
     if new.recognised:

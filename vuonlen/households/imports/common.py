@@ -1,0 +1,122 @@
+"""What the household and the review imports share: the result, the phases and the progress
+reporter, the units of the file read once, chunked queries."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from vuonlen.accounts import scoping
+from vuonlen.accounts.scoping import SYSTEM
+from vuonlen.core.formats import format_number
+from vuonlen.core.spreadsheets import RowError
+from vuonlen.core.text import fold
+from vuonlen.geo.models import AdministrativeUnit, Level
+
+
+MAX_ROWS = 300_000
+_CHUNK = 2_000  # codes per IN (…) query: well inside SQLite's and PostgreSQL's limits
+NOT_FOUND_COMMUNE = "Không tìm thấy xã mã {code} trong phạm vi của bạn"
+
+Progress = Callable[[int, int, str], None]  # (done, total, phase)
+
+
+class Phase:
+    READ = "read"
+    CHECK = "check"
+    WRITE = "write"
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """One Vietnamese sentence: what was created, what was already there."""
+        if self.errors:
+            return f"Tệp có {format_number(len(self.errors))} lỗi; chưa ghi gì vào sổ."
+        parts = [f"{format_number(self.counts[key])} {label}" for key, label in _COUNT_LABELS
+                 if self.counts.get(key)]
+        unchanged = self.counts.get("unchanged", 0)
+        if not parts:
+            return "Không có thay đổi: mọi dòng trong tệp đã có trong sổ."
+        text = "Đã thêm " + ", ".join(parts)
+        if self.counts.get("superseded"):
+            text += f" (thay {format_number(self.counts['superseded'])} kết quả chưa công nhận)"
+        if unchanged:
+            text += f"; {format_number(unchanged)} hộ không có thay đổi"
+        return text + "."
+
+
+_COUNT_LABELS = (("households", "hộ"), ("persons", "nhân khẩu"), ("reviews", "kết quả rà soát"))
+
+
+class _Reporter:
+    """Calls ``progress`` at most every ``INTERVAL`` seconds: a 130,000-row file must not write
+    130,000 updates to the job row."""
+
+    INTERVAL = 0.3
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, phase: str, *, force: bool = False) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last >= self.INTERVAL:
+            self.last = now
+            self.progress(done, total, phase)
+
+
+def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _sorted(errors: list[RowError], order: dict[str, int]) -> list[RowError]:
+    return sorted(errors, key=lambda e: (e.row or 0, order.get(e.column, 99)))
+
+
+def _is_blank(value) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+class _Units:
+    """Communes of one era by code, and their villages by code and by folded name, in two queries."""
+
+    def __init__(self, actor, era: str, commune_codes: Iterable[str]):
+        self.actor = actor
+        codes = sorted({c for c in commune_codes if c})
+        self.communes: dict[str, AdministrativeUnit] = {}
+        for chunk in _chunks(codes):
+            for unit in AdministrativeUnit.objects.filter(era=era, level=Level.COMMUNE, code__in=chunk):
+                self.communes[unit.code] = unit
+        self.villages: dict[tuple[int, str], AdministrativeUnit] = {}
+        for village in AdministrativeUnit.objects.filter(parent__in=list(self.communes.values()),
+                                                         level=Level.VILLAGE):
+            self.villages[(village.parent_id, fold(village.code))] = village
+            self.villages[(village.parent_id, village.name_search)] = village
+        self._can: dict[tuple[str, int], bool] = {}
+
+    def can(self, perm: str, unit: AdministrativeUnit) -> bool:
+        if self.actor is SYSTEM:
+            return True  # the system (a command run without --user), as in the services
+        key = (perm, unit.pk)
+        if key not in self._can:
+            self._can[key] = scoping.can(self.actor, perm, unit)
+        return self._can[key]
+
+    def village(self, commune: AdministrativeUnit, typed: str) -> AdministrativeUnit | None:
+        return self.villages.get((commune.pk, fold(typed)))
+
+
+def _file_error(message: str) -> ImportResult:
+    return ImportResult(errors=[RowError(None, "", message)])

@@ -1,0 +1,528 @@
+"""The household file: households with their members, one row per person (see the package)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Callable
+
+from django.db import IntegrityError, transaction
+
+from vuonlen.accounts import roles
+from vuonlen.core import spreadsheets
+from vuonlen.core.audit import audit_created_rows, audit_record
+from vuonlen.core.bulk import insert_rows
+from vuonlen.core.formats import excel_serial_date, year_typed_into_date_cell
+from vuonlen.core.models import AuditAction
+from vuonlen.core.periods import today_vn
+from vuonlen.core.spreadsheets import Column, FileRejected, FileUnreadable, RowError
+from vuonlen.core.text import fold, nfc, sort_key
+from vuonlen.geo.models import AdministrativeUnit, Era
+
+from .. import ethnicity, validation
+from ..models import Household, JoinReason, Membership, Person, Relation
+from .common import (MAX_ROWS, NOT_FOUND_COMMUNE, ImportResult, Phase, Progress, _chunks, _file_error, _is_blank,
+                     _Reporter, _sorted, _Units)
+
+logger = logging.getLogger(__name__)
+
+# =============================================================================================
+# Households with their members
+# =============================================================================================
+
+class H:
+    """Column headers of the household file, as the template writes them."""
+
+    COMMUNE = "Mã xã"
+    VILLAGE = "Thôn"
+    CODE = "Mã hộ"
+    AREA = "Khu vực"
+    PHONE = "Điện thoại"
+    ADDRESS = "Địa chỉ"
+    NOTES = "Ghi chú"
+    NAME = "Họ và tên"
+    SEX = "Giới tính"
+    BIRTH = "Ngày sinh"
+    RELATION = "Quan hệ với chủ hộ"
+    ETHNICITY = "Dân tộc"
+    CITIZEN_ID = "Số định danh cá nhân"
+    INSURANCE = "Thẻ BHYT"
+    SCHOOL = "Tình trạng đi học"
+    EDUCATION = "Trình độ học vấn"
+    OCCUPATION = "Việc làm"
+
+
+HOUSEHOLD_COLUMNS = (
+    Column.of(H.COMMUNE, "ma don vi", "ma dvhc", "ma so xa", prefixes=("ma xa",)),
+    Column.of(H.CODE, "ma so ho", "so hieu ho", prefixes=("ma ho",)),
+    Column.of(H.VILLAGE, "thon lang", "thon to", "ma thon", "ten thon", prefixes=("thon",), required=False),
+    Column.of(H.AREA, "nong thon thanh thi", prefixes=("khu vuc",), required=False),
+    Column.of(H.PHONE, "so dien thoai", "dt", "sdt", prefixes=("dien thoai",), required=False),
+    Column.of(H.ADDRESS, prefixes=("dia chi",), required=False),
+    Column.of(H.NOTES, prefixes=("ghi chu",), required=False),
+    Column.of(H.NAME, "ho ten", "ten", prefixes=("ho va ten", "ho ten")),
+    Column.of(H.SEX, "gioi", "nam nu", prefixes=("gioi tinh",)),
+    Column.of(H.BIRTH, "nam sinh", "ngay thang nam sinh", prefixes=("ngay sinh", "nam sinh", "ngay thang nam sinh")),
+    Column.of(H.RELATION, "quan he", "quan he chu ho", prefixes=("quan he",)),
+    Column.of(H.ETHNICITY, "dan toc", prefixes=("dan toc",)),
+    Column.of(H.CITIZEN_ID, "so dinh danh", "cccd", "so cccd", "can cuoc", "so can cuoc", "ma dinh danh",
+              prefixes=("so dinh danh", "cccd", "so cccd", "can cuoc", "so can cuoc"), required=False),
+    Column.of(H.INSURANCE, "bhyt", "bao hiem y te", "the bao hiem y te", prefixes=("the bhyt", "bhyt", "bao hiem"),
+              required=False),
+    Column.of(H.SCHOOL, "di hoc", prefixes=("tinh trang di hoc",), required=False),
+    Column.of(H.EDUCATION, "hoc van", "trinh do", prefixes=("trinh do hoc van", "trinh do van hoa"), required=False),
+    Column.of(H.OCCUPATION, "nghe nghiep", prefixes=("viec lam", "nghe nghiep"), required=False),
+)
+_HOUSEHOLD_ORDER = {name: i for i, name in enumerate(
+    (H.COMMUNE, H.VILLAGE, H.CODE, H.AREA, H.PHONE, H.ADDRESS, H.NOTES, H.NAME, H.SEX, H.BIRTH, H.RELATION,
+     H.ETHNICITY, H.CITIZEN_ID, H.INSURANCE, H.SCHOOL, H.EDUCATION, H.OCCUPATION))}
+HOUSEHOLD_TEMPLATE_COLUMNS = tuple(_HOUSEHOLD_ORDER)
+
+# Household columns read once per household; person fields of ``validation`` by column.
+_HOUSEHOLD_CELLS = (H.COMMUNE, H.VILLAGE, H.AREA, H.PHONE, H.ADDRESS, H.NOTES)
+_PERSON_COLUMNS = {
+    "full_name": H.NAME, "sex": H.SEX, "birth_date": H.BIRTH, "birth_year": H.BIRTH, "relation": H.RELATION,
+    "ethnicity": H.ETHNICITY, "citizen_id": H.CITIZEN_ID, "health_insurance": H.INSURANCE,
+    "school_status": H.SCHOOL, "education_level": H.EDUCATION, "occupation": H.OCCUPATION,
+}
+_HOUSEHOLD_FIELD_COLUMNS = {"code": H.CODE, "area": H.AREA, "phone": H.PHONE, "address": H.ADDRESS,
+                            "notes": H.NOTES}
+
+
+@dataclass(slots=True)
+class _Member:
+    row: int
+    raw: dict[str, Any]
+    cleaned: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Block:
+    """The rows of one household in the file."""
+
+    row: int
+    commune_code: str
+    code: str
+    cells: dict[str, tuple[int, str]] = field(default_factory=dict)  # column → (row, text) first given
+    members: list[_Member] = field(default_factory=list)
+    cleaned: dict[str, Any] = field(default_factory=dict)
+    commune: AdministrativeUnit | None = None
+    unit: AdministrativeUnit | None = None
+    duplicate: bool = False
+    existing_id: int | None = None  # an identical household already in the registry
+
+    def cell(self, column: str) -> str:
+        return self.cells.get(column, (0, ""))[1]
+
+    def cell_row(self, column: str) -> int:
+        return self.cells.get(column, (self.row, ""))[0]
+
+
+# Stands for "as the head's" in a member's blank ethnicity until the head's is known.
+_AS_HEAD = "=chủ hộ"
+
+
+def _birth(value) -> dict[str, Any]:
+    """One column takes a date (a real cell or "07/06/2023") or a year alone (1985).
+
+    What the officer typed is kept whatever the cell's format: a year typed into a cell
+    formatted as a date (stored as day 1985, 07/06/1905) is the year 1985, and a date typed into
+    an unformatted cell (stored as Excel's number, 31205) is the date 07/06/1985."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        year = year_typed_into_date_cell(value)
+        return {"birth_year": year} if year is not None else {"birth_date": value}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        serial = excel_serial_date(value)
+        return {"birth_date": serial} if serial is not None else {"birth_year": value}
+    text = spreadsheets.cell_text(value)
+    if text.isdigit() and len(text) == 4:
+        return {"birth_year": text}
+    return {"birth_date": text} if text else {}
+
+
+class _HouseholdChecker:
+    def __init__(self, actor, era: str, positions: dict[str, int], report: _Reporter):
+        self.actor = actor
+        self.era = era
+        self.positions = positions
+        self.report = report
+        self.errors: list[RowError] = []
+        self.blocks: list[_Block] = []
+        self.today = today_vn()
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+    # --- pass 1: rows into households ------------------------------------------------------
+
+    def parse(self, rows: list[list], header_index: int) -> None:
+        get = self._getter()
+        seen: dict[tuple[str, str], int] = {}
+        current: _Block | None = None
+        total = len(rows) - header_index - 1
+        for index in range(header_index + 1, len(rows)):
+            row_number = index + 1
+            values = get(rows[index])
+            if all(_is_blank(v) for v in values.values()):
+                continue
+            code = spreadsheets.cell_text(values.get(H.CODE))
+            commune_code = spreadsheets.code_text(values.get(H.COMMUNE))
+            starts = code and (current is None or code != current.code
+                               or (commune_code and commune_code != current.commune_code))
+            if starts:
+                if current is not None:
+                    self._close(current)
+                current = _Block(row_number, commune_code, code)
+                self.blocks.append(current)
+                key = (commune_code, code)
+                if commune_code and key in seen:
+                    current.duplicate = True
+                    self.error(row_number, H.CODE, f"Hộ mã {code} của xã mã {commune_code} đã có ở dòng "
+                                                   f"{seen[key]}; các dòng của một hộ phải liền nhau")
+                else:
+                    seen.setdefault(key, row_number)
+            elif current is None:
+                self.error(row_number, H.CODE, "Thiếu mã hộ")
+                continue
+            self._household_cells(current, row_number, values)
+            member = {f: values.get(col) for f, col in _PERSON_COLUMNS.items() if f not in ("birth_date", "birth_year")}
+            member.update(_birth(values.get(H.BIRTH)))
+            current.members.append(_Member(row_number, member))
+            self.report(index - header_index, total, Phase.CHECK)
+        if current is not None:
+            self._close(current)
+
+    def _getter(self) -> Callable[[list], dict[str, Any]]:
+        items = list(self.positions.items())
+
+        def get(row: list) -> dict[str, Any]:
+            width = len(row)
+            return {name: row[pos] if pos < width else None for name, pos in items}
+
+        return get
+
+    def _household_cells(self, block: _Block, row: int, values: dict[str, Any]) -> None:
+        for column in _HOUSEHOLD_CELLS:
+            if column not in values:
+                continue
+            raw = values[column]
+            text = spreadsheets.code_text(raw) if column == H.COMMUNE else spreadsheets.cell_text(raw)
+            if not text:
+                continue
+            if column not in block.cells:
+                block.cells[column] = (row, text)
+                if column == H.COMMUNE and not block.commune_code:
+                    block.commune_code = text
+            elif block.cells[column][1] != text:
+                first_row, first = block.cells[column]
+                self.error(row, column, f"“{text[:40]}” khác với “{first[:40]}” ở dòng {first_row} của cùng hộ "
+                                        f"{block.code}")
+
+    def _close(self, block: _Block) -> None:
+        """Clean the members and the household. A member's blank ethnicity is the head's."""
+        relation_problem = False
+        for member in block.members:
+            cleaned, problems = validation.clean_person(member.raw, default_ethnicity=_AS_HEAD, today=self.today)
+            member.cleaned = cleaned
+            member.raw = None  # a 130,000-row file: keep only the cleaned values
+            for field_name, message in problems:
+                relation_problem |= field_name == "relation"
+                self.error(member.row, _PERSON_COLUMNS.get(field_name, H.NAME), message)
+        heads = [m for m in block.members if m.cleaned.get("relation") == Relation.HEAD]
+        head_ethnicity = heads[0].cleaned.get("ethnicity", "") if heads else ""
+        if head_ethnicity == _AS_HEAD:
+            self.error(heads[0].row, H.ETHNICITY, "Thiếu dân tộc của chủ hộ")
+            head_ethnicity = ""
+        for member in block.members:
+            if member.cleaned.get("ethnicity") == _AS_HEAD:
+                member.cleaned["ethnicity"] = head_ethnicity
+        if not relation_problem:
+            # Only the head count: repeated ID numbers are checked across the whole file.
+            problems = validation.check_members([{"relation": m.cleaned.get("relation")} for m in block.members])
+            for _, message in problems:
+                row = heads[1].row if len(heads) > 1 else block.row
+                self.error(row, H.RELATION, f"Hộ {block.code}: {message}")
+        head = next((m for m in block.members if m.cleaned.get("relation") == Relation.HEAD), None)
+        data = {"code": block.code, "ethnicity": head.cleaned.get("ethnicity") if head else "",
+                "area": block.cell(H.AREA), "phone": block.cell(H.PHONE), "address": block.cell(H.ADDRESS),
+                "notes": block.cell(H.NOTES), "head_name": head.cleaned.get("full_name", "") if head else ""}
+        cleaned, problems = validation.clean_household(data)
+        block.cleaned = cleaned
+        for field_name, message in problems:
+            column = _HOUSEHOLD_FIELD_COLUMNS.get(field_name)
+            if column is None:
+                continue  # ethnicity and head name are the head's: reported on the head's row
+            self.error(block.cell_row(column) if column != H.CODE else block.row, column, message)
+
+    # --- pass 2: against the units and the registry ------------------------------------------
+
+    def resolve(self) -> None:
+        units = _Units(self.actor, self.era, (b.commune_code for b in self.blocks))
+        for block in self.blocks:
+            self._place(block, units)
+        placed = [b for b in self.blocks if b.commune is not None and not b.duplicate]
+        self._citizen_ids_in_file()
+        existing = self._existing_households(placed)
+        self._citizen_ids_in_registry(existing)
+
+    def _place(self, block: _Block, units: _Units) -> None:
+        row = block.cell_row(H.COMMUNE)
+        if not block.commune_code:
+            self.error(block.row, H.COMMUNE, "Thiếu mã xã")
+            return
+        commune = units.communes.get(block.commune_code)
+        # Missing and out of scope read the same: the message reveals nothing outside the scope.
+        if commune is None or not units.can(roles.HOUSEHOLD_VIEW, commune):
+            self.error(row, H.COMMUNE, NOT_FOUND_COMMUNE.format(code=block.commune_code[:30]))
+            return
+        unit = commune
+        village_text = block.cell(H.VILLAGE)
+        if village_text:
+            unit = units.village(commune, village_text)
+            if unit is None:
+                self.error(block.cell_row(H.VILLAGE), H.VILLAGE,
+                           f"Không tìm thấy thôn “{village_text[:40]}” của {commune.name}")
+                return
+        if not units.can(roles.HOUSEHOLD_EDIT, unit):
+            self.error(row, H.COMMUNE, f"Bạn không có quyền nhập hộ cho {unit.name}")
+            return
+        block.commune, block.unit = commune, unit
+
+    def _citizen_ids_in_file(self) -> None:
+        first: dict[str, int] = {}
+        for block in self.blocks:
+            for member in block.members:
+                cid = member.cleaned.get("citizen_id")
+                if not cid:
+                    continue
+                if cid in first:
+                    self.error(member.row, H.CITIZEN_ID, f"Số định danh cá nhân trùng với dòng {first[cid]}")
+                else:
+                    first[cid] = member.row
+
+    def _existing_households(self, blocks: list[_Block]) -> dict[int, set[int]]:
+        """Mark blocks identical to a household already in the registry; report the others.
+        Returns the person ids of each identical household (their ID numbers are theirs).
+        Read as plain values: a re-import of 30,000 households must not build 160,000 instances."""
+        by_key = {(b.commune.pk, b.code): b for b in blocks}
+        codes = sorted({b.code for b in blocks})
+        commune_ids = sorted({b.commune.pk for b in blocks})
+        found: list[dict[str, Any]] = []
+        for chunk in _chunks(codes):
+            found += Household.objects.filter(commune_id__in=commune_ids, code__in=chunk).values(*_HOUSEHOLD_VALUES)
+        found = [h for h in found if (h["commune_id"], h["code"]) in by_key]
+        members: dict[int, list[tuple]] = defaultdict(list)
+        for chunk in _chunks([h["id"] for h in found]):
+            for household_id, person_id, *values in (
+                    Membership.objects.filter(household_id__in=chunk, ended_on__isnull=True)
+                    .values_list("household_id", "person_id", "relation", *(f"person__{f}" for f in _PERSON_FIELDS))):
+                members[household_id].append((person_id, tuple(values)))
+        identical: dict[int, set[int]] = {}
+        for household in found:
+            block = by_key[(household["commune_id"], household["code"])]
+            rows = members[household["id"]]
+            differences = _differences(block, household, [values for _, values in rows])
+            if differences:
+                self.error(block.row, H.CODE,
+                           f"{block.commune.name} đã có hộ mã {block.code} với thông tin khác "
+                           f"({', '.join(differences)}); "
+                           "nhập tệp không sửa hộ đã có: hãy sửa trên trang của hộ hoặc bỏ hộ này khỏi tệp")
+            else:
+                block.existing_id = household["id"]
+                identical[household["id"]] = {person_id for person_id, _ in rows}
+        return identical
+
+    def _citizen_ids_in_registry(self, identical: dict[int, set[int]]) -> None:
+        wanted = {}
+        for block in self.blocks:
+            for member in block.members:
+                cid = member.cleaned.get("citizen_id")
+                if cid:
+                    wanted.setdefault(cid, (block, member))
+        allowed = set().union(*identical.values()) if identical else set()
+        for chunk in _chunks(sorted(wanted)):
+            for cid, person_id in Person.objects.filter(citizen_id__in=chunk).values_list("citizen_id", "pk"):
+                if person_id in allowed:
+                    continue
+                block, member = wanted[cid]
+                self.error(member.row, H.CITIZEN_ID,
+                           f"Số định danh {validation.mask_citizen_id(cid)} đã có trong sổ hộ (của một người khác)")
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def new_blocks(self) -> list[_Block]:
+        return [b for b in self.blocks if b.existing_id is None]
+
+
+_PERSON_FIELDS = ("full_name", "sex", "birth_date", "birth_year", "ethnicity", "citizen_id", "health_insurance",
+                  "school_status", "education_level", "occupation")
+_HOUSEHOLD_VALUES = ("id", "commune_id", "code", "unit_id", "head_name", "ethnicity", "area", "phone", "address",
+                     "notes", "ended_on")
+
+
+def _cleaned_person_values(member: _Member) -> tuple:
+    """A member of the file as (relation, *the person's fields), as the registry stores them."""
+    c = member.cleaned
+    values = [c.get("relation")]
+    for f in _PERSON_FIELDS:
+        value = c.get(f)
+        if value is None and f in ("school_status", "education_level", "occupation"):
+            value = ""
+        elif f == "birth_year" and value is not None:
+            value = int(value)
+        elif f == "health_insurance":
+            value = bool(value)
+        values.append(value)
+    return tuple(values)
+
+
+def _differences(block: _Block, household: dict[str, Any], members: list[tuple]) -> list[str]:
+    """What differs between the file's household and the registry's, in the officer's words."""
+    c = block.cleaned
+    area = c.get("area") or _area_for(block.unit, block.commune)
+    head = next((m for m in block.members if m.cleaned.get("relation") == Relation.HEAD), None)
+    checks = [
+        ("thôn", household["unit_id"] == block.unit.pk),
+        ("chủ hộ", head is not None and household["head_name"] == head.cleaned.get("full_name")),
+        ("dân tộc", household["ethnicity"] == (head.cleaned.get("ethnicity") if head else "")),
+        ("khu vực", household["area"] == area),
+        ("điện thoại", household["phone"] == c.get("phone", "")),
+        ("địa chỉ", household["address"] == c.get("address", "")),
+        ("ghi chú", household["notes"] == c.get("notes", "")),
+    ]
+    differences = [label for label, same in checks if not same]
+    if household["ended_on"] is not None:
+        differences.insert(0, f"hộ đã kết thúc ngày {household['ended_on']:%d/%m/%Y}")
+    if len(members) != len(block.members):
+        differences.append(f"số nhân khẩu {len(members)} trong sổ, {len(block.members)} trong tệp")
+    elif Counter(members) != Counter(_cleaned_person_values(m) for m in block.members):
+        differences.append("thông tin nhân khẩu")
+    return differences
+
+
+def _area_for(unit: AdministrativeUnit, commune: AdministrativeUnit) -> str:
+    from ..services import area_for
+
+    return area_for(unit, commune)
+
+
+class _Keys:
+    """Search and sort keys of names, each worked out once per import (names repeat)."""
+
+    def __init__(self):
+        self.cache: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str) -> tuple[str, str]:
+        keys = self.cache.get(name)
+        if keys is None:
+            keys = self.cache[name] = (fold(name), sort_key(name))
+        return keys
+
+
+def _write_households(*, actor, blocks: list[_Block], filename: str) -> dict[str, int]:
+    """Households, then people, then memberships, each in multi-row INSERTs (``core.bulk``),
+    with their audit rows: the ORM's bulk_create would spend most of the import's time here."""
+    created_by = actor.pk if getattr(actor, "pk", None) else None
+    keys = _Keys()
+    household_rows = []
+    for block in blocks:
+        c = block.cleaned
+        head = next(m for m in block.members if m.cleaned["relation"] == Relation.HEAD)
+        head_name = head.cleaned["full_name"]
+        search, sort = keys(head_name)
+        household_rows.append({
+            "commune_id": block.commune.pk, "unit_id": block.unit.pk, "code": c["code"], "head_name": head_name,
+            "head_search": search, "head_sort": sort,
+            "area": c.get("area") or _area_for(block.unit, block.commune), "area_overridden": bool(c.get("area")),
+            "ethnicity": head.cleaned["ethnicity"],
+            "is_ethnic_minority": ethnicity.is_minority(head.cleaned["ethnicity"]),
+            "phone": c.get("phone", ""), "address": c.get("address", ""), "notes": c.get("notes", ""),
+            "started_on": c.get("started_on"), "created_by_id": created_by,
+        })
+    household_ids = insert_rows(Household, household_rows)
+
+    person_rows = []
+    for block in blocks:
+        for member in block.members:
+            c = member.cleaned
+            search, sort = keys(c["full_name"])
+            person_rows.append({
+                "full_name": c["full_name"], "name_search": search, "name_sort": sort, "sex": c["sex"],
+                "birth_date": c.get("birth_date"), "birth_year": c.get("birth_year"), "ethnicity": c["ethnicity"],
+                "citizen_id": c.get("citizen_id") or None, "health_insurance": bool(c.get("health_insurance")),
+                "school_status": c.get("school_status") or "", "education_level": c.get("education_level") or "",
+                "occupation": c.get("occupation") or "",
+            })
+    person_ids = insert_rows(Person, person_rows)
+
+    membership_rows = []
+    people = iter(person_ids)
+    codes = {}
+    for household_id, block in zip(household_ids, blocks):
+        codes[household_id] = block.code
+        for member in block.members:
+            membership_rows.append({
+                "household_id": household_id, "person_id": next(people), "relation": member.cleaned["relation"],
+                "started_on": member.cleaned.get("started_on"),
+                "start_reason": member.cleaned.get("start_reason") or JoinReason.FOUNDING,
+            })
+    membership_ids = insert_rows(Membership, membership_rows)
+
+    # What str() of each instance says: never a person's name (see the models).
+    note = f"Nhập từ tệp {filename}"
+    audit_created_rows(actor=actor, model=Household, rows=list(zip(household_ids, household_rows)), note=note,
+                       describe=lambda pk, row: f"Hộ {row['code']}")
+    audit_created_rows(actor=actor, model=Person, rows=list(zip(person_ids, person_rows)), note=note,
+                       describe=lambda pk, row: f"Nhân khẩu #{pk}")
+    audit_created_rows(actor=actor, model=Membership, rows=list(zip(membership_ids, membership_rows)), note=note,
+                       describe=lambda pk, row: f"Nhân khẩu #{row['person_id']} trong Hộ {codes[row['household_id']]}")
+    return {"households": len(household_ids), "persons": len(person_ids)}
+
+
+def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str = Era.PRE_2025,
+                      progress: Progress | None = None) -> ImportResult:
+    """Check the whole household file; write every household and member only if no row has a problem.
+
+    Commune codes are read in ``era`` (by default before 1 July 2025, the campaign's data period).
+    ``progress(done, total, phase)`` is called now and then while the file is checked and written.
+    """
+    report = _Reporter(progress)
+    filename = nfc(filename)
+    report(0, 0, Phase.READ, force=True)
+    try:
+        rows = spreadsheets.read_table(file, filename, columns=HOUSEHOLD_COLUMNS, max_rows=MAX_ROWS)
+        header_index, positions = spreadsheets.locate_header(rows, HOUSEHOLD_COLUMNS)
+    except FileUnreadable:
+        raise  # the parser died on the file: the job fails with the message (see core.sheet_guard)
+    except FileRejected as exc:
+        return _file_error(str(exc))
+    checker = _HouseholdChecker(actor, era, positions, report)
+    checker.parse(rows, header_index)
+    del rows  # the file's cells are no longer needed: only the checked values go on
+    if not checker.blocks and not checker.errors:
+        return _file_error("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề")
+    checker.resolve()
+    if checker.errors:
+        return ImportResult(errors=_sorted(checker.errors, _HOUSEHOLD_ORDER))
+    blocks = checker.new_blocks()
+    unchanged = len(checker.blocks) - len(blocks)
+    counts = {"households": 0, "persons": 0, "unchanged": unchanged}
+    if not blocks:
+        return ImportResult(counts=counts)
+    # Inside the transaction progress could not be seen by anyone else: the phase is all there is.
+    report(0, 0, Phase.WRITE, force=True)
+    try:
+        with transaction.atomic():
+            counts.update(_write_households(actor=actor, blocks=blocks, filename=filename))
+            audit_record(actor=actor, action=AuditAction.IMPORT, source="import",
+                         object_repr=f"Hộ gia đình: {filename}"[:300],
+                         note=(f"Nhập {counts['households']} hộ, {counts['persons']} nhân khẩu từ tệp {filename}"
+                               f"{f'; {unchanged} hộ không có thay đổi' if unchanged else ''}")[:500])
+    except IntegrityError:
+        # Someone registered the same code or ID number between the check and the write.
+        logger.warning("household import rolled back on a concurrent change", exc_info=True)
+        return _file_error("Trong lúc nhập, sổ hộ vừa có thay đổi trùng với tệp (cùng mã hộ hoặc số định danh); "
+                           "chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể")
+    return ImportResult(counts=counts)
