@@ -13,8 +13,8 @@ from vuonlen.campaign.models import Assessment
 from vuonlen.core.periods import today_vn
 from vuonlen.households.models import PopulationBase, Review
 
-from . import rollups
-from .models import EnteredValue
+from . import figures_cache, rollups
+from .models import EnteredValue, Indicator, Target
 
 
 def _unit_year(sender, instance, **kwargs):
@@ -75,5 +75,23 @@ def _connect_outreach() -> None:
     post_save.connect(activity_saved, sender=Activity, weak=False, dispatch_uid="indicators-activity")
 
 
+def _evaluation_inputs_changed(sender, **kwargs):
+    """Targets, the catalogue and the phases are read beside the roll-ups: a change to any of
+    them makes the dashboards' cached figures stale. Bumped at once (they are rare, admin-made
+    edits; a page computed in the instant before the commit is recomputed within the hour)."""
+    figures_cache.bump()
+
+
+def _connect_evaluation_inputs() -> None:
+    from vuonlen.campaign.models import Phase
+
+    for model in (Target, Indicator, Phase):
+        post_save.connect(_evaluation_inputs_changed, sender=model, dispatch_uid=f"figures-{model.__name__}-save")
+        post_delete.connect(_evaluation_inputs_changed, sender=model, dispatch_uid=f"figures-{model.__name__}-del")
+    m2m_changed.connect(_evaluation_inputs_changed, sender=Indicator.phases.through,
+                        dispatch_uid="figures-indicator-phases")
+
+
 _connect_initiatives()
 _connect_outreach()
+_connect_evaluation_inputs()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Value
@@ -24,7 +25,7 @@ from vuonlen.geo.models import REFORM_DATE, AdministrativeUnit, Era, Level, Unit
 from vuonlen.households.models import Review
 from vuonlen.households.selectors import households_visible_to
 
-from .. import evaluation, sources
+from .. import evaluation, figures_cache, sources
 from ..models import Indicator, Rollup
 from ..tree import Tree
 from .formatting import CHART_CODES, DRILL_MIN_LEVEL, POVERTY_CODES, WORST
@@ -32,13 +33,16 @@ from .viewmodel import (MEETS, NOT_MEETS, Coverage, Dashboard, EraLink, Figure, 
                         PovertyYear, TrendLine, _with_last_known, drill_kind, rank, trend_years)
 
 def data_years() -> list[int]:
-    """The years the roll-ups hold figures for."""
-    return sorted(Rollup.objects.order_by().values_list("year", flat=True).distinct())
+    """The years the roll-ups hold figures for (cached until the roll-ups change)."""
+    return figures_cache.cached(("data-years",), lambda: sorted(
+        Rollup.objects.order_by().values_list("year", flat=True).distinct()))
 
 
 def recognised_years() -> list[int]:
-    """The years whose poverty review results have been recognised (at least one recognised review)."""
-    return sorted(Review.objects.filter(recognised=True).order_by().values_list("year", flat=True).distinct())
+    """The years whose poverty review results have been recognised (at least one recognised review;
+    cached until the roll-ups change, which every saved review makes them do)."""
+    return figures_cache.cached(("recognised-years",), lambda: sorted(
+        Review.objects.filter(recognised=True).order_by().values_list("year", flat=True).distinct()))
 
 
 def opening_year(years: Sequence[int] | None = None) -> int:
@@ -203,8 +207,8 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
     period = period_for(year, cutoff, years)
     tree = Tree.load()
     kids, children_label = child_units(unit, tree)
-    ev = evaluation.Evaluation(cutoff=period.cutoff, band=band)
-    rows = ev.rows([unit.pk, *kids])
+    figures = unit_figures(unit, kids, period, band)
+    rows = figures.rows
     names = dict(AdministrativeUnit.objects.filter(pk__in=[*kids, *tree.ancestors(unit.pk)])
                  .values_list("pk", "name"))
     names[unit.pk] = unit.name
@@ -224,7 +228,7 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
     by_code: dict[str, list[evaluation.Row]] = {}
     for row in child_rows:
         by_code.setdefault(row.indicator.code, []).append(row)
-    ranking_indicators = [i for i in ev.indicators if i.code in by_code]
+    ranking_indicators = [i for i in figures.indicators if i.code in by_code]
     chosen = next((i for i in ranking_indicators if i.code == indicator_code), None)
     if chosen is None:
         chosen = next((i for i in ranking_indicators
@@ -236,12 +240,9 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
     behind = [figure(r) for r in evaluation.behind(child_rows)]
 
     # Trend and poverty dynamics: the unit's figures over the phase.
-    span = trend_years(period.year, years)
-    level_indicators = [i for i in ev.indicators if not i.levels or unit.level in i.levels]
-    trend_indicators = [i for i in level_indicators if i.plan_item is not None or i.code in POVERTY_CODES]
-    values = evaluation.trend(unit.pk, trend_indicators, span)
-    trend = [TrendLine(i, values.get(i.code, [None] * len(span))) for i in trend_indicators]
-    poverty = poverty_dynamics(ev, unit.pk, span)
+    span = figures.span
+    trend = [TrendLine(i, figures.trend.get(i.code, [None] * len(span))) for i in figures.trend_indicators]
+    poverty = figures.poverty
     cards = [_with_last_known(card, trend, span, period.year) for card in cards]
 
     return Dashboard(
@@ -249,8 +250,42 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
         trend_years=span, trend=trend, chart_codes=CHART_CODES, poverty=poverty,
         coverage=coverage(unit, today_vn()),
         children_label=children_label, ranking_indicators=ranking_indicators, ranking_indicator=chosen,
-        order=order, ranking=ranking, behind=behind, can_see_households=can_see_households, band=ev.band,
+        order=order, ranking=ranking, behind=behind, can_see_households=can_see_households, band=figures.band,
         names=names, incomplete=incomplete_note(period.year))
+
+
+@dataclass
+class UnitFigures:
+    """The evaluated figures of a unit and its children at one cut-off: what costs queries on a
+    dashboard, the same for every reader who may open the unit, so cached per roll-up version
+    (``figures_cache``)."""
+
+    rows: list[evaluation.Row]
+    indicators: list[Indicator]
+    band: float
+    span: list[int]
+    trend_indicators: list[Indicator]
+    trend: dict[str, list[float | None]]
+    poverty: list[PovertyYear]
+
+
+def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, band: float | None) -> UnitFigures:
+    """``unit``'s and its children's evaluated rows, its trend and poverty dynamics, computed once
+    per roll-up version (and day: a cut-off of today moves with the date)."""
+
+    def compute() -> UnitFigures:
+        ev = evaluation.Evaluation(cutoff=period.cutoff, band=band)
+        span = trend_years(period.year, data_years())
+        level_indicators = [i for i in ev.indicators if not i.levels or unit.level in i.levels]
+        trend_indicators = [i for i in level_indicators if i.plan_item is not None or i.code in POVERTY_CODES]
+        return UnitFigures(rows=ev.rows([unit.pk, *kids]), indicators=ev.indicators, band=ev.band, span=span,
+                           trend_indicators=trend_indicators,
+                           trend=evaluation.trend(unit.pk, trend_indicators, span),
+                           poverty=poverty_dynamics(ev, unit.pk, span))
+
+    parts = ("unit", unit.pk, ",".join(map(str, kids)), period.year, period.cutoff.isoformat(),
+             evaluation.default_band() if band is None else band, today_vn().isoformat())
+    return figures_cache.cached(parts, compute)
 
 
 def poverty_dynamics(ev: evaluation.Evaluation, unit_id: int, years: Sequence[int]) -> list[PovertyYear]:
