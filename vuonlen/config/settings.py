@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 Not Modified for the API's GETs (vuonlen.api.conditional; docs/performance.md).
+    "vuonlen.api.conditional.ApiConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the person picked English (see core.middleware: not the browser's language).
     "vuonlen.core.middleware.LanguageMiddleware",
