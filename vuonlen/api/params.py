@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field
 # Ids: JSON-safe integers, within both databases' bigint.
 MAX_ID = 2**53 - 1
 MAX_PAGE = 100_000
+MAX_PAGE_SIZE = 100  # rows a page of the keyset lists (vuonlen.api.keyset)
 MAX_SEARCH = 100
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
