@@ -80,6 +80,8 @@ class KeysetPages(PageNumberPagination):
 
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params) -> Any:
         size = self._get_page_size(pagination.page_size)
+        if queryset.query.is_empty():  # a selector's .none(): nothing to page through
+            return {self.items_attribute: [], "count": 0, "next": None}
         fields = [f for f in queryset.query.order_by if isinstance(f, str)]
         if not fields or fields[-1] not in ("pk", "id") or any(f.startswith("-") for f in fields):
             raise ValueError("keyset pagination needs an ascending order ending with the primary key")
