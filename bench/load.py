@@ -106,6 +106,9 @@ def _stop(server: subprocess.Popen) -> None:
 
 
 def _report(prefix: Path, users: int, seconds: int) -> None:
+    if not Path(f"{prefix}_stats.csv").exists():
+        print(f"\n== {users} users: locust wrote no statistics (see {prefix.parent}/locust-u{users}.log) ==")
+        return
     with open(f"{prefix}_stats.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     print(f"\n== {users} users, {seconds} s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores) ==")
@@ -143,7 +146,7 @@ def main() -> int:
                  "--host", f"http://127.0.0.1:{args.port}", "--users", str(users),
                  "--spawn-rate", str(max(1, users // 10)), "--run-time", f"{args.time}s", "--stop-timeout", "5",
                  "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
+                cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=(out / f"locust-u{users}.log").open("w"))
             _report(prefix, users, args.time)
     finally:
         _stop(server)

@@ -183,7 +183,7 @@ class ReportingUnit(Reader):
         self.client.get("/bao-cao-dinh-ky/lich/", name="report calendar")
 
     @task(1)
-    def tasks(self):
+    def my_tasks(self):
         self.client.get("/chi-dao/nhiem-vu-cua-toi/", name="my tasks")
 
     @task(1)

@@ -252,13 +252,14 @@ def board(request):
     form = BoardFilterForm(request.GET or None, years=_years(user))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     period = filters.get("ky") or _default_period(user)
-    schedules = selectors.schedules_for_period(user, period)
+    relevant = selectors.relevant_schedules(user)  # read once for this period and the four before
+    schedules = selectors.schedules_for_period(user, period, relevant=relevant)
     form.fields["bao_cao"].choices = [("", "Mọi báo cáo")] + [(s.pk, s.name) for s in schedules]
     if not form.is_bound:
         form.initial = {"ky": period.code()}
     schedule = next((s for s in schedules if s.pk == filters.get("bao_cao")), None)
     rows = selectors.compliance(user=user, period=period, schedule=schedule, level=filters.get("cap"),
-                                kind=filters.get("loai", ""), include_one_off=True)
+                                kind=filters.get("loai", ""), include_one_off=True, relevant=relevant)
     groups = []
     for sched in ([schedule] if schedule else schedules):
         sched_rows = [r for r in rows if r.schedule.pk == sched.pk]
@@ -279,7 +280,8 @@ def board(request):
                 "due_date": today_vn() + dt.timedelta(days=10)}) if can_request else None,
         })
     offenders = selectors.repeat_offenders(user=user, period=period, count=4, level=filters.get("cap"),
-                                           kind=filters.get("loai", "")) if period.kind == PeriodKind.QUARTER else []
+                                           kind=filters.get("loai", ""), relevant=relevant,
+                                           ) if period.kind == PeriodKind.QUARTER else []
     return render(request, "reporting/board.html", {
         "form": form, "period": period, "groups": groups, "offenders": offenders,
         "offender_periods": [p for p, _ in offenders[0].history] if offenders else [],
