@@ -11,6 +11,10 @@ it at the end.
     make load LOAD_USERS=50 LOAD_TIME=120
     .venv/bin/python bench/load.py --users 20 50 --time 30s --workers 4
 
+Each step starts its users afresh (each logs in: PBKDF2, slow by design) and the statistics are
+reset once every user is started (``--reset-stats``), so the figures are the steady state, not
+the logins.
+
 Environment: LOAD_DATABASE_URL (PostgreSQL), LOAD_PORT (8765), CACHE_URL (see settings).
 """
 
@@ -145,7 +149,7 @@ def main() -> int:
                 [str(BIN / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
                  "--host", f"http://127.0.0.1:{args.port}", "--users", str(users),
                  "--spawn-rate", str(max(1, users // 10)), "--run-time", f"{args.time}s", "--stop-timeout", "5",
-                 "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+                 "--csv", str(prefix), "--only-summary", "--reset-stats", "--loglevel", "WARNING"],
                 cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=(out / f"locust-u{users}.log").open("w"))
             _report(prefix, users, args.time)
     finally:
