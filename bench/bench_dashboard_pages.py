@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import summary  # noqa: E402
 from load import ROOT, _ensure_database, _env, _prepare  # noqa: E402
 
-REPEAT = 20
+REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
 
 
 def main() -> None:
