@@ -17,6 +17,7 @@ import json
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination
@@ -30,19 +31,21 @@ def encode(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, ensure_ascii=False).encode()).decode().rstrip("=")
 
 
-def _refuse(message: str):
-    raise NinjaValidationError([{"loc": ("query", "after"), "type": "value_error", "msg": f"after: {message}",
-                                 "ctx": {"error": message}}])
+BAD_CURSOR = _("con trỏ trang không hợp lệ (hãy dùng đúng giá trị \"next\" của trang trước)")
+
+
+def _refuse(field: str, message: str):
+    raise NinjaValidationError([{"loc": ("query", field), "type": "value_error", "ctx": {"error": str(message)}}])
 
 
 def decode(cursor: str, width: int) -> list:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        _refuse("con trỏ trang không hợp lệ (hãy dùng đúng giá trị \"next\" của trang trước)")
+        _refuse("after", BAD_CURSOR)
     if (not isinstance(values, list) or len(values) != width
             or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values)):
-        _refuse("con trỏ trang không hợp lệ (hãy dùng đúng giá trị \"next\" của trang trước)")
+        _refuse("after", BAD_CURSOR)
     return values
 
 
@@ -89,9 +92,7 @@ class KeysetPages(PageNumberPagination):
         page = queryset
         if pagination.after is not None:
             if pagination.page is not None:
-                raise NinjaValidationError([{"loc": ("query", "page"), "type": "value_error",
-                                             "msg": "page: không dùng cùng lúc với after",
-                                             "ctx": {"error": "không dùng cùng lúc với after"}}])
+                _refuse("page", _("không dùng cùng lúc với after"))
             page = queryset.filter(_after(fields, decode(pagination.after, len(fields))))
             rows = list(page[:size + 1])
         else:
