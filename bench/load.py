@@ -79,7 +79,10 @@ def _prepare(env: dict[str, str]) -> None:
     started = time.monotonic()
     subprocess.run([vuonlen, "demo", "--once"], env=env, check=True, stdout=subprocess.DEVNULL)
     print(f"  ready in {time.monotonic() - started:.0f} s")
-    subprocess.run([vuonlen, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    manifest = Path(env["VUONLEN_VAR_DIR"]) / "static" / "staticfiles.json"
+    newest = max((f.stat().st_mtime for f in (ROOT / "vuonlen").glob("**/static/**/*") if f.is_file()), default=0)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:  # collected and unchanged since: skip
+        subprocess.run([vuonlen, "collectstatic", "--noinput", "-v0"], env=env, check=True)
 
 
 def _start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
