@@ -12,8 +12,8 @@ it at the end.
     .venv/bin/python bench/load.py --users 20 50 --time 30s --workers 4
 
 Each step starts its users afresh (each logs in: PBKDF2, slow by design) and the statistics are
-reset once every user is started (``--reset-stats``), so the figures are the steady state, not
-the logins.
+reset once every user has logged in (``locustfile._logged_in``), so the figures are the pages,
+not the logins; a step's time should leave room for the logins (a minute on a busy machine).
 
 Environment: LOAD_DATABASE_URL (PostgreSQL), LOAD_PORT (8765), CACHE_URL (see settings).
 """
@@ -121,6 +121,8 @@ def _report(prefix: Path, users: int, seconds: int) -> None:
     print(f"\n== {users} users, {seconds} s (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores) ==")
     print(f"{'endpoint':<28}{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for row in sorted(rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"])):
+        if row["Request Count"] == "0":
+            continue  # the logins, left out once every user had logged in
         name = "ALL" if row["Name"] == "Aggregated" else row["Name"]
         print(f"{name[:27]:<28}{row['Request Count']:>9}{row['Failure Count']:>8}{float(row['Requests/s']):>8.1f}"
               f"{row['50%']:>9}{row['95%']:>9}{row['99%']:>9}")
