@@ -1,4 +1,4 @@
-# Vươn Lên — the two commands: `make run` and `make test` (plus `make bench`).
+# Vươn Lên — the two commands: `make run` and `make test` (plus `make bench` and `make load`).
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
@@ -8,7 +8,7 @@ VL := .venv/bin/vuonlen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres bench setup demo lint clean
+.PHONY: run test test-sqlite test-postgres bench load setup demo lint clean
 
 # uv itself comes from PyPI into a private tool environment, so nothing global is needed.
 $(UV):
@@ -42,6 +42,13 @@ lint: setup
 
 bench: setup
 	@bash scripts/bench.sh
+
+# The load test: gunicorn + PostgreSQL + the demo, locust users of five roles (bench/load.py).
+LOAD_USERS ?= 20 50 100
+LOAD_TIME ?= 60
+load: setup
+	@$(UV) sync --frozen --quiet --group bench
+	@$(PY) bench/load.py --users $(LOAD_USERS) --time $(LOAD_TIME)
 
 clean:
 	rm -rf .venv .tools var/test-artifacts

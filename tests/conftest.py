@@ -21,6 +21,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_province(KON_TUM)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a test's rolled-back data must not answer the next
+    test's question from the cache (the dashboards' figures are cached per roll-up version)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def kontum(db):
     """The real units; reloaded when a transactional test has flushed them."""

@@ -11,6 +11,7 @@ from vuonlen.core.years import YEAR_MAX, YEAR_MIN  # noqa: F401 (the routers tak
 # Ids: JSON-safe integers, within both databases' bigint.
 MAX_ID = 2**53 - 1
 MAX_PAGE = 100_000
+MAX_PAGE_SIZE = 100  # rows a page of the keyset lists (vuonlen.api.keyset)
 MAX_SEARCH = 100
 
 

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 Not Modified for the API's GETs (vuonlen.api.conditional; docs/performance.md).
+    "vuonlen.api.conditional.ApiConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the person picked English (see core.middleware: not the browser's language).
     "vuonlen.core.middleware.LanguageMiddleware",
@@ -138,6 +140,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": float(os.environ.get("VUONLEN_SQLITE_TIMEOUT", "20")),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------
+# The dashboards' figures and other derived numbers (docs/performance.md). Shared by every
+# worker process of the server, so a figure invalidated by one process is gone for all:
+# CACHE_URL=redis://127.0.0.1:6379/1 uses Redis (needs the "redis" extra: `uv sync --extra
+# redis`); CACHE_URL=locmem:// one process's memory (a single process only); by default files
+# under var/cache/, which needs nothing running. Tests use the process's memory.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "KEY_PREFIX": "vuonlen"}}
+elif CACHE_URL.startswith("locmem://") or TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vuonlen"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 5000}}}
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Auth -----------------------------------------------------------------

@@ -20,6 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field, WithJsonSchema
 
 from vuonlen.api.errors import Problems, problem, responses
+from vuonlen.api.keyset import KeysetPages
 from vuonlen.api.params import MAX_ID, MAX_PAGE, YEAR_MAX, YEAR_MIN, SearchText
 
 from . import ethnicity, selectors, services
@@ -193,7 +194,7 @@ def _no_id_in_url(q: str) -> None:
 
 @router.get("/households", response=responses(list[HouseholdOut]), summary="Danh sách hộ trong phạm vi",
             description="Tìm theo số định danh: dùng POST /households/search (không đưa số định danh vào địa chỉ).")
-@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(KeysetPages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def household_list(request, filters: Query[HouseholdFilter]):
     _no_id_in_url(filters.q)
     return selectors.household_list(request.user, selectors.HouseholdFilters(**filters.dict()))
@@ -256,7 +257,7 @@ def _year_message() -> str:
 
 
 @router.get("/reviews", response=responses(list[ReviewOut]), summary="Kết quả rà soát hiện hành trong phạm vi")
-@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(KeysetPages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def review_list(request, year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX),
                 unit: int | None = Query(None, ge=1, le=MAX_ID)):
     return selectors.review_list(request.user, year=year, unit=unit)

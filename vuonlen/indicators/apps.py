@@ -7,3 +7,10 @@ class IndicatorsConfig(AppConfig):
     label = "indicators"
     verbose_name = _("Chỉ tiêu và bảng điều khiển")
 
+
+    def ready(self):
+        # The dashboards' figure cache follows targets, the catalogue and the phases (signals.py);
+        # roll-ups are refreshed explicitly by the services, never by a signal.
+        from . import signals
+
+        signals.connect()

@@ -32,6 +32,7 @@ from django.utils import timezone
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.periods import today_vn
 
+from . import figures_cache
 from .models import Indicator, Rollup, Source
 from .sources import Facts, active_indicators, compute_direct
 from .tree import Tree
@@ -121,6 +122,7 @@ def recompute_all(years: Iterable[int] | None = None) -> int:
     else:
         Rollup.objects.filter(year__in=years).delete()
     _write(rows)
+    transaction.on_commit(figures_cache.bump)
     return len(rows)
 
 
@@ -204,6 +206,7 @@ def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None,
     Rollup.objects.bulk_create([Rollup(**row) for row in rows], update_conflicts=True,
                                unique_fields=["unit", "year", "indicator"],
                                update_fields=["numerator", "denominator", "refreshed_at"])
+    transaction.on_commit(figures_cache.bump)  # the dashboards' cached figures are stale now
     return len(chain)
 
 

@@ -227,8 +227,17 @@ def schedule_for_user_or_404(user, pk) -> ReportSchedule:
     raise Http404("Không tìm thấy báo cáo định kỳ")
 
 
-def schedules_for_period(user, period: Period) -> list[ReportSchedule]:
-    return [s for s in _relevant_schedules(user) if s.due_date_for(period) is not None]
+def relevant_schedules(user) -> list[ReportSchedule]:
+    """The active schedules that may concern the person (read once, filtered per period)."""
+    return _relevant_schedules(user)
+
+
+def schedules_for_period(user, period: Period, *, relevant: list[ReportSchedule] | None = None
+                         ) -> list[ReportSchedule]:
+    """The schedules due in ``period`` that concern the person; ``relevant`` passes
+    ``_relevant_schedules(user)`` already read (the board reads it once for five periods)."""
+    relevant = _relevant_schedules(user) if relevant is None else relevant
+    return [s for s in relevant if s.due_date_for(period) is not None]
 
 
 # --- compliance ----------------------------------------------------------------------------
@@ -270,7 +279,8 @@ class ComplianceRow:
 
 def compliance(*, user, period: Period, unit: AdministrativeUnit | None = None,
                schedule: ReportSchedule | None = None, level: int | None = None, kind: str = "",
-               include_one_off: bool = False, now: dt.datetime | None = None) -> list[ComplianceRow]:
+               include_one_off: bool = False, now: dt.datetime | None = None,
+               relevant: list[ReportSchedule] | None = None) -> list[ComplianceRow]:
     """Per organisation that owes a report for ``period``: its due date and whether it reported on
     time, late, not at all, or is not due yet. Only organisations the person may see (``user``
     None: all, for the system's own use); ``unit`` narrows to an area, ``level`` to organisations
@@ -278,7 +288,7 @@ def compliance(*, user, period: Period, unit: AdministrativeUnit | None = None,
     period's recurring reports; ``include_one_off`` adds the one-off requests that concern the
     period (such as its explanation requests)."""
     now = now or timezone.now()
-    schedules = [schedule] if schedule is not None else schedules_for_period(user, period)
+    schedules = [schedule] if schedule is not None else schedules_for_period(user, period, relevant=relevant)
     area = _area(user)
     acting = acting_organisation_ids(user)
     pairs: list[tuple[ReportSchedule, Organisation, dt.date]] = []
@@ -370,7 +380,8 @@ class OffenderRow:
 
 def repeat_offenders(*, user, period: Period, count: int = 4, unit: AdministrativeUnit | None = None,
                      level: int | None = None, kind: str = "", min_times: int = 2,
-                     now: dt.datetime | None = None) -> list[OffenderRow]:
+                     now: dt.datetime | None = None, relevant: list[ReportSchedule] | None = None
+                     ) -> list[OffenderRow]:
     """Who was late or silent at least ``min_times`` in the ``count`` periods ending with
     ``period`` (recurring reports only), the worst first."""
     periods = [period]
@@ -378,10 +389,11 @@ def repeat_offenders(*, user, period: Period, count: int = 4, unit: Administrati
         periods.append(previous_period(periods[-1]))
     periods.reverse()
     offenders: dict[int, OffenderRow] = {}
+    relevant = _relevant_schedules(user) if relevant is None else relevant  # once for every period
     for p in periods:
         worst: dict[int, str] = {}
         for row in compliance(user=user, period=p, unit=unit, level=level, kind=kind, include_one_off=False,
-                              now=now):
+                              now=now, relevant=relevant):
             previous = worst.get(row.organisation.pk)
             rank = {MISSING: 3, LATE: 2, NOT_DUE: 1, ON_TIME: 0}
             if previous is None or rank[row.status] > rank[previous]:

@@ -264,7 +264,8 @@ def _board_data(request) -> dict:
         first.is_valid()  # the other fields' errors do not matter here
         period = first.cleaned_data.get("ky")
     period = period or _default_period(user)
-    schedules = selectors.schedules_for_period(user, period)
+    relevant = selectors.relevant_schedules(user)  # read once for this period and the four before
+    schedules = selectors.schedules_for_period(user, period, relevant=relevant)
     form = BoardFilterForm(request.GET or None, years=years, schedules=schedules)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     form.fields["bao_cao"].choices = [("", _("Mọi báo cáo"))] + [(s.pk, s.name) for s in schedules]
@@ -272,7 +273,7 @@ def _board_data(request) -> dict:
         form.initial = {"ky": period.code()}
     schedule = next((s for s in schedules if s.pk == filters.get("bao_cao")), None)
     rows = selectors.compliance(user=user, period=period, schedule=schedule, level=filters.get("cap"),
-                                kind=filters.get("loai", ""), include_one_off=True)
+                                kind=filters.get("loai", ""), include_one_off=True, relevant=relevant)
     groups = []
     review_scope = scoping.scope_for(user, roles.REPORT_REVIEW)
     for sched in ([schedule] if schedule else schedules):
@@ -298,7 +299,7 @@ def _board_data(request) -> dict:
                 "schedule": sched.pk, "period": period.code(),
                 "due_date": today_vn() + dt.timedelta(days=10)}) if can_request else None,
         })
-    return {"form": form, "filters": filters, "period": period, "groups": groups}
+    return {"form": form, "filters": filters, "period": period, "groups": groups, "relevant": relevant}
 
 
 @room_required(roles.REPORT_ROOM)
@@ -307,7 +308,8 @@ def board(request):
     data = _board_data(request)
     period, filters = data["period"], data["filters"]
     offenders = selectors.repeat_offenders(user=user, period=period, count=4, level=filters.get("cap"),
-                                           kind=filters.get("loai", "")) if period.kind == PeriodKind.QUARTER else []
+                                           kind=filters.get("loai", ""), relevant=data["relevant"],
+                                           ) if period.kind == PeriodKind.QUARTER else []
     return render(request, "reporting/board.html", {
         "form": data["form"], "period": period, "groups": data["groups"], "offenders": offenders,
         "offender_periods": [p for p, _ in offenders[0].history] if offenders else [],

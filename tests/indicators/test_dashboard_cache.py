@@ -1,0 +1,75 @@
+"""The dashboards' figures are cached per roll-up version (issue 17): a second load reads them
+from the cache with fewer queries, and a saved assessment or a new target shows on the very next
+load because the roll-up refresh (or the target's save) moves the version."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from vuonlen.campaign.models import Assessment
+from vuonlen.indicators import figures_cache
+from vuonlen.indicators.models import Indicator, Target
+
+from .test_dashboards import YEAR, card, dashboard_url, login
+from .test_dashboards import build_world, commune_x, province_viewer  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(commune_a, commune_b, commune_x):  # noqa: F811
+    return build_world(commune_a, commune_b, commune_x)
+
+
+def _load(client, unit):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(dashboard_url(unit, year=YEAR))
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_a_saved_assessment_shows_on_the_next_load(client, world, kontum, province_viewer,
+                                                   django_capture_on_commit_callbacks):
+    login(client, province_viewer)
+    first, cold = _load(client, kontum)
+    assert (card(first, "NEP_NGHI").row.numerator, card(first, "NEP_NGHI").row.denominator) == (4, 8)
+    again, warm = _load(client, kontum)
+    assert warm < cold  # the evaluated figures came from the cache
+    assert card(again, "NEP_NGHI").row.numerator == 4
+
+    assessment = Assessment.objects.filter(household__in=world["homes"][world["x"].pk]).first()
+    assessment.changed_thinking = True
+    with django_capture_on_commit_callbacks(execute=True):  # the refresh runs on commit, as in production
+        assessment.save()
+
+    after, _queries = _load(client, kontum)
+    assert (card(after, "NEP_NGHI").row.numerator, card(after, "NEP_NGHI").row.denominator) == (5, 8)
+    assert card(after, "NEP_NGHI").value_text == "62,5%"
+
+
+def test_a_new_target_shows_on_the_next_load(client, world, kontum, province_viewer):
+    login(client, province_viewer)
+    before, _queries = _load(client, kontum)
+    assert card(before, "NEP_NGHI").row.target_kind != "year"
+    Target.objects.create(indicator=Indicator.objects.get(code="NEP_NGHI"), unit=kontum, year=YEAR,
+                          value=Decimal("80"))
+    after, _queries = _load(client, kontum)
+    assert card(after, "NEP_NGHI").row.target == 80.0
+    assert card(after, "NEP_NGHI").target_text == "≥ 80,0%"
+
+
+def test_a_lost_version_key_starts_afresh():
+    from django.core.cache import cache
+
+    calls = []
+    assert figures_cache.cached(("probe",), lambda: calls.append(1) or "a") == "a"
+    assert figures_cache.cached(("probe",), lambda: calls.append(1) or "b") == "a"
+    cache.delete(figures_cache.VERSION_KEY)  # evicted, or the cache restarted
+    assert figures_cache.cached(("probe",), lambda: calls.append(1) or "c") == "c"
+    figures_cache.bump()
+    assert figures_cache.cached(("probe",), lambda: calls.append(1) or "d") == "d"
+    assert len(calls) == 3

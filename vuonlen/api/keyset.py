@@ -1,0 +1,103 @@
+"""Keyset pagination for the API's long lists (issue 17): ``?after=<cursor>`` continues after the
+last row of the previous page, the database seeking to it through the list's own ordering
+instead of counting and skipping ``offset`` rows — page 2,000 costs what page 1 costs.
+
+Every answer says ``next``: the cursor of its last row (``null`` on the last page). The cursor
+is opaque to callers: the row's ordering values, JSON in URL-safe base64. ``page`` (an offset)
+is still accepted within ``MAX_PAGE`` for old callers, and ``page`` with ``after`` is a 422.
+The list must be ordered by fields that end with the primary key (so the order is total), all
+ascending — as ``households.selectors.household_list`` and ``review_list`` are.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination
+
+from .params import MAX_PAGE, MAX_PAGE_SIZE
+
+MAX_CURSOR = 400  # characters: a cursor holds a few short values
+
+
+def encode(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, ensure_ascii=False).encode()).decode().rstrip("=")
+
+
+BAD_CURSOR = _("con trỏ trang không hợp lệ (hãy dùng đúng giá trị \"next\" của trang trước)")
+
+
+def _refuse(field: str, message: str):
+    raise NinjaValidationError([{"loc": ("query", field), "type": "value_error", "ctx": {"error": str(message)}}])
+
+
+def decode(cursor: str, width: int) -> list:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        _refuse("after", BAD_CURSOR)
+    if (not isinstance(values, list) or len(values) != width
+            or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values)):
+        _refuse("after", BAD_CURSOR)
+    return values
+
+
+def _value(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _after(fields: list[str], values: list) -> Q:
+    """Rows strictly after ``values`` in the order of ``fields`` (all ascending)."""
+    condition = Q()
+    for i, name in enumerate(fields):
+        step = Q(**{f"{name}__gt": values[i]})
+        for before, value in zip(fields[:i], values[:i]):
+            step &= Q(**{before: value})
+        condition |= step
+    return condition
+
+
+class KeysetPages(PageNumberPagination):
+    """``page`` (bounded) or ``after`` (a cursor); ``page_size`` as before; the answer adds ``next``."""
+
+    class Input(Schema):
+        page: int | None = Field(None, ge=1, le=MAX_PAGE, description="Trang, từ 1 (cách cũ; nên dùng after)")
+        after: str | None = Field(None, min_length=1, max_length=MAX_CURSOR, pattern=r"^[A-Za-z0-9_-]+$",
+                                  description="Con trỏ: giá trị next của trang trước (đọc tiếp sau dòng cuối)")
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE,
+                                     description=f"Số dòng một trang (tối đa {MAX_PAGE_SIZE})")
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        next: str | None = Field(None, description="Con trỏ của trang sau (null ở trang cuối)")
+
+    def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params) -> Any:
+        size = self._get_page_size(pagination.page_size)
+        if queryset.query.is_empty():  # a selector's .none(): nothing to page through
+            return {self.items_attribute: [], "count": 0, "next": None}
+        fields = [f for f in queryset.query.order_by if isinstance(f, str)]
+        if not fields or fields[-1] not in ("pk", "id") or any(f.startswith("-") for f in fields):
+            raise ValueError("keyset pagination needs an ascending order ending with the primary key")
+        count = self._items_count(queryset)
+        page = queryset
+        if pagination.after is not None:
+            if pagination.page is not None:
+                _refuse("page", _("không dùng cùng lúc với after"))
+            page = queryset.filter(_after(fields, decode(pagination.after, len(fields))))
+            rows = list(page[:size + 1])
+        else:
+            offset = ((pagination.page or 1) - 1) * size
+            rows = list(queryset[offset:offset + size + 1])
+        more, rows = len(rows) > size, rows[:size]
+        following = encode([_value(rows[-1], f) for f in fields]) if more and rows else None
+        return {self.items_attribute: rows, "count": count, "next": following}
