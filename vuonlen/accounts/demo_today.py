@@ -3,8 +3,10 @@
 Runs after every room's 2021–2025 history: villages continue under the new communes, the
 administrator applies the organisations-and-accounts switch-over (commune bodies → their new
 commune, the province's → the new Quảng Ngãi, district bodies ended), new-era accounts of every
-role are made, the new province asks its communes for the quarterly report from Q3/2025, and
-2026 brings assessments, mentors' visits and reports from a new commune. The old accounts keep
+role are made, the new province asks its communes for the quarterly report from Q3/2025, the
+2026–2030 phase gets its indicator set, plan targets and the 2026 targets of the new province and
+its communes (invented: docs/demo-data.md), and 2026 brings assessments, mentors' visits and
+reports from a new commune. The old accounts keep
 reading their history. Safe to re-run: each part skips what exists.
 """
 
