@@ -1,5 +1,7 @@
 """The demo of today: the switch-over is performed and the campaign goes on in 2026 in the new structure."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -8,8 +10,11 @@ from vuonlen.accounts.models import RoleAssignment, User
 from vuonlen.accounts.roles import UNIT_VIEW
 from vuonlen.campaign.models import Assessment, Visit
 from vuonlen.core.demo import run_demo
+from vuonlen.core.models import AuditLog
 from vuonlen.core.periods import Period, PeriodKind
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
+from vuonlen.indicators import evaluation
+from vuonlen.indicators.models import PhaseGoal, Target
 from vuonlen.reporting import selectors
 from vuonlen.reporting.models import ReportSchedule
 
@@ -42,7 +47,33 @@ def test_demo_switches_over_and_continues_into_2026(client, kontum):
     assert scoping.can(old_district, UNIT_VIEW, kon_ray)
     client.force_login(old_district)
     assert client.get(reverse("geo:unit_detail", args=[kon_ray.pk])).status_code == 200
+    # 2026 is evaluated against the 2026–2030 plan and the targets handed for 2026: the new
+    # province and its communes have targets, nothing of the plan says "Chưa giao chỉ tiêu".
+    province = AdministrativeUnit.objects.get(era=Era.POST_2025, level=Level.PROVINCE, code="51")
+    review = evaluation.Evaluation(cutoff=dt.date(2026, 12, 7))
+    assert "MH_HUYEN" not in {i.code for i in review.indicators}  # no districts since 1 July 2025
+    rows = {r.indicator.code: r for r in review.rows([province.pk])}
+    for code, goal in demo_today.PLAN_2030.items():
+        assert rows[code].target is not None and rows[code].status != evaluation.NO_TARGET, code
+    assert (rows["NEP_NGHI"].target, rows["NEP_NGHI"].target_kind) == (80.0, "year")  # the 2026 target
+    assert (rows["GIAM_NGHEO"].target, rows["GIAM_NGHEO"].target_kind) == (4.0, "default")  # the plan's
+    commune_rows = {r.indicator.code: r for r in review.rows([commune.pk])}
+    assert commune_rows["KHKT"].target_kind == "year" and 50 <= commune_rows["KHKT"].target <= 58
+    assert commune_rows["DOI_SONG"].status != evaluation.NO_TARGET
+    # Written through the services, audited as the demo.
+    goals = PhaseGoal.objects.filter(phase__code="2026-2030")
+    assert goals.count() == len(demo_today.PLAN_2030)
+    assert AuditLog.objects.filter(source="demo", content_type__model="phasegoal").count() == goals.count()
+    made_2026 = Target.objects.filter(year=2026).count()
+    assert made_2026 > len(demo_today.PROVINCE_2026) + 40
+    # The province's page shows the year's targets.
+    client.force_login(secretariat)
+    page = client.get(reverse("indicators:evaluation") + f"?don_vi={province.pk}&ngay=07/12/2026")
+    assert page.status_code == 200
+    assert "Thay đổi nếp nghĩ, cách làm" in page.content.decode() and "80%" in page.content.decode()
+    client.logout()
     # Running it again changes nothing.
     run_demo(seed=2021, say=lambda _m: None)
     assert demo_today.counts() == after
+    assert Target.objects.filter(year=2026).count() == made_2026 and goals.count() == len(demo_today.PLAN_2030)
     assert commune.level == Level.COMMUNE

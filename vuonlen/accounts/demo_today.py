@@ -3,8 +3,10 @@
 Runs after every room's 2021–2025 history: villages continue under the new communes, the
 administrator applies the organisations-and-accounts switch-over (commune bodies → their new
 commune, the province's → the new Quảng Ngãi, district bodies ended), new-era accounts of every
-role are made, the new province asks its communes for the quarterly report from Q3/2025, and
-2026 brings assessments, mentors' visits and reports from a new commune. The old accounts keep
+role are made, the new province asks its communes for the quarterly report from Q3/2025, the
+2026–2030 phase gets its indicator set, plan targets and the 2026 targets of the new province and
+its communes (invented: docs/demo-data.md), and 2026 brings assessments, mentors' visits and
+reports from a new commune. The old accounts keep
 reading their history. Safe to re-run: each part skips what exists.
 """
 
@@ -96,30 +98,66 @@ def _accounts(province, commune) -> int:
     return made
 
 
+# The 2026–2030 plan's targets (``PhaseGoal``) and the province's 2026 path: INVENTED for the
+# demo (our sources hold no 2026–2030 plan; docs/demo-data.md), each above the 2021–2025 plan's
+# level. The district-level indicator (MH_HUYEN) is left out of the new phase: there are no
+# districts from 1 July 2025.
+PLAN_DOCUMENT = "KH-BCĐ tỉnh 2026–2030 (mẫu)"
+PLAN_2030 = {"KH_XA": 100, "TUYEN_TRUYEN": 100, "KET_HOP_NTM": 100, "NEP_NGHI": 90, "KHKT": 60, "DOI_SONG": 50,
+             "HTX": 45, "GIAM_NGHEO": 4, "MH_XA": 100}
+NOT_IN_2026 = {"MH_HUYEN"}
+TARGET_DOCUMENT = "KH-BCĐ tỉnh Quảng Ngãi 2026 (mẫu)"
+PROVINCE_2026 = {"KH_XA": 100, "TUYEN_TRUYEN": 100, "KET_HOP_NTM": 100, "NEP_NGHI": 80, "KHKT": 55, "DOI_SONG": 35,
+                 "HTX": 32, "MH_XA": 100}
+# A commune's 2026 target: the province's path, a few points below or above it by commune.
+COMMUNE_PATH = ("NEP_NGHI", "KHKT", "DOI_SONG", "HTX")
+COMMUNE_FLAT = {"TUYEN_TRUYEN": 100, "MH_XA": 100}
+
+
 def _phase_2026():
+    """The 2026–2030 phase with its indicator set (copied from 2021–2025) and plan targets, set
+    through the phase-set services as the system."""
     from vuonlen.campaign.models import Phase
-    from vuonlen.indicators.models import Indicator
+    from vuonlen.indicators import selectors, services
 
     phase = Phase.objects.filter(code="2026-2030").first()
     if phase is None:
         from vuonlen.campaign.services import phase_define
         phase = phase_define(actor=SYSTEM, code="2026-2030", name="Giai đoạn 2026 - 2030 (dữ liệu mẫu)",
                              start_year=2026, end_year=2030, source="demo")
-    for indicator in Indicator.objects.filter(phases__start_year=2021).distinct():
-        indicator.phases.add(phase)
+    if not selectors.phase_indicators(phase, active_only=False):
+        services.phase_set_copy(actor=SYSTEM, phase=phase, source="demo")
+    if not selectors.goals_of(phase):
+        rows = [services.PhaseRow(indicator=indicator, included=indicator.code not in NOT_IN_2026,
+                                  goal=str(PLAN_2030.get(indicator.code, "")),
+                                  document=PLAN_DOCUMENT if indicator.code in PLAN_2030 else "")
+                for indicator in selectors.phase_indicators(phase)]
+        services.phase_set_save(actor=SYSTEM, phase=phase, rows=rows, source="demo")
     return phase
 
 
-def _targets(province, communes) -> None:
-    from vuonlen.indicators import targets
-    from vuonlen.indicators.models import Indicator, Target
+def _targets(province, communes) -> int:
+    """The 2026 targets of the new province and its communes, through ``save_targets`` as the
+    system: only those still missing (safe to re-run)."""
+    from vuonlen.indicators import selectors, services
+    from vuonlen.indicators.models import Target
 
-    indicator = Indicator.objects.filter(code="NEP_NGHI").first()
-    if indicator is None or Target.objects.filter(indicator=indicator, unit=province, year=2026).exists():
-        return
-    targets.set_target(actor=SYSTEM, indicator=indicator, unit=province, year=2026, value="80")
+    by_code = {i.code: i for i in selectors.evaluation_indicators(2026)}
+    wanted: list[tuple] = [(by_code[code], province, value) for code, value in PROVINCE_2026.items()
+                           if code in by_code]
     for i, commune in enumerate(communes):
-        targets.set_target(actor=SYSTEM, indicator=indicator, unit=commune, year=2026, value=str(78 + i % 5))
+        offset = (i * 7) % 9 - 3  # −3…+5 points around the province's path, fixed per commune
+        for code in COMMUNE_PATH:
+            if code in by_code:
+                wanted.append((by_code[code], commune, PROVINCE_2026[code] - 2 + offset))
+        wanted += [(by_code[code], commune, value) for code, value in COMMUNE_FLAT.items() if code in by_code]
+    have = set(Target.objects.filter(year=2026, unit__in=[province, *communes]).values_list("indicator_id", "unit_id"))
+    inputs = [services.TargetInput(indicator=indicator, unit=unit, year=2026, value=str(value),
+                                   document=TARGET_DOCUMENT, key=f"{unit.code}-{indicator.code}")
+              for indicator, unit, value in wanted if (indicator.pk, unit.pk) not in have]
+    if not inputs:
+        return 0
+    return len(services.save_targets(actor=SYSTEM, inputs=inputs, source="demo").created)
 
 
 def _campaign_2026(commune, officer, mentor, rng) -> str:
@@ -206,7 +244,10 @@ def run(ctx) -> None:
         ctx.say(f"Tài khoản thời kỳ mới: {made}")
     _phase_2026()
     communes = list(AdministrativeUnit.objects.filter(parent=province, level=Level.COMMUNE).order_by("name_sort"))
-    _targets(province, communes)
+    targets = _targets(province, communes)
+    if targets:
+        ctx.say(f"Giai đoạn 2026–2030: bộ chỉ tiêu chép từ 2021–2025, mục tiêu kế hoạch (mẫu); chỉ tiêu năm 2026 "
+                f"giao cho tỉnh và {len(communes)} xã: {targets}")
     officer, mentor = User.objects.get(username="canbo.xamoi"), User.objects.get(username="phutrach.xamoi")
     ctx.say(f"Năm 2026 ở {commune.name}: {_campaign_2026(commune, officer, mentor, ctx.rng)}")
     reports = _reports(province, communes)

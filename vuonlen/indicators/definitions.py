@@ -29,7 +29,7 @@ from vuonlen.core.versioning import stale_message
 
 from . import rollups
 from .models import Direction, EntryKind, Indicator, Measure, Source
-from .targets import clean_value
+from .values import clean_value
 
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,39}$")
 STALE_MESSAGE = stale_message("Chỉ tiêu này")

@@ -22,8 +22,9 @@ from vuonlen.geo.models import AdministrativeUnit
 
 from . import evaluation
 from .models import Measure
-from .targets import LEVEL_NAMES, children_in, show
+from .selectors import children_in
 from .tree import Tree
+from .values import LEVEL_NAMES, show
 
 STATUS_CLASSES = evaluation.STATUS_CSS  # the dashboard's colours, so a status looks the same everywhere
 STATUS_FILLS = {evaluation.ACHIEVED: "C6EFCE", evaluation.ON_TRACK: "DDEBF7", evaluation.BEHIND: "FFC7CE"}

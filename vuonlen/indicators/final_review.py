@@ -33,8 +33,9 @@ from vuonlen.geo.models import AdministrativeUnit
 
 from . import evaluation, selectors
 from .models import Direction, Indicator, Measure, Source, Target
-from .targets import LEVEL_NAMES, children_in, exists_in, latest_denominators, show
+from .selectors import children_in, exists_in, latest_denominators
 from .tree import Tree
+from .values import LEVEL_NAMES, show
 
 ACHIEVED, NOT_ACHIEVED, NO_DATA, NO_TARGET = "achieved", "not_achieved", "no_data", "no_target"
 STATUS_LABELS = {

@@ -38,8 +38,10 @@ from vuonlen.core.text import nfc
 from vuonlen.geo.models import AdministrativeUnit
 
 from .models import Indicator, Measure, Target
-from .targets import (TargetInput, clean_target, exists_in, may_set_target, plain_number, save_targets,
-                      target_grid)
+from .selectors import exists_in, may_set_target
+from .services import TargetInput, clean_target, save_targets
+from .targets import target_grid
+from .values import plain_number
 
 MAX_ROWS = 20_000
 UNIT_CODE, UNIT_NAME, CODE, NAME, MEASURE, YEAR, VALUE, DOCUMENT, SYSTEM_ID = (

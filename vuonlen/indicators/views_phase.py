@@ -154,7 +154,7 @@ def phase_set(request, pk: int):
 
 
 def _plain(value) -> str:
-    from .targets import plain_number
+    from .values import plain_number
 
     return plain_number(value)
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.campaign.models import Phase
-from vuonlen.campaign.services import FIRST_YEAR
+from vuonlen.core.years import FIRST_YEAR
 from vuonlen.core.access import room_required
 from vuonlen.core.formats import format_date
 from vuonlen.core.paging import paginate
@@ -27,7 +27,7 @@ from vuonlen.core.responses import file_response
 from vuonlen.core.spreadsheets import RowError, errors_xlsx
 from vuonlen.geo.models import AdministrativeUnit, Level
 
-from . import definitions, entries, evaluation, target_imports, targets
+from . import definitions, evaluation, selectors, services, target_imports, targets
 from .evaluation_reports import BehindReport, EvaluationReport
 from .forms import (ActiveForm, BehindForm, EntryForm, EvaluationForm, IndicatorForm, PhaseIndicatorsForm,
                     TargetGridForm, TargetImportForm, UnitYearForm, unit_choices)
@@ -46,7 +46,7 @@ def _default_unit(user, year: int) -> AdministrativeUnit | None:
     """The top of the reader's area that existed in ``year`` (the old province for 2021–2025)."""
     roots = [u for u in scoping.scope_roots(user, roles.INDICATOR_VIEW) if u.level <= Level.COMMUNE]
     for unit in roots:
-        if targets.exists_in(unit, year):
+        if selectors.exists_in(unit, year):
             return unit
     return roots[0] if roots else None
 
@@ -94,7 +94,7 @@ def _query(unit: AdministrativeUnit, year: int | None = None, **extra) -> str:
 def _chosen(request, years: list[int]) -> tuple[UnitYearForm, AdministrativeUnit, int]:
     chooser = UnitYearForm(request.GET or None, units=_choices(request), years=years)
     data = chooser.cleaned_data if chooser.is_valid() else {}
-    year = data.get("nam") or targets.default_year()
+    year = data.get("nam") or selectors.default_year()
     unit = _unit(request.user, _asked_unit(request), year)
     if not chooser.is_bound:
         chooser = UnitYearForm(initial={"don_vi": unit.pk, "nam": year}, units=_choices(request),
@@ -143,14 +143,14 @@ def target_grid(request):
                     continue
                 version = request.POST.get(cell.version_name, "")
                 document = form.cleaned_data["document"] or (cell.target.document if cell.target else "")
-                inputs.append(targets.TargetInput(
+                inputs.append(services.TargetInput(
                     indicator=cell.indicator, unit=cell.unit, year=year, value=raw, document=document,
                     phase_end=form.cleaned_data["phase_end"] and grid.is_phase_end,
                     expected_version=int(version) if version.isdigit() else None, clear_if_blank=True,
                     key=cell.name))
             try:
-                result = targets.save_targets(actor=request.user, inputs=inputs)
-            except targets.Stale as exc:
+                result = services.save_targets(actor=request.user, inputs=inputs)
+            except services.Stale as exc:
                 errors, status = exc.message_dict, 409
                 grid = targets.target_grid(request.user, unit, year)  # what is stored now, and its versions
             except ValidationError as exc:
@@ -220,7 +220,7 @@ def _evaluation_args(request, form_class):
         form.add_error("ngay", _("Mốc đánh giá ở tương lai; hôm nay là %(today)s") % {"today": format_date(today)})
         cutoff = None
     if cutoff is None:
-        year = data.get("nam") or targets.default_year()
+        year = data.get("nam") or selectors.default_year()
         cutoff = today if year >= today.year else dt.date(year, 12, 31)
     band = float(data["bien_do"]) / 100 if data.get("bien_do") is not None else evaluation.default_band()
     unit = _unit(request.user, _asked_unit(request), cutoff.year)
@@ -302,13 +302,13 @@ def _who(value: EnteredValue | None) -> str:
     return (user.full_name or user.username) if user is not None else _("hệ thống")
 
 
-def _entry_inputs(form: EntryForm) -> list[entries.EntryInput]:
+def _entry_inputs(form: EntryForm) -> list[services.EntryInput]:
     data = form.cleaned_data
     found = []
     for indicator in form.indicators:
         pk = indicator.pk
         answer = data.get(f"a-{pk}")
-        found.append(entries.EntryInput(
+        found.append(services.EntryInput(
             indicator=indicator, answer={"1": True, "0": False}.get(answer) if answer is not None else None,
             numerator=data.get(f"n-{pk}"), denominator=data.get(f"d-{pk}"), as_of=data.get(f"asof-{pk}"),
             note=data.get(f"note-{pk}", ""), expected_version=data.get(f"ver-{pk}"), key=f"i-{pk}"))
@@ -318,7 +318,7 @@ def _entry_inputs(form: EntryForm) -> list[entries.EntryInput]:
 def _entry_overview(unit: AdministrativeUnit, year: int, indicators) -> list[dict]:
     """The communes below ``unit`` and what each entered for ``year``."""
     communes = [c for c in AdministrativeUnit.objects.filter(path__startswith=unit.path, level=Level.COMMUNE)
-                .select_related("parent").order_by("parent__name_sort", "name_sort") if targets.exists_in(c, year)]
+                .select_related("parent").order_by("parent__name_sort", "name_sort") if selectors.exists_in(c, year)]
     stored = {(v.unit_id, v.indicator_id): v for v in EnteredValue.objects.filter(
         year=year, unit__in=communes, indicator__in=indicators)}
     return [{"unit": c, "values": [(i, stored.get((c.pk, i.pk))) for i in indicators]} for c in communes]
@@ -331,17 +331,17 @@ def entries_page(request):
     years = list(range(FIRST_YEAR, today.year + 1))
     chooser = UnitYearForm(request.GET or None, units=_choices(request), years=years)
     data = chooser.cleaned_data if chooser.is_valid() else {}
-    year = data.get("nam") or targets.default_year()
+    year = data.get("nam") or selectors.default_year()
     if _asked_unit(request):
         unit = _unit(request.user, _asked_unit(request), year)
     else:
-        own = [u for u in scoping.scope_roots(request.user, roles.INDICATOR_ENTER) if targets.exists_in(u, year)]
+        own = [u for u in scoping.scope_roots(request.user, roles.INDICATOR_ENTER) if selectors.exists_in(u, year)]
         unit = own[0] if own else _unit(request.user, None, year)
     if not chooser.is_bound:
         chooser = UnitYearForm(initial={"don_vi": unit.pk, "nam": year}, units=_choices(request),
                                years=years)
-    indicators = entries.entered_indicators(unit.level)
-    can_enter = bool(indicators) and entries.may_enter(request.user, unit)
+    indicators = selectors.entered_indicators(unit.level)
+    can_enter = bool(indicators) and selectors.may_enter(request.user, unit)
     stored = {v.indicator_id: v for v in EnteredValue.objects.filter(unit=unit, year=year, indicator__in=indicators)
               .select_related("entered_by")}
     form = EntryForm(request.POST or None, indicators=indicators, initial=_entry_initial(indicators, stored, today,
@@ -351,11 +351,11 @@ def entries_page(request):
     if request.method == "POST":
         if not indicators:
             raise Http404(_("Không tìm thấy"))
-        entries.require_enter(request.user, unit)
+        services.require_enter(request.user, unit)
         if form.is_valid():
             try:
-                result = entries.enter_values(actor=request.user, unit=unit, year=year, inputs=_entry_inputs(form))
-            except targets.Stale as exc:
+                result = services.enter_values(actor=request.user, unit=unit, year=year, inputs=_entry_inputs(form))
+            except services.Stale as exc:
                 errors, status = exc.message_dict, 409
                 stored = {v.indicator_id: v for v in EnteredValue.objects.filter(
                     unit=unit, year=year, indicator__in=indicators).select_related("entered_by")}
@@ -372,7 +372,7 @@ def entries_page(request):
     groups = [{"indicator": i, "fields": fields, "version_field": version, "stored": stored.get(i.pk),
                "who": _who(stored.get(i.pk)), "errors": errors.get(f"i-{i.pk}", [])}
               for i, fields, version in form.groups()]
-    overview_indicators = entries.entered_indicators(Level.COMMUNE)
+    overview_indicators = selectors.entered_indicators(Level.COMMUNE)
     overview = _entry_overview(unit, year, overview_indicators) if unit.level < Level.COMMUNE else []
     return render(request, "indicators/targets/entries.html", {
         "tab": "entries", "chooser": chooser, "unit": unit, "year": year, "form": form, "groups": groups,
@@ -407,7 +407,7 @@ def indicator_create(request):
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            indicator = definitions.indicator_define(actor=request.user, data=form.service_data(),
+            indicator = services.indicator_define(actor=request.user, data=form.service_data(),
                                                      phases=list(form.cleaned_data["phases"]))
         except ValidationError as exc:
             form.apply_service_errors(exc)
@@ -427,7 +427,7 @@ def indicator_active(request, pk: int):
     form.is_valid()
     active = request.POST.get("active") == "1"
     try:
-        definitions.indicator_set_active(actor=request.user, indicator=indicator, active=active,
+        services.indicator_set_active(actor=request.user, indicator=indicator, active=active,
                                          expected_version=form.cleaned_data.get("version"))
     except ValidationError as exc:
         for message in exc.messages:
@@ -446,7 +446,7 @@ def phase_indicators(request, pk: int):
     form = PhaseIndicatorsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Chỉ tiêu đã chọn không hợp lệ"))
-    elif definitions.phase_indicators_set(actor=request.user, phase=phase, indicators=list(
+    elif services.phase_indicators_set(actor=request.user, phase=phase, indicators=list(
             form.cleaned_data["indicators"])):
         messages.success(request, _("Đã lưu bộ chỉ tiêu của %(phase)s") % {"phase": phase})
     else:

@@ -1,16 +1,7 @@
-"""Every write of the indicators room, in one place (issue 10 item 2).
-
-- the catalogue: ``indicator_define``, ``indicator_set_active`` (administrator);
-- a phase's indicator set and its plan targets: ``phase_set_save``, ``phase_set_copy``,
-  ``phase_indicator_add`` (the province secretariat and the administrator), and the older
-  ``phase_indicators_set`` (the catalogue page's tick boxes, administrator);
-- targets: ``set_target``, ``save_targets``, ``clear_target`` (written in ``targets``, with the
-  grid they serve);
-- entered figures: ``enter_values``, ``enter_value`` (written in ``entries``).
-
-Each validates and reports every problem at once, checks the actor's right, writes, and calls
-``core.audit.audit_record`` in the same transaction. Reads are in ``selectors``.
-"""
+"""The catalogue and a phase's indicator set: ``indicator_define``, ``indicator_set_active``
+(administrator); ``phase_set_save``, ``phase_set_copy``, ``phase_indicator_add`` (the province
+secretariat and the administrator), and the older ``phase_indicators_set`` (the catalogue page's
+tick boxes, administrator)."""
 
 from __future__ import annotations
 
@@ -30,11 +21,10 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.text import nfc
 from vuonlen.core.versioning import check_version, stale_message
 
-from . import selectors
-from .definitions import STALE_MESSAGE, _fail, _recompute_after_commit, clean_indicator, require_define
-from .entries import enter_value, enter_values
-from .models import Indicator, PhaseGoal, Target
-from .targets import clean_value, clear_target, save_targets, set_target
+from .. import selectors
+from ..definitions import STALE_MESSAGE, _fail, _recompute_after_commit, clean_indicator, require_define
+from ..models import Indicator, PhaseGoal, Target
+from ..values import clean_value
 
 DOCUMENT_MAX = 120
 
@@ -314,5 +304,5 @@ def phase_indicator_add(*, actor, phase: Phase, data: dict[str, Any], goal: Any 
 
 
 __all__ = ["indicator_define", "indicator_set_active", "phase_indicators_set", "require_phase_manager", "PhaseRow",
-           "PhaseSetResult", "phase_set_save", "phase_set_copy", "phase_indicator_add", "set_target", "save_targets",
-           "clear_target", "enter_values", "enter_value"]
+           "PhaseSetResult", "phase_set_save", "phase_set_copy", "phase_indicator_add", "phase_stale_message",
+           "clean_phase_rows", "DOCUMENT_MAX"]
