@@ -10,7 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from vuonlen.campaign.models import Assessment
+from vuonlen.accounts.scoping import SYSTEM
+from vuonlen.campaign import services as campaign_services
+from vuonlen.campaign.models import CRITERIA_FIELDS, Assessment
 from vuonlen.indicators import figures_cache
 from vuonlen.indicators.models import Indicator, Target
 
@@ -42,9 +44,12 @@ def test_a_saved_assessment_shows_on_the_next_load(client, world, kontum, provin
     assert card(again, "NEP_NGHI").row.numerator == 4
 
     assessment = Assessment.objects.filter(household__in=world["homes"][world["x"].pk]).first()
-    assessment.changed_thinking = True
+    data = {field: getattr(assessment, field) for field in CRITERIA_FIELDS} | {
+        "assessed_on": assessment.assessed_on, "changed_thinking": True}
     with django_capture_on_commit_callbacks(execute=True):  # the refresh runs on commit, as in production
-        assessment.save()
+        # The assessment page's save: the service schedules the roll-ups' refresh.
+        campaign_services.assessment_record(actor=SYSTEM, household=assessment.household, year=assessment.year,
+                                            data=data, expected_version=assessment.version, source="test")
 
     after, _queries = _load(client, kontum)
     assert (card(after, "NEP_NGHI").row.numerator, card(after, "NEP_NGHI").row.denominator) == (5, 8)
