@@ -176,7 +176,7 @@ def _build_surveys_and_plans(w: World) -> None:
     from vuonlen.plans.models import Goal, OrganisationHousehold, Outcome, Solution
     from vuonlen.surveys import services as surveys
     from vuonlen.surveys.catalogue import ensure_catalogue
-    from vuonlen.surveys.models import PovertyCause
+    from vuonlen.surveys.models import PovertyCause, SurveyFile
 
     from vuonlen.households import services as households
 
@@ -196,6 +196,9 @@ def _build_surveys_and_plans(w: World) -> None:
 
     w.survey_a = survey(w.village_a, 50, 7, 3, 6)
     w.survey_b = survey(w.village_b, 90, 41, 13, 37)
+    for record in (w.survey_a, w.survey_b):  # a file's row: its address is refused before any read
+        SurveyFile.objects.create(survey=record, stored_name=f"khao-sat/{record.pk}.pdf", original_name="bien-ban.pdf",
+                                  content_type="application/pdf", size=10, sha256="0" * 64)
 
     def plan(household, model, outcome=""):
         return plans.plan_create(actor=SYSTEM, household=household, year=2023, data={
@@ -416,8 +419,11 @@ ADDRESSES = {
                                  reverse("surveys:summary") + f"?nam=2023&don-vi={r.village.parent_id}",
                                  reverse("surveys:summary") + f"?nam=2023&don-vi={r.village.parent_id}&tai=xlsx",
                                  reverse("surveys:summary") + f"?nam=2023&don-vi={r.village.parent_id}&tai=docx",
-                                 reverse("surveys:list") + f"?nam=2023&don-vi={r.village_id}"],
-    "household_plan": lambda r: [reverse("plans:household_plan", args=[r.household_id, r.year])],
+                                 reverse("surveys:list") + f"?nam=2023&don-vi={r.village_id}"]
+    + [reverse("surveys:file", args=[f.pk]) for f in r.files.all()],
+    # A year without a plan addresses the household itself: refused the same way.
+    "household_plan": lambda r: [reverse("plans:household_plan", args=[r.household_id, r.year]),
+                                 reverse("plans:household_plan", args=[r.household_id, r.year + 1])],
     "org_household": lambda r: [reverse("plans:organisation", args=[r.organisation_id]),
                                 reverse("plans:organisation", args=[r.organisation_id]) + "?tai=xlsx",
                                 reverse("plans:organisation_add", args=[r.organisation_id]),
@@ -638,6 +644,8 @@ def test_the_cause_summary_counts_only_the_surveys_the_reader_may_see(client, w,
         return
     total = response.json()[-1]
     assert (total["surveys"], total["poor"], total["near_poor"], total["causes"]) == (1, 7, 3, {"thieu_von": 6})
+    form = client.get(reverse("surveys:create"), {"thon": w.village_b.pk})  # a village of commune B offered
+    assert w.village_b.name not in (form.content.decode() if form.status_code == 200 else "")
     for params in ({"nam": 2023}, {"nam": 2023, "don-vi": w.a.pk}, {"nam": 2023, "tai": "xlsx"},
                    {"nam": 2023, "don-vi": w.a.pk, "tai": "docx"}):
         body = _text(client.get(summary, params))
@@ -654,6 +662,7 @@ def test_the_plans_dashboard_and_its_drill_down_leave_out_what_the_reader_may_no
     assert client.get(reverse("plans:dashboard"), {"nam": 2023, "don-vi": w.b.pk}).status_code == 404
     assert client.get(f"{API}/plans/dashboard", {"year": 2023, "unit": w.b.pk}).status_code == 404
     assert client.get(reverse("plans:list"), {"nam": 2023, "don-vi": w.b.pk}).status_code == 404
+    assert client.get(f"{API}/plans/", {"year": 2023, "unit": w.b.pk}).status_code == 404
     seen = {"mentor": 1}.get(role, 2)  # the reporting unit: the two households its union listed
     total = client.get(f"{API}/plans/dashboard", {"year": 2023}).json()[-1]
     assert (total["with_plan"], total["achieved"], total["goal_out"]) == (seen, seen, seen)
