@@ -229,6 +229,11 @@ def _build_surveys_and_plans(w: World) -> None:
 
     w.items = {role: item(user, f"Việc riêng của {role} Thấy") for role, user in w.users.items()}
     w.item_other = item(w.other_mentor, "Việc của người phụ trách Khuất")
+    # An item collected while its household was still theirs: the record is re-checked on every read.
+    w.stale_items = {role: InboxItem.objects.create(
+        user=user, kind=InboxKind.NOT_VISITED, key=f"not_visited:{hidden_household(w, role).pk}:none",
+        ref_id=hidden_household(w, role).pk, title=f"{hidden_household(w, role).code} — cũ",
+        url=reverse("campaign:household", args=[hidden_household(w, role).pk])) for role, user in w.users.items()}
 
 
 @pytest.fixture(scope="module")
@@ -735,3 +740,12 @@ def test_the_admin_shows_the_new_rooms_through_their_access_functions(client, w,
         if (status := client.get(reverse(f"admin:{app}_{model}_change", args=[hidden.pk])).status_code) != 404:
             leaks.append(f"{entity}: admin change page answered {status}")
     assert not leaks, leaks
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_inbox_shows_no_item_whose_record_the_reader_may_not_see(client, w, role):
+    """An item of their own that names a household they may not see (any more) is not shown."""
+    client.force_login(w.users[role])
+    page = client.get(reverse("messaging:inbox")).content.decode()
+    assert w.stale_items[role].title not in page and hidden_household(w, role).code not in page
+    assert w.items[role].title in page
