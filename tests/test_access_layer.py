@@ -722,7 +722,7 @@ def test_the_admin_shows_the_new_rooms_through_their_access_functions(client, w,
     the entity's access function lets through (the mentor rule included); a hidden one is 404."""
     from django.contrib.auth.models import Permission
 
-    user = w.users[role]
+    user = type(w.users[role]).objects.get(pk=w.users[role].pk)  # a copy: the world's object stays as built
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["surveys", "plans"],
