@@ -9,6 +9,10 @@ other household of commune A (``h_near``) is the mentor's "may not see" record, 
 rule is proved inside one commune, on other rooms' pages too. A household of commune B
 (``h_far``) that moved away is still named by commune A's model, outreach activity and
 exemplary story (records written before the move): nobody in commune A may see it there.
+The new rooms join the same world: each commune's village survey, the three households' 2023
+plans, a Women's Union in each commune (the reporting unit also acts for commune A's, which
+listed ``h_mine`` and ``h_near`` — and ``h_far`` before it moved) with its goal, and an inbox
+item for each person, the other mentor's among them.
 
 Built once per module (``world``, rolled back at the end); each test runs in a savepoint.
 """
