@@ -329,7 +329,7 @@ def organisation_years(user, *, year: int, organisations=None) -> list[Organisat
         row.near_poor += item["household__current_status"] == "near_poor"
         by_org[item["organisation_id"]].add(item["household_id"])
     all_ids = set().union(*by_org.values()) if by_org else set()
-    plans = {p["household_id"]: p for p in HouseholdPlan.objects.filter(household_id__in=all_ids, year=year)
+    plans = {p["household_id"]: p for p in plans_visible_to(user).filter(household_id__in=all_ids, year=year)
              .values("household_id", "outcome", "goal")}
     for org_id, ids in by_org.items():
         row = result[org_id]

@@ -91,7 +91,7 @@ def mine(request):
     households = list(selectors.plan_households(request.user).filter(ended_on__isnull=True)
                       .filter(pk__in=households_for_mentor(request.user).values("pk"))
                       .select_related("unit").order_by("unit__name_sort", "head_sort")[:300])
-    plans = {p.household_id: p for p in HouseholdPlan.objects.filter(household__in=households, year=year)}
+    plans = selectors.plans_for_households(request.user, [h.pk for h in households], year)
     return render(request, "plans/mine.html", {"tab": "mine", "year": year,
                                                "items": [(h, plans.get(h.pk)) for h in households]})
 
@@ -171,8 +171,7 @@ def organisation(request, pk: int):
     year = _year(request)
     org = selectors.get_organisation_for_user_or_404(request.user, pk)
     links = list(selectors.organisation_households(request.user, org))
-    plans = {p.household_id: p for p in HouseholdPlan.objects.filter(
-        household_id__in=[link.household_id for link in links], year=year)}
+    plans = selectors.plans_for_households(request.user, [link.household_id for link in links], year)
     if request.GET.get("tai") == "xlsx":
         return file_response(files.members_xlsx(links, plans), f"ho-hoi-vien-{year}.xlsx")
     summary = selectors.organisation_years(request.user, year=year, organisations=[org])[0]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from vuonlen.accounts import roles
 from vuonlen.core.admin_mixins import AuditedAdmin, ScopedAdmin
 
+from . import selectors
 from .models import PovertyCause, VillageSurvey
 
 
@@ -38,8 +38,11 @@ class PovertyCauseAdmin(AuditedAdmin):
 
 @admin.register(VillageSurvey)
 class VillageSurveyAdmin(ScopedAdmin):
-    scope_unit_field = "village"
-    scope_permission = roles.SURVEY_VIEW
+    def get_queryset(self, request):
+        # The entity's one way in (``selectors.surveys_visible_to``), as on every other page.
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs.filter(pk__in=selectors.surveys_visible_to(request.user).values("pk"))
+
     list_display = ("village", "year", "especially_difficult", "new_rural_area", "surveyed_by", "surveyed_on")
     list_filter = ("year", "especially_difficult", "new_rural_area")
     list_select_related = ("village",)
