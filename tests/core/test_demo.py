@@ -66,3 +66,18 @@ def test_once_skips_completed_steps_but_runs_new_ones(kontum, monkeypatch):
     run_demo(seed=1, say=lambda _m: None, only_missing=True)
     assert calls == [1]  # the new step ran once; the finished ones did not run again
     assert AdministrativeUnit.objects.count() == before
+
+
+def test_timings_say_each_steps_cpu_and_elapsed_seconds(kontum, monkeypatch):
+    from vuonlen.core import demo
+
+    monkeypatch.setattr(demo, "DEMO_STEPS", ["vuonlen.geo.demo", "vuonlen.accounts.demo"])
+    out = StringIO()
+    call_command("demo", "--timings", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("Thời gian bước")]
+    assert [line.split()[3].rstrip(":") for line in lines] == [
+        "vuonlen.geo.demo", "vuonlen.accounts.demo", "vuonlen.indicators.rollups.recompute_all"]
+    assert all("giây CPU" in line and "giây thực" in line for line in lines)
+    quiet = StringIO()
+    call_command("demo", stdout=quiet)
+    assert "Thời gian bước" not in quiet.getvalue()

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import importlib
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext
 
 DEMO_STEPS = [
     "vuonlen.geo.demo",
@@ -46,9 +49,12 @@ def _marker(module_name: str) -> str:
     return f"Hoàn tất dữ liệu mẫu: {module_name}"
 
 
-def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print, only_missing: bool = False) -> DemoContext:
+def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print, only_missing: bool = False,
+             timings: bool = False) -> DemoContext:
     """Run every demo step; with ``only_missing``, skip the steps already completed once
-    (so `make run` adds a new room's demo data to an existing database, and nothing else)."""
+    (so `make run` adds a new room's demo data to an existing database, and nothing else).
+    With ``timings``, say each step's CPU and elapsed seconds (issue 17: the machine may be
+    loaded, so CPU time is the figure to compare)."""
     from .models import AuditLog
 
     ctx = DemoContext(seed=seed, say=say)
@@ -68,14 +74,26 @@ def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print, only_missi
             # Each step draws from its own generator, so a step's data never depends on whether
             # the steps before it ran (they skip what exists).
             ctx.rng = random.Random(f"{seed}:{module_name}")
+            cpu, wall = time.process_time(), time.perf_counter()
             module.run(ctx)
+            if timings:
+                say(_timing_line(module_name, time.process_time() - cpu, time.perf_counter() - wall))
             if _marker(module_name) not in done:
                 AuditLog.objects.create(action="import", source="demo", actor_name="hệ thống",
                                         object_repr="Dữ liệu mẫu", note=_marker(module_name))
     if ran:
+        cpu, wall = time.process_time(), time.perf_counter()
         _analyze()
         rollups.recompute_all()
+        if timings:
+            say(_timing_line("vuonlen.indicators.rollups.recompute_all", time.process_time() - cpu,
+                             time.perf_counter() - wall))
     return ctx
+
+
+def _timing_line(step: str, cpu: float, wall: float) -> str:
+    return gettext("Thời gian bước %(step)s: %(cpu)s giây CPU, %(wall)s giây thực") % {
+        "step": step, "cpu": f"{cpu:.1f}", "wall": f"{wall:.1f}"}
 
 
 def _analyze() -> None:

@@ -136,9 +136,15 @@ def villages_continue_all(*, actor, source: str = "web") -> ContinueResult:
     new commune continues there; the villages of split communes keep waiting. Running it again
     changes nothing."""
     result = ContinueResult()
-    for village in villages_waiting(actor):
-        heirs = successor_communes(village.parent)
-        partly = UnitLineage.objects.filter(old_unit=village.parent, partly_merged=True).exists()
+    waiting = list(villages_waiting(actor))
+    # The old communes' heirs and partial mergers in two queries, not two per village (issue 17).
+    parents = {village.parent_id for village in waiting}
+    successors = successors_by_commune(parents)
+    partly_merged = set(UnitLineage.objects.filter(old_unit_id__in=parents, partly_merged=True)
+                        .values_list("old_unit_id", flat=True))
+    for village in waiting:
+        heirs = successors[village.parent_id]
+        partly = village.parent_id in partly_merged
         if len(heirs) == 1 and not partly and scoping.can(actor, roles.UNIT_MANAGE_VILLAGES, heirs[0]):
             village_continue(actor=actor, village=village, commune=heirs[0], source=source)
             result.continued += 1

@@ -12,9 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2021)
         parser.add_argument("--once", action="store_true",
                             help="chỉ chạy các bước dữ liệu mẫu chưa từng chạy; luôn in tài khoản mẫu")
+        parser.add_argument("--timings", action="store_true",
+                            help="in thời gian (giây CPU và giây thực) của từng bước dữ liệu mẫu")
 
-    def handle(self, *args, seed, once, **options):
-        run_demo(seed=seed, say=self.stdout.write, only_missing=once)
+    def handle(self, *args, seed, once, timings=False, **options):
+        run_demo(seed=seed, say=self.stdout.write, only_missing=once, timings=timings)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Tài khoản mẫu (mật khẩu như nhau cho mọi tài khoản mẫu):"))
         self.stdout.write("  Trước 01/7/2025 (vẫn đọc lịch sử; đã được chuyển sang đơn vị mới khi có):")
