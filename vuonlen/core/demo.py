@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 DEMO_STEPS = [
@@ -32,6 +33,12 @@ DEMO_STEPS = [
     "vuonlen.accounts.demo_today",  # last: the 1 July 2025 switch-over and 2026 in the new structure
 ]
 DEMO_PROVINCE = 62  # former Kon Tum
+# Rooms hook into the whole run by dotted name, as the steps do, so core imports no room: a
+# context manager entered around all the steps (the indicator roll-ups wait: thousands of small
+# refreshes would cost minutes), and what runs once at the end when any step ran (they are
+# rebuilt once).
+AROUND_STEPS = "vuonlen.indicators.rollups.paused"
+AFTER_STEPS = "vuonlen.indicators.rollups.recompute_all"
 
 
 @dataclass
@@ -60,12 +67,8 @@ def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print, only_missi
     ctx = DemoContext(seed=seed, say=say)
     done = set(AuditLog.objects.filter(source="demo", note__startswith="Hoàn tất dữ liệu mẫu: ")
                .values_list("note", flat=True))
-    from vuonlen.indicators import rollups
-
     ran = False
-    # The indicator roll-ups follow every saved record; during the demo they wait, and are
-    # rebuilt once at the end (thousands of small refreshes would cost minutes).
-    with rollups.paused():
+    with import_string(AROUND_STEPS)():
         for module_name in DEMO_STEPS:
             if only_missing and _marker(module_name) in done:
                 continue
@@ -84,9 +87,9 @@ def run_demo(*, seed: int = 2021, say: Callable[[str], None] = print, only_missi
     if ran:
         cpu, wall = time.process_time(), time.perf_counter()
         _analyze()
-        rollups.recompute_all()
+        import_string(AFTER_STEPS)()
         if timings:
-            say(_timing_line("vuonlen.indicators.rollups.recompute_all", time.process_time() - cpu,
+            say(_timing_line(AFTER_STEPS, time.process_time() - cpu,
                              time.perf_counter() - wall))
     return ctx
 
