@@ -22,6 +22,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    """Each test starts in Vietnamese, the site's language: a test that switched to English (the
+    LocaleMiddleware activates the language for the thread) must not leave it for the next."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: a test's rolled-back data must not answer the next
     test's question from the cache (the dashboards' figures are cached per roll-up version)."""

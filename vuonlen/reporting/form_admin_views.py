@@ -111,7 +111,7 @@ def form_edit(request, pk: int | None = None):
         formset = SectionRows(initial=_initial_rows(report_form) if report_form else None, prefix="s")
     held = svc.sections_holding_data(report_form) if report_form else {}
     return render(request, "reporting/forms_admin/edit.html", {
-        "report_form": report_form, "fields": fields, "formset": formset, "held": held,
+        "report_form": report_form, "head_form": fields, "formset": formset, "held": held,
         "section_errors": fields.errors.get("sections", []),
     })
 
