@@ -137,7 +137,7 @@ def review(request, pk: int):
 
 
 def _is_stale(form) -> bool:
-    return any("sau khi bạn mở trang" in str(e) for e in form.non_field_errors())
+    return any(e.code == "stale" for e in form.non_field_errors().as_data())
 
 
 @require_http_methods(["GET", "POST"])
