@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -38,14 +38,14 @@ from .models import CRITERIA_FIELDS, Assessment, HouseholdGroup, MentorAssignmen
 STALE_MESSAGE = stale_message("Đánh giá này")
 # Quick-pick topics of the visit form: what mentors talk about most (Sổ tay's themes in short).
 VISIT_TOPICS = (
-    ("production", "Chọn mô hình sản xuất"),
-    ("technique", "Kỹ thuật trồng trọt, chăn nuôi"),
-    ("loan", "Vay vốn ưu đãi"),
-    ("saving", "Chi tiêu, tiết kiệm"),
-    ("schooling", "Cho con đi học"),
-    ("health", "Vệ sinh, sức khoẻ"),
-    ("customs", "Bỏ hủ tục"),
-    ("cooperative", "Vào tổ hợp tác, HTX"),
+    ("production", gettext_lazy("Chọn mô hình sản xuất")),
+    ("technique", gettext_lazy("Kỹ thuật trồng trọt, chăn nuôi")),
+    ("loan", gettext_lazy("Vay vốn ưu đãi")),
+    ("saving", gettext_lazy("Chi tiêu, tiết kiệm")),
+    ("schooling", gettext_lazy("Cho con đi học")),
+    ("health", gettext_lazy("Vệ sinh, sức khoẻ")),
+    ("customs", gettext_lazy("Bỏ hủ tục")),
+    ("cooperative", gettext_lazy("Vào tổ hợp tác, HTX")),
 )
 VISIT_TOPIC_CODES = {code for code, _label in VISIT_TOPICS}
 CADRE_ROLES = (Role.MENTOR, Role.COMMUNE_OFFICER, Role.SECRETARIAT, Role.REPORTING_UNIT)

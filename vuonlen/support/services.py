@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -149,7 +149,7 @@ def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | No
 
 
 STALE_MESSAGE = stale_message("Khoản này")
-VOIDED_MESSAGE = "Khoản này đã bị huỷ nên không sửa được"
+VOIDED_MESSAGE = gettext_lazy("Khoản này đã bị huỷ nên không sửa được")
 EDITABLE_FIELDS = ("source", "kind", "giver", "value_vnd", "date", "description", "quantity", "loan_term_months",
                    "loan_interest")
 

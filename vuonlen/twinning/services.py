@@ -229,8 +229,9 @@ def _check_activity(errors: dict, *, pair: TwinningPair, kind, date, value_vnd, 
         if date > today_vn():
             _add(errors, "date", gettext("Ngày hoạt động ở tương lai"))
         if date < pair.started_on or (pair.ended_on and date > pair.ended_on):
-            period = f"từ {format_date(pair.started_on)}" + (f" đến {format_date(pair.ended_on)}" if pair.ended_on
-                                                            else "")
+            period = (gettext("từ %(start)s đến %(end)s") % {"start": format_date(pair.started_on),
+                                                                "end": format_date(pair.ended_on)}
+                      if pair.ended_on else gettext("từ %(start)s") % {"start": format_date(pair.started_on)})
             _add(errors, "date", gettext("Ngày %(date)s nằm ngoài thời gian kết nghĩa (%(period)s)") % {"date": format_date(date), "period": period})
     value = 0
     try:
