@@ -100,7 +100,7 @@ def initiative_edit(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu thay đổi")
+            messages.success(request, _("Đã lưu thay đổi"))
             return redirect("initiatives:detail", pk=initiative.pk)
     return render(request, "initiatives/form.html", {"form": form, "initiative": initiative})
 
@@ -326,7 +326,7 @@ def showcase_withdraw(request, pk: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Đã gỡ mô hình khỏi trang công khai")
+        messages.success(request, _("Đã gỡ mô hình khỏi trang công khai"))
     return redirect("initiatives:detail", pk=initiative.pk)
 
 
@@ -387,7 +387,7 @@ def exemplar_create(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã ghi gương điển hình")
+            messages.success(request, _("Đã ghi gương điển hình"))
             return redirect("initiatives:exemplars")
     return render(request, "initiatives/exemplar_form.html", {"form": form})
 
@@ -403,7 +403,7 @@ def exemplar_approve(request, pk: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Đã cập nhật")
+        messages.success(request, _("Đã cập nhật"))
     return redirect("initiatives:exemplars")
 
 
