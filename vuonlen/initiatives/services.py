@@ -224,15 +224,16 @@ def _move_problems(initiative: Initiative, to_status: str, *, comment: str, dire
         _add(errors, "to_status", msg)
         return errors
     if target in (Status.EFFECTIVE, Status.INEFFECTIVE) and not initiative.reviews.exists():
-        _add(errors, "to_status", "Chưa có kỳ đánh giá nào: hãy ghi kết quả đánh giá mô hình trước khi kết luận "
-                                  "hiệu quả hay chưa hiệu quả")
+        _add(errors, "to_status", gettext("Chưa có kỳ đánh giá nào: hãy ghi kết quả đánh giá mô hình trước khi "
+                                          "kết luận hiệu quả hay chưa hiệu quả"))
     if target == Status.INEFFECTIVE:
         if not direction:
             _add(errors, "conversion_direction", gettext("Mô hình chưa hiệu quả phải có hướng chuyển đổi"))
         if deadline is None:
             _add(errors, "conversion_deadline", gettext("Mô hình chưa hiệu quả phải có thời hạn chuyển đổi"))
         elif deadline < today_vn():
-            _add(errors, "conversion_deadline", f"Thời hạn chuyển đổi {format_date(deadline)} đã qua")
+            _add(errors, "conversion_deadline", gettext("Thời hạn chuyển đổi %(date)s đã qua")
+                 % {"date": format_date(deadline)})
     if target == Status.CONVERTED:
         if not initiative.conversion_direction:
             _add(errors, "to_status", gettext("Chưa có kế hoạch chuyển đổi"))
@@ -301,8 +302,9 @@ def initiative_convert(*, actor, initiative: Initiative, name: str, organisation
     errors = _move_problems(initiative, Status.CONVERTED, comment=nfc(comment), direction="", deadline=None,
                             converted_into=None)
     if initiative.status != Status.INEFFECTIVE:
-        errors = {"to_status": [f"Chỉ chuyển đổi mô hình đã được đánh giá chưa hiệu quả; “{initiative.name}” "
-                                f"đang ở tình trạng “{initiative.get_status_display()}”"]}
+        errors = {"to_status": [gettext("Chỉ chuyển đổi mô hình đã được đánh giá chưa hiệu quả; “%(name)s” "
+                                        "đang ở tình trạng “%(status)s”")
+                                % {"name": initiative.name, "status": initiative.get_status_display()}]}
     try:
         new = initiative_create(actor=actor, name=name, kind=kind or initiative.kind, organisation=organisation,
                                 unit=unit, start_year=start_year, villages=villages,
@@ -342,11 +344,12 @@ def participants_add(*, actor, initiative: Initiative, households: Sequence, sta
     open_ids = set(initiative.participations.filter(ended_on__isnull=True).values_list("household_id", flat=True))
     for household in households:
         if actor is not SYSTEM and household.pk not in visible:
-            _add(errors, "households", f"Không tìm thấy hộ {household.code} trong địa bàn của bạn")
+            _add(errors, "households", gettext("Không tìm thấy hộ %(code)s trong địa bàn của bạn")
+                 % {"code": household.code})
         elif not household.is_active:
-            _add(errors, "households", f"Hộ {household.code} đã kết thúc trong sổ hộ")
+            _add(errors, "households", gettext("Hộ %(code)s đã kết thúc trong sổ hộ") % {"code": household.code})
         elif household.pk in open_ids:
-            _add(errors, "households", f"Hộ {household.code} đang tham gia mô hình này")
+            _add(errors, "households", gettext("Hộ %(code)s đang tham gia mô hình này") % {"code": household.code})
     if errors:
         raise ValidationError(errors)
     created = []
@@ -366,7 +369,8 @@ def participant_end(*, actor, participation: Participation, ended_on: dt.date | 
     if ended_on is None:
         _add(errors, "ended_on", gettext("Chưa nhập ngày thôi tham gia"))
     elif ended_on < participation.started_on:
-        _add(errors, "ended_on", f"Ngày thôi tham gia trước ngày tham gia ({format_date(participation.started_on)})")
+        _add(errors, "ended_on", gettext("Ngày thôi tham gia trước ngày tham gia (%(date)s)")
+             % {"date": format_date(participation.started_on)})
     elif ended_on > today_vn():
         _add(errors, "ended_on", gettext("Ngày thôi tham gia ở tương lai"))
     if participation.ended_on:
@@ -403,7 +407,8 @@ def fund_add(*, actor, initiative: Initiative, source_kind: str, amount, year: i
         _add(errors, "amount", gettext("Số tiền tính bằng đồng, không có phần lẻ"))
     _check_year(year, errors, "year")
     if year and initiative.start_year and int(year) < initiative.start_year:
-        _add(errors, "year", f"Mô hình bắt đầu năm {initiative.start_year}, vốn không thể có trước năm đó")
+        _add(errors, "year", gettext("Mô hình bắt đầu năm %(year)s, vốn không thể có trước năm đó")
+             % {"year": initiative.start_year})
     if errors:
         raise ValidationError(errors)
     fund = Fund.objects.create(initiative=initiative, source=source_kind, amount=value, year=year, note=nfc(note))
@@ -424,7 +429,7 @@ def review_add(*, actor, initiative: Initiative, reviewed_on: dt.date | None, as
     elif reviewed_on > today_vn():
         _add(errors, "reviewed_on", gettext("Ngày đánh giá ở tương lai"))
     elif reviewed_on.year < initiative.start_year:
-        _add(errors, "reviewed_on", f"Mô hình bắt đầu năm {initiative.start_year}")
+        _add(errors, "reviewed_on", gettext("Mô hình bắt đầu năm %(year)s") % {"year": initiative.start_year})
     assessment = nfc(assessment)
     if not assessment:
         _add(errors, "assessment", gettext("Chưa nhập nhận xét, đánh giá"))
@@ -495,7 +500,7 @@ def file_delete(*, actor, file: InitiativeFile, source: str = "web") -> None:
 
 def _require_approve(actor, unit) -> None:
     _require(actor, roles.SHOWCASE_APPROVE, unit,
-             "Chỉ Thường trực Ban Chỉ đạo duyệt nội dung đưa lên trang công khai")
+             gettext("Chỉ Thường trực Ban Chỉ đạo duyệt nội dung đưa lên trang công khai"))
 
 
 def _names_in(text: str, initiative: Initiative) -> list[str]:
@@ -512,14 +517,15 @@ def showcase_approve(*, actor, initiative: Initiative, summary: str, source: str
     summary = nfc(summary)
     errors: dict[str, list[str]] = {}
     if initiative.status not in selectors.SHOWABLE_STATUSES:
-        _add(errors, NON_FIELD_ERRORS, f"Chỉ đưa lên trang công khai mô hình đang duy trì hoặc đã đánh giá hiệu "
-                                       f"quả; mô hình này “{initiative.get_status_display().lower()}”")
+        _add(errors, NON_FIELD_ERRORS, gettext("Chỉ đưa lên trang công khai mô hình đang duy trì hoặc đã đánh giá "
+                                               "hiệu quả; mô hình này “%(status)s”")
+             % {"status": initiative.get_status_display().lower()})
     if not summary:
         _add(errors, "summary", gettext("Chưa nhập mô tả ngắn để công khai"))
     leaked = _names_in(f"{initiative.name} {summary}", initiative)
     if leaked:
-        _add(errors, "summary", "Tên hoặc mô tả có tên chủ hộ tham gia (" + ", ".join(leaked) +
-                                "); trang công khai không được nêu tên người")
+        _add(errors, "summary", gettext("Tên hoặc mô tả có tên chủ hộ tham gia (%(names)s); trang công khai không "
+                                        "được nêu tên người") % {"names": ", ".join(leaked)})
     if errors:
         raise ValidationError(errors)
     showcase, _ = Showcase.objects.select_for_update().get_or_create(initiative=initiative)
@@ -548,7 +554,7 @@ def _withdraw_if_shown(actor, initiative: Initiative, note: str, source: str) ->
 def showcase_withdraw(*, actor, initiative: Initiative, reason: str = "", source: str = "web") -> None:
     _require_approve(actor, initiative.unit)
     if not Showcase.objects.filter(initiative=initiative, approved=True).exists():
-        raise ValidationError({NON_FIELD_ERRORS: ["Mô hình này không có trên trang công khai"]})
+        raise ValidationError({NON_FIELD_ERRORS: [gettext("Mô hình này không có trên trang công khai")]})
     _withdraw_if_shown(actor, initiative, nfc(reason) or "Thường trực BCĐ gỡ", source)
 
 
@@ -571,7 +577,8 @@ def exemplar_create(*, actor, commune: AdministrativeUnit | None, year: int | No
         if actor is not SYSTEM and not households_visible_to(actor).filter(pk=household.pk).exists():
             _add(errors, "household", gettext("Không tìm thấy hộ này trong địa bàn của bạn"))
         elif household.commune_id != commune.pk:
-            _add(errors, "household", f"Hộ {household.code} không thuộc {commune.name}")
+            _add(errors, "household", gettext("Hộ %(code)s không thuộc %(commune)s")
+                 % {"code": household.code, "commune": commune.name})
     if household is None and not display_name:
         _add(errors, "display_name", gettext("Chọn một hộ trong sổ hộ hoặc nhập tên người, hộ điển hình"))
     if not story:
@@ -614,7 +621,7 @@ def exemplar_set_consent(*, actor, exemplar: Exemplar, consent_to_publish: bool,
                          source: str = "web") -> Exemplar:
     _require_manage(actor, exemplar.commune)
     if publish_name and not consent_to_publish:
-        raise ValidationError({"publish_name": ["Chỉ nêu tên khi gia đình đã đồng ý công khai"]})
+        raise ValidationError({"publish_name": [gettext("Chỉ nêu tên khi gia đình đã đồng ý công khai")]})
     before = snapshot(exemplar)
     exemplar.consent_to_publish, exemplar.publish_name = consent_to_publish, publish_name
     if not consent_to_publish:
@@ -629,8 +636,8 @@ def exemplar_set_consent(*, actor, exemplar: Exemplar, consent_to_publish: bool,
 def exemplar_approve(*, actor, exemplar: Exemplar, approve: bool = True, source: str = "web") -> Exemplar:
     _require_approve(actor, exemplar.commune)
     if approve and not exemplar.consent_to_publish:
-        raise ValidationError({NON_FIELD_ERRORS: ["Gia đình chưa đồng ý công khai: không đưa câu chuyện lên trang "
-                                                  "công khai được"]})
+        raise ValidationError({NON_FIELD_ERRORS: [gettext("Gia đình chưa đồng ý công khai: không đưa câu chuyện "
+                                                          "lên trang công khai được")]})
     before = snapshot(exemplar)
     exemplar.approved_at = timezone.now() if approve else None
     exemplar.approved_by = _actor(actor) if approve else None
