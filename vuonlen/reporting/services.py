@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
@@ -645,12 +645,19 @@ def _mail_explanation_request(request: ReportSchedule, organisations: list[Organ
     for org in organisations:
         if not addresses.get(org.pk):
             continue
-        subject = f"[Vươn Lên] Yêu cầu báo cáo giải trình — hạn {format_date(request.due_date)}"
-        body = (f"Kính gửi {org.name},\n\n{request.issuer.name} đề nghị đơn vị gửi “{request.name}” "
-                f"trước hết ngày {format_date(request.due_date)}.\n\nLập và gửi báo cáo tại: {link}\n\n"
-                "Thư này do hệ thống Vươn Lên gửi tự động.")
+        with translation.override(settings.LANGUAGE_CODE):  # for the unit, not in the sender's interface language
+            subject, body = _explanation_mail(request, org, link)
         messages.append((subject, body, addresses[org.pk]))
     _send_after_commit(messages)
+
+
+def _explanation_mail(request: ReportSchedule, org: Organisation, link: str) -> tuple[str, str]:
+    subject = gettext("[Vươn Lên] Yêu cầu báo cáo giải trình — hạn %(due)s") % {"due": format_date(request.due_date)}
+    body = gettext("Kính gửi %(org)s,\n\n%(issuer)s đề nghị đơn vị gửi “%(report)s” trước hết ngày %(due)s.\n\n"
+                   "Lập và gửi báo cáo tại: %(link)s\n\nThư này do hệ thống Vươn Lên gửi tự động.") % {
+        "org": org.name, "issuer": request.issuer.name, "report": request.name,
+        "due": format_date(request.due_date), "link": link}
+    return subject, body
 
 
 # --- reminders ------------------------------------------------------------------------------
@@ -664,15 +671,17 @@ def _reminder_mail(kind: str, schedule: ReportSchedule, period: Period, due: dt.
     link = _site_url(reverse("reporting:my_reports"))
     what = f"{schedule.name} {period.label()}" if not schedule.is_one_off else schedule.name
     if kind == ReminderKind.DUE_DAY:
-        subject = f"[Vươn Lên] Hôm nay hết hạn: {what}"
-        when = f"Hôm nay ({format_date(due)}) là ngày cuối cùng"
+        subject = gettext("[Vươn Lên] Hôm nay hết hạn: %(what)s") % {"what": what}
+        when = gettext("Hôm nay (%(due)s) là ngày cuối cùng") % {"due": format_date(due)}
     else:
-        subject = f"[Vươn Lên] Nhắc hạn: {what} — hạn {format_date(due)}"
-        when = f"Còn {(due - today).days} ngày, hạn chót là hết ngày {format_date(due)}"
-    body = (f"Kính gửi {org.name},\n\nĐơn vị chưa gửi “{what}” cho {schedule.issuer.name}. {when} "
-            "(tính theo giờ Việt Nam).\n\n"
-            f"Lập và gửi báo cáo tại: {link}\n\nThư này do hệ thống Vươn Lên gửi tự động; "
-            "nếu đơn vị đã gửi báo cáo, xin bỏ qua thư này.")
+        subject = gettext("[Vươn Lên] Nhắc hạn: %(what)s — hạn %(due)s") % {"what": what, "due": format_date(due)}
+        when = gettext("Còn %(days)s ngày, hạn chót là hết ngày %(due)s") % {"days": (due - today).days,
+                                                                          "due": format_date(due)}
+    body = gettext("Kính gửi %(org)s,\n\nĐơn vị chưa gửi “%(what)s” cho %(issuer)s. %(when)s "
+                   "(tính theo giờ Việt Nam).\n\n"
+                   "Lập và gửi báo cáo tại: %(link)s\n\nThư này do hệ thống Vươn Lên gửi tự động; "
+                   "nếu đơn vị đã gửi báo cáo, xin bỏ qua thư này.") % {
+        "org": org.name, "what": what, "issuer": schedule.issuer.name, "when": when, "link": link}
     return subject, body
 
 
@@ -709,7 +718,8 @@ def reminders_send(*, today: dt.date | None = None, days_before: int | None = No
                             sent_on=today, recipients=addresses[org.pk])
                 except IntegrityError:
                     continue  # already sent
-                subject, body = _reminder_mail(kind, schedule, period, due, org, today)
+                with translation.override(settings.LANGUAGE_CODE):  # the unit reads the site language
+                    subject, body = _reminder_mail(kind, schedule, period, due, org, today)
                 messages.append((subject, body, addresses[org.pk]))
                 sent.append(record)
     if sent:

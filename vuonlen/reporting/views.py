@@ -362,8 +362,8 @@ def deadline_calendar_view(request):
         year, month_number = today.year, today.month
     month = deadline_calendar.month(request.user, year, month_number)
     return render(request, "reporting/calendar.html", {
-        "month": month, "today": today, "weekdays": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
-                                                     "Thứ Bảy", "Chủ Nhật"],
+        "month": month, "today": today, "weekdays": [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"),
+                                                     _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ Nhật")],
     })
 
 
