@@ -145,3 +145,16 @@ def test_household_import_errors_in_english_with_row_and_column(commune_a):
     with translation.override("vi"):
         assert "Thiếu mã hộ" in [e.message for e in run().errors]
     assert not Household.objects.exists()
+
+
+def test_the_stale_edit_message_follows_the_language_it_is_shown_in():
+    from django.utils import translation
+
+    from vuonlen.support import services as support_services
+
+    with translation.override("en"):
+        assert str(support_services.STALE_MESSAGE) == ("This item was just changed by someone else; reload the page "
+                                                       "to see the latest version, then edit again.")
+    with translation.override("vi"):
+        assert str(support_services.STALE_MESSAGE) == ("Khoản này vừa được người khác sửa; hãy tải lại trang để xem "
+                                                       "bản mới rồi sửa lại.")

@@ -26,7 +26,7 @@ from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, model_update, stale_message
+from vuonlen.core.versioning import check_version, model_update, stale_message, stale_message_lazy
 from vuonlen.core.years import FIRST_YEAR  # noqa: F401 (indicators still import it from here)
 from vuonlen.households.models import Household
 from vuonlen.households.validation import clean_multiline, errors_by_field
@@ -35,7 +35,7 @@ from vuonlen.indicators import rollups
 from . import selectors
 from .models import CRITERIA_FIELDS, Assessment, HouseholdGroup, MentorAssignment, Phase, Visit, VisitPhoto
 
-STALE_MESSAGE = stale_message("Đánh giá này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Đánh giá này"))
 # Quick-pick topics of the visit form: what mentors talk about most (Sổ tay's themes in short).
 VISIT_TOPICS = (
     ("production", gettext_lazy("Chọn mô hình sản xuất")),
@@ -147,7 +147,7 @@ def mentor_assignment_end(*, actor, assignment: MentorAssignment, ended_on: dt.d
     current = MentorAssignment.objects.select_for_update().get(pk=assignment.pk)
     problems = []
     if expected_version is not None:
-        check_version(current, expected_version, message=stale_message("Phân công này"))
+        check_version(current, expected_version, message=stale_message(gettext("Phân công này")))
     if current.ended_on is not None:
         problems.append((NON_FIELD_ERRORS, gettext("Phân công đã kết thúc ngày %(ended_on)s") % {"ended_on": format(current.ended_on, '%d/%m/%Y')}))
     if ended_on is None:

@@ -16,7 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -28,7 +28,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.pipeline import transition
 from vuonlen.core.text import fold, nfc
-from vuonlen.core.versioning import check_version, stale_message
+from vuonlen.core.versioning import check_version, stale_message_lazy
 from vuonlen.geo.models import AdministrativeUnit, Level
 from vuonlen.indicators import rollups
 
@@ -45,7 +45,7 @@ FILE_KINDS = uploads.DOCUMENT_KINDS
 LEVEL_OF_UNIT = {Level.PROVINCE: InitiativeLevel.PROVINCE, Level.DISTRICT: InitiativeLevel.DISTRICT,
                  Level.COMMUNE: InitiativeLevel.COMMUNE}
 MIN_YEAR = 2000
-STALE_MESSAGE = stale_message("Mô hình này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Mô hình này"))
 
 
 def _actor(actor):

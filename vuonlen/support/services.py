@@ -23,7 +23,7 @@ from vuonlen.core.formats import format_date, format_number, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, model_update, stale_message
+from vuonlen.core.versioning import check_version, model_update, stale_message_lazy
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
@@ -148,7 +148,7 @@ def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | No
     return entry
 
 
-STALE_MESSAGE = stale_message("Khoản này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Khoản này"))
 VOIDED_MESSAGE = gettext_lazy("Khoản này đã bị huỷ nên không sửa được")
 EDITABLE_FIELDS = ("source", "kind", "giver", "value_vnd", "date", "description", "quantity", "loan_term_months",
                    "loan_interest")

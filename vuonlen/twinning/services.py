@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts.models import Organisation
 from vuonlen.accounts.scoping import SYSTEM
@@ -23,7 +23,7 @@ from vuonlen.core.formats import format_date, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import StaleVersion, lock_version, model_update, stale_message
+from vuonlen.core.versioning import StaleVersion, lock_version, model_update, stale_message_lazy
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
@@ -145,7 +145,7 @@ def pair_end(*, actor, pair: TwinningPair, ended_on: dt.date | None, source: str
     return pair
 
 
-STALE_MESSAGE = stale_message("Bản ghi này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Bản ghi này"))
 
 
 @transaction.atomic
