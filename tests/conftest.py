@@ -31,6 +31,16 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A request in English (set_language) leaves English active in the thread; the next test
+    reads messages in the default language again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def kontum(db):
     """The real units; reloaded when a transactional test has flushed them."""
