@@ -43,6 +43,7 @@ def _fresh_cache():
     yield
 
 
+
 @pytest.fixture
 def kontum(db):
     """The real units; reloaded when a transactional test has flushed them."""

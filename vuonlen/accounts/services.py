@@ -30,11 +30,11 @@ def organisation_create(*, actor, name: str, kind: str, unit: AdministrativeUnit
     errors = {}
     name = nfc(name)
     if not name:
-        errors["name"] = "Tên tổ chức không được để trống"
+        errors["name"] = gettext("Tên tổ chức không được để trống")
     if kind not in OrgKind.values:
-        errors["kind"] = "Loại tổ chức không hợp lệ"
+        errors["kind"] = gettext("Loại tổ chức không hợp lệ")
     if name and Organisation.objects.filter(unit=unit, name_search=fold(name)).exists():
-        errors["name"] = f"Đã có tổ chức “{name}” tại {unit.name}"
+        errors["name"] = gettext("Đã có tổ chức “%(name)s” tại %(unit)s") % {"name": name, "unit": unit.name}
     if errors:
         raise ValidationError(errors)
     org = Organisation(kind=kind, unit=unit, short_name=nfc(short_name), parent=parent, email=nfc(email))
@@ -52,9 +52,9 @@ def user_create(*, actor, username: str, password: str, full_name: str = "", ema
     username = nfc(username)
     errors: dict[str, list[str]] = {}
     if not username:
-        errors["username"] = ["Tên đăng nhập không được để trống"]
+        errors["username"] = [gettext("Tên đăng nhập không được để trống")]
     elif User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [f"Tên đăng nhập “{username}” đã có"]
+        errors["username"] = [gettext("Tên đăng nhập “%(username)s” đã có") % {"username": username}]
     user = User(username=username, full_name=nfc(full_name), email=nfc(email), is_staff=is_staff)
     try:
         validate_password(password, user)

@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -26,7 +26,7 @@ from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, model_update, stale_message
+from vuonlen.core.versioning import check_version, model_update, stale_message, stale_message_lazy
 from vuonlen.core.years import FIRST_YEAR  # noqa: F401 (indicators still import it from here)
 from vuonlen.households.models import Household
 from vuonlen.households.validation import clean_multiline, errors_by_field
@@ -35,17 +35,17 @@ from vuonlen.indicators import rollups
 from . import selectors
 from .models import CRITERIA_FIELDS, Assessment, HouseholdGroup, MentorAssignment, Phase, Visit, VisitPhoto
 
-STALE_MESSAGE = stale_message("Đánh giá này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Đánh giá này"))
 # Quick-pick topics of the visit form: what mentors talk about most (Sổ tay's themes in short).
 VISIT_TOPICS = (
-    ("production", "Chọn mô hình sản xuất"),
-    ("technique", "Kỹ thuật trồng trọt, chăn nuôi"),
-    ("loan", "Vay vốn ưu đãi"),
-    ("saving", "Chi tiêu, tiết kiệm"),
-    ("schooling", "Cho con đi học"),
-    ("health", "Vệ sinh, sức khoẻ"),
-    ("customs", "Bỏ hủ tục"),
-    ("cooperative", "Vào tổ hợp tác, HTX"),
+    ("production", gettext_lazy("Chọn mô hình sản xuất")),
+    ("technique", gettext_lazy("Kỹ thuật trồng trọt, chăn nuôi")),
+    ("loan", gettext_lazy("Vay vốn ưu đãi")),
+    ("saving", gettext_lazy("Chi tiêu, tiết kiệm")),
+    ("schooling", gettext_lazy("Cho con đi học")),
+    ("health", gettext_lazy("Vệ sinh, sức khoẻ")),
+    ("customs", gettext_lazy("Bỏ hủ tục")),
+    ("cooperative", gettext_lazy("Vào tổ hợp tác, HTX")),
 )
 VISIT_TOPIC_CODES = {code for code, _label in VISIT_TOPICS}
 CADRE_ROLES = (Role.MENTOR, Role.COMMUNE_OFFICER, Role.SECRETARIAT, Role.REPORTING_UNIT)
@@ -147,7 +147,7 @@ def mentor_assignment_end(*, actor, assignment: MentorAssignment, ended_on: dt.d
     current = MentorAssignment.objects.select_for_update().get(pk=assignment.pk)
     problems = []
     if expected_version is not None:
-        check_version(current, expected_version, message=stale_message("Phân công này"))
+        check_version(current, expected_version, message=stale_message(gettext("Phân công này")))
     if current.ended_on is not None:
         problems.append((NON_FIELD_ERRORS, gettext("Phân công đã kết thúc ngày %(ended_on)s") % {"ended_on": format(current.ended_on, '%d/%m/%Y')}))
     if ended_on is None:

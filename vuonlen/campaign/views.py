@@ -183,7 +183,7 @@ def _topic_choices() -> list[tuple[int, str]]:
     from vuonlen.outreach.models import Topic
 
     topics = {t.number: f"{t.number}. {t.name}" for t in Topic.objects.filter(is_active=True)}
-    return sorted(topics.items()) or [(n, f"Nội dung {n}") for n in sorted(services.topic_numbers())]
+    return sorted(topics.items()) or [(n, gettext("Nội dung %(n)s") % {"n": n}) for n in sorted(services.topic_numbers())]
 
 
 def _assessable(user, household) -> None:
@@ -275,7 +275,7 @@ def assessment_update(request, pk: int):
 def _require_assign(user) -> None:
     require_room(user, roles.CAMPAIGN_VIEW)
     if not _may_assign(user):
-        _refuse(user, "Bạn không có quyền phân công người phụ trách hộ")
+        _refuse(user, gettext("Bạn không có quyền phân công người phụ trách hộ"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -288,7 +288,7 @@ def assign(request):
     if request.GET.get("ho", "").isdigit():
         picked = selectors.get_household_for_user_or_404(user, request.GET["ho"])
         scoping.require(user, roles.MENTOR_ASSIGN, picked.unit, seen_with=roles.CAMPAIGN_VIEW,
-                        message="Bạn không có quyền phân công người phụ trách cho hộ này")
+                        message=gettext("Bạn không có quyền phân công người phụ trách cho hộ này"))
         unit = picked.unit
     else:
         unit = _chosen_unit(request, chooser, roles.MENTOR_ASSIGN)
@@ -315,7 +315,8 @@ def assign(request):
             form.apply_service_errors(exc)
         else:
             mentor = data["mentor"]
-            what = f"nhóm hộ {data['group']}" if data["group"] else f"{len(made)} hộ"
+            what = (gettext("nhóm hộ %(group)s") % {"group": data["group"]} if data["group"]
+                    else gettext("%(n)s hộ") % {"n": len(made)})
             messages.success(request, gettext("Đã phân công %(v1)s phụ trách %(what)s") % {"v1": mentor.full_name or mentor.username, "what": what})
             if picked is not None:
                 return redirect("campaign:household", pk=picked.pk)
@@ -394,7 +395,7 @@ def mentor_detail(request, pk: int):
 def _require_import(user) -> None:
     require_room(user, roles.CAMPAIGN_VIEW)
     if not scoping.can(user, roles.ASSESS):
-        _refuse(user, "Bạn không có quyền nhập đánh giá hộ")
+        _refuse(user, gettext("Bạn không có quyền nhập đánh giá hộ"))
 
 
 @require_http_methods(["GET", "POST"])

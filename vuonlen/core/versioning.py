@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 from .audit import audit_record, snapshot
 from .models import AuditAction
@@ -25,11 +27,13 @@ from .models import AuditAction
 M = TypeVar("M", bound=models.Model)
 
 # The one wording; ``what`` names the record ("Thôn này", "Hộ này", "Khoản này"…).
-STALE_TEMPLATE = "{what} vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại."
-
-
 def stale_message(what: str) -> str:
-    return STALE_TEMPLATE.format(what=what)
+    return gettext("%(what)s vừa được người khác sửa; hãy tải lại trang để xem bản mới rồi sửa lại.") % {"what": what}
+
+
+# For module constants: worded in the language active when the message is shown, e.g.
+# ``STALE_MESSAGE = stale_message_lazy(gettext_lazy("Hộ này"))``.
+stale_message_lazy = lazy(stale_message, str)
 
 
 class StaleVersion(ValidationError):

@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -39,9 +39,9 @@ EVIDENCE_FOLDER = "directives/evidence"
 DOCUMENT_FOLDER = "directives/documents"
 FILE_KINDS = uploads.DOCUMENT_KINDS
 
-STALE_TASK = ("Nhiệm vụ này vừa được người khác cập nhật trong lúc bạn đang nhập. Hãy tải lại trang để xem "
+STALE_TASK = gettext_lazy("Nhiệm vụ này vừa được người khác cập nhật trong lúc bạn đang nhập. Hãy tải lại trang để xem "
               "bản mới nhất rồi gửi lại; nội dung bạn vừa nhập chưa được lưu.")
-STALE_DOCUMENT = ("Văn bản này vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất rồi sửa lại; "
+STALE_DOCUMENT = gettext_lazy("Văn bản này vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất rồi sửa lại; "
                   "thay đổi của bạn chưa được lưu.")
 
 # "103-TB/BCĐ" (party: number-KIND/ISSUER), "12/TB-UBND" (state: number/KIND-ISSUER),
@@ -50,7 +50,7 @@ STALE_DOCUMENT = ("Văn bản này vừa được người khác sửa. Hãy t�
 # Hướng dẫn 36-HD/VPTW for party documents).
 _GROUP = r"[^\W\d_][^\W_]*(?:&[^\W_]+)*"
 NUMBER_PATTERN = re.compile(rf"^(?P<seq>\d{{1,6}})(?:/(?P<year>(?:19|20)\d\d))?[-/](?P<symbol>{_GROUP}(?:[-/]{_GROUP})*)$")
-NUMBER_HELP = "Số, ký hiệu dạng “103-TB/BCĐ”, “12/TB-UBND” hoặc “30/2020/NĐ-CP”"
+NUMBER_HELP = gettext_lazy("Số, ký hiệu dạng “103-TB/BCĐ”, “12/TB-UBND” hoặc “30/2020/NĐ-CP”")
 
 
 def normalise_number(raw: str) -> str:
@@ -62,18 +62,19 @@ def normalise_number(raw: str) -> str:
 
 def number_problem(number: str) -> str | None:
     if not number:
-        return "Chưa nhập số, ký hiệu văn bản"
+        return gettext("Chưa nhập số, ký hiệu văn bản")
     if len(number) > Document._meta.get_field("number").max_length:
-        return "Số, ký hiệu quá dài"
+        return gettext("Số, ký hiệu quá dài")
     match = NUMBER_PATTERN.match(number)
     if not match or int(match["seq"]) == 0:
-        return f"“{number}” không đúng dạng số, ký hiệu văn bản. {NUMBER_HELP}."
+        return gettext("“%(number)s” không đúng dạng số, ký hiệu văn bản. %(help)s.") % {"number": number,
+                                                                                         "help": NUMBER_HELP}
     return None
 
 
 def _require_manage(actor, unit) -> None:
     scoping.require(actor, roles.DIRECTIVE_MANAGE, unit, seen_with=(roles.DIRECTIVE_VIEW_AREA, roles.ORG_VIEW),
-                    message="Bạn không có quyền quản lý văn bản chỉ đạo của cơ quan này")
+                    message=gettext("Bạn không có quyền quản lý văn bản chỉ đạo của cơ quan này"))
 
 
 def _add(errors: dict, field: str, message: str) -> None:
@@ -114,19 +115,20 @@ def _validate_document(*, issuer: Organisation | None, number: str, kind: str, d
         try:
             Period.parse(period)
         except (ValueError, KeyError, IndexError):
-            _add(errors, "period", f"Kỳ “{period}” không hợp lệ (ví dụ 2023-Q2 cho quý II/2023)")
+            _add(errors, "period", gettext("Kỳ “%(period)s” không hợp lệ (ví dụ 2023-Q2 cho quý II/2023)") % {"period": period})
     if follows is not None and date is not None:
         if exclude_pk is not None and follows.pk == exclude_pk:
             _add(errors, "follows", gettext("Văn bản không thể tiếp theo chính nó"))
         elif follows.date > date:
-            _add(errors, "follows", f"Văn bản {follows.number} ban hành ngày {format_date(follows.date)}, "
-                                    f"sau ngày của văn bản này")
+            _add(errors, "follows", gettext("Văn bản %(number)s ban hành ngày %(date)s, sau ngày của văn bản này")
+                 % {"number": follows.number, "date": format_date(follows.date)})
     if issuer is not None and date is not None and not problem:
         clash = Document.objects.filter(issuer=issuer, year=date.year, number_key=number.upper())
         if exclude_pk is not None:
             clash = clash.exclude(pk=exclude_pk)
         if clash.exists():
-            _add(errors, "number", f"{issuer.name} đã có văn bản số {number} trong năm {date.year}")
+            _add(errors, "number", gettext("%(issuer)s đã có văn bản số %(number)s trong năm %(year)s")
+                 % {"issuer": issuer.name, "number": number, "year": date.year})
     return errors
 
 
@@ -160,7 +162,8 @@ def document_register(*, actor, issuer: Organisation | None, number: str, kind: 
             with transaction.atomic():
                 document.save()
         except IntegrityError:  # someone registered the same number a moment ago
-            raise ValidationError({"number": [f"{issuer.name} đã có văn bản số {number} trong năm {date.year}"]})
+            raise ValidationError({"number": [gettext("%(issuer)s đã có văn bản số %(number)s trong năm %(year)s")
+                                              % {"issuer": issuer.name, "number": number, "year": date.year}]})
         audit_record(actor=actor, action=AuditAction.CREATE, instance=document, source=source)
         _attach(actor, document, stored, source)
     except BaseException:
@@ -224,8 +227,9 @@ def document_update(*, actor, document: Document, expected_version: int, source:
     if values["date"] is not None:
         early = locked.tasks.filter(deadline__lt=values["date"], carried_from__isnull=True).count()
         if early:
-            _add(errors, "date", f"{early} nhiệm vụ của văn bản có thời hạn trước ngày "
-                                 f"{format_date(values['date'])}; hãy sửa thời hạn các nhiệm vụ đó trước")
+            _add(errors, "date", gettext("%(n)s nhiệm vụ của văn bản có thời hạn trước ngày %(date)s; "
+                                         "hãy sửa thời hạn các nhiệm vụ đó trước")
+                 % {"n": early, "date": format_date(values["date"])})
     if errors:
         raise ValidationError(errors)
     for name in ("issuer", "kind", "date", "follows", "party_layout"):
@@ -255,15 +259,16 @@ def normalise_deadline(kind: str, deadline: dt.date | None) -> dt.date | None:
 
 def _deadline_problem(kind: str, deadline: dt.date | None, document: Document) -> str | None:
     if kind not in DeadlineKind.values:
-        return "Loại thời hạn không hợp lệ"
+        return gettext("Loại thời hạn không hợp lệ")
     if kind == DeadlineKind.NONE:
         return None
     if deadline is None:
-        return "Chưa nhập thời hạn" if kind == DeadlineKind.DATE else "Chưa nhập tháng của thời hạn"
+        return gettext("Chưa nhập thời hạn") if kind == DeadlineKind.DATE else gettext("Chưa nhập tháng của thời hạn")
     if deadline < document.date:
-        shown = f"tháng {deadline.month}/{deadline.year}" if kind == DeadlineKind.MONTH else format_date(deadline)
-        return (f"Thời hạn ({shown}) trước ngày ban hành văn bản ({format_date(document.date)}). "
-                f"Hãy kiểm tra lại thời hạn.")
+        shown = (gettext("tháng %(month)s/%(year)s") % {"month": deadline.month, "year": deadline.year}
+                 if kind == DeadlineKind.MONTH else format_date(deadline))
+        return gettext("Thời hạn (%(shown)s) trước ngày ban hành văn bản (%(date)s). Hãy kiểm tra lại thời hạn.") % {
+            "shown": shown, "date": format_date(document.date)}
     return None
 
 
@@ -292,12 +297,13 @@ def task_create(*, actor, document: Document, text: str, lead: Organisation | No
         try:
             Period.parse(period)
         except (ValueError, KeyError, IndexError):
-            _add(errors, "period", f"Kỳ “{period}” không hợp lệ (ví dụ 2023-Q2)")
+            _add(errors, "period", gettext("Kỳ “%(period)s” không hợp lệ (ví dụ 2023-Q2)") % {"period": period})
     area = document.issuer.unit.path
     for field, orgs in (("lead", [lead] if lead else []), ("coordinating", coordinating)):
         for org in orgs:
             if not org.unit.path.startswith(area):
-                _add(errors, field, f"{org.name} không thuộc địa bàn của {document.issuer.name}")
+                _add(errors, field, gettext("%(org)s không thuộc địa bàn của %(issuer)s")
+                     % {"org": org.name, "issuer": document.issuer.name})
     if errors:
         raise ValidationError(errors)
     position = (document.tasks.order_by("-position").values_list("position", flat=True).first() or 0) + 1
@@ -345,7 +351,7 @@ def _acting_organisation(actor, task: Task, organisation: Organisation | None) -
     if organisation is not None:
         mine = [org for org in mine if org.pk == organisation.pk]
     if not mine:
-        raise PermissionDenied("Chỉ cơ quan, đơn vị được giao nhiệm vụ mới cập nhật được tiến độ")
+        raise PermissionDenied(gettext("Chỉ cơ quan, đơn vị được giao nhiệm vụ mới cập nhật được tiến độ"))
     lead = [org for org in mine if any(a.is_lead and a.organisation_id == org.pk for a in task.assignments.all())]
     return (lead or mine)[0]
 
@@ -370,8 +376,8 @@ def task_report_progress(*, actor, task: Task, progress: str, state: str, expect
     if state not in TaskState.values or state == TaskState.NOT_STARTED:
         _add(errors, "state", gettext("Hãy chọn “Đang thực hiện” hoặc “Đã hoàn thành”"))
     elif not Task.pipeline.can(locked, state):
-        _add(errors, "state", "Nhiệm vụ đã được báo cáo hoàn thành; không chuyển về “Đang thực hiện” được. "
-                              "Nếu cần, hãy đề nghị Thường trực Ban Chỉ đạo điều chỉnh.")
+        _add(errors, "state", gettext("Nhiệm vụ đã được báo cáo hoàn thành; không chuyển về “Đang thực hiện” được. "
+                                      "Nếu cần, hãy đề nghị Thường trực Ban Chỉ đạo điều chỉnh."))
     _check_files(files, errors, "files")
     if errors:
         raise ValidationError(errors)
@@ -427,10 +433,10 @@ def tasks_carry_over(*, actor, document: Document, tasks: Iterable[Task], deadli
     plan: dict[int, tuple[str, dt.date | None]] = {}
     for task in tasks:
         if task.document_id != document.follows_id:
-            _add(errors, "tasks", f"Nhiệm vụ #{task.pk} không thuộc văn bản trước")
+            _add(errors, "tasks", gettext("Nhiệm vụ #%(pk)s không thuộc văn bản trước") % {"pk": task.pk})
             continue
         if task.state == TaskState.DONE:
-            _add(errors, "tasks", f"Nhiệm vụ #{task.pk} đã hoàn thành, không cần chuyển tiếp")
+            _add(errors, "tasks", gettext("Nhiệm vụ #%(pk)s đã hoàn thành, không cần chuyển tiếp") % {"pk": task.pk})
             continue
         kind, new = deadlines.get(task.pk, (deadline_kind, deadline) if deadline_kind else (None, None))
         if kind:

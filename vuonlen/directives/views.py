@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
@@ -349,8 +350,9 @@ def evidence_file(request, pk: int):
 
 
 OVERDUE_COLUMNS = [
-    ("ten", "Cơ quan, đơn vị"), ("tong", "Số nhiệm vụ"), ("dang-mo", "Chưa hoàn thành"),
-    ("qua-han", "Quá hạn"), ("tre-han", "Hoàn thành trễ hạn"),
+    ("ten", gettext_lazy("Cơ quan, đơn vị")), ("tong", gettext_lazy("Số nhiệm vụ")),
+    ("dang-mo", gettext_lazy("Chưa hoàn thành")), ("qua-han", gettext_lazy("Quá hạn")),
+    ("tre-han", gettext_lazy("Hoàn thành trễ hạn")),
 ]
 
 

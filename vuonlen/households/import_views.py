@@ -73,20 +73,20 @@ class ImportForm(forms.Form):
         limit = settings.VUONLEN_MAX_IMPORT_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"Tệp quá lớn: mỗi lần chỉ nhập được tệp tối đa {format_number(limit / 2**20, 0)} MB")
+                _("Tệp quá lớn: mỗi lần chỉ nhập được tệp tối đa %(mb)s MB") % {"mb": format_number(limit / 2**20, 0)})
         return upload
 
     def clean(self):
         data = super().clean()
         if data.get("kind") == ImportKind.REVIEWS and not data.get("year"):
-            self.add_error("year", "Chọn năm rà soát của tệp")
+            self.add_error("year", _("Chọn năm rà soát của tệp"))
         return data
 
 
 def _require_import_right(user) -> None:
     if not scoping.can(user, roles.HOUSEHOLD_EDIT):
         if scoping.can(user, roles.HOUSEHOLD_VIEW):
-            raise PermissionDenied("Bạn không có quyền nhập hộ gia đình")
+            raise PermissionDenied(_("Bạn không có quyền nhập hộ gia đình"))
         raise Http404("Không tìm thấy")
 
 

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vuonlen.accounts import roles, scoping
@@ -43,7 +44,7 @@ def _years() -> list[int]:
 def _unit_label(option) -> str:
     # Indented by level so districts and communes read under their province in a plain <select>;
     # the new units are marked, their names often repeat an old one's.
-    suffix = "" if option.era == Era.PRE_2025 else " (từ 01/7/2025)"
+    suffix = "" if option.era == Era.PRE_2025 else " " + gettext("(từ 01/7/2025)")
     return "\u2003" * (option.level - 1) + option.name + suffix
 
 

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from vuonlen.core.formats import parse_date, parse_number
 from vuonlen.core.text import fold, nfc
 from vuonlen.core.years import YEAR_MAX, YEAR_MIN
@@ -170,7 +172,7 @@ def parse_bool(value: Any) -> bool | None:
         return True
     if key in FALSE_WORDS:
         return False
-    raise ValueError(f"“{_text(value)}” không phải có/không")
+    raise ValueError(gettext("“%(value)s” không phải có/không") % {"value": _text(value)})
 
 
 # --- citizen ID -------------------------------------------------------------------------------
@@ -200,25 +202,28 @@ def validate_citizen_id(value: Any, *, birth_year: int | None = None, sex: str |
     if not text:
         return []
     if not text.isdigit() or not text.isascii():
-        return [(field, "Số định danh cá nhân chỉ gồm chữ số")]
+        return [(field, gettext("Số định danh cá nhân chỉ gồm chữ số"))]
     if len(text) != CITIZEN_ID_LENGTH:
-        return [(field, f"Số định danh cá nhân phải có đúng 12 chữ số (đang có {len(text)})")]
+        return [(field, gettext("Số định danh cá nhân phải có đúng 12 chữ số (đang có %(n)s)") % {"n": len(text)})]
     problems: list[Problem] = []
     province = int(text[:3])
     if not PROVINCE_CODE_MIN <= province <= PROVINCE_CODE_MAX:
-        problems.append((field, f"Ba số đầu “{text[:3]}” không phải mã tỉnh nơi đăng ký khai sinh (001–096)"))
+        problems.append((field, gettext("Ba số đầu “%(digits)s” không phải mã tỉnh nơi đăng ký khai sinh (001–096)")
+                         % {"digits": text[:3]}))
     code = int(text[3])
     year_from_id = _CENTURY_START[code // 2] + int(text[4:6])
     if birth_year is not None:
         if year_from_id % 100 != birth_year % 100:
-            problems.append((field, f"Số thứ 5–6 “{text[4:6]}” không khớp năm sinh {birth_year}"))
+            problems.append((field, gettext("Số thứ 5–6 “%(digits)s” không khớp năm sinh %(year)s")
+                                     % {"digits": text[4:6], "year": birth_year}))
         elif year_from_id != birth_year:
-            problems.append((field, f"Số thứ 4 “{text[3]}” (mã thế kỷ) không khớp năm sinh {birth_year}"))
+            problems.append((field, gettext("Số thứ 4 “%(digit)s” (mã thế kỷ) không khớp năm sinh %(year)s")
+                                     % {"digit": text[3], "year": birth_year}))
     if sex in (Sex.MALE, Sex.FEMALE):
         id_sex = Sex.MALE if code % 2 == 0 else Sex.FEMALE
         if id_sex != sex:
-            problems.append((field, f"Số thứ 4 “{text[3]}” (mã giới tính) không khớp giới tính "
-                                    f"{'Nam' if sex == Sex.MALE else 'Nữ'}"))
+            problems.append((field, gettext("Số thứ 4 “%(digit)s” (mã giới tính) không khớp giới tính %(sex)s")
+                             % {"digit": text[3], "sex": gettext("Nam") if sex == Sex.MALE else gettext("Nữ")}))
     return problems
 
 
@@ -241,9 +246,9 @@ class _Collector:
     def text(self, field: str, *, label: str, required: bool = False, max_length: int | None = None) -> str:
         value = _text(self.raw(field))
         if required and not value:
-            self.add(field, f"Thiếu {label}")
+            self.add(field, gettext("Thiếu %(label)s") % {"label": label})
         elif max_length and len(value) > max_length:
-            self.add(field, f"{label.capitalize()} dài quá {max_length} ký tự")
+            self.add(field, gettext("%(label)s dài quá %(max)s ký tự") % {"label": label.capitalize(), "max": max_length})
         self.cleaned[field] = value
         return value
 
@@ -252,12 +257,12 @@ class _Collector:
         value = self.raw(field)
         if _is_blank(value):
             if required and not default:
-                self.add(field, f"Thiếu {label}")
+                self.add(field, gettext("Thiếu %(label)s") % {"label": label})
             self.cleaned[field] = str(default)
             return str(default)
         found = lookup_choice(table, value)
         if found is None:
-            self.add(field, f"Không hiểu {label} “{_text(value)}”")
+            self.add(field, gettext("Không hiểu %(label)s “%(value)s”") % {"label": label, "value": _text(value)})
             self.cleaned[field] = default
             return default
         self.cleaned[field] = found
@@ -267,7 +272,7 @@ class _Collector:
         value = self.raw(field)
         if _is_blank(value):
             if required:
-                self.add(field, f"Thiếu {label}")
+                self.add(field, gettext("Thiếu %(label)s") % {"label": label})
             self.cleaned[field] = None
             return None
         try:
@@ -293,7 +298,7 @@ class _Collector:
         value = self.raw(field)
         if _is_blank(value):
             if required:
-                self.add(field, f"Thiếu {label}")
+                self.add(field, gettext("Thiếu %(label)s") % {"label": label})
             self.cleaned[field] = None
             return None
         try:
@@ -303,16 +308,16 @@ class _Collector:
             self.cleaned[field] = None
             return None
         if not parsed.is_finite():
-            self.add(field, f"{label.capitalize()} không hợp lệ")
+            self.add(field, gettext("%(label)s không hợp lệ") % {"label": label.capitalize()})
             parsed = None
         elif integer and parsed != parsed.to_integral_value():
-            self.add(field, f"{label.capitalize()} phải là số nguyên")
+            self.add(field, gettext("%(label)s phải là số nguyên") % {"label": label.capitalize()})
             parsed = None
         elif minimum is not None and parsed < minimum:
-            self.add(field, f"{label.capitalize()} không được nhỏ hơn {minimum}")
+            self.add(field, gettext("%(label)s không được nhỏ hơn %(min)s") % {"label": label.capitalize(), "min": minimum})
             parsed = None
         elif maximum is not None and parsed > maximum:
-            self.add(field, f"{label.capitalize()} không được lớn hơn {maximum}")
+            self.add(field, gettext("%(label)s không được lớn hơn %(max)s") % {"label": label.capitalize(), "max": maximum})
             parsed = None
         self.cleaned[field] = parsed
         return parsed
@@ -329,22 +334,22 @@ def clean_household(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Probl
     resolved by the caller through the actor's scope and passed through unchanged.
     """
     c = _Collector(data)
-    code = c.text("code", label="mã hộ", required=True, max_length=CODE_MAX)
+    code = c.text("code", label=gettext("mã hộ"), required=True, max_length=CODE_MAX)
     if isinstance(data.get("code"), float) and not float(data["code"]).is_integer():
-        c.add("code", "Mã hộ không hợp lệ")
+        c.add("code", gettext("Mã hộ không hợp lệ"))
     if code and any(ch.isspace() for ch in code):
         # Codes are matched exactly on re-import; an inner space would make two codes look alike.
-        c.add("code", "Mã hộ không được chứa dấu cách")
-    c.choice("ethnicity", ETHNICITY_LABELS, label="dân tộc", required=True)
-    c.choice("area", AREA_LABELS, label="khu vực (nông thôn/thành thị)")
-    phone = c.text("phone", label="điện thoại", max_length=PHONE_MAX)
+        c.add("code", gettext("Mã hộ không được chứa dấu cách"))
+    c.choice("ethnicity", ETHNICITY_LABELS, label=gettext("dân tộc"), required=True)
+    c.choice("area", AREA_LABELS, label=gettext("khu vực (nông thôn/thành thị)"))
+    phone = c.text("phone", label=gettext("điện thoại"), max_length=PHONE_MAX)
     if phone and not _PHONE.match(phone):
-        c.add("phone", f"Số điện thoại “{phone}” không hợp lệ")
-    c.text("address", label="địa chỉ", max_length=ADDRESS_MAX)
+        c.add("phone", gettext("Số điện thoại “%(phone)s” không hợp lệ") % {"phone": phone})
+    c.text("address", label=gettext("địa chỉ"), max_length=ADDRESS_MAX)
     c.cleaned["notes"] = clean_multiline(data.get("notes"))
-    c.date("started_on", label="ngày lập sổ")
+    c.date("started_on", label=gettext("ngày lập sổ"))
     if "head_name" in data:
-        c.text("head_name", label="tên chủ hộ", max_length=NAME_MAX)
+        c.text("head_name", label=gettext("tên chủ hộ"), max_length=NAME_MAX)
     for key in ("commune", "unit"):
         if key in data:
             c.cleaned[key] = data[key]
@@ -365,50 +370,51 @@ def clean_person(data: Mapping[str, Any], *, default_ethnicity: str = "",
     """
     today = today or dt.date.today()
     c = _Collector(data)
-    c.text("full_name", label="họ và tên", required=True, max_length=NAME_MAX)
-    sex = c.choice("sex", SEX_LABELS, label="giới tính (Nam/Nữ)", required=True)
-    c.choice("relation", RELATION_LABELS, label="quan hệ với chủ hộ", required=True)
-    c.choice("ethnicity", ETHNICITY_LABELS, label="dân tộc", required=True, default=default_ethnicity)
+    c.text("full_name", label=gettext("họ và tên"), required=True, max_length=NAME_MAX)
+    sex = c.choice("sex", SEX_LABELS, label=gettext("giới tính (Nam/Nữ)"), required=True)
+    c.choice("relation", RELATION_LABELS, label=gettext("quan hệ với chủ hộ"), required=True)
+    c.choice("ethnicity", ETHNICITY_LABELS, label=gettext("dân tộc"), required=True, default=default_ethnicity)
 
-    birth_date = c.date("birth_date", label="ngày sinh")
+    birth_date = c.date("birth_date", label=gettext("ngày sinh"))
     year_value = data.get("birth_year")
     birth_year: int | None = None
     if isinstance(year_value, (dt.date, dt.datetime)):
         # A year column that Excel turned into a date: take its year.
         birth_year = year_value.year
     elif not _is_blank(year_value):
-        parsed = c.number("birth_year", label="năm sinh", integer=True)
+        parsed = c.number("birth_year", label=gettext("năm sinh"), integer=True)
         birth_year = int(parsed) if parsed is not None else None
         if parsed is None:
             c.cleaned["birth_year"] = None
     if birth_date is not None:
         if birth_year is not None and birth_year != birth_date.year:
-            c.add("birth_year", f"Năm sinh {birth_year} không khớp ngày sinh {birth_date:%d/%m/%Y}")
+            c.add("birth_year", gettext("Năm sinh %(year)s không khớp ngày sinh %(date)s")
+                  % {"year": birth_year, "date": birth_date.strftime("%d/%m/%Y")})
         birth_year = birth_date.year
         if birth_date > today:
-            c.add("birth_date", "Ngày sinh ở tương lai")
+            c.add("birth_date", gettext("Ngày sinh ở tương lai"))
     if birth_year is not None and not EARLIEST_BIRTH_YEAR <= birth_year <= today.year:
-        c.add("birth_year", f"Năm sinh {birth_year} không hợp lệ")
+        c.add("birth_year", gettext("Năm sinh %(year)s không hợp lệ") % {"year": birth_year})
     if birth_year is None and birth_date is None and not any(field == "birth_year" for field, _ in c.problems) \
             and not any(field == "birth_date" for field, _ in c.problems):
-        c.add("birth_year", "Thiếu năm sinh hoặc ngày sinh")
+        c.add("birth_year", gettext("Thiếu năm sinh hoặc ngày sinh"))
     c.cleaned["birth_year"] = birth_year
 
     citizen_id = normalise_citizen_id(data.get("citizen_id"))
     c.problems.extend(validate_citizen_id(citizen_id, birth_year=birth_year, sex=sex or None))
     c.cleaned["citizen_id"] = citizen_id or None
 
-    c.boolean("health_insurance", label="thẻ BHYT")
-    c.choice("school_status", SCHOOL_LABELS, label="tình trạng đi học")
-    c.choice("education_level", EDUCATION_LABELS, label="trình độ học vấn")
-    c.text("occupation", label="việc làm", max_length=OCCUPATION_MAX)
-    started = c.date("started_on", label="ngày vào hộ")
-    c.choice("start_reason", JOIN_REASON_LABELS, label="lý do vào hộ", default=JoinReason.FOUNDING)
-    died = c.date("died_on", label="ngày mất")
+    c.boolean("health_insurance", label=gettext("thẻ BHYT"))
+    c.choice("school_status", SCHOOL_LABELS, label=gettext("tình trạng đi học"))
+    c.choice("education_level", EDUCATION_LABELS, label=gettext("trình độ học vấn"))
+    c.text("occupation", label=gettext("việc làm"), max_length=OCCUPATION_MAX)
+    started = c.date("started_on", label=gettext("ngày vào hộ"))
+    c.choice("start_reason", JOIN_REASON_LABELS, label=gettext("lý do vào hộ"), default=JoinReason.FOUNDING)
+    died = c.date("died_on", label=gettext("ngày mất"))
     if started and started > today:
-        c.add("started_on", "Ngày vào hộ ở tương lai")
+        c.add("started_on", gettext("Ngày vào hộ ở tương lai"))
     if died and birth_date and died < birth_date:
-        c.add("died_on", "Ngày mất trước ngày sinh")
+        c.add("died_on", gettext("Ngày mất trước ngày sinh"))
     return c.cleaned, c.problems
 
 
@@ -418,17 +424,17 @@ def check_members(members: Iterable[Mapping[str, Any]]) -> list[Problem]:
     members = list(members)
     heads = [m for m in members if m.get("relation") == Relation.HEAD]
     if not members:
-        problems.append(("members", "Hộ phải có ít nhất một nhân khẩu"))
+        problems.append(("members", gettext("Hộ phải có ít nhất một nhân khẩu")))
     elif len(heads) == 0:
-        problems.append(("members", "Hộ chưa có chủ hộ (quan hệ “Chủ hộ”)"))
+        problems.append(("members", gettext("Hộ chưa có chủ hộ (quan hệ “Chủ hộ”)")))
     elif len(heads) > 1:
-        problems.append(("members", f"Hộ có {len(heads)} người là chủ hộ; chỉ được một"))
+        problems.append(("members", gettext("Hộ có %(n)s người là chủ hộ; chỉ được một") % {"n": len(heads)}))
     seen: set[str] = set()
     for member in members:
         cid = member.get("citizen_id")
         if cid:
             if cid in seen:
-                problems.append(("members", f"Số định danh {mask_citizen_id(cid)} bị lặp trong hộ"))
+                problems.append(("members", gettext("Số định danh %(id)s bị lặp trong hộ") % {"id": mask_citizen_id(cid)}))
             seen.add(cid)
     return problems
 
@@ -454,20 +460,20 @@ def clean_review(data: Mapping[str, Any], *, indicators: Mapping[str, str] | Non
     """
     c = _Collector(data)
     if year is None:
-        parsed = c.number("year", label="năm rà soát", required=True, integer=True, minimum=YEAR_MIN, maximum=YEAR_MAX)
+        parsed = c.number("year", label=gettext("năm rà soát"), required=True, integer=True, minimum=YEAR_MIN, maximum=YEAR_MAX)
         year = int(parsed) if parsed is not None else None
     c.cleaned["year"] = year
-    income = c.number("income_per_capita", label="thu nhập bình quân", maximum=Decimal(10) ** 12)
-    score = c.number("score_a", label="điểm A", integer=True, maximum=1000)
+    income = c.number("income_per_capita", label=gettext("thu nhập bình quân"), maximum=Decimal(10) ** 12)
+    score = c.number("score_a", label=gettext("điểm A"), integer=True, maximum=1000)
     c.cleaned["score_a"] = int(score) if score is not None else None
     if income is None and score is None and not any(f in ("income_per_capita", "score_a") for f, _ in c.problems):
-        c.add("income_per_capita", "Thiếu thu nhập bình quân hoặc điểm A")
+        c.add("income_per_capita", gettext("Thiếu thu nhập bình quân hoặc điểm A"))
     if income is not None and score is not None:
-        c.add("score_a", "Chỉ nhập một trong hai: thu nhập bình quân hoặc điểm A")
+        c.add("score_a", gettext("Chỉ nhập một trong hai: thu nhập bình quân hoặc điểm A"))
     c.cleaned["lacking"] = _lacking_codes(c, data.get("lacking"), indicators)
-    kind = c.choice("kind", REVIEW_KIND_LABELS, label="loại rà soát", default=ReviewKind.PERIODIC)
-    c.boolean("farming", label="hộ làm nông, lâm, ngư, diêm nghiệp", default=None)
-    reviewed_on = c.date("reviewed_on", label="ngày rà soát")
+    kind = c.choice("kind", REVIEW_KIND_LABELS, label=gettext("loại rà soát"), default=ReviewKind.PERIODIC)
+    c.boolean("farming", label=gettext("hộ làm nông, lâm, ngư, diêm nghiệp"), default=None)
+    reviewed_on = c.date("reviewed_on", label=gettext("ngày rà soát"))
     if year is not None and reviewed_on is not None:
         problems = review_date_problems(kind=kind, year=year, reviewed_on=reviewed_on)
         c.problems.extend(problems)
@@ -478,10 +484,11 @@ def review_date_problems(*, kind: str, year: int, reviewed_on: dt.date) -> list[
     if kind == ReviewKind.PERIODIC:
         start, end = periodic_window(year)
         if not start <= reviewed_on <= end:
-            return [("reviewed_on", f"Rà soát định kỳ năm {year} phải trong khoảng "
-                                    f"{start:%d/%m/%Y}–{end:%d/%m/%Y}")]
+            return [("reviewed_on", gettext("Rà soát định kỳ năm %(year)s phải trong khoảng %(start)s–%(end)s")
+                     % {"year": year, "start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y")})]
     elif reviewed_on.year != year:
-        return [("reviewed_on", f"Ngày rà soát {reviewed_on:%d/%m/%Y} không thuộc năm {year}")]
+        return [("reviewed_on", gettext("Ngày rà soát %(date)s không thuộc năm %(year)s")
+                 % {"date": reviewed_on.strftime("%d/%m/%Y"), "year": year})]
     return []
 
 
@@ -501,7 +508,7 @@ def _lacking_codes(c: _Collector, value: Any, indicators: Mapping[str, str] | No
             continue
         code = by_fold.get(fold(text)) if indicators else text
         if code is None:
-            c.add("lacking", f"Không có chỉ số thiếu hụt “{text}” trong chuẩn nghèo của năm này")
+            c.add("lacking", gettext("Không có chỉ số thiếu hụt “%(text)s” trong chuẩn nghèo của năm này") % {"text": text})
         elif code not in codes:
             codes.append(code)
     return codes

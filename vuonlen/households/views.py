@@ -144,7 +144,7 @@ def household_register(request):
             filled = [f for f in formset.forms if f.cleaned_data and not f.is_blank()]
             _apply_member_errors(form, formset, filled, exc)
         else:
-            return _done(request, household, f"Đã lập sổ {household}")
+            return _done(request, household, _("Đã lập sổ %(household)s") % {"household": household})
     return render(request, "households/household_register.html", {"form": form, "formset": formset})
 
 
@@ -182,9 +182,9 @@ def household_update(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            return _done(request, household, "Đã lưu thay đổi")
-    return _render_form(request, None, {"form": form, "household": household, "title": "Sửa thông tin hộ",
-                                        "submit": "Lưu"})
+            return _done(request, household, _("Đã lưu thay đổi"))
+    return _render_form(request, None, {"form": form, "household": household, "title": _("Sửa thông tin hộ"),
+                                        "submit": _("Lưu")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -200,9 +200,9 @@ def member_add(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            return _done(request, household, "Đã thêm nhân khẩu")
-    return _render_form(request, None, {"form": form, "household": household, "title": "Thêm nhân khẩu",
-                                        "submit": "Thêm"})
+            return _done(request, household, _("Đã thêm nhân khẩu"))
+    return _render_form(request, None, {"form": form, "household": household, "title": _("Thêm nhân khẩu"),
+                                        "submit": _("Thêm")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -224,10 +224,10 @@ def membership_end(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            return _done(request, household, "Đã ghi nhận nhân khẩu ra khỏi hộ")
+            return _done(request, household, _("Đã ghi nhận nhân khẩu ra khỏi hộ"))
     return _render_form(request, None, {
-        "form": form, "household": household, "submit": "Ghi nhận",
-        "title": f"Ra khỏi hộ: {membership.person.full_name}"})
+        "form": form, "household": household, "submit": _("Ghi nhận"),
+        "title": _("Ra khỏi hộ: %(name)s") % {"name": membership.person.full_name}})
 
 
 @require_http_methods(["GET", "POST"])
@@ -253,8 +253,8 @@ def household_split(request, pk: int):
             _warn_minor_head(request, new)
             _warn_minor_head(request, household)
             return redirect("households:detail", pk=new.pk)
-    return _render_form(request, None, {"form": form, "household": household, "title": "Tách hộ",
-                                        "submit": "Tách hộ"})
+    return _render_form(request, None, {"form": form, "household": household, "title": _("Tách hộ"),
+                                        "submit": _("Tách hộ")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -265,8 +265,9 @@ def household_merge(request, pk: int):
         code = form.cleaned_data["into_code"].strip()
         into = selectors.households_visible_to(request.user).filter(commune=household.commune, code=code).first()
         if into is None:
-            form.add_error("into_code", f"Không có hộ mã “{code}” trong {household.commune.name}" if code
-                           else "Thiếu mã hộ nhận")
+            form.add_error("into_code", _("Không có hộ mã “%(code)s” trong %(commune)s")
+                           % {"code": code, "commune": household.commune.name} if code
+                           else _("Thiếu mã hộ nhận"))
         else:
             try:
                 services.household_merge(actor=request.user, household=household, into=into,
@@ -276,8 +277,8 @@ def household_merge(request, pk: int):
             else:
                 messages.success(request, gettext("Đã nhập %(household)s vào %(into)s") % {"household": household, "into": into})
                 return redirect("households:detail", pk=into.pk)
-    return _render_form(request, None, {"form": form, "household": household, "title": "Nhập vào hộ khác",
-                                        "submit": "Nhập hộ"})
+    return _render_form(request, None, {"form": form, "household": household, "title": _("Nhập vào hộ khác"),
+                                        "submit": _("Nhập hộ")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -291,9 +292,9 @@ def household_end(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            return _done(request, household, f"{household} đã kết thúc")
-    return _render_form(request, None, {"form": form, "household": household, "title": "Kết thúc theo dõi hộ",
-                                        "submit": "Kết thúc"})
+            return _done(request, household, _("%(household)s đã kết thúc") % {"household": household})
+    return _render_form(request, None, {"form": form, "household": household, "title": _("Kết thúc theo dõi hộ"),
+                                        "submit": _("Kết thúc")})
 
 
 # --- reviews ---------------------------------------------------------------------------------
@@ -338,11 +339,11 @@ def review_record(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            return _done(request, household, f"Đã ghi kết quả rà soát năm {year}")
+            return _done(request, household, _("Đã ghi kết quả rà soát năm %(year)s") % {"year": year})
     return render(request, "households/review_form.html", {
         "form": form, "household": household, "year": year, "standard": standard, "years": _review_years(),
         "groups": _groups(standard), "year_rule": _year_rule(year),
-        "title": f"Rà soát năm {year}", "submit": "Ghi kết quả"})
+        "title": _("Rà soát năm %(year)s") % {"year": year}, "submit": _("Ghi kết quả")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -357,10 +358,10 @@ def review_recognise(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            return _done(request, household, f"Đã công nhận kết quả rà soát năm {review.year}")
+            return _done(request, household, _("Đã công nhận kết quả rà soát năm %(year)s") % {"year": review.year})
     return _render_form(request, None, {"form": form, "household": household, "review": review,
-                                        "title": f"Công nhận kết quả rà soát năm {review.year}",
-                                        "submit": "Công nhận"})
+                                        "title": _("Công nhận kết quả rà soát năm %(year)s") % {"year": review.year},
+                                        "submit": _("Công nhận")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -381,11 +382,12 @@ def review_correct(request, pk: int):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            return _done(request, household, f"Đã đính chính kết quả rà soát năm {review.year}")
+            return _done(request, household, _("Đã đính chính kết quả rà soát năm %(year)s") % {"year": review.year})
     return render(request, "households/review_form.html", {
         "form": form, "household": household, "year": review.year, "standard": standard, "review": review,
         "groups": _groups(standard), "year_rule": _year_rule(review.year),
-        "title": f"Đính chính kết quả rà soát năm {review.year}", "submit": "Lưu đính chính"})
+        "title": _("Đính chính kết quả rà soát năm %(year)s") % {"year": review.year},
+        "submit": _("Lưu đính chính")})
 
 
 # --- population base -------------------------------------------------------------------------

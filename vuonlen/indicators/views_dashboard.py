@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from vuonlen.accounts import roles, scoping
@@ -130,7 +131,7 @@ def households(request, pk: int):
     if unit.level < dashboards.DRILL_MIN_LEVEL:
         raise Http404("Không tìm thấy")
     if not scoping.can(request.user, roles.HOUSEHOLD_VIEW, unit):
-        raise PermissionDenied("Bạn không có quyền xem danh sách hộ")
+        raise PermissionDenied(gettext("Bạn không có quyền xem danh sách hộ"))
     indicator = Indicator.objects.filter(code=request.GET.get("indicator") or "", is_active=True).first()
     if indicator is None or not dashboards.drillable(indicator):
         raise Http404("Không tìm thấy")

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.formats import format_number
@@ -167,8 +168,8 @@ class Indicator5Row:
     @property
     def label(self) -> str:
         if self.maximum and self.count > self.maximum:
-            return "Vượt chỉ tiêu"
-        return "Đạt" if self.met else "Chưa đạt"
+            return gettext("Vượt chỉ tiêu")
+        return gettext("Đạt") if self.met else gettext("Chưa đạt")
 
 
 # Indicator 5 of the district plan (seed 002, III.2): a district builds or keeps 1–3 models a
@@ -251,7 +252,7 @@ def showcase_items() -> list[PublicItem]:
             pk=item.pk, name=item.name, commune=item.unit.name, kind=item.get_kind_display(),
             summary=item.showcase.summary or "", start_year=item.start_year,
             participants=public_count(item.participant_count),
-            funds=f"{format_number(total)} đồng" if total else "—",
+            funds=gettext("%(amount)s đồng") % {"amount": format_number(total)} if total else "—",
             photo_ids=tuple(photos.get(item.pk, ())),
         ))
     return result
@@ -271,7 +272,7 @@ def showcase_stories() -> list[PublicStory]:
     """Exemplary stories with consent and approval; the name only where the family agreed to it."""
     qs = Exemplar.objects.filter(consent_to_publish=True, approved_at__isnull=False).select_related("commune")
     return [PublicStory(pk=e.pk, title=(e.display_name if e.publish_name and e.display_name
-                                        else f"Một gia đình ở {e.commune.name}"),
+                                        else gettext("Một gia đình ở %(commune)s") % {"commune": e.commune.name}),
                         commune=e.commune.name, year=e.year, story=e.story, has_photo=bool(e.photo_name))
             for e in qs.order_by("-year", "pk")]
 

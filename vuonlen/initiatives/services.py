@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -27,7 +28,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.pipeline import transition
 from vuonlen.core.text import fold, nfc
-from vuonlen.core.versioning import check_version, stale_message
+from vuonlen.core.versioning import check_version, stale_message_lazy
 from vuonlen.geo.models import AdministrativeUnit, Level
 from vuonlen.indicators import rollups
 
@@ -44,7 +45,7 @@ FILE_KINDS = uploads.DOCUMENT_KINDS
 LEVEL_OF_UNIT = {Level.PROVINCE: InitiativeLevel.PROVINCE, Level.DISTRICT: InitiativeLevel.DISTRICT,
                  Level.COMMUNE: InitiativeLevel.COMMUNE}
 MIN_YEAR = 2000
-STALE_MESSAGE = stale_message("Mô hình này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Mô hình này"))
 
 
 def _actor(actor):
@@ -61,15 +62,16 @@ def _require(actor, perm: str, unit: AdministrativeUnit, message: str) -> None:
 
 
 def _require_manage(actor, unit: AdministrativeUnit) -> None:
-    _require(actor, roles.INITIATIVE_MANAGE, unit, "Bạn không có quyền quản lý mô hình ở địa bàn này")
+    _require(actor, roles.INITIATIVE_MANAGE, unit, gettext("Bạn không có quyền quản lý mô hình ở địa bàn này"))
 
 
 def _check_year(year, errors: dict, field: str = "start_year") -> None:
     this_year = today_vn().year
     if year is None:
-        _add(errors, field, "Chưa nhập năm")
+        _add(errors, field, gettext("Chưa nhập năm"))
     elif not (MIN_YEAR <= int(year) <= this_year + 1):
-        _add(errors, field, f"Năm {year} không hợp lệ (từ {MIN_YEAR} đến {this_year + 1})")
+        _add(errors, field, gettext("Năm %(year)s không hợp lệ (từ %(min)s đến %(max)s)")
+             % {"year": year, "min": MIN_YEAR, "max": this_year + 1})
 
 
 def _pilot_clash(organisation, year, exclude_pk=None) -> bool:
@@ -80,8 +82,8 @@ def _pilot_clash(organisation, year, exclude_pk=None) -> bool:
 
 
 def _pilot_message(organisation, year) -> str:
-    return (f"{organisation.name} đã đăng ký mô hình điểm năm {year}; mỗi đơn vị chỉ đăng ký một mô hình "
-            f"làm điểm mỗi năm")
+    return gettext("%(org)s đã đăng ký mô hình điểm năm %(year)s; mỗi đơn vị chỉ đăng ký một mô hình "
+                   "làm điểm mỗi năm") % {"org": organisation.name, "year": year}
 
 
 # --- models: create, edit ----------------------------------------------------------------------
@@ -90,34 +92,37 @@ def _validate_initiative(*, name, kind, level, organisation, unit, villages, sta
                          replicated_from, exclude_pk=None) -> dict:
     errors: dict[str, list[str]] = {}
     if not name:
-        _add(errors, "name", "Chưa nhập tên mô hình")
+        _add(errors, "name", gettext("Chưa nhập tên mô hình"))
     elif len(name) > 200:
-        _add(errors, "name", "Tên mô hình quá dài (tối đa 200 ký tự)")
+        _add(errors, "name", gettext("Tên mô hình quá dài (tối đa 200 ký tự)"))
     if kind not in Kind.values:
-        _add(errors, "kind", "Chưa chọn loại mô hình")
+        _add(errors, "kind", gettext("Chưa chọn loại mô hình"))
     if level not in InitiativeLevel.values:
-        _add(errors, "level", "Chưa chọn cấp xây dựng")
+        _add(errors, "level", gettext("Chưa chọn cấp xây dựng"))
     if organisation is None:
-        _add(errors, "organisation", "Chưa chọn đơn vị xây dựng")
+        _add(errors, "organisation", gettext("Chưa chọn đơn vị xây dựng"))
     if unit is None:
-        _add(errors, "unit", "Chưa chọn địa bàn")
+        _add(errors, "unit", gettext("Chưa chọn địa bàn"))
     elif unit.level == Level.VILLAGE:
-        _add(errors, "unit", "Địa bàn là xã (hoặc huyện, tỉnh); thôn, làng chọn ở mục “Thôn, làng”")
+        _add(errors, "unit", gettext("Địa bàn là xã (hoặc huyện, tỉnh); thôn, làng chọn ở mục “Thôn, làng”"))
     _check_year(start_year, errors)
     if organisation is not None and level in InitiativeLevel.values:
         expected = LEVEL_OF_UNIT.get(organisation.unit.level)
         if expected and expected != level:
-            _add(errors, "level", f"{organisation.name} là đơn vị {InitiativeLevel(expected).label.lower()}, "
-                                  f"không xây dựng mô hình {InitiativeLevel(level).label.lower()}")
+            _add(errors, "level", gettext("%(org)s là đơn vị %(expected)s, không xây dựng mô hình %(level)s") % {
+                "org": organisation.name, "expected": InitiativeLevel(expected).label.lower(),
+                "level": InitiativeLevel(level).label.lower()})
     if unit is not None:
         for village in villages:
             if village.level != Level.VILLAGE or not village.path.startswith(unit.path):
-                _add(errors, "villages", f"{village.name} không phải thôn, làng thuộc {unit.name}")
+                _add(errors, "villages", gettext("%(village)s không phải thôn, làng thuộc %(unit)s")
+                     % {"village": village.name, "unit": unit.name})
     if is_pilot and organisation is not None and start_year and _pilot_clash(organisation, start_year, exclude_pk):
         _add(errors, "is_pilot", _pilot_message(organisation, start_year))
     if replicated_from is not None and replicated_from.status != Status.EFFECTIVE:
-        _add(errors, "replicated_from", f"Chỉ nhân rộng mô hình đã được đánh giá hiệu quả; “{replicated_from.name}” "
-                                        f"đang ở tình trạng “{replicated_from.get_status_display()}”")
+        _add(errors, "replicated_from", gettext("Chỉ nhân rộng mô hình đã được đánh giá hiệu quả; “%(name)s” "
+                                                "đang ở tình trạng “%(status)s”")
+             % {"name": replicated_from.name, "status": replicated_from.get_status_display()})
     return errors
 
 
@@ -203,36 +208,39 @@ def _move_problems(initiative: Initiative, to_status: str, *, comment: str, dire
                    deadline: dt.date | None, converted_into: Initiative | None) -> dict:
     errors: dict[str, list[str]] = {}
     if to_status not in Status.values:
-        _add(errors, "to_status", "Tình trạng mới không hợp lệ")
+        _add(errors, "to_status", gettext("Tình trạng mới không hợp lệ"))
         return errors
     current = Status(initiative.status)
     target = Status(to_status)
     if target not in TRANSITIONS[current]:
         if not TRANSITIONS[current]:
-            msg = f"Mô hình đã “{current.label.lower()}”, không chuyển sang tình trạng khác được nữa"
+            msg = gettext("Mô hình đã “%(status)s”, không chuyển sang tình trạng khác được nữa") % {
+                "status": current.label.lower()}
         else:
             allowed = ", ".join(f"“{Status(s).label}”" for s in sorted(TRANSITIONS[current]))
-            msg = (f"Không chuyển được từ “{current.label}” sang “{target.label}”. "
-                   f"Từ tình trạng này chỉ chuyển được sang: {allowed}")
+            msg = gettext("Không chuyển được từ “%(old)s” sang “%(new)s”. "
+                          "Từ tình trạng này chỉ chuyển được sang: %(allowed)s") % {
+                "old": current.label, "new": target.label, "allowed": allowed}
         _add(errors, "to_status", msg)
         return errors
     if target in (Status.EFFECTIVE, Status.INEFFECTIVE) and not initiative.reviews.exists():
-        _add(errors, "to_status", "Chưa có kỳ đánh giá nào: hãy ghi kết quả đánh giá mô hình trước khi kết luận "
-                                  "hiệu quả hay chưa hiệu quả")
+        _add(errors, "to_status", gettext("Chưa có kỳ đánh giá nào: hãy ghi kết quả đánh giá mô hình trước khi "
+                                          "kết luận hiệu quả hay chưa hiệu quả"))
     if target == Status.INEFFECTIVE:
         if not direction:
-            _add(errors, "conversion_direction", "Mô hình chưa hiệu quả phải có hướng chuyển đổi")
+            _add(errors, "conversion_direction", gettext("Mô hình chưa hiệu quả phải có hướng chuyển đổi"))
         if deadline is None:
-            _add(errors, "conversion_deadline", "Mô hình chưa hiệu quả phải có thời hạn chuyển đổi")
+            _add(errors, "conversion_deadline", gettext("Mô hình chưa hiệu quả phải có thời hạn chuyển đổi"))
         elif deadline < today_vn():
-            _add(errors, "conversion_deadline", f"Thời hạn chuyển đổi {format_date(deadline)} đã qua")
+            _add(errors, "conversion_deadline", gettext("Thời hạn chuyển đổi %(date)s đã qua")
+                 % {"date": format_date(deadline)})
     if target == Status.CONVERTED:
         if not initiative.conversion_direction:
-            _add(errors, "to_status", "Chưa có kế hoạch chuyển đổi")
+            _add(errors, "to_status", gettext("Chưa có kế hoạch chuyển đổi"))
         if converted_into is not None and converted_into.pk == initiative.pk:
-            _add(errors, "converted_into", "Mô hình không chuyển đổi thành chính nó")
+            _add(errors, "converted_into", gettext("Mô hình không chuyển đổi thành chính nó"))
     if target == Status.CLOSED and not comment:
-        _add(errors, "comment", "Hãy ghi lý do dừng mô hình")
+        _add(errors, "comment", gettext("Hãy ghi lý do dừng mô hình"))
     return errors
 
 
@@ -294,8 +302,9 @@ def initiative_convert(*, actor, initiative: Initiative, name: str, organisation
     errors = _move_problems(initiative, Status.CONVERTED, comment=nfc(comment), direction="", deadline=None,
                             converted_into=None)
     if initiative.status != Status.INEFFECTIVE:
-        errors = {"to_status": [f"Chỉ chuyển đổi mô hình đã được đánh giá chưa hiệu quả; “{initiative.name}” "
-                                f"đang ở tình trạng “{initiative.get_status_display()}”"]}
+        errors = {"to_status": [gettext("Chỉ chuyển đổi mô hình đã được đánh giá chưa hiệu quả; “%(name)s” "
+                                        "đang ở tình trạng “%(status)s”")
+                                % {"name": initiative.name, "status": initiative.get_status_display()}]}
     try:
         new = initiative_create(actor=actor, name=name, kind=kind or initiative.kind, organisation=organisation,
                                 unit=unit, start_year=start_year, villages=villages,
@@ -323,11 +332,11 @@ def participants_add(*, actor, initiative: Initiative, households: Sequence, sta
     _require_manage(actor, initiative.unit)
     errors: dict[str, list[str]] = {}
     if not households:
-        _add(errors, "households", "Chưa chọn hộ nào")
+        _add(errors, "households", gettext("Chưa chọn hộ nào"))
     if started_on is None:
-        _add(errors, "started_on", "Chưa nhập ngày tham gia")
+        _add(errors, "started_on", gettext("Chưa nhập ngày tham gia"))
     elif started_on > today_vn():
-        _add(errors, "started_on", "Ngày tham gia ở tương lai")
+        _add(errors, "started_on", gettext("Ngày tham gia ở tương lai"))
     visible = set()
     if actor is not SYSTEM:
         visible = set(households_visible_to(actor).filter(pk__in=[h.pk for h in households])
@@ -335,11 +344,12 @@ def participants_add(*, actor, initiative: Initiative, households: Sequence, sta
     open_ids = set(initiative.participations.filter(ended_on__isnull=True).values_list("household_id", flat=True))
     for household in households:
         if actor is not SYSTEM and household.pk not in visible:
-            _add(errors, "households", f"Không tìm thấy hộ {household.code} trong địa bàn của bạn")
+            _add(errors, "households", gettext("Không tìm thấy hộ %(code)s trong địa bàn của bạn")
+                 % {"code": household.code})
         elif not household.is_active:
-            _add(errors, "households", f"Hộ {household.code} đã kết thúc trong sổ hộ")
+            _add(errors, "households", gettext("Hộ %(code)s đã kết thúc trong sổ hộ") % {"code": household.code})
         elif household.pk in open_ids:
-            _add(errors, "households", f"Hộ {household.code} đang tham gia mô hình này")
+            _add(errors, "households", gettext("Hộ %(code)s đang tham gia mô hình này") % {"code": household.code})
     if errors:
         raise ValidationError(errors)
     created = []
@@ -357,13 +367,14 @@ def participant_end(*, actor, participation: Participation, ended_on: dt.date | 
     _require_manage(actor, participation.initiative.unit)
     errors: dict[str, list[str]] = {}
     if ended_on is None:
-        _add(errors, "ended_on", "Chưa nhập ngày thôi tham gia")
+        _add(errors, "ended_on", gettext("Chưa nhập ngày thôi tham gia"))
     elif ended_on < participation.started_on:
-        _add(errors, "ended_on", f"Ngày thôi tham gia trước ngày tham gia ({format_date(participation.started_on)})")
+        _add(errors, "ended_on", gettext("Ngày thôi tham gia trước ngày tham gia (%(date)s)")
+             % {"date": format_date(participation.started_on)})
     elif ended_on > today_vn():
-        _add(errors, "ended_on", "Ngày thôi tham gia ở tương lai")
+        _add(errors, "ended_on", gettext("Ngày thôi tham gia ở tương lai"))
     if participation.ended_on:
-        _add(errors, NON_FIELD_ERRORS, "Hộ đã thôi tham gia từ trước")
+        _add(errors, NON_FIELD_ERRORS, gettext("Hộ đã thôi tham gia từ trước"))
     if errors:
         raise ValidationError(errors)
     before = snapshot(participation)
@@ -386,17 +397,18 @@ def fund_add(*, actor, initiative: Initiative, source_kind: str, amount, year: i
     _require_manage(actor, initiative.unit)
     errors: dict[str, list[str]] = {}
     if source_kind not in FundSource.values:
-        _add(errors, "source", "Chưa chọn nguồn vốn")
+        _add(errors, "source", gettext("Chưa chọn nguồn vốn"))
     value = _amount(amount) if amount not in (None, "") else None
     if value is None:
-        _add(errors, "amount", "Số tiền không hợp lệ")
+        _add(errors, "amount", gettext("Số tiền không hợp lệ"))
     elif value <= 0:
-        _add(errors, "amount", "Số tiền phải lớn hơn 0")
+        _add(errors, "amount", gettext("Số tiền phải lớn hơn 0"))
     elif value != value.to_integral_value():
-        _add(errors, "amount", "Số tiền tính bằng đồng, không có phần lẻ")
+        _add(errors, "amount", gettext("Số tiền tính bằng đồng, không có phần lẻ"))
     _check_year(year, errors, "year")
     if year and initiative.start_year and int(year) < initiative.start_year:
-        _add(errors, "year", f"Mô hình bắt đầu năm {initiative.start_year}, vốn không thể có trước năm đó")
+        _add(errors, "year", gettext("Mô hình bắt đầu năm %(year)s, vốn không thể có trước năm đó")
+             % {"year": initiative.start_year})
     if errors:
         raise ValidationError(errors)
     fund = Fund.objects.create(initiative=initiative, source=source_kind, amount=value, year=year, note=nfc(note))
@@ -413,14 +425,14 @@ def review_add(*, actor, initiative: Initiative, reviewed_on: dt.date | None, as
     _require_manage(actor, initiative.unit)
     errors: dict[str, list[str]] = {}
     if reviewed_on is None:
-        _add(errors, "reviewed_on", "Chưa nhập ngày đánh giá")
+        _add(errors, "reviewed_on", gettext("Chưa nhập ngày đánh giá"))
     elif reviewed_on > today_vn():
-        _add(errors, "reviewed_on", "Ngày đánh giá ở tương lai")
+        _add(errors, "reviewed_on", gettext("Ngày đánh giá ở tương lai"))
     elif reviewed_on.year < initiative.start_year:
-        _add(errors, "reviewed_on", f"Mô hình bắt đầu năm {initiative.start_year}")
+        _add(errors, "reviewed_on", gettext("Mô hình bắt đầu năm %(year)s") % {"year": initiative.start_year})
     assessment = nfc(assessment)
     if not assessment:
-        _add(errors, "assessment", "Chưa nhập nhận xét, đánh giá")
+        _add(errors, "assessment", gettext("Chưa nhập nhận xét, đánh giá"))
     change = None
     if income_change_pct not in (None, ""):
         try:
@@ -428,7 +440,7 @@ def review_add(*, actor, initiative: Initiative, reviewed_on: dt.date | None, as
             if not Decimal(-100) <= change <= Decimal(10000):
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
-            _add(errors, "income_change_pct", "Thay đổi thu nhập (%) không hợp lệ")
+            _add(errors, "income_change_pct", gettext("Thay đổi thu nhập (%) không hợp lệ"))
     if errors:
         raise ValidationError(errors)
     participants, out = selectors.participants_out_of_poverty(initiative, reviewed_on.year)
@@ -449,7 +461,7 @@ def files_attach(*, actor, initiative: Initiative, files: Sequence, caption: str
     _require_manage(actor, initiative.unit)
     errors: dict[str, list[str]] = {}
     if not files:
-        _add(errors, "files", "Chưa chọn tệp nào")
+        _add(errors, "files", gettext("Chưa chọn tệp nào"))
     for upload in files:
         try:
             uploads.check_upload(upload, kinds=FILE_KINDS)
@@ -488,7 +500,7 @@ def file_delete(*, actor, file: InitiativeFile, source: str = "web") -> None:
 
 def _require_approve(actor, unit) -> None:
     _require(actor, roles.SHOWCASE_APPROVE, unit,
-             "Chỉ Thường trực Ban Chỉ đạo duyệt nội dung đưa lên trang công khai")
+             gettext("Chỉ Thường trực Ban Chỉ đạo duyệt nội dung đưa lên trang công khai"))
 
 
 def _names_in(text: str, initiative: Initiative) -> list[str]:
@@ -505,14 +517,15 @@ def showcase_approve(*, actor, initiative: Initiative, summary: str, source: str
     summary = nfc(summary)
     errors: dict[str, list[str]] = {}
     if initiative.status not in selectors.SHOWABLE_STATUSES:
-        _add(errors, NON_FIELD_ERRORS, f"Chỉ đưa lên trang công khai mô hình đang duy trì hoặc đã đánh giá hiệu "
-                                       f"quả; mô hình này “{initiative.get_status_display().lower()}”")
+        _add(errors, NON_FIELD_ERRORS, gettext("Chỉ đưa lên trang công khai mô hình đang duy trì hoặc đã đánh giá "
+                                               "hiệu quả; mô hình này “%(status)s”")
+             % {"status": initiative.get_status_display().lower()})
     if not summary:
-        _add(errors, "summary", "Chưa nhập mô tả ngắn để công khai")
+        _add(errors, "summary", gettext("Chưa nhập mô tả ngắn để công khai"))
     leaked = _names_in(f"{initiative.name} {summary}", initiative)
     if leaked:
-        _add(errors, "summary", "Tên hoặc mô tả có tên chủ hộ tham gia (" + ", ".join(leaked) +
-                                "); trang công khai không được nêu tên người")
+        _add(errors, "summary", gettext("Tên hoặc mô tả có tên chủ hộ tham gia (%(names)s); trang công khai không "
+                                        "được nêu tên người") % {"names": ", ".join(leaked)})
     if errors:
         raise ValidationError(errors)
     showcase, _ = Showcase.objects.select_for_update().get_or_create(initiative=initiative)
@@ -541,7 +554,7 @@ def _withdraw_if_shown(actor, initiative: Initiative, note: str, source: str) ->
 def showcase_withdraw(*, actor, initiative: Initiative, reason: str = "", source: str = "web") -> None:
     _require_approve(actor, initiative.unit)
     if not Showcase.objects.filter(initiative=initiative, approved=True).exists():
-        raise ValidationError({NON_FIELD_ERRORS: ["Mô hình này không có trên trang công khai"]})
+        raise ValidationError({NON_FIELD_ERRORS: [gettext("Mô hình này không có trên trang công khai")]})
     _withdraw_if_shown(actor, initiative, nfc(reason) or "Thường trực BCĐ gỡ", source)
 
 
@@ -556,29 +569,30 @@ def exemplar_create(*, actor, commune: AdministrativeUnit | None, year: int | No
 
     errors: dict[str, list[str]] = {}
     if commune is None or commune.level != Level.COMMUNE:
-        _add(errors, "commune", "Gương điển hình do xã chọn: hãy chọn xã")
+        _add(errors, "commune", gettext("Gương điển hình do xã chọn: hãy chọn xã"))
         raise ValidationError(errors)
     _require_manage(actor, commune)
     display_name, story = nfc(display_name), nfc(story)
     if household is not None:
         if actor is not SYSTEM and not households_visible_to(actor).filter(pk=household.pk).exists():
-            _add(errors, "household", "Không tìm thấy hộ này trong địa bàn của bạn")
+            _add(errors, "household", gettext("Không tìm thấy hộ này trong địa bàn của bạn"))
         elif household.commune_id != commune.pk:
-            _add(errors, "household", f"Hộ {household.code} không thuộc {commune.name}")
+            _add(errors, "household", gettext("Hộ %(code)s không thuộc %(commune)s")
+                 % {"code": household.code, "commune": commune.name})
     if household is None and not display_name:
-        _add(errors, "display_name", "Chọn một hộ trong sổ hộ hoặc nhập tên người, hộ điển hình")
+        _add(errors, "display_name", gettext("Chọn một hộ trong sổ hộ hoặc nhập tên người, hộ điển hình"))
     if not story:
-        _add(errors, "story", "Chưa nhập câu chuyện")
+        _add(errors, "story", gettext("Chưa nhập câu chuyện"))
     elif len(story) > 4000:
-        _add(errors, "story", "Câu chuyện quá dài (tối đa 4.000 ký tự)")
+        _add(errors, "story", gettext("Câu chuyện quá dài (tối đa 4.000 ký tự)"))
     _check_year(year, errors, "year")
     if publish_name and not consent_to_publish:
-        _add(errors, "publish_name", "Chỉ nêu tên khi gia đình đã đồng ý công khai")
+        _add(errors, "publish_name", gettext("Chỉ nêu tên khi gia đình đã đồng ý công khai"))
     if publish_name and not display_name:
-        _add(errors, "display_name", "Đồng ý nêu tên thì hãy nhập tên sẽ hiển thị")
+        _add(errors, "display_name", gettext("Đồng ý nêu tên thì hãy nhập tên sẽ hiển thị"))
     if initiative is not None and actor is not SYSTEM and not selectors.initiatives_visible_to(actor).filter(
             pk=initiative.pk).exists():
-        _add(errors, "initiative", "Không tìm thấy mô hình này")
+        _add(errors, "initiative", gettext("Không tìm thấy mô hình này"))
     if photo is not None:
         try:
             uploads.check_upload(photo, kinds=PHOTO_KINDS)
@@ -607,7 +621,7 @@ def exemplar_set_consent(*, actor, exemplar: Exemplar, consent_to_publish: bool,
                          source: str = "web") -> Exemplar:
     _require_manage(actor, exemplar.commune)
     if publish_name and not consent_to_publish:
-        raise ValidationError({"publish_name": ["Chỉ nêu tên khi gia đình đã đồng ý công khai"]})
+        raise ValidationError({"publish_name": [gettext("Chỉ nêu tên khi gia đình đã đồng ý công khai")]})
     before = snapshot(exemplar)
     exemplar.consent_to_publish, exemplar.publish_name = consent_to_publish, publish_name
     if not consent_to_publish:
@@ -622,8 +636,8 @@ def exemplar_set_consent(*, actor, exemplar: Exemplar, consent_to_publish: bool,
 def exemplar_approve(*, actor, exemplar: Exemplar, approve: bool = True, source: str = "web") -> Exemplar:
     _require_approve(actor, exemplar.commune)
     if approve and not exemplar.consent_to_publish:
-        raise ValidationError({NON_FIELD_ERRORS: ["Gia đình chưa đồng ý công khai: không đưa câu chuyện lên trang "
-                                                  "công khai được"]})
+        raise ValidationError({NON_FIELD_ERRORS: [gettext("Gia đình chưa đồng ý công khai: không đưa câu chuyện "
+                                                          "lên trang công khai được")]})
     before = snapshot(exemplar)
     exemplar.approved_at = timezone.now() if approve else None
     exemplar.approved_by = _actor(actor) if approve else None

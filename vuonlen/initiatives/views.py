@@ -77,7 +77,7 @@ def initiative_create(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Đã đăng ký mô hình “{initiative.name}”")
+            messages.success(request, _("Đã đăng ký mô hình “%(name)s”") % {"name": initiative.name})
             return redirect("initiatives:detail", pk=initiative.pk)
     return render(request, "initiatives/form.html", {"form": form})
 
@@ -100,7 +100,7 @@ def initiative_edit(request, pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã lưu thay đổi")
+            messages.success(request, _("Đã lưu thay đổi"))
             return redirect("initiatives:detail", pk=initiative.pk)
     return render(request, "initiatives/form.html", {"form": form, "initiative": initiative})
 
@@ -234,7 +234,7 @@ def initiative_move(request, pk: int):
     return _post_action(request, pk, MoveForm, "move_form", lambda i, d: services.initiative_move(
         actor=request.user, initiative=i, to_status=d["to_status"], comment=d["comment"],
         conversion_direction=d["conversion_direction"], conversion_deadline=d["conversion_deadline"]),
-        "Đã chuyển tình trạng mô hình")
+        _("Đã chuyển tình trạng mô hình"))
 
 
 _CODES = re.compile(r"[\s,;]+")
@@ -247,7 +247,8 @@ def _add_participants(request, initiative, data):
     found = {h.code: h for h in households_visible_to(request.user).filter(code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise ValidationError({"households": [f"Không tìm thấy hộ {c} trong địa bàn của bạn" for c in missing]})
+        raise ValidationError({"households": [_("Không tìm thấy hộ %(code)s trong địa bàn của bạn") % {"code": c}
+                                                for c in missing]})
     services.participants_add(actor=request.user, initiative=initiative, households=list(found.values()),
                               started_on=data["started_on"])
 
@@ -255,7 +256,7 @@ def _add_participants(request, initiative, data):
 @require_POST
 def participants_add(request, pk: int):
     return _post_action(request, pk, ParticipantsForm, "participants_form",
-                        lambda i, d: _add_participants(request, i, d), "Đã thêm hộ tham gia")
+                        lambda i, d: _add_participants(request, i, d), _("Đã thêm hộ tham gia"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -265,7 +266,7 @@ def participant_end(request, pk: int, participation_pk: int):
     initiative = selectors.get_initiative_for_user_or_404(request.user, pk)
     participation = selectors.get_participation_for_user_or_404(request.user, initiative, participation_pk)
     if not _can_manage(request.user, initiative.unit):
-        raise PermissionDenied("Bạn không có quyền quản lý mô hình ở địa bàn này")
+        raise PermissionDenied(_("Bạn không có quyền quản lý mô hình ở địa bàn này"))
     form = ParticipantEndForm(request.POST or None, initial={"ended_on": today_vn()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,7 +275,7 @@ def participant_end(request, pk: int, participation_pk: int):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, f"Hộ {participation.household.code} đã thôi tham gia mô hình")
+            messages.success(request, _("Hộ %(code)s đã thôi tham gia mô hình") % {"code": participation.household.code})
             return redirect("initiatives:detail", pk=initiative.pk)
     return render(request, "initiatives/participant_end.html", {
         "tab": "list", "initiative": initiative, "participation": participation, "form": form,
@@ -292,14 +293,14 @@ def fund_add(request, pk: int):
 def review_add(request, pk: int):
     return _post_action(request, pk, ReviewForm, "review_form", lambda i, d: services.review_add(
         actor=request.user, initiative=i, reviewed_on=d["reviewed_on"], assessment=d["assessment"],
-        income_change_pct=d["income_change_pct"]), "Đã ghi kết quả đánh giá")
+        income_change_pct=d["income_change_pct"]), _("Đã ghi kết quả đánh giá"))
 
 
 @require_POST
 def files_attach(request, pk: int):
     return _post_action(request, pk, FilesForm, "files_form", lambda i, d: services.files_attach(
         actor=request.user, initiative=i, files=d["files"], caption=d["caption"], public=d["public"]),
-        "Đã tải tệp lên")
+        _("Đã tải tệp lên"))
 
 
 @room_required(roles.INITIATIVE_VIEW)
@@ -312,7 +313,7 @@ def file_download(request, pk: int, file_pk: int):
 @require_POST
 def showcase_approve(request, pk: int):
     return _post_action(request, pk, ShowcaseForm, "showcase_form", lambda i, d: services.showcase_approve(
-        actor=request.user, initiative=i, summary=d["summary"]), "Đã duyệt đưa lên trang công khai")
+        actor=request.user, initiative=i, summary=d["summary"]), _("Đã duyệt đưa lên trang công khai"))
 
 
 @require_POST
@@ -326,7 +327,7 @@ def showcase_withdraw(request, pk: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Đã gỡ mô hình khỏi trang công khai")
+        messages.success(request, _("Đã gỡ mô hình khỏi trang công khai"))
     return redirect("initiatives:detail", pk=initiative.pk)
 
 
@@ -374,10 +375,12 @@ def exemplar_create(request):
                     found = found.filter(commune=commune)
                 found = list(found[:2])
                 if not found:
-                    where = f" ở {commune.name}" if commune is not None else " trong địa bàn của bạn"
-                    raise ValidationError({"household": [f"Không tìm thấy hộ {code}{where}"]})
+                    missing = (_("Không tìm thấy hộ %(code)s ở %(commune)s") % {"code": code, "commune": commune.name}
+                               if commune is not None
+                               else _("Không tìm thấy hộ %(code)s trong địa bàn của bạn") % {"code": code})
+                    raise ValidationError({"household": [missing]})
                 if len(found) > 1:
-                    raise ValidationError({"commune": [f"Mã hộ {code} có ở nhiều xã: hãy chọn xã của hộ"]})
+                    raise ValidationError({"commune": [_("Mã hộ %(code)s có ở nhiều xã: hãy chọn xã của hộ") % {"code": code}]})
                 household = found[0]
                 commune = household.commune
             services.exemplar_create(actor=request.user, commune=commune, household=household,
@@ -387,7 +390,7 @@ def exemplar_create(request):
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
-            messages.success(request, "Đã ghi gương điển hình")
+            messages.success(request, _("Đã ghi gương điển hình"))
             return redirect("initiatives:exemplars")
     return render(request, "initiatives/exemplar_form.html", {"form": form})
 
@@ -403,7 +406,7 @@ def exemplar_approve(request, pk: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Đã cập nhật")
+        messages.success(request, _("Đã cập nhật"))
     return redirect("initiatives:exemplars")
 
 

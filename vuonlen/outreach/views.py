@@ -72,8 +72,8 @@ def activity_create(request):
                 found = {h.code: h for h in scope.filter(code__in=codes)}
                 missing = [c for c in codes if c not in found]
                 if missing:
-                    raise ValidationError({"households": [f"Không tìm thấy hộ {c} trong địa bàn đã chọn"
-                                                          for c in missing]})
+                    raise ValidationError({"households": [gettext("Không tìm thấy hộ %(code)s trong địa bàn đã chọn")
+                                                          % {"code": c} for c in missing]})
                 households = list(found.values())
             activity = services.activity_record(
                 actor=request.user, kind=data["kind"], date=data["date"], unit=data["unit"],

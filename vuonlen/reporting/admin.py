@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from vuonlen.core.admin_mixins import AuditedAdmin, ScopedAdmin
 from vuonlen.core.audit import audit_record, snapshot
@@ -42,11 +43,11 @@ class FormSectionForm(forms.ModelForm):
         codes = data.get("figure_codes") or []
         if data.get("kind") == SectionKind.FIGURES:
             if not isinstance(codes, list) or not codes:
-                raise ValidationError({"figure_codes": "Phần số liệu cần danh sách mã chỉ tiêu, ví dụ [\"villages\"]"})
+                raise ValidationError({"figure_codes": gettext("Phần số liệu cần danh sách mã chỉ tiêu, ví dụ [\"villages\"]")})
             unknown = [c for c in codes if c not in figures.known_codes()]
             if unknown:
-                raise ValidationError({"figure_codes": f"Mã chưa có: {', '.join(map(str, unknown))}. "
-                                                       f"Các mã có: {', '.join(figures.known_codes())}"})
+                raise ValidationError({"figure_codes": gettext("Mã chưa có: %(unknown)s. Các mã có: %(known)s") % {
+                    "unknown": ", ".join(map(str, unknown)), "known": ", ".join(figures.known_codes())}})
         return data
 
 

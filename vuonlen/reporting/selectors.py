@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation, organisation_valid_on_q
@@ -38,7 +39,8 @@ from .models import (
 
 ON_TIME, LATE, MISSING, NOT_DUE = "on_time", "late", "missing", "not_due"
 OLDER_SHOWN = 40  # reports sent more than a year ago, still listed on "Báo cáo của tôi"
-STATUS_LABELS = {ON_TIME: "Đúng hạn", LATE: "Trễ hạn", MISSING: "Chưa báo cáo", NOT_DUE: "Chưa đến hạn"}
+STATUS_LABELS = {ON_TIME: gettext_lazy("Đúng hạn"), LATE: gettext_lazy("Trễ hạn"), MISSING: gettext_lazy("Chưa báo cáo"),
+                 NOT_DUE: gettext_lazy("Chưa đến hạn")}
 STATUS_BADGES = {ON_TIME: "text-bg-success", LATE: "text-bg-warning", MISSING: "text-bg-danger",
                  NOT_DUE: "text-bg-secondary"}
 
@@ -260,7 +262,7 @@ class ComplianceRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def badge(self) -> str:
@@ -350,12 +352,13 @@ class ComplianceCounts:
 
 def compliance_counts(rows: list[ComplianceRow]) -> tuple[ComplianceCounts, list[ComplianceCounts]]:
     """The totals, and the totals per unit level (province, district, commune)."""
-    total = ComplianceCounts(label="Tổng số")
+    total = ComplianceCounts(label=gettext("Tổng số"))
     by_level: dict[int, ComplianceCounts] = {}
     for row in rows:
         total.add(row.status)
         lvl = row.organisation.unit.level
-        by_level.setdefault(lvl, ComplianceCounts(label=f"Cấp {Level(lvl).label.lower()}")).add(row.status)
+        by_level.setdefault(lvl, ComplianceCounts(
+            label=gettext("Cấp %(level)s") % {"level": Level(lvl).label.lower()})).add(row.status)
     return total, [by_level[k] for k in sorted(by_level)]
 
 
@@ -439,7 +442,7 @@ class OwedReport:
     def status_label(self) -> str:
         if self.submission is not None:
             return self.submission.get_status_display()
-        return "Quá hạn, chưa gửi" if self.status == MISSING else STATUS_LABELS[self.status]
+        return gettext("Quá hạn, chưa gửi") if self.status == MISSING else str(STATUS_LABELS[self.status])
 
     @property
     def overdue(self) -> bool:
@@ -461,7 +464,7 @@ class OwedReport:
 
     @property
     def timing_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
 
 def my_reports(user, *, today: dt.date | None = None, now: dt.datetime | None = None) -> list[OwedReport]:

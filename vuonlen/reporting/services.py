@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from vuonlen.accounts import roles, scoping
@@ -86,13 +86,13 @@ def _status_label(status: str) -> str:
 
 
 def _when(moment: dt.datetime | None) -> str:
-    return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y") if moment else ""
+    return moment.astimezone(VN_TZ).strftime(gettext("%H:%M ngày %d/%m/%Y")) if moment else ""
 
 
 def _who(user) -> str:
     if user is None or user is SYSTEM:
-        return "hệ thống"
-    return getattr(user, "full_name", "") or getattr(user, "username", "") or "hệ thống"
+        return gettext("hệ thống")
+    return getattr(user, "full_name", "") or getattr(user, "username", "") or gettext("hệ thống")
 
 
 def _text(value) -> str:
@@ -117,41 +117,45 @@ def _check_version(current: Submission, expected_version: int | None) -> None:
         return
     last = current.events.select_related("actor").order_by("-at", "-pk").first()
     if last is not None and last.at >= current.updated_at - dt.timedelta(seconds=1) and last.from_status:
-        what = f"{last.label.lower()} bởi {_who(last.actor) if last.actor else last.actor_name or 'hệ thống'}"
+        what = gettext("%(action)s bởi %(who)s") % {
+            "action": last.label.lower(),
+            "who": _who(last.actor) if last.actor else last.actor_name or gettext("hệ thống")}
         moment = last.at
     else:
-        what = f"lưu bởi {_who(current.updated_by)}"
+        what = gettext("lưu bởi %(who)s") % {"who": _who(current.updated_by)}
         moment = current.updated_at
     raise StaleReport(
-        {NON_FIELD_ERRORS: [
-            f"Báo cáo vừa được {what} lúc {_when(moment)}, sau khi bạn mở trang này "
-            f"(trạng thái hiện nay: {_status_label(current.status)}). Những gì bạn vừa nhập CHƯA được lưu "
-            "nhưng vẫn còn nguyên bên dưới: hãy xem bản mới nhất rồi quyết định lưu lại."]},
+        {NON_FIELD_ERRORS: [ValidationError(
+            gettext("Báo cáo vừa được %(what)s lúc %(when)s, sau khi bạn mở trang này "
+                    "(trạng thái hiện nay: %(status)s). Những gì bạn vừa nhập CHƯA được lưu "
+                    "nhưng vẫn còn nguyên bên dưới: hãy xem bản mới nhất rồi quyết định lưu lại.") % {
+                "what": what, "when": _when(moment), "status": _status_label(current.status)}, code="stale")]},
         code="stale",
     )
 
 
 def _locked_message(current: Submission) -> str:
     if current.status == SubmissionStatus.ACCEPTED:
-        return (f"Báo cáo đã được tiếp nhận {_when(current.accepted_at)} nên đã khoá: "
-                "không sửa, không chuyển trạng thái được nữa.")
-    return ("Báo cáo đã gửi, đang chờ Thường trực xem xét nên không sửa được. "
-            "Nếu cần sửa, hãy thu hồi báo cáo (được khi Thường trực chưa tiếp nhận).")
+        return gettext("Báo cáo đã được tiếp nhận %(when)s nên đã khoá: "
+                       "không sửa, không chuyển trạng thái được nữa.") % {"when": _when(current.accepted_at)}
+    return gettext("Báo cáo đã gửi, đang chờ Thường trực xem xét nên không sửa được. "
+                   "Nếu cần sửa, hãy thu hồi báo cáo (được khi Thường trực chưa tiếp nhận).")
 
 
 def _refuse_move(current: Submission, to: str) -> ValidationError:
     if current.status == SubmissionStatus.ACCEPTED:
         return ValidationError(_locked_message(current), code="locked")
     hints = {
-        (SubmissionStatus.DRAFT, SubmissionStatus.ACCEPTED): "chỉ báo cáo đã gửi mới được tiếp nhận",
-        (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED): "báo cáo chưa gửi thì không có gì để trả lại",
-        (SubmissionStatus.RETURNED, SubmissionStatus.ACCEPTED): "báo cáo bị trả lại phải được đơn vị gửi lại trước",
-        (SubmissionStatus.RETURNED, SubmissionStatus.RETURNED): "báo cáo đã bị trả lại, đang chờ đơn vị sửa",
-        (SubmissionStatus.SUBMITTED, SubmissionStatus.SUBMITTED): "báo cáo đã gửi rồi, đang chờ xem xét",
+        (SubmissionStatus.DRAFT, SubmissionStatus.ACCEPTED): gettext("chỉ báo cáo đã gửi mới được tiếp nhận"),
+        (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED): gettext("báo cáo chưa gửi thì không có gì để trả lại"),
+        (SubmissionStatus.RETURNED, SubmissionStatus.ACCEPTED): gettext("báo cáo bị trả lại phải được đơn vị gửi lại trước"),
+        (SubmissionStatus.RETURNED, SubmissionStatus.RETURNED): gettext("báo cáo đã bị trả lại, đang chờ đơn vị sửa"),
+        (SubmissionStatus.SUBMITTED, SubmissionStatus.SUBMITTED): gettext("báo cáo đã gửi rồi, đang chờ xem xét"),
     }
-    hint = hints.get((current.status, to), "bước này không có trong quy trình báo cáo")
+    hint = hints.get((current.status, to), gettext("bước này không có trong quy trình báo cáo"))
     return ValidationError(
-        f"Không thể chuyển báo cáo từ “{_status_label(current.status)}” sang “{_status_label(to)}”: {hint}.",
+        gettext("Không thể chuyển báo cáo từ “%(old)s” sang “%(new)s”: %(hint)s.") % {
+            "old": _status_label(current.status), "new": _status_label(to), "hint": hint},
         code="bad_move")
 
 
@@ -180,7 +184,8 @@ def _check_submitter(actor, organisation: Organisation) -> None:
     if selectors.can_submit_for(actor, organisation):
         return
     if selectors._org_visible(actor, organisation):
-        raise PermissionDenied(f"Chỉ người của {organisation.name} mới lập, sửa và gửi được báo cáo của đơn vị này.")
+        raise PermissionDenied(gettext("Chỉ người của %(org)s mới lập, sửa và gửi được báo cáo của đơn vị này.")
+                               % {"org": organisation.name})
     raise Http404("Không tìm thấy báo cáo")
 
 
@@ -188,7 +193,7 @@ def _check_reviewer(actor, submission: Submission) -> None:
     if actor is SYSTEM or selectors.can_review(actor, submission):
         return
     if selectors._org_visible(actor, submission.organisation):
-        raise PermissionDenied("Bạn không có quyền tiếp nhận hoặc trả lại báo cáo này.")
+        raise PermissionDenied(gettext("Bạn không có quyền tiếp nhận hoặc trả lại báo cáo này."))
     raise Http404("Không tìm thấy báo cáo")
 
 
@@ -210,9 +215,11 @@ def submission_start(*, actor, organisation: Organisation, schedule: ReportSched
     _check_submitter(actor, organisation)
     due = schedule.due_date_for(period)
     if due is None:
-        raise ValidationError(f"“{schedule.name}” không yêu cầu báo cáo cho {period.label()}.")
+        raise ValidationError(gettext("“%(schedule)s” không yêu cầu báo cáo cho %(period)s.")
+                              % {"schedule": schedule.name, "period": period.label()})
     if not selectors.obligated_organisations(schedule, period).filter(pk=organisation.pk).exists():
-        raise ValidationError(f"{organisation.name} không thuộc diện phải gửi “{schedule.name}”.")
+        raise ValidationError(gettext("%(org)s không thuộc diện phải gửi “%(schedule)s”.")
+                              % {"org": organisation.name, "schedule": schedule.name})
     code = period.code()
     existing = Submission.objects.filter(organisation=organisation, schedule=schedule, period_code=code).first()
     if existing is not None:
@@ -257,14 +264,15 @@ def _parse_figures(current: Submission, inputs: dict[str, tuple[str, str]], erro
                 number = None
             if number is not None:
                 if number < 0:
-                    errors.setdefault(figure_field(code), []).append(f"{label}: không được là số âm")
+                    errors.setdefault(figure_field(code), []).append(
+                        gettext("%(label)s: không được là số âm") % {"label": label})
                 else:
                     value = _number(number)
         prefilled = stored.get("prefilled")
         if value is not None and prefilled is not None and Decimal(str(value)) != Decimal(str(prefilled)) and not note:
             errors.setdefault(note_field(code), []).append(
-                f"{label}: số liệu khác với số hệ thống điền sẵn ({format_number(prefilled)}), "
-                "hãy ghi rõ lý do sửa vào ô ghi chú.")
+                gettext("%(label)s: số liệu khác với số hệ thống điền sẵn (%(prefilled)s), "
+                        "hãy ghi rõ lý do sửa vào ô ghi chú.") % {"label": label, "prefilled": format_number(prefilled)})
         stored.update(value=value, note=note)
         values[code] = stored
     return values
@@ -278,7 +286,8 @@ def _parse_narrative(current: Submission, inputs: dict[str, str], errors: dict) 
         text = _text(inputs.get(section.code, ""))
         if len(text) > NARRATIVE_MAX:
             errors.setdefault(narrative_field(section.code), []).append(
-                f"{section.title}: dài quá {format_number(NARRATIVE_MAX)} ký tự")
+                gettext("%(section)s: dài quá %(max)s ký tự") % {"section": section.title,
+                                                               "max": format_number(NARRATIVE_MAX)})
         narrative[section.code] = text
     return narrative
 
@@ -290,17 +299,18 @@ def _completeness_errors(current: Submission) -> dict[str, list[str]]:
         if section.kind == SectionKind.NARRATIVE:
             if section.required and not current.narrative.get(section.code):
                 errors.setdefault(narrative_field(section.code), []).append(
-                    f"Phần “{section.title}” không được để trống khi gửi báo cáo.")
+                    gettext("Phần “%(section)s” không được để trống khi gửi báo cáo.") % {"section": section.title})
             continue
         for code in section.figure_codes:
             stored = current.values.get(code) or {}
             if stored.get("value") is None:
                 errors.setdefault(figure_field(code), []).append(
-                    f"{figures.get(code).label}: chưa nhập số liệu (ghi 0 nếu không có).")
+                    gettext("%(label)s: chưa nhập số liệu (ghi 0 nếu không có).") % {"label": figures.get(code).label})
             elif (stored.get("prefilled") is not None and not stored.get("note")
                   and Decimal(str(stored["value"])) != Decimal(str(stored["prefilled"]))):
                 errors.setdefault(note_field(code), []).append(
-                    f"{figures.get(code).label}: đã sửa số liệu điền sẵn nhưng chưa ghi lý do.")
+                    gettext("%(label)s: đã sửa số liệu điền sẵn nhưng chưa ghi lý do.")
+                    % {"label": figures.get(code).label})
     return errors
 
 
@@ -324,7 +334,7 @@ def submission_save(*, actor, submission: Submission, expected_version: int | No
     narrative = _parse_narrative(current, narrative_input or {}, errors)
     files = list(files or [])
     if files and not current.schedule.form.allow_attachments:
-        errors.setdefault("attachments", []).append("Biểu mẫu này không nhận tệp đính kèm.")
+        errors.setdefault("attachments", []).append(gettext("Biểu mẫu này không nhận tệp đính kèm."))
     for upload in files:
         try:
             uploads.check_upload(upload)
@@ -525,7 +535,7 @@ def _check_can_issue(actor, schedule: ReportSchedule) -> None:
     if scoping.can(actor, roles.REPORT_REVIEW, schedule.issuer.unit):
         return
     if scoping.can(actor, roles.REPORT_VIEW, schedule.issuer.unit):
-        raise PermissionDenied("Bạn không có quyền yêu cầu giải trình cho báo cáo này.")
+        raise PermissionDenied(gettext("Bạn không có quyền yêu cầu giải trình cho báo cáo này."))
     raise Http404("Không tìm thấy báo cáo định kỳ")
 
 
@@ -543,19 +553,23 @@ def explanation_request_create(*, actor, schedule: ReportSchedule, period: Perio
         raise ValidationError(gettext("Chỉ yêu cầu giải trình cho báo cáo định kỳ."))
     due = schedule.due_date_for(period)
     if due is None:
-        raise ValidationError(f"“{schedule.name}” không yêu cầu báo cáo cho {period.label()}.")
+        raise ValidationError(gettext("“%(schedule)s” không yêu cầu báo cáo cho %(period)s.")
+                              % {"schedule": schedule.name, "period": period.label()})
     if now < deadline_end(due):
-        raise ValidationError(f"Chưa hết hạn {schedule.name} {period.label()} (hạn {format_date(due)}), "
-                              "nên chưa thể yêu cầu giải trình.")
+        raise ValidationError(gettext("Chưa hết hạn %(schedule)s %(period)s (hạn %(due)s), "
+                                      "nên chưa thể yêu cầu giải trình.")
+                              % {"schedule": schedule.name, "period": period.label(), "due": format_date(due)})
     if due_date < today:
-        raise ValidationError({"due_date": [f"Hạn gửi giải trình phải từ hôm nay ({format_date(today)}) trở đi."]})
+        raise ValidationError({"due_date": [gettext("Hạn gửi giải trình phải từ hôm nay (%(today)s) trở đi.")
+                                             % {"today": format_date(today)}]})
     rows = selectors.compliance(user=actor, period=period, schedule=schedule, now=now)
     wanted = [r.organisation for r in rows if r.status in (selectors.LATE, selectors.MISSING)]
     if actor is not SYSTEM:
         review = scoping.scope_for(actor, roles.REPORT_REVIEW)
         wanted = [o for o in wanted if review.covers_path(o.unit.path)]
     if not wanted:
-        raise ValidationError(f"Không có đơn vị nào trễ hạn hoặc chưa gửi {schedule.name} {period.label()}.")
+        raise ValidationError(gettext("Không có đơn vị nào trễ hạn hoặc chưa gửi %(schedule)s %(period)s.")
+                              % {"schedule": schedule.name, "period": period.label()})
     request = schedule.explanation_requests.filter(period_code=period.code()).order_by("pk").first()
     created = request is None
     if created:
@@ -631,12 +645,19 @@ def _mail_explanation_request(request: ReportSchedule, organisations: list[Organ
     for org in organisations:
         if not addresses.get(org.pk):
             continue
-        subject = f"[Vươn Lên] Yêu cầu báo cáo giải trình — hạn {format_date(request.due_date)}"
-        body = (f"Kính gửi {org.name},\n\n{request.issuer.name} đề nghị đơn vị gửi “{request.name}” "
-                f"trước hết ngày {format_date(request.due_date)}.\n\nLập và gửi báo cáo tại: {link}\n\n"
-                "Thư này do hệ thống Vươn Lên gửi tự động.")
+        with translation.override(settings.LANGUAGE_CODE):  # for the unit, not in the sender's interface language
+            subject, body = _explanation_mail(request, org, link)
         messages.append((subject, body, addresses[org.pk]))
     _send_after_commit(messages)
+
+
+def _explanation_mail(request: ReportSchedule, org: Organisation, link: str) -> tuple[str, str]:
+    subject = gettext("[Vươn Lên] Yêu cầu báo cáo giải trình — hạn %(due)s") % {"due": format_date(request.due_date)}
+    body = gettext("Kính gửi %(org)s,\n\n%(issuer)s đề nghị đơn vị gửi “%(report)s” trước hết ngày %(due)s.\n\n"
+                   "Lập và gửi báo cáo tại: %(link)s\n\nThư này do hệ thống Vươn Lên gửi tự động.") % {
+        "org": org.name, "issuer": request.issuer.name, "report": request.name,
+        "due": format_date(request.due_date), "link": link}
+    return subject, body
 
 
 # --- reminders ------------------------------------------------------------------------------
@@ -650,15 +671,17 @@ def _reminder_mail(kind: str, schedule: ReportSchedule, period: Period, due: dt.
     link = _site_url(reverse("reporting:my_reports"))
     what = f"{schedule.name} {period.label()}" if not schedule.is_one_off else schedule.name
     if kind == ReminderKind.DUE_DAY:
-        subject = f"[Vươn Lên] Hôm nay hết hạn: {what}"
-        when = f"Hôm nay ({format_date(due)}) là ngày cuối cùng"
+        subject = gettext("[Vươn Lên] Hôm nay hết hạn: %(what)s") % {"what": what}
+        when = gettext("Hôm nay (%(due)s) là ngày cuối cùng") % {"due": format_date(due)}
     else:
-        subject = f"[Vươn Lên] Nhắc hạn: {what} — hạn {format_date(due)}"
-        when = f"Còn {(due - today).days} ngày, hạn chót là hết ngày {format_date(due)}"
-    body = (f"Kính gửi {org.name},\n\nĐơn vị chưa gửi “{what}” cho {schedule.issuer.name}. {when} "
-            "(tính theo giờ Việt Nam).\n\n"
-            f"Lập và gửi báo cáo tại: {link}\n\nThư này do hệ thống Vươn Lên gửi tự động; "
-            "nếu đơn vị đã gửi báo cáo, xin bỏ qua thư này.")
+        subject = gettext("[Vươn Lên] Nhắc hạn: %(what)s — hạn %(due)s") % {"what": what, "due": format_date(due)}
+        when = gettext("Còn %(days)s ngày, hạn chót là hết ngày %(due)s") % {"days": (due - today).days,
+                                                                          "due": format_date(due)}
+    body = gettext("Kính gửi %(org)s,\n\nĐơn vị chưa gửi “%(what)s” cho %(issuer)s. %(when)s "
+                   "(tính theo giờ Việt Nam).\n\n"
+                   "Lập và gửi báo cáo tại: %(link)s\n\nThư này do hệ thống Vươn Lên gửi tự động; "
+                   "nếu đơn vị đã gửi báo cáo, xin bỏ qua thư này.") % {
+        "org": org.name, "what": what, "issuer": schedule.issuer.name, "when": when, "link": link}
     return subject, body
 
 
@@ -695,7 +718,8 @@ def reminders_send(*, today: dt.date | None = None, days_before: int | None = No
                             sent_on=today, recipients=addresses[org.pk])
                 except IntegrityError:
                     continue  # already sent
-                subject, body = _reminder_mail(kind, schedule, period, due, org, today)
+                with translation.override(settings.LANGUAGE_CODE):  # the unit reads the site language
+                    subject, body = _reminder_mail(kind, schedule, period, due, org, today)
                 messages.append((subject, body, addresses[org.pk]))
                 sent.append(record)
     if sent:

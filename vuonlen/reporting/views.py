@@ -137,7 +137,7 @@ def review(request, pk: int):
 
 
 def _is_stale(form) -> bool:
-    return any("sau khi bạn mở trang" in str(e) for e in form.non_field_errors())
+    return any(e.code == "stale" for e in form.non_field_errors().as_data())
 
 
 @require_http_methods(["GET", "POST"])
@@ -362,8 +362,8 @@ def deadline_calendar_view(request):
         year, month_number = today.year, today.month
     month = deadline_calendar.month(request.user, year, month_number)
     return render(request, "reporting/calendar.html", {
-        "month": month, "today": today, "weekdays": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu",
-                                                     "Thứ Bảy", "Chủ Nhật"],
+        "month": month, "today": today, "weekdays": [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"),
+                                                     _("Thứ Sáu"), _("Thứ Bảy"), _("Chủ Nhật")],
     })
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
@@ -23,7 +23,7 @@ from vuonlen.core.formats import format_date, format_number, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import check_version, model_update, stale_message
+from vuonlen.core.versioning import check_version, model_update, stale_message_lazy
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
@@ -148,8 +148,8 @@ def entry_record(*, actor, source: str, kind: str, value_vnd, date: dt.date | No
     return entry
 
 
-STALE_MESSAGE = stale_message("Khoản này")
-VOIDED_MESSAGE = "Khoản này đã bị huỷ nên không sửa được"
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Khoản này"))
+VOIDED_MESSAGE = gettext_lazy("Khoản này đã bị huỷ nên không sửa được")
 EDITABLE_FIELDS = ("source", "kind", "giver", "value_vnd", "date", "description", "quantity", "loan_term_months",
                    "loan_interest")
 

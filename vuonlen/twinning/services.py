@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts.models import Organisation
 from vuonlen.accounts.scoping import SYSTEM
@@ -23,7 +23,7 @@ from vuonlen.core.formats import format_date, parse_vnd
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import StaleVersion, lock_version, model_update, stale_message
+from vuonlen.core.versioning import StaleVersion, lock_version, model_update, stale_message_lazy
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import selectors
@@ -145,7 +145,7 @@ def pair_end(*, actor, pair: TwinningPair, ended_on: dt.date | None, source: str
     return pair
 
 
-STALE_MESSAGE = stale_message("Bản ghi này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Bản ghi này"))
 
 
 @transaction.atomic
@@ -229,8 +229,9 @@ def _check_activity(errors: dict, *, pair: TwinningPair, kind, date, value_vnd, 
         if date > today_vn():
             _add(errors, "date", gettext("Ngày hoạt động ở tương lai"))
         if date < pair.started_on or (pair.ended_on and date > pair.ended_on):
-            period = f"từ {format_date(pair.started_on)}" + (f" đến {format_date(pair.ended_on)}" if pair.ended_on
-                                                            else "")
+            period = (gettext("từ %(start)s đến %(end)s") % {"start": format_date(pair.started_on),
+                                                                "end": format_date(pair.ended_on)}
+                      if pair.ended_on else gettext("từ %(start)s") % {"start": format_date(pair.started_on)})
             _add(errors, "date", gettext("Ngày %(date)s nằm ngoài thời gian kết nghĩa (%(period)s)") % {"date": format_date(date), "period": period})
     value = 0
     try:

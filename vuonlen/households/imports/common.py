@@ -7,6 +7,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from django.utils.translation import gettext_lazy
+
 from vuonlen.accounts import scoping
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.formats import format_number
@@ -17,7 +19,7 @@ from vuonlen.geo.models import AdministrativeUnit, Level
 
 MAX_ROWS = 300_000
 _CHUNK = 2_000  # codes per IN (…) query: well inside SQLite's and PostgreSQL's limits
-NOT_FOUND_COMMUNE = "Không tìm thấy xã mã {code} trong phạm vi của bạn"
+NOT_FOUND_COMMUNE = gettext_lazy("Không tìm thấy xã mã %(code)s trong phạm vi của bạn")
 
 Progress = Callable[[int, int, str], None]  # (done, total, phase)
 

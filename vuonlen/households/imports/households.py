@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Callable
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles
 from vuonlen.core import spreadsheets
@@ -179,12 +180,13 @@ class _HouseholdChecker:
                 key = (commune_code, code)
                 if commune_code and key in seen:
                     current.duplicate = True
-                    self.error(row_number, H.CODE, f"Hộ mã {code} của xã mã {commune_code} đã có ở dòng "
-                                                   f"{seen[key]}; các dòng của một hộ phải liền nhau")
+                    self.error(row_number, H.CODE, gettext("Hộ mã %(code)s của xã mã %(commune)s đã có ở dòng %(row)s; "
+                                                           "các dòng của một hộ phải liền nhau")
+                               % {"code": code, "commune": commune_code, "row": seen[key]})
                 else:
                     seen.setdefault(key, row_number)
             elif current is None:
-                self.error(row_number, H.CODE, "Thiếu mã hộ")
+                self.error(row_number, H.CODE, gettext("Thiếu mã hộ"))
                 continue
             self._household_cells(current, row_number, values)
             member = {f: values.get(col) for f, col in _PERSON_COLUMNS.items() if f not in ("birth_date", "birth_year")}
@@ -217,8 +219,8 @@ class _HouseholdChecker:
                     block.commune_code = text
             elif block.cells[column][1] != text:
                 first_row, first = block.cells[column]
-                self.error(row, column, f"“{text[:40]}” khác với “{first[:40]}” ở dòng {first_row} của cùng hộ "
-                                        f"{block.code}")
+                self.error(row, column, gettext("“%(text)s” khác với “%(first)s” ở dòng %(row)s của cùng hộ %(code)s")
+                           % {"text": text[:40], "first": first[:40], "row": first_row, "code": block.code})
 
     def _close(self, block: _Block) -> None:
         """Clean the members and the household. A member's blank ethnicity is the head's."""
@@ -233,7 +235,7 @@ class _HouseholdChecker:
         heads = [m for m in block.members if m.cleaned.get("relation") == Relation.HEAD]
         head_ethnicity = heads[0].cleaned.get("ethnicity", "") if heads else ""
         if head_ethnicity == _AS_HEAD:
-            self.error(heads[0].row, H.ETHNICITY, "Thiếu dân tộc của chủ hộ")
+            self.error(heads[0].row, H.ETHNICITY, gettext("Thiếu dân tộc của chủ hộ"))
             head_ethnicity = ""
         for member in block.members:
             if member.cleaned.get("ethnicity") == _AS_HEAD:
@@ -243,7 +245,7 @@ class _HouseholdChecker:
             problems = validation.check_members([{"relation": m.cleaned.get("relation")} for m in block.members])
             for _, message in problems:
                 row = heads[1].row if len(heads) > 1 else block.row
-                self.error(row, H.RELATION, f"Hộ {block.code}: {message}")
+                self.error(row, H.RELATION, gettext("Hộ %(code)s: %(problem)s") % {"code": block.code, "problem": message})
         head = next((m for m in block.members if m.cleaned.get("relation") == Relation.HEAD), None)
         data = {"code": block.code, "ethnicity": head.cleaned.get("ethnicity") if head else "",
                 "area": block.cell(H.AREA), "phone": block.cell(H.PHONE), "address": block.cell(H.ADDRESS),
@@ -270,12 +272,12 @@ class _HouseholdChecker:
     def _place(self, block: _Block, units: _Units) -> None:
         row = block.cell_row(H.COMMUNE)
         if not block.commune_code:
-            self.error(block.row, H.COMMUNE, "Thiếu mã xã")
+            self.error(block.row, H.COMMUNE, gettext("Thiếu mã xã"))
             return
         commune = units.communes.get(block.commune_code)
         # Missing and out of scope read the same: the message reveals nothing outside the scope.
         if commune is None or not units.can(roles.HOUSEHOLD_VIEW, commune):
-            self.error(row, H.COMMUNE, NOT_FOUND_COMMUNE.format(code=block.commune_code[:30]))
+            self.error(row, H.COMMUNE, NOT_FOUND_COMMUNE % {"code": block.commune_code[:30]})
             return
         unit = commune
         village_text = block.cell(H.VILLAGE)
@@ -286,7 +288,7 @@ class _HouseholdChecker:
                            f"Không tìm thấy thôn “{village_text[:40]}” của {commune.name}")
                 return
         if not units.can(roles.HOUSEHOLD_EDIT, unit):
-            self.error(row, H.COMMUNE, f"Bạn không có quyền nhập hộ cho {unit.name}")
+            self.error(row, H.COMMUNE, gettext("Bạn không có quyền nhập hộ cho %(unit)s") % {"unit": unit.name})
             return
         block.commune, block.unit = commune, unit
 
@@ -298,7 +300,8 @@ class _HouseholdChecker:
                 if not cid:
                     continue
                 if cid in first:
-                    self.error(member.row, H.CITIZEN_ID, f"Số định danh cá nhân trùng với dòng {first[cid]}")
+                    self.error(member.row, H.CITIZEN_ID, gettext("Số định danh cá nhân trùng với dòng %(row)s")
+                               % {"row": first[cid]})
                 else:
                     first[cid] = member.row
 
@@ -502,7 +505,7 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
     checker.parse(rows, header_index)
     del rows  # the file's cells are no longer needed: only the checked values go on
     if not checker.blocks and not checker.errors:
-        return _file_error("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề")
+        return _file_error(gettext("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề"))
     checker.resolve()
     if checker.errors:
         return ImportResult(errors=_sorted(checker.errors, _HOUSEHOLD_ORDER))
@@ -523,6 +526,6 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
     except IntegrityError:
         # Someone registered the same code or ID number between the check and the write.
         logger.warning("household import rolled back on a concurrent change", exc_info=True)
-        return _file_error("Trong lúc nhập, sổ hộ vừa có thay đổi trùng với tệp (cùng mã hộ hoặc số định danh); "
-                           "chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể")
+        return _file_error(gettext("Trong lúc nhập, sổ hộ vừa có thay đổi trùng với tệp (cùng mã hộ hoặc số định danh); "
+                                   "chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể"))
     return ImportResult(counts=counts)

@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vuonlen.accounts import roles
 from vuonlen.core import spreadsheets
@@ -148,9 +149,9 @@ class _ReviewChecker:
              seen: dict[tuple[str, str], int]) -> None:
         errors_before = len(self.errors)
         if not commune_code:
-            self.error(row, R.COMMUNE, "Thiếu mã xã")
+            self.error(row, R.COMMUNE, gettext("Thiếu mã xã"))
         if not code:
-            self.error(row, R.CODE, "Thiếu mã hộ")
+            self.error(row, R.CODE, gettext("Thiếu mã hộ"))
         lacking = []
         for indicator_code, name in self.indicator_columns:
             try:
@@ -158,7 +159,8 @@ class _ReviewChecker:
                     lacking.append(indicator_code)
             except ValueError:
                 text = spreadsheets.cell_text(values.get(name))
-                self.error(row, name, f"Chỉ đánh “x” (thiếu hụt) hoặc để trống, không nhận “{text[:20]}”")
+                self.error(row, name, gettext("Chỉ đánh “x” (thiếu hụt) hoặc để trống, không nhận “%(text)s”")
+                           % {"text": text[:20]})
         data = {"income_per_capita": values.get(R.INCOME), "score_a": values.get(R.SCORE_A), "lacking": lacking,
                 "kind": values.get(R.KIND), "reviewed_on": values.get(R.REVIEWED_ON),
                 "farming": values.get(R.FARMING)}
@@ -167,12 +169,13 @@ class _ReviewChecker:
             self.error(row, _REVIEW_FIELD_COLUMNS.get(field_name, self.first_indicator), message)
         reviewed_on = cleaned.get("reviewed_on")
         if reviewed_on and reviewed_on > self.today:
-            self.error(row, R.REVIEWED_ON, "Ngày rà soát ở tương lai")
+            self.error(row, R.REVIEWED_ON, gettext("Ngày rà soát ở tương lai"))
         number, date = self._decision(row, values, reviewed_on)
         key = (commune_code, code)
         if commune_code and code:
             if key in seen:
-                self.error(row, R.CODE, f"Hộ mã {code} của xã mã {commune_code} đã có ở dòng {seen[key]}")
+                self.error(row, R.CODE, gettext("Hộ mã %(code)s của xã mã %(commune)s đã có ở dòng %(row)s")
+                           % {"code": code, "commune": commune_code, "row": seen[key]})
                 return
             seen[key] = row
         self.rows.append(_ReviewRow(row, commune_code, code, cleaned, number, date,
@@ -186,18 +189,18 @@ class _ReviewChecker:
             try:
                 date = parse_date(raw_date)
             except ValueError as exc:
-                self.error(row, R.DECISION_DATE, f"Ngày quyết định: {exc}")
+                self.error(row, R.DECISION_DATE, gettext("Ngày quyết định: %(error)s") % {"error": exc})
                 return number, None
         if len(number) > 60:
-            self.error(row, R.DECISION_NUMBER, "Số quyết định dài quá 60 ký tự")
+            self.error(row, R.DECISION_NUMBER, gettext("Số quyết định dài quá 60 ký tự"))
         if number and date is None and _is_blank(raw_date):
-            self.error(row, R.DECISION_DATE, "Thiếu ngày quyết định (có số quyết định)")
+            self.error(row, R.DECISION_DATE, gettext("Thiếu ngày quyết định (có số quyết định)"))
         if date and not number:
-            self.error(row, R.DECISION_NUMBER, "Thiếu số quyết định công nhận (có ngày quyết định)")
+            self.error(row, R.DECISION_NUMBER, gettext("Thiếu số quyết định công nhận (có ngày quyết định)"))
         if date and date > self.today:
-            self.error(row, R.DECISION_DATE, "Ngày quyết định ở tương lai")
+            self.error(row, R.DECISION_DATE, gettext("Ngày quyết định ở tương lai"))
         if date and reviewed_on and date < reviewed_on:
-            self.error(row, R.DECISION_DATE, "Ngày quyết định trước ngày rà soát")
+            self.error(row, R.DECISION_DATE, gettext("Ngày quyết định trước ngày rà soát"))
         return number, date
 
     # --- against the registry ----------------------------------------------------------------
@@ -211,7 +214,7 @@ class _ReviewChecker:
             commune = units.communes.get(item.commune_code)
             if commune is None or not units.can(roles.HOUSEHOLD_VIEW, commune):
                 if item.commune_code:
-                    self.error(item.row, R.COMMUNE, NOT_FOUND_COMMUNE.format(code=item.commune_code[:30]))
+                    self.error(item.row, R.COMMUNE, NOT_FOUND_COMMUNE % {"code": item.commune_code[:30]})
                 continue
             if item.code:
                 wanted[commune.pk].append(item)
@@ -220,10 +223,12 @@ class _ReviewChecker:
             for item in items:
                 household = households.get((commune_id, item.code))
                 if household is None or not units.can(roles.HOUSEHOLD_VIEW, household.unit):
-                    self.error(item.row, R.CODE, f"Không tìm thấy hộ mã {item.code[:30]} của xã mã "
-                                                 f"{item.commune_code} trong phạm vi của bạn")
+                    self.error(item.row, R.CODE, gettext("Không tìm thấy hộ mã %(code)s của xã mã %(commune)s "
+                                                         "trong phạm vi của bạn")
+                               % {"code": item.code[:30], "commune": item.commune_code})
                 elif not units.can(roles.HOUSEHOLD_EDIT, household.unit):
-                    self.error(item.row, R.CODE, f"Bạn chỉ có quyền xem hộ mã {item.code}, không ghi được kết quả")
+                    self.error(item.row, R.CODE, gettext("Bạn chỉ có quyền xem hộ mã %(code)s, không ghi được kết quả")
+                               % {"code": item.code})
                 else:
                     item.household = household
         found = [item for item in self.rows if item.household is not None]
@@ -233,10 +238,12 @@ class _ReviewChecker:
             household = item.household
             on = item.cleaned.get("reviewed_on") or self.today
             if household.ended_on and household.ended_on <= on:
-                self.error(item.row, R.CODE, f"Hộ mã {item.code} đã kết thúc ngày {household.ended_on:%d/%m/%Y}")
+                self.error(item.row, R.CODE, gettext("Hộ mã %(code)s đã kết thúc ngày %(date)s")
+                           % {"code": item.code, "date": household.ended_on.strftime("%d/%m/%Y")})
                 continue
             if item.persons == 0:
-                self.error(item.row, R.CODE, f"Hộ mã {item.code} không có nhân khẩu nào vào ngày {on:%d/%m/%Y}")
+                self.error(item.row, R.CODE, gettext("Hộ mã %(code)s không có nhân khẩu nào vào ngày %(date)s")
+                           % {"code": item.code, "date": on.strftime("%d/%m/%Y")})
                 continue
             item.existing = existing.get(household.pk)
             if item.bad:
@@ -425,7 +432,7 @@ def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, e
     report = _Reporter(progress)
     filename = nfc(filename)
     if standard_or_none(year) is None:
-        return _file_error(f"Chưa có chuẩn nghèo áp dụng cho năm {year}")
+        return _file_error(gettext("Chưa có chuẩn nghèo áp dụng cho năm %(year)s") % {"year": year})
     report(0, 0, Phase.READ, force=True)
     columns = review_columns_for(year)
     # Indicator names are matched exactly, before the prefix rules of the other columns.
@@ -438,15 +445,16 @@ def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, e
     except FileRejected as exc:
         return _file_error(str(exc))
     if R.INCOME not in positions and R.SCORE_A not in positions:
-        return _file_error(f"Dòng tiêu đề thiếu cột: {R.INCOME} (hoặc {R.SCORE_A})")
+        return _file_error(gettext("Dòng tiêu đề thiếu cột: %(income)s (hoặc %(score)s)")
+                           % {"income": R.INCOME, "score": R.SCORE_A})
     checker = _ReviewChecker(actor, era, year, positions, report)
     checker.parse(rows, header_index)
     del rows
     if not checker.rows and not checker.errors:
         if checker.skipped:
-            return _file_error("Tệp chưa có kết quả rà soát nào: các dòng chỉ có mã hộ, chưa có thu nhập, "
-                               "điểm A hay chỉ số thiếu hụt")
-        return _file_error("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề")
+            return _file_error(gettext("Tệp chưa có kết quả rà soát nào: các dòng chỉ có mã hộ, chưa có thu nhập, "
+                                       "điểm A hay chỉ số thiếu hụt"))
+        return _file_error(gettext("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề"))
     checker.resolve()
     if checker.errors:
         return ImportResult(errors=_sorted(checker.errors, _review_order(year)))
@@ -465,6 +473,6 @@ def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, e
                          note=_review_note(counts, year, filename))
     except IntegrityError:
         logger.warning("review import rolled back on a concurrent change", exc_info=True)
-        return _file_error("Trong lúc nhập, kết quả rà soát của một số hộ vừa được người khác ghi; chưa ghi gì: "
-                           "hãy nhập lại tệp để xem lỗi cụ thể")
+        return _file_error(gettext("Trong lúc nhập, kết quả rà soát của một số hộ vừa được người khác ghi; "
+                                   "chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể"))
     return ImportResult(counts=counts)
