@@ -72,11 +72,10 @@ def measure(data: dict) -> None:
     from django.conf import settings
     from django.test import Client
     from django.test.utils import override_settings
+    from django.urls import reverse
 
     from vuonlen.messaging.inbox import collect_for
     from vuonlen.messaging.models import InboxItem
-
-    from django.urls import reverse
 
     reverse("home")  # the URL configuration loads once per process (the API with it): not the collector's cost
     for who in ("unit_user", "mentor"):

@@ -149,10 +149,11 @@ def _explain(sql: str, params: list) -> str:
 
 def _plans(viewer) -> None:
     """The plans of the list's queries and of the review roll-up, as the ORM writes them."""
+    from django.db.models import Count, Q
+
+    from vuonlen.households.models import Review
     from vuonlen.households.selectors import households_visible_to
     from vuonlen.indicators.sources import _told_expression
-    from vuonlen.households.models import Review
-    from django.db.models import Count, Q
 
     qs = households_visible_to(viewer).filter(ended_on__isnull=True)
     sql, params = qs.order_by().values("pk").query.sql_with_params()

@@ -177,14 +177,13 @@ def _build_surveys_and_plans(w: World) -> None:
     each person's inbox. The reporting unit also acts for commune A's Women's Union, which lists
     ``h_mine`` and ``h_near`` (and, written before the move, ``h_far``)."""
     from vuonlen.accounts.models import RoleAssignment
+    from vuonlen.households import services as households
     from vuonlen.messaging.models import InboxItem, InboxKind
     from vuonlen.plans import services as plans
     from vuonlen.plans.models import Goal, OrganisationHousehold, Outcome, Solution
     from vuonlen.surveys import services as surveys
     from vuonlen.surveys.catalogue import ensure_catalogue
     from vuonlen.surveys.models import PovertyCause, SurveyFile
-
-    from vuonlen.households import services as households
 
     ensure_catalogue()
     for household in (w.h_mine, w.h_near, w.h_far):  # poor: their member households and plans are listed

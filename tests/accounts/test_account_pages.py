@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from tests import factories
 from vuonlen.accounts import scoping
-from vuonlen.accounts.models import Organisation, OrgKind, RoleAssignment, User
+from vuonlen.accounts.models import Organisation, OrgKind, User
 from vuonlen.accounts.roles import HOUSEHOLD_EDIT, Role
 from vuonlen.core.models import AuditLog
 from vuonlen.geo.models import Era, Level

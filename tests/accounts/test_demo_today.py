@@ -53,7 +53,7 @@ def test_demo_switches_over_and_continues_into_2026(client, kontum):
     review = evaluation.Evaluation(cutoff=dt.date(2026, 12, 7))
     assert "MH_HUYEN" not in {i.code for i in review.indicators}  # no districts since 1 July 2025
     rows = {r.indicator.code: r for r in review.rows([province.pk])}
-    for code, goal in demo_today.PLAN_2030.items():
+    for code in demo_today.PLAN_2030:
         assert rows[code].target is not None and rows[code].status != evaluation.NO_TARGET, code
     assert (rows["NEP_NGHI"].target, rows["NEP_NGHI"].target_kind) == (80.0, "year")  # the 2026 target
     assert (rows["GIAM_NGHEO"].target, rows["GIAM_NGHEO"].target_kind) == (4.0, "default")  # the plan's

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser_fixtures import DESKTOP, sign_in
+from tests.browser_fixtures import sign_in
 from vuonlen.accounts.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,8 @@ import pytest
 from vuonlen.core.pipeline import Pipeline, TransitionRefused, transition
 from vuonlen.directives.models import Task, TaskState
 from vuonlen.initiatives.models import Initiative, Status
-from vuonlen.reporting.models import Submission, SubmissionStatus as S
+from vuonlen.reporting.models import Submission
+from vuonlen.reporting.models import SubmissionStatus as S
 
 
 def test_every_room_declares_its_pipeline_on_the_model():

@@ -18,12 +18,12 @@ from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.core.pipeline import TransitionRefused, transition
-from vuonlen.geo.models import AdministrativeUnit, Level
 from vuonlen.directives import services
 from vuonlen.directives.models import DeadlineKind, Task, TaskState, TaskStatus, TaskUpdate
+from vuonlen.geo.models import AdministrativeUnit, Level
 from vuonlen.reporting import defaults
 from vuonlen.reporting import services as reporting
-from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind, SubmissionStatus
+from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind
 
 from .conftest import at, day
 

@@ -20,7 +20,7 @@ from vuonlen.households.import_templates import household_template_xlsx
 from vuonlen.households.imports import H
 from vuonlen.households.models import Household, ImportStatus, Person
 
-from .test_imports import A, COLUMNS, person
+from .test_imports import COLUMNS, A, person
 
 pytestmark = pytest.mark.django_db
 

@@ -144,7 +144,7 @@ def test_a_viewer_cannot_import_where_they_can_only_read(commune_a, viewer_distr
     ("ho.xlsx", b"", "Tệp rỗng"),
     ("ho.pdf", b"%PDF-1.4", "Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv"),
     ("ho.xlsx", b"PK\x03\x04 not a zip", "Tệp không phải bảng tính .xlsx hợp lệ"),
-    ("ho.xlsx", "not a spreadsheet".encode(), "Tệp không phải bảng tính .xlsx hợp lệ"),
+    ("ho.xlsx", b"not a spreadsheet", "Tệp không phải bảng tính .xlsx hợp lệ"),
 ])
 def test_unreadable_files_are_rejected_with_one_message(officer_a, filename, data, message):
     result = run(officer_a, data, filename)

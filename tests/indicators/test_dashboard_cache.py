@@ -16,8 +16,7 @@ from vuonlen.campaign.models import CRITERIA_FIELDS, Assessment
 from vuonlen.indicators import figures_cache
 from vuonlen.indicators.models import Indicator, Target
 
-from .test_dashboards import YEAR, card, dashboard_url, login
-from .test_dashboards import build_world, commune_x, province_viewer  # noqa: F401 - fixtures
+from .test_dashboards import YEAR, build_world, card, commune_x, dashboard_url, login, province_viewer  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from vuonlen.core.periods import today_vn
 from vuonlen.indicators import evaluation, targets
 from vuonlen.indicators.evaluation import BEHIND, ON_TRACK, Evaluation
 from vuonlen.indicators.models import EnteredValue
-from vuonlen.core.periods import today_vn
 
 from .target_world import *  # noqa: F403 - the shared fixtures
 

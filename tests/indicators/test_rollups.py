@@ -11,8 +11,8 @@ from tests.households.factories import make_household, make_review
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import services as campaign_services
 from vuonlen.campaign.models import CRITERIA_FIELDS
-from vuonlen.households import services as households_services
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
+from vuonlen.households import services as households_services
 from vuonlen.households.models import PopulationBase
 from vuonlen.indicators import rollups
 from vuonlen.indicators.models import EnteredValue, Indicator, Rollup

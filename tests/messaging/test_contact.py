@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from tests import factories
 from tests.messaging.test_inbox import _task
-from vuonlen.core.periods import today_vn
 from vuonlen.core.models import AuditLog
+from vuonlen.core.periods import today_vn
 from vuonlen.messaging import services
 from vuonlen.messaging.models import Channel, ContactPreference, InboxItem, OutboundMessage
 

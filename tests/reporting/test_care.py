@@ -15,7 +15,8 @@ from docx import Document
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.reporting import services
-from vuonlen.reporting.models import Submission, SubmissionEvent, SubmissionStatus as S
+from vuonlen.reporting.models import Submission, SubmissionEvent
+from vuonlen.reporting.models import SubmissionStatus as S
 
 from .conftest import NARRATIVE, Q2, figures_input, submitted, vn
 

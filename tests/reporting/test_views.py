@@ -6,15 +6,16 @@ import io
 import re
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import Period, PeriodKind
 from vuonlen.reporting import calendar, services
-from vuonlen.reporting.models import Submission, SubmissionAttachment, SubmissionStatus as S
+from vuonlen.reporting.models import Submission, SubmissionAttachment
+from vuonlen.reporting.models import SubmissionStatus as S
 
 from . import files
 from .conftest import NARRATIVE, Q2, figures_input, submitted, vn

@@ -8,7 +8,8 @@ from django.http import Http404
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.reporting import services
-from vuonlen.reporting.models import Submission, SubmissionEvent, SubmissionStatus as S
+from vuonlen.reporting.models import Submission, SubmissionEvent
+from vuonlen.reporting.models import SubmissionStatus as S
 
 from .conftest import NARRATIVE, Q2, figures_input, submitted, vn
 

@@ -78,7 +78,6 @@ def accounts_visible_to(user, *, search: str = "", role: str = ""):
     area with ``accounts.manage_accounts``. A technical administrator (superuser) sees every
     account, those without a role included. ``search`` matches the login or the full name, with
     or without diacritics."""
-    from django.db.models import Q
 
     from .models import RoleAssignment, User
 

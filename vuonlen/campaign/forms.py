@@ -13,6 +13,7 @@ from vuonlen.core.years import FIRST_YEAR, YEAR_MAX, YEAR_MIN
 from .models import CRITERIA, IMPROVED_LIFE
 from .services import VISIT_TOPICS
 
+
 def _date(label, **kwargs) -> DateField:
     return DateField(label=label, required=False, **kwargs)
 

@@ -26,7 +26,8 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from . import services
 from .models import DeadlineKind as DK
-from .models import Document, DocumentKind, ExpectedOutput as EO, TaskState
+from .models import Document, DocumentKind, TaskState
+from .models import ExpectedOutput as EO
 
 CAMPAIGN = ("Cuộc vận động “Làm thay đổi nếp nghĩ, cách làm của đồng bào DTTS, làm cho đồng bào DTTS vươn lên "
             "thoát nghèo bền vững”")

@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from vuonlen.accounts.models import Organisation, OrgKind
 from vuonlen.core.formats import format_date, format_number
 from vuonlen.core.text import vi_sorted
 from vuonlen.documents.word import AdministrativeDocument, bold
-
-from vuonlen.accounts.models import Organisation, OrgKind
 from vuonlen.geo.models import Level
 
 from . import integration, selectors

@@ -25,7 +25,14 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.text import sort_key
 
 from .models import (
-    Document, DocumentFile, Task, TaskAssignment, TaskEvidence, TaskState, TaskStatus, TaskUpdate,
+    Document,
+    DocumentFile,
+    Task,
+    TaskAssignment,
+    TaskEvidence,
+    TaskState,
+    TaskStatus,
+    TaskUpdate,
 )
 
 

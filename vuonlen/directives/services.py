@@ -31,8 +31,17 @@ from vuonlen.core.versioning import lock_version
 
 from . import selectors
 from .models import (
-    DeadlineKind, Document, DocumentFile, DocumentKind, ExpectedOutput, Task, TaskAssignment, TaskEvidence,
-    TaskState, TaskUpdate, month_end,
+    DeadlineKind,
+    Document,
+    DocumentFile,
+    DocumentKind,
+    ExpectedOutput,
+    Task,
+    TaskAssignment,
+    TaskEvidence,
+    TaskState,
+    TaskUpdate,
+    month_end,
 )
 
 EVIDENCE_FOLDER = "directives/evidence"

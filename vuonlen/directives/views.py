@@ -20,8 +20,8 @@ from vuonlen.core.responses import file_response
 
 from . import selectors, services
 from .forms import CarryGroupForm, DocumentForm, TaskForm, TaskUpdateForm
+from .models import DeadlineKind, DocumentKind, TaskState, TaskStatus
 from .notice import addressee_label as notice_addressees
-from .models import DeadlineKind, DocumentKind, Task, TaskState, TaskStatus
 
 
 def _tabs(user, current: str) -> dict:
@@ -406,7 +406,6 @@ def _home_organisation(user):
 @room_required(roles.DIRECTIVE_VIEW)
 def task_link_report(request, pk: int):
     """The secretariat names the report that fulfils a task (or none)."""
-    from vuonlen.reporting.models import ReportSchedule
 
     task = selectors.get_task_for_user_or_404(request.user, pk)
     if not selectors.can_manage(request.user, task.document):

@@ -10,18 +10,18 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.audit import audit_created_many, audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import fold, nfc, sort_key
-from vuonlen.core.versioning import check_version, model_update, stale_message
+from vuonlen.core.versioning import check_version, model_update, stale_message_lazy
 
 from .models import VILLAGE_TYPES, AdministrativeUnit, Level, UnitType, fill_paths
 
 NAME_MAX = AdministrativeUnit._meta.get_field("name").max_length
-STALE_MESSAGE = stale_message("Thôn này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Thôn này"))
 
 
 def check_can_manage_villages(*, actor, unit: AdministrativeUnit) -> None:

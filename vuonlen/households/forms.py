@@ -12,7 +12,7 @@ from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from vuonlen.core.forms import DATE_INPUTS, DateField, StyledFormMixin
+from vuonlen.core.forms import DateField, StyledFormMixin
 from vuonlen.core.years import YEAR_MAX, YEAR_MIN
 
 from . import ethnicity

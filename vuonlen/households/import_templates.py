@@ -9,7 +9,7 @@ other text, since the importer also reads the common ways of writing a value ("c
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter

@@ -20,19 +20,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.models import CRITERIA
 from vuonlen.core.text import nfc
-from vuonlen.core.versioning import stale_message
+from vuonlen.core.versioning import stale_message_lazy
 
 from . import rollups
 from .models import Direction, EntryKind, Indicator, Measure, Source
 from .values import clean_value
 
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,39}$")
-STALE_MESSAGE = stale_message("Chỉ tiêu này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Chỉ tiêu này"))
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ def run(ctx) -> None:
 
         # Households behind each commune's percentages (weights of the cascade).
         weights = defaultdict(int)
-        for unit_id, indicator_id, d in Rollup.objects.filter(
+        for unit_id, _indicator_id, d in Rollup.objects.filter(
                 year=2021, unit__in=communes, indicator=indicators["NEP_NGHI"]).values_list(
                 "unit_id", "indicator_id", "denominator"):
             weights[unit_id] = d

@@ -14,6 +14,15 @@ code.
 """
 
 from .selectors import entered_indicators, entry_level, may_enter  # noqa: F401
-from .services.entries import (MAX_COUNT, EntryInput, EntryResult, clean_entry, enter_value,  # noqa: F401
-                               enter_values, is_blank, require_enter, stale_text)
+from .services.entries import (  # noqa: F401
+                               MAX_COUNT,
+                               EntryInput,
+                               EntryResult,
+                               clean_entry,
+                               enter_value,
+                               enter_values,
+                               is_blank,
+                               require_enter,
+                               stale_text,
+)
 from .services.targets import Stale  # noqa: F401

@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from vuonlen.core import spreadsheets
-from vuonlen.core import xlsx
+from vuonlen.core import spreadsheets, xlsx
 from vuonlen.core.formats import format_date, format_number
 from vuonlen.geo.models import AdministrativeUnit
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from contextlib import contextmanager
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.utils import timezone

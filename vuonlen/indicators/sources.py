@@ -79,7 +79,6 @@ def compute_direct(years: Iterable[int], *, tree: Tree, units: set[int] | None =
     ``years`` are all the years there are, so the queries scan the tables rather than go
     through the year indexes (measured twice as fast on SQLite for a full recompute)."""
     years = sorted(set(years))
-    wanted = set(years)
     indicators = indicators if indicators is not None else active_indicators()
     facts: Facts = {year: {} for year in years}
     by_formula: dict[str, list[str]] = defaultdict(list)

@@ -28,8 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.core import spreadsheets
-from vuonlen.core import xlsx
+from vuonlen.core import spreadsheets, xlsx
 from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_number
 from vuonlen.core.models import AuditAction

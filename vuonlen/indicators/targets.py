@@ -15,13 +15,44 @@ from dataclasses import dataclass
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from .models import Indicator, Target
-from .selectors import (Cascade, ChildTarget, cascade, cascades, children_in, default_year, exists_in,  # noqa: F401
-                        indicators_for, latest_denominators, may_set_target, phase_of_year, phase_years)
-from .services.targets import (STALE_MESSAGE, SaveResult, Stale, TargetInput, clean_target,  # noqa: F401
-                               clear_target, require_target_right, save_targets, set_target, stale_message)
-from .values import (CENT, LEVEL_NAMES, MAX_VALUE, RATE_MEASURES, UNIT_SUFFIX, WHOLE_MEASURES,  # noqa: F401
-                     clean_value, parse_value, plain_number, show)
-
+from .selectors import (  # noqa: F401
+    Cascade,
+    ChildTarget,
+    cascade,
+    cascades,
+    children_in,
+    default_year,
+    exists_in,
+    indicators_for,
+    latest_denominators,
+    may_set_target,
+    phase_of_year,
+    phase_years,
+)
+from .services.targets import (  # noqa: F401
+    STALE_MESSAGE,
+    SaveResult,
+    Stale,
+    TargetInput,
+    clean_target,
+    clear_target,
+    require_target_right,
+    save_targets,
+    set_target,
+    stale_message,
+)
+from .values import (  # noqa: F401
+    CENT,
+    LEVEL_NAMES,
+    MAX_VALUE,
+    RATE_MEASURES,
+    UNIT_SUFFIX,
+    WHOLE_MEASURES,
+    clean_value,
+    parse_value,
+    plain_number,
+    show,
+)
 
 # --- the grid of a unit's children ----------------------------------------------------------------
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage
 
-
 _CACHE: dict = {}
 
 

@@ -25,7 +25,6 @@ from .forms import FinalReviewForm, PhaseIndicatorForm
 from .models import Indicator
 from .views_targets import _asked_unit, _choices, _unit
 
-
 # --- Tổng kết giai đoạn ---------------------------------------------------------------------------
 
 def _ended_phases() -> list[Phase]:

@@ -18,19 +18,29 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.campaign.models import Phase
-from vuonlen.core.years import FIRST_YEAR
 from vuonlen.core.access import room_required
 from vuonlen.core.formats import format_date
 from vuonlen.core.paging import paginate
 from vuonlen.core.periods import today_vn
 from vuonlen.core.responses import file_response
 from vuonlen.core.spreadsheets import RowError, errors_xlsx
+from vuonlen.core.years import FIRST_YEAR
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from . import definitions, evaluation, selectors, services, target_imports, targets
 from .evaluation_reports import BehindReport, EvaluationReport
-from .forms import (ActiveForm, BehindForm, EntryForm, EvaluationForm, IndicatorForm, PhaseIndicatorsForm,
-                    TargetGridForm, TargetImportForm, UnitYearForm, unit_choices)
+from .forms import (
+    ActiveForm,
+    BehindForm,
+    EntryForm,
+    EvaluationForm,
+    IndicatorForm,
+    PhaseIndicatorsForm,
+    TargetGridForm,
+    TargetImportForm,
+    UnitYearForm,
+    unit_choices,
+)
 from .models import EnteredValue, EntryKind, Indicator
 
 IMPORT_ERRORS_KEY = "indicators_target_import_errors"

@@ -24,7 +24,15 @@ from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitType
 
 from .models import (
-    Exemplar, Fund, Initiative, InitiativeReview, Kind, Participation, Showcase, Status, StatusChange,
+    Exemplar,
+    Fund,
+    Initiative,
+    InitiativeReview,
+    Kind,
+    Participation,
+    Showcase,
+    Status,
+    StatusChange,
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -13,7 +13,6 @@ from vuonlen.geo.pickers import village_label
 from .models import FundSource, Kind, Status
 
 
-
 class InitiativeForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên mô hình"), max_length=200)
     kind = forms.ChoiceField(label=_("Loại mô hình"), choices=Kind.choices)

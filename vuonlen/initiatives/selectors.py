@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -22,7 +21,13 @@ from vuonlen.core.text import fold
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from .models import (
-    ACTIVE_STATUSES, Exemplar, Initiative, InitiativeFile, InitiativeLevel, Participation, Status, StatusChange,
+    Exemplar,
+    Initiative,
+    InitiativeFile,
+    InitiativeLevel,
+    Participation,
+    Status,
+    StatusChange,
 )
 
 # Counts smaller than this are shown as "< 5" on public pages: in a village of a few dozen

@@ -34,8 +34,19 @@ from vuonlen.indicators import rollups
 
 from . import selectors
 from .models import (
-    TRANSITIONS, Exemplar, Fund, FundSource, Initiative, InitiativeFile, InitiativeLevel, InitiativeReview, Kind,
-    Participation, Showcase, Status, StatusChange,
+    TRANSITIONS,
+    Exemplar,
+    Fund,
+    FundSource,
+    Initiative,
+    InitiativeFile,
+    InitiativeLevel,
+    InitiativeReview,
+    Kind,
+    Participation,
+    Showcase,
+    Status,
+    StatusChange,
 )
 
 FILE_FOLDER = "initiatives"

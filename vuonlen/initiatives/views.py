@@ -20,7 +20,14 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
 from . import selectors, services
 from .forms import (
-    ExemplarForm, FilesForm, FundForm, InitiativeForm, MoveForm, ParticipantEndForm, ParticipantsForm, ReviewForm,
+    ExemplarForm,
+    FilesForm,
+    FundForm,
+    InitiativeForm,
+    MoveForm,
+    ParticipantEndForm,
+    ParticipantsForm,
+    ReviewForm,
     ShowcaseForm,
 )
 from .models import Kind, Status

@@ -80,10 +80,10 @@ def contact_preference_update(*, actor, user, channel: str, phone: str = "", zal
         current = ContactPreference.objects.select_for_update().filter(user=user).first()
         if current is None:
             if expected_version not in (0, None):
-                raise ValidationError({"__all__": [stale_message("Cách nhận tin")]})
+                raise ValidationError({"__all__": [stale_message(_("Cách nhận tin"))]})
             current = ContactPreference.objects.create(user=user, **data)
             audit_record(actor=actor, action=AuditAction.CREATE, instance=current, after=None, source="web")
             return current
-        check_version(current, expected_version, message=stale_message("Cách nhận tin"))
+        check_version(current, expected_version, message=stale_message(_("Cách nhận tin")))
         model_update(actor=actor, instance=current, data=data)
     return current

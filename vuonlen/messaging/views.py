@@ -7,10 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
-from .forms import ContactPreferenceForm
 from vuonlen.core.paging import paginate
 
+from . import services
+from .forms import ContactPreferenceForm
 from .inbox import PER_PAGE, open_items_query, prepare, unread_count
 from .models import Channel
 

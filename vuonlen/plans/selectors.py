@@ -26,9 +26,14 @@ from vuonlen.households.models import Household
 from vuonlen.households.selectors import households_visible_to
 
 from .models import (
-    LISTED_STATUSES, MASS_ORG_KINDS, Goal, HouseholdPlan, OrganisationGoal, OrganisationHousehold, Outcome,
+    LISTED_STATUSES,
+    MASS_ORG_KINDS,
+    Goal,
+    HouseholdPlan,
+    OrganisationGoal,
+    OrganisationHousehold,
+    Outcome,
 )
-
 
 # --- organisations and their area ------------------------------------------------------------
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
@@ -30,7 +29,14 @@ from vuonlen.surveys.models import PovertyCause
 
 from . import selectors
 from .models import (
-    LISTED_STATUSES, MASS_ORG_KINDS, Goal, HouseholdPlan, OrganisationGoal, OrganisationHousehold, Outcome, Solution,
+    LISTED_STATUSES,
+    MASS_ORG_KINDS,
+    Goal,
+    HouseholdPlan,
+    OrganisationGoal,
+    OrganisationHousehold,
+    Outcome,
+    Solution,
 )
 
 YEAR_MIN = 2015

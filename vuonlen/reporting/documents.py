@@ -12,7 +12,6 @@ from vuonlen.geo.models import Level
 from .models import Submission
 from .selectors import submission_sections
 
-
 _CAMPAIGN = ("Cuộc vận động “Làm thay đổi nếp nghĩ, cách làm của đồng bào DTTS, làm cho đồng bào DTTS "
              "vươn lên thoát nghèo bền vững”")
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vuonlen.accounts.models import OrgKind
-from vuonlen.core.forms import DateField, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.formats import format_number
+from vuonlen.core.forms import DateField, MultipleFileField, ServiceErrorsMixin, StyledFormMixin
 from vuonlen.core.periods import Period, PeriodKind
 from vuonlen.geo.models import Level
 
@@ -150,7 +150,7 @@ class PeriodField(forms.CharField):
 class BoardFilterForm(StyledFormMixin, forms.Form):
     ky = PeriodField(label=_("Kỳ báo cáo"), required=False, widget=forms.Select)
     cap = forms.TypedChoiceField(label=_("Cấp"), required=False, coerce=int, empty_value=None,
-                                 choices=[("", _("Mọi cấp"))] + [(v, l) for v, l in Level.choices if v < Level.VILLAGE])
+                                 choices=[("", _("Mọi cấp"))] + [(v, label) for v, label in Level.choices if v < Level.VILLAGE])
     loai = forms.ChoiceField(label=_("Loại tổ chức"), required=False, choices=[("", _("Mọi loại"))] + list(OrgKind.choices))
     bao_cao = forms.TypedChoiceField(label=_("Báo cáo"), required=False, coerce=int, empty_value=None, choices=[])
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vuonlen.accounts.models import Organisation, OrgKind
 from vuonlen.core.models import TimestampedModel
-from vuonlen.core.pipeline import Pipeline
 from vuonlen.core.periods import DueRule, Period, PeriodKind
+from vuonlen.core.pipeline import Pipeline
 from vuonlen.core.uploads import StoredFileFields
 from vuonlen.geo.models import Level
 

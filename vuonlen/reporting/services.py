@@ -36,12 +36,10 @@ from vuonlen.core.audit import audit_record, snapshot
 from vuonlen.core.formats import format_date, format_number, parse_number
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import VN_TZ, Period, deadline_end, today_vn
+from vuonlen.core.pipeline import transition
 from vuonlen.core.text import nfc
 
-from . import defaults, figures, selectors
-from vuonlen.core.pipeline import transition
-
-from . import signals
+from . import defaults, figures, selectors, signals
 from .models import (
     Obligation,
     ReminderKind,

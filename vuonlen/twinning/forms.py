@@ -11,7 +11,6 @@ from vuonlen.core.pickers import PickerTextarea
 from .models import CRITERIA, MAX_SCORE, ActivityKind
 
 
-
 class PairForm(ServiceErrorsMixin, StyledFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(label=_("Cơ quan, đơn vị, doanh nghiệp"), queryset=None, required=False,
                                           empty_label=_("— Chọn —"))

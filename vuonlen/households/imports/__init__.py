@@ -29,12 +29,10 @@ year's review results), and ``common`` (what both share). Import from the packag
 """
 
 from vuonlen.core import spreadsheets
-from vuonlen.core.spreadsheets import (
-    Column, FileRejected, FileUnreadable, RowError, errors_xlsx)
+from vuonlen.core.spreadsheets import Column, FileRejected, FileUnreadable, RowError, errors_xlsx
 
 from .common import MAX_ROWS, NOT_FOUND_COMMUNE, ImportResult, Phase, Progress, _Reporter
-from .households import (HOUSEHOLD_COLUMNS, HOUSEHOLD_TEMPLATE_COLUMNS, H,
-                         import_households)
+from .households import HOUSEHOLD_COLUMNS, HOUSEHOLD_TEMPLATE_COLUMNS, H, import_households
 from .reviews import R, import_reviews, review_columns_for
 
 __all__ = ["Column", "FileRejected", "FileUnreadable", "RowError", "errors_xlsx", "spreadsheets", "MAX_ROWS",

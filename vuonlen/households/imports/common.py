@@ -4,8 +4,8 @@ reporter, the units of the file read once, chunked queries."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +15,6 @@ from vuonlen.core.formats import format_number
 from vuonlen.core.spreadsheets import RowError
 from vuonlen.core.text import fold
 from vuonlen.geo.models import AdministrativeUnit, Level
-
 
 MAX_ROWS = 300_000
 _CHUNK = 2_000  # codes per IN (…) query: well inside SQLite's and PostgreSQL's limits

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Callable
+from typing import Any, BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
@@ -24,8 +25,19 @@ from vuonlen.geo.models import AdministrativeUnit, Era
 
 from .. import ethnicity, validation
 from ..models import Household, JoinReason, Membership, Person, Relation
-from .common import (MAX_ROWS, NOT_FOUND_COMMUNE, ImportResult, Phase, Progress, _chunks, _file_error, _is_blank,
-                     _Reporter, _sorted, _Units)
+from .common import (
+    MAX_ROWS,
+    NOT_FOUND_COMMUNE,
+    ImportResult,
+    Phase,
+    Progress,
+    _chunks,
+    _file_error,
+    _is_blank,
+    _Reporter,
+    _sorted,
+    _Units,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -26,8 +26,19 @@ from vuonlen.geo.models import Era
 
 from .. import validation
 from ..models import Household, Membership, Review, ReviewKind
-from .common import (MAX_ROWS, NOT_FOUND_COMMUNE, ImportResult, Phase, Progress, _chunks, _file_error, _is_blank,
-                     _Reporter, _sorted, _Units)
+from .common import (
+    MAX_ROWS,
+    NOT_FOUND_COMMUNE,
+    ImportResult,
+    Phase,
+    Progress,
+    _chunks,
+    _file_error,
+    _is_blank,
+    _Reporter,
+    _sorted,
+    _Units,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -7,14 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core.audit import audit_record
 from vuonlen.core.models import AuditAction
 from vuonlen.core.periods import today_vn
 from vuonlen.core.text import fold, nfc, sort_key
-from vuonlen.core.versioning import stale_message
+from vuonlen.core.versioning import stale_message_lazy
 from vuonlen.geo.models import URBAN_TYPES, AdministrativeUnit, Level
 
 from .. import validation
@@ -26,7 +26,7 @@ from ..models import (
     Review,
 )
 
-STALE_MESSAGE = stale_message("Hộ này")
+STALE_MESSAGE = stale_message_lazy(gettext_lazy("Hộ này"))
 RECOGNISED_MESSAGE = ("Kết quả rà soát năm {year} đã được công nhận nên không sửa được; "
                       "hãy dùng “Đính chính” và ghi rõ lý do.")
 

@@ -206,7 +206,6 @@ def dashboard_workbook(board: Dashboard, table: str = ALL_TABLES):
 def households_workbook(behind: HouseholdsBehind, meets: str):
     """The list as the page shows it (no ID numbers, no phone), every row, one sheet."""
     from vuonlen.documents.excel import Column, new_workbook
-
     from vuonlen.households.templatetags.households import status_label
 
     workbook = new_workbook()

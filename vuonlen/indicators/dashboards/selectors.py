@@ -29,8 +29,23 @@ from .. import evaluation, figures_cache, sources
 from ..models import Indicator, Rollup
 from ..tree import Tree
 from .formatting import CHART_CODES, DRILL_MIN_LEVEL, POVERTY_CODES, WORST
-from .viewmodel import (MEETS, NOT_MEETS, Coverage, Dashboard, EraLink, Figure, HouseholdsBehind, Period,
-                        PovertyYear, TrendLine, _with_last_known, drill_kind, rank, trend_years)
+from .viewmodel import (
+    MEETS,
+    NOT_MEETS,
+    Coverage,
+    Dashboard,
+    EraLink,
+    Figure,
+    HouseholdsBehind,
+    Period,
+    PovertyYear,
+    TrendLine,
+    _with_last_known,
+    drill_kind,
+    rank,
+    trend_years,
+)
+
 
 def data_years() -> list[int]:
     """The years the roll-ups hold figures for (cached until the roll-ups change)."""
@@ -152,7 +167,7 @@ def unit_options(user, era: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
 
     def walk(parent, depth):
-        for pk, _parent, level, name, _sort in sorted(children.get(parent, []), key=lambda r: (r[4], r[0])):
+        for pk, _parent, _level, name, _sort in sorted(children.get(parent, []), key=lambda r: (r[4], r[0])):
             out.append((pk, "\u2003" * depth + name))
             walk(pk, depth + 1)
 

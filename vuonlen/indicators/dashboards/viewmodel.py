@@ -21,8 +21,18 @@ from vuonlen.geo.models import AdministrativeUnit, Level
 
 from .. import evaluation
 from ..models import Direction, Indicator, Measure
-from .formatting import (STATUS_CSS, STATUS_SIGNS, TARGET_KIND_LABELS, TREND_SPAN, WORST, format_value, rounded,
-                         share_text, target_text)
+from .formatting import (
+    STATUS_CSS,
+    STATUS_SIGNS,
+    TARGET_KIND_LABELS,
+    TREND_SPAN,
+    WORST,
+    format_value,
+    rounded,
+    share_text,
+    target_text,
+)
+
 
 @dataclass(frozen=True)
 class Figure:

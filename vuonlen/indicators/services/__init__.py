@@ -13,13 +13,40 @@ is built in ``targets`` (the module), which with ``entries`` and ``definitions``
 names importable.
 """
 
-from .catalogue import (DOCUMENT_MAX, PhaseRow, PhaseSetResult, clean_phase_rows, indicator_define,
-                        indicator_set_active, phase_indicator_add, phase_indicators_set, phase_set_copy,
-                        phase_set_save, phase_stale_message, require_phase_manager)
-from .entries import (EntryInput, EntryResult, clean_entry, enter_value, enter_values, is_blank, require_enter,
-                      stale_text)
-from .targets import (SaveResult, Stale, TargetInput, clean_target, clear_target, require_target_right, save_targets,
-                      set_target)
+from .catalogue import (
+                        DOCUMENT_MAX,
+                        PhaseRow,
+                        PhaseSetResult,
+                        clean_phase_rows,
+                        indicator_define,
+                        indicator_set_active,
+                        phase_indicator_add,
+                        phase_indicators_set,
+                        phase_set_copy,
+                        phase_set_save,
+                        phase_stale_message,
+                        require_phase_manager,
+)
+from .entries import (
+                        EntryInput,
+                        EntryResult,
+                        clean_entry,
+                        enter_value,
+                        enter_values,
+                        is_blank,
+                        require_enter,
+                        stale_text,
+)
+from .targets import (
+                        SaveResult,
+                        Stale,
+                        TargetInput,
+                        clean_target,
+                        clear_target,
+                        require_target_right,
+                        save_targets,
+                        set_target,
+)
 from .targets import stale_message as target_stale_message
 
 __all__ = ["indicator_define", "indicator_set_active", "phase_indicators_set", "require_phase_manager", "PhaseRow",

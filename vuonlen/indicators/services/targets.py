@@ -10,7 +10,6 @@ before anything is written; a version that no longer matches raises ``Stale``.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field

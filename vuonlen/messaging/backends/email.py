@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 
 from django.core.mail import EmailMessage
 
@@ -18,6 +17,6 @@ class EmailBackend(BaseBackend):
             mail.send()
         except smtplib.SMTPRecipientsRefused:
             raise SendError("SMTP recipient refused", transient=False) from None
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             raise SendError(type(exc).__name__, transient=True) from None
         return ""

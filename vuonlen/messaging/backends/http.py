@@ -6,7 +6,6 @@ Neither the token, the address nor the text ever reaches a log or an error code.
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 
@@ -29,7 +28,7 @@ def post_json(url: str, payload: dict, headers: dict[str, str], timeout: float) 
             raw = response.read(MAX_RESPONSE_BYTES)
     except urllib.error.HTTPError as exc:
         raise SendError(f"HTTP {exc.code}", transient=exc.code == 429 or exc.code >= 500) from None
-    except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as exc:
+    except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as exc:
         raise SendError(type(exc).__name__, transient=True) from None
     try:
         answer = json.loads(raw or b"{}")
