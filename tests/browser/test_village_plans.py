@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_fixtures import PHONE, sign_in
+from tests.browser_fixtures import PHONE, open_room, sign_in
 from tests.plans.builders import World
 from vuonlen.plans.models import HouseholdPlan, OrganisationGoal
 from vuonlen.surveys.models import VillageSurvey
@@ -24,7 +24,7 @@ def world(kontum, settings, tmp_path):
 
 def test_survey_then_summary(page, world, artifacts):
     sign_in(page, world.officer.username)
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Khảo sát thôn").click()
+    open_room(page, "Khảo sát thôn")
     page.get_by_role("link", name="Nhập khảo sát thôn").click()
     page.get_by_label("Thôn, làng").select_option(label=f"Thôn 4 — {world.commune.name}")
     page.get_by_label("Năm", exact=True).fill("2025")
@@ -83,7 +83,7 @@ def test_mentor_writes_a_plan_on_the_phone(browser, live_server, world, artifact
 def test_union_goal_reaches_the_dashboard(page, world, artifacts):
     homes = world.poor_households(2)
     sign_in(page, world.women_user.username)
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Kế hoạch giúp hộ").click()
+    open_room(page, "Kế hoạch giúp hộ")
     page.get_by_role("link", name="Đoàn thể giúp hộ hội viên").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(world.women.name)
     page.get_by_label("Mã hộ (cách nhau bằng dấu phẩy hoặc xuống dòng)").fill(f"{homes[0].code}\n{homes[1].code}")
