@@ -9,28 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from vuonlen.core.admin_mixins import AuditedAdmin, ScopedAdmin
-from vuonlen.core.audit import audit_record, snapshot
-from vuonlen.core.models import AuditAction
 
 from . import figures
 from .models import FormSection, Obligation, ReportForm, ReportSchedule, SectionKind, Submission, SubmissionEvent
-
-
-class _AuditedInlines:
-    """Inline rows (sections, obligations) are audited one by one, like the parent."""
-
-    def save_formset(self, request, form, formset, change):
-        befores = {obj.pk: snapshot(obj) for obj in formset.queryset}
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            audit_record(actor=request.user, action=AuditAction.DELETE, instance=obj, source="admin")
-            obj.delete()
-        for obj in instances:
-            created = obj.pk is None
-            obj.save()
-            audit_record(actor=request.user, action=AuditAction.CREATE if created else AuditAction.UPDATE,
-                         instance=obj, before=None if created else befores.get(obj.pk), source="admin")
-        formset.save_m2m()
 
 
 class FormSectionForm(forms.ModelForm):
@@ -58,7 +39,7 @@ class FormSectionInline(admin.TabularInline):
 
 
 @admin.register(ReportForm)
-class ReportFormAdmin(_AuditedInlines, AuditedAdmin):
+class ReportFormAdmin(AuditedAdmin):
     list_display = ["name", "code", "allow_attachments"]
     search_fields = ["name", "code"]
     inlines = [FormSectionInline]
@@ -72,7 +53,7 @@ class ObligationInline(admin.TabularInline):
 
 
 @admin.register(ReportSchedule)
-class ReportScheduleAdmin(_AuditedInlines, ScopedAdmin):
+class ReportScheduleAdmin(ScopedAdmin):
     scope_unit_field = "issuer__unit"
     scope_permission = "reporting.review"
     list_display = ["name", "kind", "issuer", "due_day", "due_offset_months", "due_date", "year_from", "year_to",
