@@ -236,3 +236,20 @@ def test_a_commune_officer_gets_their_communes_reports_not_the_neighbours(world)
     assert titles, "the commune's steering committee owes the quarterly report"
     assert all(t.endswith("xã Đắk Tơ Lung") for t in titles)
     assert not any("Tân Lập" in t or "Hội Nông dân" in t for t in titles)
+
+
+def test_the_badge_does_not_count_a_household_the_mentor_lost_since_the_last_collection(client, mentor, homes):
+    today = today_vn()
+    campaign_services.mentor_assign(actor=SYSTEM, mentor=mentor, households=homes[:2],
+                                    started_on=today - dt.timedelta(days=120))
+    collect(users=[mentor], today=today)
+    assert unread_count(mentor) == 2
+    assignment = mentor.mentor_assignments.get(household=homes[0], ended_on__isnull=True)
+    campaign_services.mentor_assignment_end(actor=SYSTEM, assignment=assignment, ended_on=today - dt.timedelta(days=1),
+                                            reason="Chuyển công tác")
+    # Before the next collection, the page and the badge agree: one household left.
+    assert [i.ref_id for i in open_items(mentor)] == [homes[1].pk]
+    assert unread_count(mentor) == 1
+    client.force_login(mentor)
+    badge = client.get(reverse("messaging:badge")).content.decode()
+    assert 'aria-label="Hộp thư: 1 việc chưa đọc"' in badge

@@ -16,12 +16,14 @@ item never shows a record its reader has lost since the last collection.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import operator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Max, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -239,11 +241,20 @@ def get_item_for_user_or_404(user, pk) -> InboxItem:
         raise Http404("Không tìm thấy") from None
 
 
-def _visible_refs(user, kind_group: str, ids: set[int]) -> set[int]:
+_GROUP_KINDS = {
+    "obligation": tuple(OBLIGATION_KINDS),
+    "submission": (InboxKind.REPORT_RETURNED,),
+    "task": (InboxKind.TASK_DUE, InboxKind.TASK_OVERDUE),
+    "household": (InboxKind.NOT_VISITED,),
+}
+
+
+def _visible_refs_query(user, kind_group: str):
+    """The records of one kind the reader may see, as a subquery (or a set of ids) for a filter."""
     if kind_group == "obligation":
         from vuonlen.reporting.selectors import acting_organisation_ids
 
-        return ids & set(acting_organisation_ids(user))
+        return list(acting_organisation_ids(user))
     if kind_group == "submission":
         from vuonlen.reporting.selectors import submissions_visible_to
 
@@ -256,17 +267,18 @@ def _visible_refs(user, kind_group: str, ids: set[int]) -> set[int]:
         from vuonlen.households.selectors import households_visible_to
 
         qs = households_visible_to(user, roles.CAMPAIGN_VIEW)
-    return set(qs.filter(pk__in=ids).order_by().values_list("pk", flat=True))
+    return qs.order_by().values("pk")
+
+
+def _visible_refs(user, kind_group: str, ids: set[int]) -> set[int]:
+    visible = _visible_refs_query(user, kind_group)
+    if isinstance(visible, list):
+        return ids & set(visible)
+    return set(visible.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _group(kind: str) -> str:
-    if kind in OBLIGATION_KINDS:
-        return "obligation"
-    if kind == InboxKind.REPORT_RETURNED:
-        return "submission"
-    if kind in (InboxKind.TASK_DUE, InboxKind.TASK_OVERDUE):
-        return "task"
-    return "household"
+    return next((group for group, kinds in _GROUP_KINDS.items() if kind in kinds), "household")
 
 
 def still_visible(user, items: list[InboxItem]) -> list[InboxItem]:
@@ -305,4 +317,14 @@ def open_items(user, *, unread_only: bool = False, limit: int = 1000) -> list[In
 
 
 def unread_count(user) -> int:
-    return inbox_items_for(user).filter(resolved_at__isnull=True, read_at__isnull=True).count()
+    """The badge's number: unread open items whose record the reader may still see — the same
+    re-check as the page (``still_visible``), in one COUNT with a subquery per kind of record that
+    the person has items of, so a household the mentor lost since the last collection is not
+    counted."""
+    unread = inbox_items_for(user).filter(resolved_at__isnull=True, read_at__isnull=True)
+    kinds = set(unread.order_by().values_list("kind", flat=True).distinct())
+    if not kinds:
+        return 0
+    visible = [Q(kind__in=group_kinds, ref_id__in=_visible_refs_query(user, group))
+               for group, group_kinds in _GROUP_KINDS.items() if kinds.intersection(group_kinds)]
+    return unread.filter(functools.reduce(operator.or_, visible)).count()
