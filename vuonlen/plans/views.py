@@ -97,6 +97,10 @@ def mine(request):
 
 
 def _organisations_for_plan(household):
+    """The organisations that may support the household, for the plan's choice list: those of its
+    own area and of the units above it, and those twinned with a unit above it. This is a
+    directory of supporters, not a scope: names only, no personal data, and a mentor (who is
+    scoped to households, not organisations) must see it too."""
     return Organisation.objects.filter(is_active=True, unit__path__in=[u.path for u in household.unit.ancestors()]
                                        + [household.unit.path]).order_by("name_sort") | \
         Organisation.objects.filter(is_active=True, twinning_pairs__unit__path__in=[
