@@ -16,7 +16,7 @@ from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.core import uploads
 from vuonlen.core.access import room_required
-from vuonlen.core.responses import file_response
+from vuonlen.core.responses import attach_files_and_return, file_response
 
 from . import selectors, services
 from .forms import CarryGroupForm, DocumentForm, TaskForm, TaskUpdateForm
@@ -281,15 +281,9 @@ def document_file(request, pk: int):
 @room_required(roles.DIRECTIVE_VIEW)
 def document_attach(request, pk: int):
     document = selectors.get_document_for_manager_or_404(request.user, pk)
-    files = request.FILES.getlist("files")
-    try:
-        added = services.document_attach_files(actor=request.user, document=document, files=files)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Đã thêm %(n)d tệp") % {"n": len(added)})
-    return redirect("directives:document_detail", pk=document.pk)
+    return attach_files_and_return(
+        request, lambda files: services.document_attach_files(actor=request.user, document=document, files=files),
+        back=redirect("directives:document_detail", pk=document.pk))
 
 
 @room_required(roles.DIRECTIVE_VIEW)

@@ -10,7 +10,7 @@ from vuonlen.accounts import roles, scoping
 from vuonlen.core import spreadsheets, uploads
 from vuonlen.core.access import room_required
 from vuonlen.core.periods import today_vn
-from vuonlen.core.responses import file_response
+from vuonlen.core.responses import attach_files_and_return, file_response
 
 from . import exports, imports, selectors, services
 from .forms import FilesForm, ImportForm, SurveyForm
@@ -108,16 +108,9 @@ def survey_detail(request, pk: int):
 @room_required(roles.SURVEY_VIEW)
 def survey_attach(request, pk: int):
     survey = selectors.get_survey_for_user_or_404(request.user, pk)
-    form = FilesForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            made = services.survey_attach_files(actor=request.user, survey=survey, files=form.cleaned_data["files"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Đã thêm %(n)s tệp") % {"n": len(made)})
-    return redirect("surveys:detail", pk=survey.pk)
+    return attach_files_and_return(
+        request, lambda files: services.survey_attach_files(actor=request.user, survey=survey, files=files),
+        form=FilesForm(request.POST, request.FILES), back=redirect("surveys:detail", pk=survey.pk))
 
 
 @room_required(roles.SURVEY_VIEW)

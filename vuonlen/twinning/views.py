@@ -14,6 +14,7 @@ from vuonlen.accounts.models import Organisation
 from vuonlen.core import uploads
 from vuonlen.core.access import room_required
 from vuonlen.core.periods import today_vn
+from vuonlen.core.responses import attach_files_and_return
 from vuonlen.core.years import year_from_text
 from vuonlen.geo.models import Level
 
@@ -130,16 +131,9 @@ def pair_update(request, pk: int):
 @room_required(roles.TWINNING_VIEW)
 def pair_attach(request, pk: int):
     pair = selectors.get_pair_for_user_or_404(request.user, pk)
-    form = FilesForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            made = services.pair_attach_files(actor=request.user, pair=pair, files=form.cleaned_data["files"])
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, gettext("Đã thêm %(made)s tệp") % {"made": len(made)})
-    return redirect("twinning:pair_detail", pk=pair.pk)
+    return attach_files_and_return(
+        request, lambda files: services.pair_attach_files(actor=request.user, pair=pair, files=files),
+        form=FilesForm(request.POST, request.FILES), back=redirect("twinning:pair_detail", pk=pair.pk))
 
 
 @room_required(roles.TWINNING_VIEW)
