@@ -70,7 +70,7 @@ def test_scope_outside_is_404_and_a_viewer_gets_403(world):
 
 def test_a_stale_edit_is_refused_and_cause_changes_are_audited(world):
     land = world.cause("thieu_dat")
-    survey = services.survey_create(actor=world.officer, village=world.village, year=2025, data=DATA)
+    survey = VillageSurveyFactory(village=world.village, year=2025, **DATA)
     services.survey_update(actor=world.officer, survey=survey, expected_version=survey.version, data=DATA,
                            causes={land.pk: 12})
     survey.refresh_from_db()
