@@ -30,7 +30,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from tests import factories
-from tests.households.factories import make_household, make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
@@ -70,8 +71,8 @@ def _build() -> World:
     w.a = factories.unit(COMMUNE_A)
     w.b = factories.unit(COMMUNE_B)
     w.district = factories.unit(DISTRICT, level=Level.DISTRICT)
-    w.village_a = make_village(w.a, "Thôn Làng Trong")
-    w.village_b = make_village(w.b, "Thôn Làng Ngoàixa")
+    w.village_a = VillageFactory(commune=w.a, name="Thôn Làng Trong")
+    w.village_b = VillageFactory(commune=w.b, name="Thôn Làng Ngoàixa")
     org = factories.make_org
     w.org_a = org(w.a, OrgKind.AGENCY, "Trạm Khuyến nông Đắk Tơ Lung Thấy")
     w.org_b = org(w.b, OrgKind.AGENCY, "Trạm Khuyến nông Tân Lập Khuất")
@@ -88,10 +89,10 @@ def _build() -> World:
     w.far_mentor = user(Role.MENTOR, w.b, username="tc.phutrach3", full_name="Người Phụ Trách Ngoàixa")
 
     # --- households, reviews, the campaign's records -------------------------------------------
-    w.h_mine = make_household(w.village_a, [{"full_name": "Ksor Thấy"}], code="TCA-0001", actor=SYSTEM)
-    w.h_near = make_household(w.village_a, [{"full_name": "Rơ Châm Khuất"}], code="TCA-0002", actor=SYSTEM)
-    w.h_far = make_household(w.village_b, [{"full_name": "Đinh Ngoàixa"}], code="TCB-0003", actor=SYSTEM)
-    w.reviews = {h.pk: make_review(h, 2023, actor=SYSTEM) for h in (w.h_mine, w.h_near, w.h_far)}
+    w.h_mine = HouseholdFactory(unit=w.village_a, members=[{"full_name": "Ksor Thấy"}], code="TCA-0001", actor=SYSTEM)
+    w.h_near = HouseholdFactory(unit=w.village_a, members=[{"full_name": "Rơ Châm Khuất"}], code="TCA-0002", actor=SYSTEM)
+    w.h_far = HouseholdFactory(unit=w.village_b, members=[{"full_name": "Đinh Ngoàixa"}], code="TCB-0003", actor=SYSTEM)
+    w.reviews = {h.pk: ReviewFactory(household=h, year=2023, actor=SYSTEM) for h in (w.h_mine, w.h_near, w.h_far)}
     w.assignments = {
         w.h_mine.pk: campaign.mentor_assign(actor=SYSTEM, mentor=w.users["mentor"], households=[w.h_mine],
                                             started_on=D(2023, 1, 1))[0],

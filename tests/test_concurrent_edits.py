@@ -29,7 +29,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 
 from tests import factories
-from tests.households.factories import make_household, make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
 from vuonlen.geo.models import AdministrativeUnit, Level, UnitType
@@ -67,7 +68,7 @@ def household(kontum) -> Edit:
     from vuonlen.households.models import Household
 
     commune, officers = _commune_officers(kontum)
-    home = make_household(make_village(commune, "Tổ 1"), code="QT-001")
+    home = HouseholdFactory(unit=VillageFactory(commune=commune, name="Tổ 1"), code="QT-001")
     return Edit(home, officers, ("Hộ có 2 lao động đi làm xa", "Hộ mới nhận nuôi bò"),
                 lambda who, value, version: services.household_update(
                     actor=who, household=home, data={"notes": value}, expected_version=version),
@@ -78,7 +79,7 @@ def village(kontum) -> Edit:
     from vuonlen.geo import services
 
     commune, officers = _commune_officers(kontum)
-    unit = make_village(commune, "Thôn 2")
+    unit = VillageFactory(commune=commune, name="Thôn 2")
     return Edit(unit, officers, ("Thôn Plei Đôn", "Thôn Kon Hra"),
                 lambda who, value, version: services.village_update(
                     actor=who, village=unit, name=value, unit_type=UnitType.THON, expected_version=version),
@@ -95,8 +96,8 @@ def assessment(kontum) -> Edit:
     from vuonlen.campaign.models import Assessment
 
     commune, officers = _commune_officers(kontum)
-    home = make_household(make_village(commune, "Tổ 3"), members=["A Blong"], code="QT-002")
-    make_review(home, 2023, income=1_000_000, recognised=True)
+    home = HouseholdFactory(unit=VillageFactory(commune=commune, name="Tổ 3"), members=["A Blong"], code="QT-002")
+    ReviewFactory(household=home, year=2023, income=1_000_000, recognised=True)
     home.refresh_from_db()
     made = services.assessment_record(actor=officers[0], household=home, year=2023, data=_assessment_data())
     return Edit(made, officers, ("Đã tham gia tổ hợp tác", "Đã vay vốn nuôi bò"),
@@ -110,7 +111,7 @@ def mentor_assignment(kontum) -> Edit:
     from vuonlen.campaign.models import MentorAssignment
 
     commune, officers = _commune_officers(kontum)
-    home = make_household(make_village(commune, "Tổ 4"), members=["Y Hiên"], code="QT-003")
+    home = HouseholdFactory(unit=VillageFactory(commune=commune, name="Tổ 4"), members=["Y Hiên"], code="QT-003")
     mentor = factories.make_user(Role.MENTOR, commune, username="phutrach", full_name="A Thút")
     [made] = services.mentor_assign(actor=officers[0], mentor=mentor, households=[home], started_on=D(2024, 1, 1))
     return Edit(made, officers, ("Người phụ trách chuyển công tác", "Người phụ trách nghỉ hưu"),
@@ -121,7 +122,7 @@ def mentor_assignment(kontum) -> Edit:
 
 
 def _twinning_world():
-    from tests.twinning.builders import World
+    from tests.twinning.worlds import World
 
     return World()
 

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tests.households.factories import make_household, make_review
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from tests.initiatives.conftest import World
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
@@ -109,8 +109,8 @@ def test_api_households_and_reviews(client, world):
 
     def add(a, b):
         for i in range(a, b):
-            home = make_household(world.village, [f"Chủ hộ số {i:02d}"])
-            make_review(home, 2023, income=600_000, lacking=["employment"])
+            home = HouseholdFactory(unit=world.village, members=[f"Chủ hộ số {i:02d}"])
+            ReviewFactory(household=home, year=2023, income=600_000, lacking=["employment"])
             homes.append(home)
 
     client.force_login(world.officer)

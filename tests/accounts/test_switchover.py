@@ -122,12 +122,13 @@ def test_the_organisations_page_leads_the_administrator_to_the_switch_over(clien
 def test_an_assignment_kept_for_history_reads_households_but_never_edits_them(old_world, commune_a):
     """Ended by the switch-over with ``keeps_history``: the commune officer of Quang Trung still
     reads its households, and no longer edits them (every path to the scope, mentor rule included)."""
-    from tests.households.factories import make_household, make_village
+    from tests.geo.factories import VillageFactory
+    from tests.households.factories import HouseholdFactory
     from vuonlen.accounts.roles import HOUSEHOLD_EDIT, HOUSEHOLD_VIEW
     from vuonlen.households.selectors import households_visible_to
 
     w = old_world
-    home = make_household(make_village(commune_a, "Tổ 9"), code="QT-H1", actor=scoping.SYSTEM)
+    home = HouseholdFactory(unit=VillageFactory(commune=commune_a, name="Tổ 9"), code="QT-H1", actor=scoping.SYSTEM)
     RoleAssignment.objects.filter(user=w.officer).update(valid_to=REFORM_DATE - dt.timedelta(days=1),
                                                          keeps_history=True)
     # Still a mentor today (the scope then leaves the mentor role aside: ``scoping.scope_without``).

@@ -6,15 +6,16 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.households.factories import make_household, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory
 from vuonlen.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 
 
 def test_unchanged_list_is_not_sent_again(client, commune_a):
-    village = make_village(commune_a, "Thôn Một")
-    make_household(village, ["Y Blăk"])
+    village = VillageFactory(commune=commune_a, name="Thôn Một")
+    HouseholdFactory(unit=village, members=["Y Blăk"])
     client.force_login(factories.make_user(Role.COMMUNE_OFFICER, commune_a, username="canbo.etag"))
     first = client.get("/api/v1/households")
     assert first.status_code == 200 and first.json()["count"] == 1
@@ -24,7 +25,7 @@ def test_unchanged_list_is_not_sent_again(client, commune_a):
     again = client.get("/api/v1/households", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
 
-    make_household(village, ["A Thơ"])
+    HouseholdFactory(unit=village, members=["A Thơ"])
     changed = client.get("/api/v1/households", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.json()["count"] == 2
     assert changed.headers["ETag"] != etag

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.households.factories import make_household, make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -15,12 +16,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reader(client, commune_a):
-    village = make_village(commune_a, "Thôn Keyset")
+    village = VillageFactory(commune=commune_a, name="Thôn Keyset")
     # Heads with equal names, so the cursor must carry the code and the id as well.
     for i in range(7):
-        home = make_household(village, ["Y Hoa" if i % 2 else f"A Đinh {i}"])
-        make_review(home, 2023, income=600_000, lacking=["employment"])
-        make_review(home, 2024, income=600_000, lacking=["employment"])
+        home = HouseholdFactory(unit=village, members=["Y Hoa" if i % 2 else f"A Đinh {i}"])
+        ReviewFactory(household=home, year=2023, income=600_000, lacking=["employment"])
+        ReviewFactory(household=home, year=2024, income=600_000, lacking=["employment"])
     client.force_login(factories.make_user(Role.COMMUNE_OFFICER, commune_a, username="canbo.keyset"))
     return client
 

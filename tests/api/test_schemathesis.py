@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests import factories
-from tests.households.factories import make_household
+from tests.households.factories import HouseholdFactory
 from vuonlen.accounts.roles import Role
 
 MAX_EXAMPLES = 15
@@ -72,9 +72,9 @@ def keep_test_connection():
 
 @pytest.fixture(params=["commune_officer", "district_viewer", "anonymous"])
 def caller(request, db, keep_test_connection, commune_a, commune_b):
-    home = make_household(commune_a, code="QT-001", members=[
+    home = HouseholdFactory(unit=commune_a, code="QT-001", members=[
         {"full_name": "A Blong", "sex": "Nam", "relation": "Chủ hộ", "birth_year": 1980, "citizen_id": "062080001234"}])
-    make_household(commune_b, code="DT-001", members=["Y Đơm"])
+    HouseholdFactory(unit=commune_b, code="DT-001", members=["Y Đơm"])
     users = {
         "commune_officer": lambda: factories.make_user(Role.COMMUNE_OFFICER, commune_a),
         "district_viewer": lambda: factories.make_user(Role.VIEWER, commune_a.parent),

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser_fixtures import PHONE, sign_in
-from tests.households.factories import make_household, make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.households import services
 
@@ -27,8 +28,8 @@ def officer(commune_a):
 
 @pytest.fixture
 def registry(commune_a, commune_b, officer):
-    village = make_village(commune_a, "Tổ 3")
-    main = make_household(village, code="QT-015", ethnicity="13", phone="0905 111 222", members=[
+    village = VillageFactory(commune=commune_a, name="Tổ 3")
+    main = HouseholdFactory(unit=village, code="QT-015", ethnicity="13", phone="0905 111 222", members=[
         {"full_name": "A Blong", "sex": "Nam", "relation": "Chủ hộ", "birth_year": 1980, "citizen_id": "062080001234",
          "health_insurance": "có", "occupation": "Trồng cà phê"},
         {"full_name": "Y Hiên", "sex": "Nữ", "relation": "Vợ", "birth_date": "12/03/1983"},
@@ -36,12 +37,12 @@ def registry(commune_a, commune_b, officer):
         {"full_name": "Y Nga", "sex": "Nữ", "relation": "Con", "birth_year": 2016},
     ])
     for name in ("Đinh Văn Bảy", "Y Ánh", "A Ba", "Nguyễn Thị Hoa"):
-        make_household(village, [name])
-    make_household(commune_b, ["Y Đơm"])  # another commune: never shown
-    make_review(main, 2022, income=1_100_000, lacking=["employment", "health_insurance", "latrine", "telecom"],
+        HouseholdFactory(unit=village, members=[name])
+    HouseholdFactory(unit=commune_b, members=["Y Đơm"])  # another commune: never shown
+    ReviewFactory(household=main, year=2022, income=1_100_000, lacking=["employment", "health_insurance", "latrine", "telecom"],
                 recognised=True, actor=officer)
-    make_review(main, 2023, income=1_700_000, lacking=["latrine"], recognised=True, actor=officer)
-    make_review(main, 2024, income=2_400_000, lacking=[], actor=officer)
+    ReviewFactory(household=main, year=2023, income=1_700_000, lacking=["latrine"], recognised=True, actor=officer)
+    ReviewFactory(household=main, year=2024, income=2_400_000, lacking=[], actor=officer)
     son = main.memberships.get(person__full_name="A Tuấn")
     services.membership_end(actor=officer, membership=son, reason="moved_out", ended_on=dt.date(2025, 2, 1))
     return main

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import DESKTOP, sign_in, watch_csp
-from tests.households.factories import make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import ReviewFactory
 from tests.initiatives.conftest import World
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import today_vn
@@ -37,8 +38,8 @@ def _through(model, *statuses, **kw):
 
 def _world():
     world = World()
-    world.village5 = make_village(world.commune, "Thôn 5")
-    world.other_village = make_village(world.other_commune, "Thôn Xa")
+    world.village5 = VillageFactory(commune=world.commune, name="Thôn 5")
+    world.other_village = VillageFactory(commune=world.other_commune, name="Thôn Xa")
     world.mine = world.household("Y Blăk Êban", code="DTL-001")
     world.theirs = world.household("Y Blăk Niê", code="KPL-001", unit=world.other_village)
     return world
@@ -107,7 +108,7 @@ def _pdf_pages(pdf: bytes) -> int:
 
 def test_print_views_fit_a4(page, artifacts):
     world = _world()
-    make_review(world.mine, 2024, income=500_000, lacking=["employment", "latrine", "telecom"],
+    ReviewFactory(household=world.mine, year=2024, income=500_000, lacking=["employment", "latrine", "telecom"],
                 reviewed_on=dt.date(2024, 10, 7))
     sign_in(page, world.officer.username)
     page.goto(f"/ho-gia-dinh/{world.mine.pk}/")

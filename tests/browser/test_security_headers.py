@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser_fixtures import sign_in
-from tests.households.factories import make_household, make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.roles import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,9 +30,9 @@ def officer(commune_a):
 
 @pytest.fixture
 def household(commune_a, officer):
-    household = make_household(make_village(commune_a, "Tổ 1"), code="QT-001", members=[
+    household = HouseholdFactory(unit=VillageFactory(commune=commune_a, name="Tổ 1"), code="QT-001", members=[
         {"full_name": "A Blong", "sex": "Nam", "relation": "Chủ hộ", "birth_year": 1980, "citizen_id": ID}])
-    make_review(household, 2023, actor=officer)
+    ReviewFactory(household=household, year=2023, actor=officer)
     return household
 
 

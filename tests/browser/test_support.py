@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import open_room, sign_in
-from tests.twinning.builders import D, World
+from tests.twinning.worlds import D, World
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.support import services
 from vuonlen.support.models import Kind, Source

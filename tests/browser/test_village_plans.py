@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import PHONE, open_room, sign_in
-from tests.plans.builders import World
+from tests.plans.worlds import World
 from vuonlen.plans.models import HouseholdPlan, OrganisationGoal
 from vuonlen.surveys.models import VillageSurvey
 

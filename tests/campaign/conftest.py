@@ -3,13 +3,14 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.households.factories import make_household, make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.roles import Role
 
 
 @pytest.fixture
 def village_a(commune_a):
-    return make_village(commune_a, "Tổ 1")
+    return VillageFactory(commune=commune_a, name="Tổ 1")
 
 
 @pytest.fixture
@@ -37,8 +38,8 @@ def homes(village_a):
     """Three EM households of commune A, poor in 2023."""
     made = []
     for i in range(3):
-        household = make_household(village_a, members=[f"A Blong {i}"], code=f"QT-{i + 1:03d}")
-        make_review(household, 2023, income=1_000_000, recognised=True)
+        household = HouseholdFactory(unit=village_a, members=[f"A Blong {i}"], code=f"QT-{i + 1:03d}")
+        ReviewFactory(household=household, year=2023, income=1_000_000, recognised=True)
         household.refresh_from_db()
         made.append(household)
     return made
@@ -46,7 +47,7 @@ def homes(village_a):
 
 @pytest.fixture
 def home_b(commune_b):
-    household = make_household(commune_b, members=["Y Đơm"], code="DT-001")
-    make_review(household, 2023, income=1_000_000, recognised=True)
+    household = HouseholdFactory(unit=commune_b, members=["Y Đơm"], code="DT-001")
+    ReviewFactory(household=household, year=2023, income=1_000_000, recognised=True)
     household.refresh_from_db()
     return household

@@ -15,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import PHONE, sign_in, watch_csp
+from tests.campaign.factories import AssessmentFactory, MentorAssignmentFactory
 from vuonlen.campaign import services
 from vuonlen.campaign.models import Assessment, Visit, VisitPhoto
 from vuonlen.core.models import AuditLog
@@ -63,7 +64,7 @@ def photo_png() -> bytes:
 
 def test_visit_and_assessment_offline_then_sent(phone, world, artifacts):
     homes, mentor = world["homes"], world["mentor"]
-    services.mentor_assign(actor=world["officer"], mentor=mentor, households=homes[:3], started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory.each(homes[:3], mentor=mentor, started_on=dt.date(2024, 1, 1))
     context, page = phone()
     sign_in(page, mentor.username)
     open_app(page)
@@ -127,10 +128,9 @@ def test_visit_and_assessment_offline_then_sent(phone, world, artifacts):
 
 def test_a_conflict_is_shown_and_resolved(phone, world, artifacts):
     homes, mentor, officer = world["homes"], world["mentor"], world["officer"]
-    services.mentor_assign(actor=officer, mentor=mentor, households=homes[:1], started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=dt.date(2024, 1, 1))
     year = today_vn().year
-    services.assessment_record(actor=mentor, household=homes[0], year=year,
-                               data={"assessed_on": today_vn(), "told": True})
+    AssessmentFactory(household=homes[0], year=year, assessed_on=today_vn(), told=True, actor=mentor)
     context, page = phone()
     sign_in(page, mentor.username)
     open_app(page)
@@ -191,7 +191,7 @@ QUEUE_JS = """(item) => new Promise((resolve) => {
 
 def test_a_lost_answer_retried_makes_one_visit(phone, world):
     homes, mentor = world["homes"], world["mentor"]
-    services.mentor_assign(actor=world["officer"], mentor=mentor, households=homes[:1], started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=dt.date(2024, 1, 1))
     context, page = phone()
     sign_in(page, mentor.username)
     open_app(page)
@@ -219,7 +219,7 @@ def test_the_app_opens_over_a_slow_link_and_loads_little(phone, world, artifacts
     round trips): the app opens and lists the mentor's households, and everything it fetched
     to open — page, scripts, styles, worker, manifest, icon, data — stays under 300 kB."""
     homes, mentor = world["homes"], world["mentor"]
-    services.mentor_assign(actor=world["officer"], mentor=mentor, households=homes[:3], started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory.each(homes[:3], mentor=mentor, started_on=dt.date(2024, 1, 1))
     context, page = phone()
     sign_in(page, mentor.username)
     cdp = context.new_cdp_session(page)

@@ -13,9 +13,10 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser_fixtures import PHONE, sign_in
-from tests.households.factories import make_household, make_review, make_village
+from tests.campaign.factories import MentorAssignmentFactory
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.roles import Role
-from vuonlen.campaign import services
 from vuonlen.campaign.models import Visit
 from vuonlen.core.formats import format_date
 from vuonlen.core.periods import today_vn
@@ -25,11 +26,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def world(kontum, commune_a):
-    village = make_village(commune_a, "Làng Plei Đôn")
+    village = VillageFactory(commune=commune_a, name="Làng Plei Đôn")
     homes = []
     for i, name in enumerate(["A Blong", "Y Hoa", "A Thuận", "Y Nhung"]):
-        household = make_household(village, members=[name], code=f"PD-{i + 1:03d}")
-        make_review(household, 2023, income=1_000_000, recognised=True)
+        household = HouseholdFactory(unit=village, members=[name], code=f"PD-{i + 1:03d}")
+        ReviewFactory(household=household, year=2023, income=1_000_000, recognised=True)
         homes.append(household)
     officer = factories.make_user(Role.COMMUNE_OFFICER, commune_a, username="canbo.quangtrung", full_name="Y Bình")
     mentor = factories.make_user(Role.MENTOR, commune_a, username="phutrach.plei", full_name="A Thút")
@@ -44,7 +45,7 @@ def world(kontum, commune_a):
 
 def test_mentor_logs_a_visit_on_a_phone(page, world, artifacts):
     homes, mentor = world["homes"], world["mentor"]
-    services.mentor_assign(actor=world["officer"], mentor=mentor, households=homes[:3], started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory.each(homes[:3], mentor=mentor, started_on=dt.date(2024, 1, 1))
     page.set_viewport_size(PHONE)
     sign_in(page, mentor.username)
     page.goto("/cuoc-van-dong/")  # the room sends a mentor straight to their households

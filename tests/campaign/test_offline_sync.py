@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from tests.campaign.factories import AssessmentFactory, MentorAssignmentFactory
 from vuonlen.campaign import offline, services
 from vuonlen.campaign.models import Assessment, Visit, VisitPhoto
 from vuonlen.core.models import AuditLog
@@ -27,8 +28,8 @@ SYNC = "campaign:app_sync"
 @pytest.fixture
 def mine(officer_a, mentor, other_mentor, homes):
     """Two households for ``mentor``, the third for ``other_mentor``."""
-    services.mentor_assign(actor=officer_a, mentor=mentor, households=homes[:2], started_on=dt.date(2024, 1, 1))
-    services.mentor_assign(actor=officer_a, mentor=other_mentor, households=homes[2:], started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory.each(homes[:2], mentor=mentor, started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory.each(homes[2:], mentor=other_mentor, started_on=dt.date(2024, 1, 1))
     return homes
 
 
@@ -141,8 +142,7 @@ def test_a_stale_assessment_is_a_conflict_and_keep_mine_replaces_it_knowingly(cl
 
 
 def test_a_new_assessment_made_meanwhile_by_someone_else_is_a_conflict(client, officer_a, mentor, mine):
-    services.assessment_record(actor=officer_a, household=mine[1], year=today_vn().year,
-                               data={"assessed_on": today_vn(), "told": True})
+    AssessmentFactory(household=mine[1], year=today_vn().year, assessed_on=today_vn(), told=True, actor=officer_a)
     client.force_login(mentor)
     result = send(client, assessment_item(mine[1]))[0]
     assert result["status"] == "conflict" and result["server"]["version"] == 1

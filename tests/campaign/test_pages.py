@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests import factories
+from tests.campaign.factories import AssessmentFactory, MentorAssignmentFactory, VisitFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.campaign import imports, services
 from vuonlen.campaign.models import Assessment, HouseholdGroup, MentorAssignment, Phase, Visit
@@ -31,10 +32,6 @@ START = dt.date(2023, 1, 15)
 
 def _text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
-
-
-def _assign(officer, mentor, households):
-    return services.mentor_assign(actor=officer, mentor=mentor, households=households, started_on=START)
 
 
 def _form(year=2023, **extra):
@@ -102,8 +99,7 @@ def test_every_problem_is_listed_at_once_and_nothing_is_written(client, officer_
 
 
 def test_stale_version_is_a_409_that_keeps_what_was_typed(client, officer_a, homes):
-    first = services.assessment_record(actor=officer_a, household=homes[0], year=2023,
-                                       data={"assessed_on": dt.date(2023, 11, 20), "told": True})
+    first = AssessmentFactory(household=homes[0], year=2023, assessed_on=dt.date(2023, 11, 20), told=True)
     url = reverse("campaign:assessment_update", args=[first.pk])
     client.force_login(officer_a)
     assert client.get(url).status_code == 200
@@ -127,17 +123,15 @@ def test_assessment_created_meanwhile_is_a_409_too(client, officer_a, homes):
     client.force_login(officer_a)
     url = reverse("campaign:assessment_create", args=[homes[0].pk])
     client.get(url + "?nam=2023")
-    services.assessment_record(actor=officer_a, household=homes[0], year=2023,
-                               data={"assessed_on": dt.date(2023, 11, 20), "told": True})
+    AssessmentFactory(household=homes[0], year=2023, assessed_on=dt.date(2023, 11, 20), told=True)
     response = client.post(url, _form())
     assert response.status_code == 409 and "có người khác vừa lưu" in _text(response)
 
 
 def test_assessment_pages_scope(client, officer_a, officer_b, mentor, other_mentor, viewer, homes, home_b):
-    _assign(officer_a, mentor, homes[:1])
-    _assign(officer_a, other_mentor, homes[1:2])
-    theirs = services.assessment_record(actor=officer_a, household=homes[1], year=2023,
-                                        data={"assessed_on": dt.date(2023, 11, 20)})
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
+    MentorAssignmentFactory(mentor=other_mentor, household=homes[1], started_on=START)
+    theirs = AssessmentFactory(household=homes[1], year=2023, assessed_on=dt.date(2023, 11, 20), told=False)
     create = lambda h: reverse("campaign:assessment_create", args=[h.pk])  # noqa: E731
     edit = reverse("campaign:assessment_update", args=[theirs.pk])
     client.force_login(officer_b)  # another commune: nothing exists
@@ -200,7 +194,7 @@ def test_assign_every_problem_at_once_nothing_written(client, officer_a, viewer,
 
 
 def test_one_household_from_its_page_and_busy_households(client, officer_a, mentor, other_mentor, homes):
-    _assign(officer_a, mentor, homes[:1])
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
     client.force_login(officer_a)
     url = f"{reverse('campaign:assign')}?ho={homes[0].pk}"
     page = _text(client.get(url))
@@ -212,7 +206,7 @@ def test_one_household_from_its_page_and_busy_households(client, officer_a, ment
 
 
 def test_assignment_pages_scope(client, officer_a, officer_b, mentor, viewer, homes, village_a):
-    made = _assign(officer_a, mentor, homes[:1])[0]
+    made = MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
     end = reverse("campaign:assignment_end", args=[made.pk])
     client.force_login(officer_b)
     assert client.get(f"{reverse('campaign:assign')}?don_vi={village_a.pk}").status_code == 404
@@ -270,7 +264,7 @@ def test_index_links_to_the_pages_each_reader_may_use(client, officer_a, viewer,
 
 
 def test_household_list_finds_and_scopes(client, officer_a, officer_b, mentor, homes, home_b):
-    _assign(officer_a, mentor, homes[:1])
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
     client.force_login(officer_a)
     page = _text(client.get(reverse("campaign:household_list")))
     assert all(h.code in page for h in homes) and home_b.code not in page and "A Thút" in page
@@ -383,7 +377,7 @@ def test_phases_page(client, officer_a, kontum):
 def test_visit_photo_download_is_scoped(client, settings, tmp_path, officer_a, officer_b, mentor, other_mentor,
                                         homes, png):
     settings.MEDIA_ROOT = tmp_path / "media"
-    _assign(officer_a, mentor, homes[:1])
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
     client.force_login(mentor)
     response = client.post(reverse("campaign:visit_create", args=[homes[0].pk]), {
         "visited_on": today_vn().isoformat(), "topics": ["loan"], "discussed": "Vay vốn nuôi bò",
@@ -419,10 +413,8 @@ def test_visit_form_scope_and_read_only(client, officer_a, officer_b, mentor, vi
 # --- admin -----------------------------------------------------------------------------------
 
 def test_admin_is_scoped_and_read_only(client, officer_a, officer_b, mentor, homes, home_b, commune_a):
-    mine = services.assessment_record(actor=officer_a, household=homes[0], year=2023,
-                                      data={"assessed_on": dt.date(2023, 11, 20)})
-    theirs = services.assessment_record(actor=officer_b, household=home_b, year=2023,
-                                        data={"assessed_on": dt.date(2023, 11, 20)})
+    mine = AssessmentFactory(household=homes[0], year=2023, assessed_on=dt.date(2023, 11, 20), told=False)
+    theirs = AssessmentFactory(household=home_b, year=2023, assessed_on=dt.date(2023, 11, 20), told=False)
     staff = factories.make_user(Role.COMMUNE_OFFICER, commune_a, is_staff=True)
     staff.user_permissions.set(Permission.objects.filter(content_type__app_label="campaign",
                                                          codename__startswith="view_"))
@@ -442,9 +434,8 @@ def test_admin_is_scoped_and_read_only(client, officer_a, officer_b, mentor, hom
 
 
 def test_pages_read_in_english(client, settings, officer_a, mentor, homes, village_a):
-    _assign(officer_a, mentor, homes[:1])
-    assessment = services.assessment_record(actor=officer_a, household=homes[0], year=2023,
-                                            data={"assessed_on": dt.date(2023, 11, 20), "told": True})
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
+    assessment = AssessmentFactory(household=homes[0], year=2023, assessed_on=dt.date(2023, 11, 20), told=True)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(officer_a)
     pages = {
@@ -470,7 +461,7 @@ def test_list_pages_query_count_does_not_grow_with_rows(client, officer_a, mento
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.households.factories import make_household
+    from tests.households.factories import HouseholdFactory
 
     def counts() -> list[int]:
         found = []
@@ -482,12 +473,12 @@ def test_list_pages_query_count_does_not_grow_with_rows(client, officer_a, mento
         return found
 
     def add(households):
-        _assign(officer_a, mentor, households)
+        MentorAssignmentFactory.each(households, mentor=mentor, started_on=START)
         for household in households:
-            services.visit_log(actor=officer_a, household=household, visited_on=dt.date(2024, 1, 1), topics=["loan"])
+            VisitFactory(household=household, mentor=officer_a, visited_on=dt.date(2024, 1, 1), topics=["loan"])
 
     add(homes)
     client.force_login(officer_a)
     before = counts()
-    add([make_household(village_a, members=[f"Y Mai {i}"], code=f"QT-1{i}") for i in range(4)])
+    add([HouseholdFactory(unit=village_a, members=[f"Y Mai {i}"], code=f"QT-1{i}") for i in range(4)])
     assert counts() == before

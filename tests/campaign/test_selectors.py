@@ -6,24 +6,23 @@ import datetime as dt
 
 import pytest
 
-from tests.households.factories import make_household, make_review
-from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.campaign import selectors, services
+from tests.campaign.factories import AssessmentFactory, MentorAssignmentFactory, VisitFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
+from vuonlen.campaign import selectors
 from vuonlen.core.periods import today_vn
 
 pytestmark = pytest.mark.django_db
 
 
 def _assess(household, **flags):
-    data = {"assessed_on": dt.date(2023, 11, 1), "told": True, **flags}
-    return services.assessment_record(actor=SYSTEM, household=household, year=2023, data=data)
+    return AssessmentFactory(household=household, year=2023, assessed_on=dt.date(2023, 11, 1), told=True, **flags)
 
 
 def test_figures_for_a_commune_and_its_district(officer_a, homes, home_b, village_a, commune_a):
     # A fourth household, assessed but no longer poor in 2023 (income above the lines): it counts
     # among the assessed "household-turns" but not in the plan's denominator.
-    escaped = make_household(village_a, members=["A Rin"], code="QT-ESC")
-    make_review(escaped, 2023, income=5_000_000, recognised=True)
+    escaped = HouseholdFactory(unit=village_a, members=["A Rin"], code="QT-ESC")
+    ReviewFactory(household=escaped, year=2023, income=5_000_000, recognised=True)
     _assess(homes[0], changed_thinking=True, applies_technology=True, in_cooperative=True,
             income_above_average=True, stable_model=True, solid_house=True, has_essentials=True)
     _assess(homes[1], changed_thinking=True, solid_house=True)
@@ -53,11 +52,9 @@ def test_figures_for_a_commune_and_its_district(officer_a, homes, home_b, villag
 
 
 def test_mentor_coverage(officer_a, mentor, homes, commune_a):
-    services.mentor_assign(actor=officer_a, mentor=mentor, households=homes[:2], started_on=dt.date(2024, 1, 1))
-    services.visit_log(actor=mentor, household=homes[0], visited_on=today_vn() - dt.timedelta(days=10),
-                       topics=["loan"])
-    services.visit_log(actor=mentor, household=homes[1], visited_on=today_vn() - dt.timedelta(days=200),
-                       topics=["loan"])
+    MentorAssignmentFactory.each(homes[:2], mentor=mentor, started_on=dt.date(2024, 1, 1))
+    VisitFactory(household=homes[0], mentor=mentor, visited_on=today_vn() - dt.timedelta(days=10), topics=["loan"])
+    VisitFactory(household=homes[1], mentor=mentor, visited_on=today_vn() - dt.timedelta(days=200), topics=["loan"])
     coverage = selectors.mentor_coverage(commune_a)
     assert (coverage.households, coverage.with_mentor, coverage.visited_recent, coverage.visits_recent) == (3, 2, 1, 1)
     assert coverage.mentor_ratio.percent == 66.7

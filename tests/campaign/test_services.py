@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from tests import factories
-from tests.households.factories import make_household
+from tests.campaign.factories import MentorAssignmentFactory
+from tests.households.factories import HouseholdFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.campaign import selectors, services
 from vuonlen.campaign.models import Assessment, MentorAssignment, Visit
@@ -53,7 +54,7 @@ def test_mentor_cannot_assign(mentor, other_mentor, homes):
 
 
 def test_one_mentor_at_a_time(officer_a, mentor, other_mentor, homes):
-    _assign(officer_a, mentor, homes[:1])
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
     with pytest.raises(ValidationError, match="đang có người phụ trách"):
         _assign(officer_a, other_mentor, homes[:1])
 
@@ -67,8 +68,8 @@ def test_group_assignment_reaches_every_household(officer_a, mentor, homes, vill
 
 
 def test_mentor_sees_only_own_households(officer_a, mentor, other_mentor, homes):
-    _assign(officer_a, mentor, homes[:1])
-    _assign(officer_a, other_mentor, homes[1:2])
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
+    MentorAssignmentFactory(mentor=other_mentor, household=homes[1], started_on=START)
     assert list(selectors.households_visible_to(mentor)) == [homes[0]]
     with pytest.raises(Http404):
         selectors.get_household_for_user_or_404(mentor, homes[1].pk)
@@ -79,7 +80,7 @@ def test_mentor_sees_only_own_households(officer_a, mentor, other_mentor, homes)
 
 
 def test_visit_log(officer_a, mentor, homes):
-    _assign(officer_a, mentor, homes[:1])
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
     visit = services.visit_log(actor=mentor, household=homes[0], visited_on=today_vn(),
                                topics=["production", "loan"], discussed="Bàn chuyện nuôi bò",
                                production_model="Nuôi bò sinh sản", next_step="Làm hồ sơ vay vốn")
@@ -127,14 +128,14 @@ def test_assessment_validation_all_at_once(officer_a, homes, village_a):
     errors = exc.value.message_dict
     assert {"year", "assessed_on", "told_topics", "told"} <= set(errors)
     assert len(errors["told_topics"]) == 2
-    kinh = make_household(village_a, members=["Nguyễn Văn A"], ethnicity="01", code="QT-K")
+    kinh = HouseholdFactory(unit=village_a, members=["Nguyễn Văn A"], ethnicity="01", code="QT-K")
     with pytest.raises(ValidationError, match="dân tộc thiểu số"):
         services.assessment_record(actor=officer_a, household=kinh, year=2023, data=_data())
     assert not Assessment.objects.exists()
 
 
 def test_mentor_assesses_own_household_only(officer_a, mentor, homes, home_b):
-    _assign(officer_a, mentor, homes[:1])
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=START)
     services.assessment_record(actor=mentor, household=homes[0], year=2023, data=_data())
     with pytest.raises(Http404):
         services.assessment_record(actor=mentor, household=homes[1], year=2023, data=_data())

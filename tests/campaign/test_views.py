@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from vuonlen.campaign import services
+from tests.campaign.factories import MentorAssignmentFactory
 from vuonlen.campaign.models import Visit
 
 pytestmark = pytest.mark.django_db
 
 
 def test_mentor_pages_show_only_own_households(client, officer_a, mentor, homes):
-    services.mentor_assign(actor=officer_a, mentor=mentor, households=homes[:1], started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory(mentor=mentor, household=homes[0], started_on=dt.date(2024, 1, 1))
     client.force_login(mentor)
     assert client.get(reverse("campaign:index")).url == reverse("campaign:my_households")
     page = client.get(reverse("campaign:my_households")).content.decode()
@@ -30,7 +30,7 @@ def test_mentor_pages_show_only_own_households(client, officer_a, mentor, homes)
 
 
 def test_officer_index_lists_workload(client, officer_a, mentor, homes):
-    services.mentor_assign(actor=officer_a, mentor=mentor, households=homes, started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory.each(homes, mentor=mentor, started_on=dt.date(2024, 1, 1))
     client.force_login(officer_a)
     page = client.get(reverse("campaign:index")).content.decode()
     assert "A Thút" in page and "08-KL/TU" in page

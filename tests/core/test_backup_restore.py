@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tests import factories
-from tests.households.factories import make_household, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import backup
@@ -51,9 +52,9 @@ def fresh_database(tmp_path):
 
 def _small_database(commune):
     officer = factories.make_user(Role.COMMUNE_OFFICER, commune, username="canbo.saoluu")
-    village = make_village(commune, "Thôn Kon Klor")
+    village = VillageFactory(commune=commune, name="Thôn Kon Klor")
     for i in range(3):
-        make_household(village, members=[f"A Blong {i}", f"Y Hiên {i}"], code=f"SL-{i:03d}", actor=SYSTEM)
+        HouseholdFactory(unit=village, members=[f"A Blong {i}", f"Y Hiên {i}"], code=f"SL-{i:03d}", actor=SYSTEM)
     return officer
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.households.factories import make_village
+from tests.geo.factories import VillageFactory
 from tests.initiatives.conftest import World
 from vuonlen.accounts.roles import Role
 from vuonlen.campaign.forms import AssignForm
@@ -24,7 +24,7 @@ def world(kontum):
     world = World()
     world.mine = world.household("Y Blăk Êban", code="DTL-001")
     world.mine_too = world.household("Đinh Văn Lực", code="DTL-002")
-    theirs_village = make_village(world.other_commune, "Thôn Xa")
+    theirs_village = VillageFactory(commune=world.other_commune, name="Thôn Xa")
     world.theirs = world.household("Y Blăk Niê", code="KPL-001", unit=theirs_village)
     return world
 
@@ -64,7 +64,7 @@ def test_suggestions_need_a_login_and_the_room(client, world):
 
 
 def test_villages_of_the_chosen_commune_with_the_commune_named(client, world):
-    make_village(world.commune, "Thôn 5")
+    VillageFactory(commune=world.commune, name="Thôn 5")
     client.force_login(world.officer)
     found = _suggest(client, "geo:village_suggest", don_vi=world.commune.pk)
     assert {r["label"] for r in found} == {"Thôn 4", "Thôn 5"}

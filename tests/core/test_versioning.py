@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
-from tests.households.factories import make_village
+from tests.geo.factories import VillageFactory
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.core.models import AuditAction
@@ -19,7 +19,7 @@ def test_the_stale_message_is_one_sentence_naming_the_record():
 
 
 def test_a_stale_version_is_a_form_error_above_the_form(commune_a):
-    village = make_village(commune_a, "Thôn Một")
+    village = VillageFactory(commune=commune_a, name="Thôn Một")
     with pytest.raises(ValidationError) as caught:
         check_version(village, village.version + 1, message=stale_message("Thôn này"))
     assert isinstance(caught.value, StaleVersion)
@@ -30,7 +30,7 @@ def test_a_stale_version_is_a_form_error_above_the_form(commune_a):
 
 
 def test_a_real_change_is_saved_as_the_next_version_and_audited(commune_a):
-    village = make_village(commune_a, "Thôn Một")
+    village = VillageFactory(commune=commune_a, name="Thôn Một")
     with transaction.atomic():
         current = lock_version(AdministrativeUnit.objects, village.pk, village.version, message="x")
         current.code = "X1"  # only the fields given are written
@@ -44,7 +44,7 @@ def test_a_real_change_is_saved_as_the_next_version_and_audited(commune_a):
 
 
 def test_the_same_values_change_nothing(commune_a):
-    village = make_village(commune_a, "Thôn Một")
+    village = VillageFactory(commune=commune_a, name="Thôn Một")
     with transaction.atomic():
         current = lock_version(AdministrativeUnit.objects, village.pk, village.version, message="x")
         changed = model_update(actor=SYSTEM, instance=current, data={"name": "Thôn Một"})

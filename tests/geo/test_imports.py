@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from tests import factories
+from tests.geo.factories import VillageFactory
 from vuonlen.accounts.roles import Role
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.geo import imports, services
 from vuonlen.geo.imports import COL_CODE, COL_NAME, COL_TYPE
@@ -30,7 +30,7 @@ def officer_a(commune_a):
 @pytest.fixture
 def existing(commune_a):
     """A village already in the register, stored NFC."""
-    return services.village_create(actor=SYSTEM, commune=commune_a, name="Làng Kon Rơ Wang", unit_type=UnitType.LANG)
+    return VillageFactory(commune=commune_a, name="Làng Kon Rơ Wang", unit_type=UnitType.LANG)
 
 
 def _state():
@@ -220,7 +220,7 @@ def test_a_race_after_the_check_rolls_back_the_whole_file(officer_a, commune_a, 
 
     def racing_create_many(**kwargs):
         # Someone else adds "Thôn 2" between the check and the write.
-        services.village_create(actor=SYSTEM, commune=commune_a, name="Thôn 2", unit_type=UnitType.THON)
+        VillageFactory(commune=commune_a, name="Thôn 2")
         return real_create_many(**kwargs)
 
     monkeypatch.setattr(services, "villages_create_many", racing_create_many)

@@ -7,6 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.http import Http404
 
 from tests import factories
+from tests.geo.factories import VillageFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
@@ -81,7 +82,7 @@ def test_every_problem_is_reported_at_once(officer_a, commune_a):
 
 
 def test_update_bumps_the_version_and_audits_the_change(officer_a, commune_a):
-    village = services.village_create(actor=officer_a, commune=commune_a, name="Thôn 2", unit_type=UnitType.THON)
+    village = VillageFactory(commune=commune_a, name="Thôn 2")
     updated = services.village_update(actor=officer_a, village=village, name="Làng Kon Klor",
                                       unit_type=UnitType.LANG, expected_version=1)
     assert updated.version == 2
@@ -92,7 +93,7 @@ def test_update_bumps_the_version_and_audits_the_change(officer_a, commune_a):
 
 
 def test_stale_version_is_refused_and_nothing_is_overwritten(officer_a, commune_a):
-    village = services.village_create(actor=officer_a, commune=commune_a, name="Thôn 3", unit_type=UnitType.THON)
+    village = VillageFactory(commune=commune_a, name="Thôn 3")
     # Two people opened the edit form at version 1; the first one saves.
     services.village_update(actor=officer_a, village=village, name="Thôn Ba", unit_type=UnitType.THON,
                             expected_version=1)
@@ -107,8 +108,8 @@ def test_stale_version_is_refused_and_nothing_is_overwritten(officer_a, commune_
 
 
 def test_update_may_not_take_the_name_of_a_sibling(officer_a, commune_a):
-    services.village_create(actor=officer_a, commune=commune_a, name="Thôn 4", unit_type=UnitType.THON)
-    other = services.village_create(actor=officer_a, commune=commune_a, name="Thôn 5", unit_type=UnitType.THON)
+    VillageFactory(commune=commune_a, name="Thôn 4")
+    other = VillageFactory(commune=commune_a, name="Thôn 5")
     with pytest.raises(ValidationError) as info:
         services.village_update(actor=officer_a, village=other, name="thôn 4", unit_type=UnitType.THON,
                                 expected_version=1)
@@ -119,7 +120,7 @@ def test_update_may_not_take_the_name_of_a_sibling(officer_a, commune_a):
 
 
 def test_delete_removes_the_village_and_audits_it(officer_a, commune_a):
-    village = services.village_create(actor=officer_a, commune=commune_a, name="Thôn 6", unit_type=UnitType.THON)
+    village = VillageFactory(commune=commune_a, name="Thôn 6")
     pk = village.pk
     services.village_delete(actor=officer_a, village=village)
     assert not AdministrativeUnit.objects.filter(pk=pk).exists()
@@ -128,7 +129,7 @@ def test_delete_removes_the_village_and_audits_it(officer_a, commune_a):
 
 
 def test_delete_is_refused_while_an_organisation_sits_in_the_village(officer_a, commune_a):
-    village = services.village_create(actor=officer_a, commune=commune_a, name="Thôn 7", unit_type=UnitType.THON)
+    village = VillageFactory(commune=commune_a, name="Thôn 7")
     factories.make_org(village, name="Chi hội Nông dân thôn 7")
     audit_rows = AuditLog.objects.count()
     with pytest.raises(ValidationError) as info:
@@ -139,7 +140,7 @@ def test_delete_is_refused_while_an_organisation_sits_in_the_village(officer_a, 
 
 
 def test_officer_of_another_commune_gets_not_found(officer_a, commune_b):
-    village_b = services.village_create(actor=SYSTEM, commune=commune_b, name="Thôn 8", unit_type=UnitType.THON)
+    village_b = VillageFactory(commune=commune_b, name="Thôn 8")
     with pytest.raises(Http404):
         services.village_create(actor=officer_a, commune=commune_b, name="Thôn 9", unit_type=UnitType.THON)
     with pytest.raises(Http404):

@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests import factories
+from tests.geo.factories import VillageFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
@@ -16,10 +17,6 @@ from vuonlen.geo import services
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage, UnitType
 
 from .builders import HEADER, xlsx
-
-
-def _village(commune, name="Thôn 1", unit_type=UnitType.THON):
-    return services.village_create(actor=SYSTEM, commune=commune, name=name, unit_type=unit_type)
 
 
 def _villages(commune):
@@ -81,7 +78,7 @@ def test_search_does_not_reach_outside_the_scope(as_officer):
 
 
 def test_officer_gets_404_on_every_page_of_a_neighbour_village(as_officer, commune_b):
-    village_b = _village(commune_b)
+    village_b = VillageFactory(commune=commune_b, name="Thôn 1")
     for name in ("geo:unit_detail", "geo:village_update", "geo:village_delete"):
         url = reverse(name, args=[village_b.pk])
         assert as_officer.get(url).status_code == 404, name
@@ -96,7 +93,7 @@ def test_officer_gets_404_on_every_page_of_a_neighbour_village(as_officer, commu
 def test_district_viewer_reads_its_communes_but_may_not_change_villages(as_viewer, commune_a, commune_b):
     response = as_viewer.get(reverse("geo:unit_list"))
     assert "Phường Quang Trung" in _text(response) and "Phường Duy Tân" in _text(response)
-    village = _village(commune_a)
+    village = VillageFactory(commune=commune_a, name="Thôn 1")
     detail = as_viewer.get(reverse("geo:unit_detail", args=[commune_a.pk]))
     assert detail.status_code == 200
     assert "Thôn 1" in _text(detail)
@@ -158,7 +155,7 @@ def test_list_page_query_count_does_not_grow_with_the_tree(as_admin, commune_a):
         unit.save()
         unit.path = unit.compute_path()
         unit.save()
-        _village(unit)
+        VillageFactory(commune=unit, name="Thôn 1")
     with CaptureQueriesContext(connection) as big:
         response = as_admin.get(reverse("geo:unit_list"))
     assert "Xã Thử 4" in _text(response)
@@ -180,7 +177,7 @@ def test_officer_adds_a_village(as_officer, commune_a, officer_a):
 
 
 def test_create_form_shows_every_error_at_once(as_officer, commune_a):
-    _village(commune_a, "Thôn Kon Hring")
+    VillageFactory(commune=commune_a, name="Thôn Kon Hring")
     response = as_officer.post(reverse("geo:village_create", args=[commune_a.pk]),
                                {"name": "thon kon hring", "unit_type": "thon"})
     assert response.status_code == 200
@@ -192,7 +189,7 @@ def test_create_form_shows_every_error_at_once(as_officer, commune_a):
 
 
 def test_edit_form_carries_the_version_and_refuses_a_stale_save(as_officer, commune_a):
-    village = _village(commune_a, "Thôn 2")
+    village = VillageFactory(commune=commune_a, name="Thôn 2")
     url = reverse("geo:village_update", args=[village.pk])
     form_page = as_officer.get(url)
     assert 'name="version"' in _text(form_page) and 'value="1"' in _text(form_page)
@@ -210,7 +207,7 @@ def test_edit_form_carries_the_version_and_refuses_a_stale_save(as_officer, comm
 
 
 def test_officer_deletes_a_village(as_officer, commune_a):
-    village = _village(commune_a)
+    village = VillageFactory(commune=commune_a, name="Thôn 1")
     url = reverse("geo:village_delete", args=[village.pk])
     assert "Thôn 1" in _text(as_officer.get(url))
     assert as_officer.post(url).status_code == 302
@@ -218,7 +215,7 @@ def test_officer_deletes_a_village(as_officer, commune_a):
 
 
 def test_delete_refused_shows_why(as_officer, commune_a):
-    village = _village(commune_a)
+    village = VillageFactory(commune=commune_a, name="Thôn 1")
     factories.make_org(village, name="Chi đoàn thôn 1")
     response = as_officer.post(reverse("geo:village_delete", args=[village.pk]))
     assert response.status_code == 200

@@ -6,17 +6,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests import factories
+from tests.geo.factories import VillageFactory
 from vuonlen.accounts.roles import Role
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
-from vuonlen.geo import continuation, services
+from vuonlen.geo import continuation
 from vuonlen.geo.models import AdministrativeUnit, Era, Level, UnitLineage, UnitType
 
 from .builders import xlsx
-
-
-def _village(commune, name="Thôn 1"):
-    return services.village_create(actor=SYSTEM, commune=commune, name=name, unit_type=UnitType.THON)
 
 
 def _new(code):
@@ -43,9 +39,9 @@ def split(commune_b):
 
 
 def test_villages_of_a_commune_merged_whole_continue_as_new_records(admin, commune_a, split):
-    old = _village(commune_a, "Thôn Kon Hring")
+    old = VillageFactory(commune=commune_a, name="Thôn Kon Hring")
     old_path = old.path
-    waiting = _village(split, "Tổ 3")
+    waiting = VillageFactory(commune=split, name="Tổ 3")
     result = continuation.villages_continue_all(actor=admin)
     assert (result.continued, result.waiting) == (1, 1)
     heir = UnitLineage.objects.get(old_unit=old).new_unit
@@ -63,8 +59,8 @@ def test_villages_of_a_commune_merged_whole_continue_as_new_records(admin, commu
 
 def test_same_names_from_two_merged_communes_keep_apart(admin, commune_a):
     quyet_thang = AdministrativeUnit.objects.get(era=Era.PRE_2025, level=Level.COMMUNE, name="Phường Quyết Thắng")
-    _village(commune_a, "Thôn 1")
-    _village(quyet_thang, "Thôn 1")
+    VillageFactory(commune=commune_a, name="Thôn 1")
+    VillageFactory(commune=quyet_thang, name="Thôn 1")
     continuation.villages_continue_all(actor=admin)
     names = set(AdministrativeUnit.objects.filter(parent=_new("23293"), level=Level.VILLAGE)
                 .values_list("name", flat=True))
@@ -72,7 +68,7 @@ def test_same_names_from_two_merged_communes_keep_apart(admin, commune_a):
 
 
 def test_a_waiting_village_goes_only_to_a_commune_of_its_lineage(admin, split):
-    village = _village(split, "Tổ 3")
+    village = VillageFactory(commune=split, name="Tổ 3")
     outside = _new("23302") if AdministrativeUnit.objects.filter(era=Era.POST_2025, code="23302").exists() \
         else AdministrativeUnit.objects.filter(era=Era.POST_2025, level=Level.COMMUNE).exclude(
             code__in=["23284", "23293"]).first()
@@ -89,7 +85,7 @@ def test_a_waiting_village_goes_only_to_a_commune_of_its_lineage(admin, split):
 
 
 def test_assignment_by_file_checks_every_row_then_writes_all(client, admin, split):
-    first, second = _village(split, "Tổ 3"), _village(split, "Tổ 4")
+    first, second = VillageFactory(commune=split, name="Tổ 3"), VillageFactory(commune=split, name="Tổ 4")
     client.force_login(admin)
     url = reverse("geo:village_continuation")
     bad = xlsx([["Mã thôn cũ", "Mã xã mới"], [first.code, "23284"], ["99999-001", "23284"],
@@ -108,7 +104,7 @@ def test_assignment_by_file_checks_every_row_then_writes_all(client, admin, spli
 
 
 def test_page_lists_waiting_villages_and_assigns_one(client, admin, split):
-    village = _village(split, "Tổ 3")
+    village = VillageFactory(commune=split, name="Tổ 3")
     client.force_login(admin)
     url = reverse("geo:village_continuation")
     page = client.get(url).content.decode()
@@ -126,8 +122,8 @@ def test_page_is_not_found_for_a_reader_without_village_rights(client, commune_a
 
 
 def test_new_era_figures_say_how_many_villages_wait(client, admin, new_province, split):
-    _village(split, "Tổ 3")
-    _village(split, "Tổ 4")
+    VillageFactory(commune=split, name="Tổ 3")
+    VillageFactory(commune=split, name="Tổ 4")
     assert continuation.waiting_count_for(new_province) == 2
     assert continuation.waiting_count_for(_new("23284")) == 2
     assert continuation.waiting_count_for(_new("23293")) == 2
@@ -140,7 +136,7 @@ def test_page_asks_the_successors_once_however_many_old_communes_wait(client, ad
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    _village(split, "Tổ 3")
+    VillageFactory(commune=split, name="Tổ 3")
     client.force_login(admin)
     url = reverse("geo:village_continuation")
     client.get(url)  # warm the session and the scope
@@ -149,7 +145,7 @@ def test_page_asks_the_successors_once_however_many_old_communes_wait(client, ad
     others = AdministrativeUnit.objects.filter(era=Era.PRE_2025, level=Level.COMMUNE).exclude(
         pk__in=[split.pk]).order_by("code")[:4]
     for commune in others:
-        _village(commune, "Thôn Làng Mới")
+        VillageFactory(commune=commune, name="Thôn Làng Mới")
     with CaptureQueriesContext(connection) as five_communes:
         page = client.get(url).content.decode()
     assert "5 thôn chờ giao" in page and "Phường Đăk Cấm" in page

@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
+from tests.geo.factories import VillageFactory
 from vuonlen.accounts.roles import Role
 
-from .factories import make_household, make_village
+from .factories import HouseholdFactory
 
 
 @pytest.fixture
@@ -31,12 +32,12 @@ def mentor_a(commune_a):
 
 @pytest.fixture
 def village_a(commune_a):
-    return make_village(commune_a, "Tổ 1")
+    return VillageFactory(commune=commune_a, name="Tổ 1")
 
 
 @pytest.fixture
 def household_a(village_a):
-    return make_household(village_a, code="QT-001", members=[
+    return HouseholdFactory(unit=village_a, code="QT-001", members=[
         {"full_name": "A Blong", "sex": "Nam", "relation": "Chủ hộ", "birth_year": 1980,
          "citizen_id": "062080001234"},
         {"full_name": "Y Hiên", "sex": "Nữ", "relation": "Vợ", "birth_year": 1983},
@@ -46,6 +47,6 @@ def household_a(village_a):
 
 @pytest.fixture
 def household_b(commune_b):
-    return make_household(commune_b, code="DT-001", members=[
+    return HouseholdFactory(unit=commune_b, code="DT-001", members=[
         {"full_name": "Y Đơm", "sex": "Nữ", "relation": "Chủ hộ", "birth_year": 1975, "citizen_id": "062175005678"},
     ])

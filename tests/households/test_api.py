@@ -5,7 +5,7 @@ import pytest
 from tests import factories
 from vuonlen.accounts.roles import Role
 
-from .factories import make_household, make_review
+from .factories import HouseholdFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ def test_officer_sees_only_own_commune(api_officer, household_a, household_b):
 
 
 def test_reviews_endpoint_is_scoped(api_officer, household_a, household_b, officer_b):
-    make_review(household_a, 2023)
-    make_review(household_b, 2023)
+    ReviewFactory(household=household_a, year=2023)
+    ReviewFactory(household=household_b, year=2023)
     body = api_officer.get(f"{API}/reviews", {"year": 2023}).json()
     assert body["count"] == 1 and body["items"][0]["household_id"] == household_a.pk
     assert api_officer.get(f"{API}/reviews", {"unit": household_b.commune_id}).json()["count"] == 0
@@ -53,7 +53,7 @@ def test_district_viewer_sees_both_and_search_without_diacritics(client, viewer_
 
 def test_pagination_is_capped(api_officer, commune_a):
     for i in range(105):
-        make_household(commune_a, [f"Người {i}"])
+        HouseholdFactory(unit=commune_a, members=[f"Người {i}"])
     body = api_officer.get(f"{API}/households").json()
     assert body["count"] == 105 and len(body["items"]) == 50
     assert len(api_officer.get(f"{API}/households", {"page_size": 100}).json()["items"]) == 100

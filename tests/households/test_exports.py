@@ -14,7 +14,7 @@ from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.households import imports
 from vuonlen.households.models import Household
 
-from .factories import make_household
+from .factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_a_district_viewer_gets_both_communes_with_ids_masked(client, viewer_dis
 
 
 def test_the_list_filters_apply(client, officer_a, household_a, village_a):
-    make_household(village_a, code="QT-002", members=[{"full_name": "Y Đơm", "sex": "Nữ"}], ethnicity="13")
+    HouseholdFactory(unit=village_a, code="QT-002", members=[{"full_name": "Y Đơm", "sex": "Nữ"}], ethnicity="13")
     workbook = export(client, officer_a, "?q=blong")
     assert [row[3] for row in households_in(workbook)] == ["QT-001"]
     workbook = export(client, officer_a, "?ethnicity=13")
@@ -122,7 +122,7 @@ def _sheet_xml(content: bytes) -> str:
 
 
 def test_a_member_named_like_a_formula_is_exported_as_text(client, officer_a, commune_a):
-    household = make_household(commune_a, code="=1+1", members=[
+    household = HouseholdFactory(unit=commune_a, code="=1+1", members=[
         {"full_name": FORMULA_NAME, "sex": "Nam", "relation": "Chủ hộ", "birth_date": "07/06/1985"},
         {"full_name": "@SUM(1+1)", "sex": "Nữ", "relation": "Vợ", "birth_year": 1987},
         {"full_name": "+84 Y Hoa", "sex": "Nữ", "relation": "Con", "birth_year": 2010},
@@ -150,7 +150,7 @@ def test_a_member_named_like_a_formula_is_exported_as_text(client, officer_a, co
 
 
 def test_an_export_of_formula_names_imports_back_unchanged(client, officer_a, commune_a):
-    make_household(commune_a, code="F-1", members=[
+    HouseholdFactory(unit=commune_a, code="F-1", members=[
         {"full_name": FORMULA_NAME, "sex": "Nam", "relation": "Chủ hộ", "birth_year": 1980}])
     client.force_login(officer_a)
     content = client.get(URL).content

@@ -20,7 +20,7 @@ from vuonlen.households.import_templates import household_template_xlsx, review_
 from vuonlen.households.imports import H, R
 from vuonlen.households.models import Household, Membership, Person, Review
 
-from .factories import make_household, make_review
+from .factories import HouseholdFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -292,7 +292,7 @@ def run_reviews(actor, data, year=YEAR, **kwargs):
 
 @pytest.fixture
 def three_households(commune_a, village_a):
-    return [make_household(village_a, code=f"RS-{i}", members=["A Một", "Y Hai", "A Ba"][:i]) for i in (1, 2, 3)]
+    return [HouseholdFactory(unit=village_a, code=f"RS-{i}", members=["A Một", "Y Hai", "A Ba"][:i]) for i in (1, 2, 3)]
 
 
 def test_review_import_computes_statuses_with_classify_and_reimport_changes_nothing(officer_a, three_households):
@@ -353,7 +353,7 @@ def test_review_import_with_score_a(officer_a, three_households):
 
 def test_every_kind_of_bad_review_row_is_reported_at_once(officer_a, three_households, household_b):
     h1, h2, h3 = three_households
-    make_review(h3, YEAR, income=1_000_000, recognised=True, decision_date=dt.date(2023, 12, 20))
+    ReviewFactory(household=h3, year=YEAR, income=1_000_000, recognised=True, decision_date=dt.date(2023, 12, 20))
     first_indicator = INDICATORS[0].name_vi
     rows = [
         review_row(h1.code, income="1.5.00"),                            # 4: not a number
@@ -364,7 +364,7 @@ def test_every_kind_of_bad_review_row_is_reported_at_once(officer_a, three_house
         review_row(h3.code, income=900_000),                             # 9: recognised, different
         review_row("", income=1_000_000, number="1/QĐ"),                 # 10: no code, number without date
     ]
-    h4 = make_household(h1.unit, code="RS-4")
+    h4 = HouseholdFactory(unit=h1.unit, code="RS-4")
     bad_mark = review_row(h4.code, income=1_000_000)
     bad_mark[review_header().index(first_indicator)] = "y"
     rows.append(bad_mark)                                                # 11: a mark that is not x
@@ -406,7 +406,7 @@ def test_the_farming_column_is_read_and_a_bad_value_is_named(officer_a, three_ho
 
 def test_an_unrecognised_review_is_superseded_by_a_different_row(officer_a, three_households):
     h1 = three_households[0]
-    old = make_review(h1, YEAR, income=1_000_000)
+    old = ReviewFactory(household=h1, year=YEAR, income=1_000_000)
     result = run_reviews(officer_a, xlsx([review_row(h1.code, income=3_500_000)], header=review_header()))
     assert result.ok and result.counts["superseded"] == 1
     old.refresh_from_db()

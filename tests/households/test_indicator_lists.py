@@ -18,7 +18,7 @@ from vuonlen.households.models import PovertyIndicator, Review
 from vuonlen.households.official_tables import ReviewReport
 from vuonlen.households.year_standards import effective_standards, standard_for
 
-from .factories import make_review
+from .factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_the_effective_standard_follows_the_rows(final_list):
 
 
 def test_a_review_takes_the_new_codes_and_refuses_a_dropped_one(final_list, officer_a, household_a):
-    review = make_review(household_a, YEAR, income=2_000_000, actor=officer_a,
+    review = ReviewFactory(household=household_a, year=YEAR, income=2_000_000, actor=officer_a,
                          lacking=["social_insurance", "internet", "latrine"])
     assert (review.standard, review.status, review.lacking_count) == ("ND351_2025", "poor", 3)
     assert "Thiếu hụt 3/14 chỉ số: Tham gia bảo hiểm xã hội; Sử dụng dịch vụ internet; Nhà tiêu hợp vệ sinh" in \
@@ -107,7 +107,7 @@ def test_the_import_template_and_file_follow_the_list(final_list, officer_a, hou
 
 
 def test_tables_04_and_05_count_the_new_indicator(final_list, officer_a, household_a):
-    make_review(household_a, YEAR, income=2_000_000, actor=officer_a,
+    ReviewFactory(household=household_a, year=YEAR, income=2_000_000, actor=officer_a,
                 lacking=["social_insurance", "internet", "latrine"])
     table = ReviewReport(unit=household_a.commune, year=YEAR, user=SYSTEM).table("04")
     assert "social_insurance" in table.codes and "telecom" not in table.codes

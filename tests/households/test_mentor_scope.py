@@ -13,12 +13,13 @@ from django.http import Http404
 from django.urls import reverse
 
 from tests import factories
+from tests.campaign.factories import MentorAssignmentFactory
 from vuonlen.accounts.models import RoleAssignment
 from vuonlen.accounts.roles import Role
 from vuonlen.campaign import services as campaign
 from vuonlen.households import selectors
 
-from .factories import head_of, make_household, make_review
+from .factories import HouseholdFactory, ReviewFactory, head_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +29,12 @@ API = "/api/v1"
 @pytest.fixture
 def neighbour(village_a):
     """Another household of the same commune, assigned to nobody."""
-    return make_household(village_a, code="QT-002", members=["Y Blông"])
+    return HouseholdFactory(unit=village_a, code="QT-002", members=["Y Blông"])
 
 
 @pytest.fixture
 def assigned(officer_a, mentor_a, household_a):
-    campaign.mentor_assign(actor=officer_a, mentor=mentor_a, households=[household_a], started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory(mentor=mentor_a, household=household_a, started_on=dt.date(2024, 1, 1))
     return household_a
 
 
@@ -48,8 +49,8 @@ def test_list_page_and_detail(client, mentor_a, assigned, neighbour):
 
 
 def test_members_and_reviews(mentor_a, assigned, neighbour):
-    theirs = make_review(neighbour, 2023)
-    make_review(assigned, 2023)
+    theirs = ReviewFactory(household=neighbour, year=2023)
+    ReviewFactory(household=assigned, year=2023)
     assert list(selectors.reviews_visible_to(mentor_a).values_list("household_id", flat=True)) == [assigned.pk]
     assert selectors.get_review_for_user_or_404(mentor_a, assigned.reviews.get().pk)
     with pytest.raises(Http404):
@@ -68,8 +69,8 @@ def test_export(client, mentor_a, assigned, neighbour):
 
 
 def test_api(client, mentor_a, assigned, neighbour):
-    make_review(neighbour, 2023)
-    make_review(assigned, 2023)
+    ReviewFactory(household=neighbour, year=2023)
+    ReviewFactory(household=assigned, year=2023)
     client.force_login(mentor_a)
     body = client.get(f"{API}/households").json()
     assert [h["code"] for h in body["items"]] == [assigned.code]

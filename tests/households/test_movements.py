@@ -15,7 +15,7 @@ from vuonlen.households.models import Household, HouseholdEnd, Membership
 from vuonlen.households.movements import NEAR_POOR, POOR
 from vuonlen.poverty import standard_for_year
 
-from .factories import make_household, make_review
+from .factories import HouseholdFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +28,14 @@ def review(household, year: int, status: str, farming: bool | None = None):
     codes = standard_for_year(year).indicator_codes
     inputs = {POOR: (1_000_000, codes[:3]), NEAR_POOR: (1_000_000, ()), "average": (2_000_000, ()),
               "above_average": (3_000_000, ())}[status]
-    result = make_review(household, year, income=inputs[0], lacking=inputs[1], farming=farming)
+    result = ReviewFactory(household=household, year=year, income=inputs[0], lacking=inputs[1], farming=farming)
     assert result.status in (status, "above_average" if status == "average" else status), (year, result.status)
     return result
 
 
 def home(commune, persons: int = 2, **fields) -> Household:
     members = [{"full_name": f"Người {i}"} for i in range(persons)]
-    return make_household(commune, members=members, area="rural", **fields)
+    return HouseholdFactory(unit=commune, members=members, area="rural", **fields)
 
 
 def history(commune, *statuses, persons: int = 2, first_year: int = 2021, farming: bool | None = None,
@@ -142,7 +142,7 @@ def test_newly_poor(commune_a):
 
 
 def test_a_household_that_moved_in_is_another_increase(commune_a):
-    household = make_household(commune_a, area="rural", started_on=D(N, 2, 1), members=[
+    household = HouseholdFactory(unit=commune_a, area="rural", started_on=D(N, 2, 1), members=[
         {"full_name": "A Thút", "relation": "Chủ hộ", "start_reason": "Chuyển đến"},
         {"full_name": "Y Nhe", "relation": "Vợ", "start_reason": "Chuyển đến"}])
     review(household, N, POOR)
@@ -203,7 +203,7 @@ def test_near_poor_movements_mirror_the_poor_ones(commune_a):
     history(commune_a, NEAR_POOR, "average", NEAR_POOR)  # 6: tái cận nghèo
     history(commune_a, None, "average", NEAR_POOR)  # 7: newly near-poor
     history(commune_a, None, NEAR_POOR, NEAR_POOR)  # stays
-    mover = make_household(commune_a, area="rural", started_on=D(N, 3, 1), members=[
+    mover = HouseholdFactory(unit=commune_a, area="rural", started_on=D(N, 3, 1), members=[
         {"full_name": "A Rin", "relation": "Chủ hộ", "start_reason": "Chuyển đến"}])
     review(mover, N, NEAR_POOR)  # 8: moved in
     flow = flows(commune_a).near_poor

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from tests import factories
+from tests.geo.factories import VillageFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditAction, AuditLog
@@ -25,7 +26,6 @@ from vuonlen.households import official_tables, services
 from vuonlen.households.movements import NEAR_POOR, POOR
 from vuonlen.households.official_tables import ReviewReport, rate
 
-from .factories import make_village
 from .test_movements import history, home, review
 
 pytestmark = pytest.mark.django_db
@@ -325,7 +325,7 @@ def test_a_district_viewer_sees_its_communes(client, viewer_district, two_commun
 
 
 def test_the_table_counts_only_households_the_reader_may_see(commune_a, village_a):
-    other_village = make_village(commune_a, "Tổ 9")
+    other_village = VillageFactory(commune=commune_a, name="Tổ 9")
     history(village_a, None, None, POOR)
     history(other_village, None, None, POOR)
     village_officer = factories.make_user(Role.COMMUNE_OFFICER, village_a)

@@ -11,14 +11,14 @@ from django.urls import reverse
 
 from vuonlen.households.models import Membership
 
-from .factories import make_review
+from .factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_household_record_prints_members_and_reviews_inside_the_scope_only(client, officer_a, officer_b,
                                                                           household_a):
-    make_review(household_a, 2024, income=500_000, lacking=["employment", "latrine", "telecom"])
+    ReviewFactory(household=household_a, year=2024, income=500_000, lacking=["employment", "latrine", "telecom"])
     client.force_login(officer_a)
     detail = client.get(reverse("households:detail", args=[household_a.pk])).content.decode()
     url = reverse("households:print", args=[household_a.pk])
@@ -33,7 +33,7 @@ def test_household_record_prints_members_and_reviews_inside_the_scope_only(clien
 
 def test_review_minutes_print_the_result_its_grounds_and_the_signatures(client, officer_a, officer_b,
                                                                         household_a):
-    review = make_review(household_a, 2024, income=500_000, lacking=["employment", "latrine", "telecom"],
+    review = ReviewFactory(household=household_a, year=2024, income=500_000, lacking=["employment", "latrine", "telecom"],
                          reviewed_on=dt.date(2024, 10, 7))
     client.force_login(officer_a)
     url = reverse("households:review_print", args=[review.pk])

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .factories import make_household
+from .factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +59,8 @@ def test_search_by_name_keeps_the_name_out_of_the_url(as_officer, household_a):
 
 def test_paging_keeps_the_search_through_the_token(as_officer, commune_a):
     for i in range(12):
-        make_household(commune_a, [f"Rơ Mah {i:02d}"])
-    make_household(commune_a, ["Người khác"])
+        HouseholdFactory(unit=commune_a, members=[f"Rơ Mah {i:02d}"])
+    HouseholdFactory(unit=commune_a, members=["Người khác"])
     response = as_officer.post(reverse("households:list"), {"q": "ro mah", "per_page": "10"}, follow=True)
     page_one = response.redirect_chain[0][0]
     assert response.context["page_obj"].paginator.count == 12 and len(_heads(response)) == 10

@@ -10,7 +10,7 @@ from django.http import Http404
 from vuonlen.households import services
 from vuonlen.households.models import LeaveReason, PovertyLineSetting, Review
 
-from .factories import make_review
+from .factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,9 @@ def test_review_computes_status_and_explanation(officer_a, household_a):
 def test_review_snapshots_the_household(officer_a, household_a):
     son = household_a.memberships.get(person__full_name="A Tuấn")
     services.membership_end(actor=officer_a, membership=son, reason=LeaveReason.MOVED_OUT, ended_on=D(2023, 11, 1))
-    review = make_review(household_a, 2023, reviewed_on=D(2023, 10, 1), actor=officer_a)
+    review = ReviewFactory(household=household_a, year=2023, reviewed_on=D(2023, 10, 1), actor=officer_a)
     assert review.persons == 3  # the son still lived there on 1 October
-    later = make_review(household_a, 2024, reviewed_on=D(2024, 10, 1), actor=officer_a)
+    later = ReviewFactory(household=household_a, year=2024, reviewed_on=D(2024, 10, 1), actor=officer_a)
     assert later.persons == 2
     assert (review.commune_id, review.unit_id, review.area, review.is_ethnic_minority) == (
         household_a.commune_id, household_a.unit_id, "urban", True)
@@ -43,11 +43,11 @@ def test_review_snapshots_the_household(officer_a, household_a):
 
 def test_periodic_review_window_and_regular_any_month(officer_a, household_a):
     with pytest.raises(ValidationError) as exc:
-        make_review(household_a, 2023, reviewed_on=D(2023, 8, 31), actor=officer_a)
+        ReviewFactory(household=household_a, year=2023, reviewed_on=D(2023, 8, 31), actor=officer_a)
     assert "01/09/2023–14/12/2023" in exc.value.message_dict["reviewed_on"][0]
     with pytest.raises(ValidationError):
-        make_review(household_a, 2023, reviewed_on=D(2023, 12, 15), actor=officer_a)
-    review = make_review(household_a, 2023, kind="regular", reviewed_on=D(2023, 3, 15), actor=officer_a)
+        ReviewFactory(household=household_a, year=2023, reviewed_on=D(2023, 12, 15), actor=officer_a)
+    review = ReviewFactory(household=household_a, year=2023, kind="regular", reviewed_on=D(2023, 3, 15), actor=officer_a)
     assert review.kind == "regular"
 
 
@@ -62,41 +62,41 @@ def test_review_validation_all_at_once(officer_a, household_a):
 
 
 def test_second_unrecognised_review_supersedes_the_first(officer_a, household_a):
-    first = make_review(household_a, 2023, income=1_000_000, actor=officer_a)
-    second = make_review(household_a, 2023, income=2_500_000, reviewed_on=D(2023, 11, 1), actor=officer_a)
+    first = ReviewFactory(household=household_a, year=2023, income=1_000_000, actor=officer_a)
+    second = ReviewFactory(household=household_a, year=2023, income=2_500_000, reviewed_on=D(2023, 11, 1), actor=officer_a)
     first.refresh_from_db()
     assert not first.is_current and second.supersedes == first and second.status != "poor"
     assert Review.objects.filter(household=household_a).count() == 2
 
 
 def test_recognition_freezes_and_updates_current_status(officer_a, household_a):
-    review = make_review(household_a, 2023, income=1_000_000, lacking=["employment", "latrine", "telecom"],
+    review = ReviewFactory(household=household_a, year=2023, income=1_000_000, lacking=["employment", "latrine", "telecom"],
                          actor=officer_a)
     services.review_recognise(actor=officer_a, review=review, decision_number="45/QĐ-UBND",
                               decision_date=D(2023, 12, 20))
     household_a.refresh_from_db()
     assert (household_a.current_status, household_a.current_status_year) == ("poor", 2023)
     with pytest.raises(ValidationError) as exc:
-        make_review(household_a, 2023, actor=officer_a)
+        ReviewFactory(household=household_a, year=2023, actor=officer_a)
     assert "đã được công nhận" in exc.value.messages[0]
     with pytest.raises(ValidationError):
         services.review_recognise(actor=officer_a, review=review, decision_number="46", decision_date=D(2023, 12, 21))
     # An older year recognised later does not move the current status back.
-    old = make_review(household_a, 2022, income=2_500_000, actor=officer_a)
+    old = ReviewFactory(household=household_a, year=2022, income=2_500_000, actor=officer_a)
     services.review_recognise(actor=officer_a, review=old, decision_number="9/QĐ", decision_date=D(2022, 12, 20))
     household_a.refresh_from_db()
     assert household_a.current_status_year == 2023
 
 
 def test_recognise_needs_decision(officer_a, household_a):
-    review = make_review(household_a, 2023, actor=officer_a)
+    review = ReviewFactory(household=household_a, year=2023, actor=officer_a)
     with pytest.raises(ValidationError) as exc:
         services.review_recognise(actor=officer_a, review=review, decision_number=" ", decision_date=D(2023, 9, 1))
     assert set(exc.value.message_dict) == {"decision_number", "decision_date"}
 
 
 def test_correction_supersedes_with_reason(officer_a, household_a):
-    review = make_review(household_a, 2023, income=1_000_000, lacking=["employment", "latrine", "telecom"],
+    review = ReviewFactory(household=household_a, year=2023, income=1_000_000, lacking=["employment", "latrine", "telecom"],
                          recognised=True, actor=officer_a)
     with pytest.raises(ValidationError) as exc:
         services.review_correct(actor=officer_a, review=review, reason="", income_per_capita=2_500_000)
@@ -116,18 +116,18 @@ def test_correction_supersedes_with_reason(officer_a, household_a):
 
 def test_review_scope(officer_b, mentor_a, viewer_district, household_a):
     with pytest.raises(Http404):
-        make_review(household_a, 2023, actor=officer_b)
+        ReviewFactory(household=household_a, year=2023, actor=officer_b)
     with pytest.raises(PermissionDenied):
-        make_review(household_a, 2023, actor=mentor_a)
+        ReviewFactory(household=household_a, year=2023, actor=mentor_a)
     with pytest.raises(PermissionDenied):
-        make_review(household_a, 2023, actor=viewer_district)
+        ReviewFactory(household=household_a, year=2023, actor=viewer_district)
 
 
 def test_administrator_lines_are_used(officer_a, household_a):
     # An administrator's line (here correcting the urban average line) reaches the classification.
     PovertyLineSetting.objects.create(standard="ND07_2021", area="urban", kind="average_line", value=3_500_000,
                                       legal_reference="thử")
-    review = make_review(household_a, 2023, income=3_200_000, actor=officer_a)
+    review = ReviewFactory(household=household_a, year=2023, income=3_200_000, actor=officer_a)
     assert review.status == "average" and review.explanation["average_line"] == 3_500_000
 
 
@@ -140,7 +140,7 @@ def test_a_new_commune_reads_its_predecessors_recognised_years_but_does_not_corr
     from vuonlen.geo.models import Era
     from vuonlen.households.selectors import get_household_for_user_or_404
 
-    review = make_review(household_a, 2023, income=1_000_000, lacking=["employment", "latrine", "telecom"],
+    review = ReviewFactory(household=household_a, year=2023, income=1_000_000, lacking=["employment", "latrine", "telecom"],
                          recognised=True, actor=officer_a)
     new_officer = factories.make_user(Role.COMMUNE_OFFICER, factories.unit("23293", era=Era.POST_2025))
     assert get_household_for_user_or_404(new_officer, household_a.pk) == household_a  # reads it

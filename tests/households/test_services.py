@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from tests import factories
+from tests.geo.factories import VillageFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.core.models import AuditLog
 from vuonlen.geo.models import AdministrativeUnit, UnitType
@@ -22,7 +23,7 @@ from vuonlen.households.models import (
     Relation,
 )
 
-from .factories import head_of, make_household, make_village
+from .factories import HouseholdFactory, head_of
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +55,9 @@ def test_register_household_with_members(officer_a, village_a):
 
 def test_area_follows_the_unit_type_unless_overridden(commune_a):
     rural_commune = AdministrativeUnit.objects.filter(parent=commune_a.parent, unit_type=UnitType.XA).first()
-    assert make_household(rural_commune).area == "rural"
-    assert make_household(make_village(rural_commune, "Tổ dân phố 2", UnitType.TO_DAN_PHO)).area == "urban"
-    h = make_household(rural_commune, area="urban")
+    assert HouseholdFactory(unit=rural_commune).area == "rural"
+    assert HouseholdFactory(unit=VillageFactory(commune=rural_commune, name="Tổ dân phố 2", unit_type=UnitType.TO_DAN_PHO)).area == "urban"
+    h = HouseholdFactory(unit=rural_commune, area="urban")
     assert h.area == "urban" and h.area_overridden
 
 
@@ -78,7 +79,7 @@ def test_register_reports_every_problem_at_once(officer_a, commune_a, household_
 
 
 def test_same_code_in_another_commune_is_fine(commune_b, household_a):
-    assert make_household(commune_b, code="QT-001").code == "QT-001"
+    assert HouseholdFactory(unit=commune_b, code="QT-001").code == "QT-001"
 
 
 def test_register_scope(officer_a, commune_b, mentor_a, commune_a):
@@ -111,7 +112,7 @@ def test_audit_holds_no_names_or_full_ids_in_summaries(officer_a, village_a):
 # --- update ----------------------------------------------------------------------------------
 
 def test_update_with_version(officer_a, household_a, commune_a):
-    v2 = make_village(commune_a, "Tổ 2")
+    v2 = VillageFactory(commune=commune_a, name="Tổ 2")
     h = services.household_update(actor=officer_a, household=household_a, data={"phone": "0905 123 456"},
                                   unit=v2, expected_version=household_a.version)
     assert h.phone == "0905 123 456" and h.unit == v2 and h.version == household_a.version + 1
@@ -122,7 +123,7 @@ def test_update_with_version(officer_a, household_a, commune_a):
 
 
 def test_update_refuses_duplicate_code_and_other_commune(officer_a, household_a, commune_a, commune_b):
-    make_household(commune_a, code="QT-002")
+    HouseholdFactory(unit=commune_a, code="QT-002")
     with pytest.raises(ValidationError) as exc:
         services.household_update(actor=officer_a, household=household_a, data={"code": "QT-002"},
                                   expected_version=household_a.version)
@@ -160,7 +161,7 @@ def test_member_add_birth(officer_a, household_a):
 
 
 def test_member_leaves_and_joins_another_household_with_history(officer_a, household_a, commune_a):
-    other = make_household(commune_a)
+    other = HouseholdFactory(unit=commune_a)
     son = _members(household_a)["A Tuấn"]
     services.membership_end(actor=officer_a, membership=son, reason=LeaveReason.MARRIAGE, ended_on=D(2024, 5, 1))
     services.member_add(actor=officer_a, household=other, existing_person=son.person, relation=Relation.CHILD_IN_LAW,
@@ -240,7 +241,7 @@ def test_split_with_the_old_head(officer_a, household_a):
 
 
 def test_merge(officer_a, household_a, commune_a):
-    small = make_household(commune_a, members=["Y Lan"])
+    small = HouseholdFactory(unit=commune_a, members=["Y Lan"])
     target = services.household_merge(actor=officer_a, household=small, into=household_a, on=D(2024, 7, 1),
                                       relations={head_of(small).pk: Relation.GRANDCHILD})
     small.refresh_from_db()

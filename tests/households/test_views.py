@@ -9,12 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from tests.campaign.factories import MentorAssignmentFactory
+from tests.geo.factories import VillageFactory
 from vuonlen.accounts.roles import Role
-from vuonlen.campaign import services as campaign_services
 from vuonlen.households import services
 from vuonlen.households.models import Household, PopulationBase, Review
 
-from .factories import head_of, make_household, make_review, make_village
+from .factories import HouseholdFactory, ReviewFactory, head_of
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +65,7 @@ def test_district_viewer_sees_all_its_communes_read_only(client, viewer_district
 
 def test_mentor_reads_but_cannot_write(client, officer_a, mentor_a, household_a):
     # A mentor reads the households assigned to them (tests/households/test_mentor_scope.py).
-    campaign_services.mentor_assign(actor=officer_a, mentor=mentor_a, households=[household_a],
-                                    started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory(mentor=mentor_a, household=household_a, started_on=dt.date(2024, 1, 1))
     client.force_login(mentor_a)
     assert client.get(reverse("households:detail", args=[household_a.pk])).status_code == 200
     assert client.get(reverse("households:split", args=[household_a.pk])).status_code == 403
@@ -95,9 +95,9 @@ def test_search_with_or_without_diacritics(as_officer, household_a):
 
 
 def test_vietnamese_order_and_filters(as_officer, commune_a, officer_a):
-    village = make_village(commune_a, "Thôn Kon Rờ Bàng")
+    village = VillageFactory(commune=commune_a, name="Thôn Kon Rờ Bàng")
     names = ["Đinh Văn Bảy", "Y Ánh", "A Ba", "Y Anh", "Ê Nguyên"]
-    households = {name: make_household(village if name.startswith("Y") else commune_a, [name],
+    households = {name: HouseholdFactory(unit=village if name.startswith("Y") else commune_a, members=[name],
                                        ethnicity="13" if name == "A Ba" else "14") for name in names}
     text = _text(as_officer.get(reverse("households:list")))
     positions = [text.find(name) for name in ["A Ba", "Đinh Văn Bảy", "Ê Nguyên", "Y Anh", "Y Ánh"]]
@@ -108,9 +108,9 @@ def test_vietnamese_order_and_filters(as_officer, commune_a, officer_a):
     text = _text(as_officer.get(reverse("households:list"), {"unit": village.pk}))
     assert "Y Anh" in text and "A Ba" not in text
 
-    make_review(households["A Ba"], 2023, income=1_000_000, lacking=["employment", "latrine", "telecom"],
+    ReviewFactory(household=households["A Ba"], year=2023, income=1_000_000, lacking=["employment", "latrine", "telecom"],
                 recognised=True, actor=officer_a)
-    make_review(households["Y Anh"], 2022, income=1_000_000, actor=officer_a)
+    ReviewFactory(household=households["Y Anh"], year=2022, income=1_000_000, actor=officer_a)
     text = _text(as_officer.get(reverse("households:list"), {"status": "poor"}))
     assert "A Ba" in text and "Y Anh" not in text
     text = _text(as_officer.get(reverse("households:list"), {"year": 2022}))
@@ -126,7 +126,7 @@ def test_ended_households_are_behind_a_filter(as_officer, household_a, officer_a
 @pytest.mark.parametrize("per_page", [10, 100])
 def test_list_uses_a_fixed_number_of_queries(as_officer, commune_a, village_a, per_page, django_assert_num_queries):
     for i in range(120):
-        make_household(village_a if i % 2 else commune_a, [f"Chủ hộ {i}", f"Con {i}"])
+        HouseholdFactory(unit=village_a if i % 2 else commune_a, members=[f"Chủ hộ {i}", f"Con {i}"])
     url = reverse("households:list")
     as_officer.get(url)  # warm the session
     # Session, user, assignments, lineage, the filter's units, the scope panel (3), count, page:
@@ -138,9 +138,9 @@ def test_list_uses_a_fixed_number_of_queries(as_officer, commune_a, village_a, p
 
 
 def test_query_count_does_not_grow_with_the_page_or_search(as_officer, commune_a, officer_a):
-    households = [make_household(commune_a, [f"Chủ hộ {i}", f"Con {i}", f"Cháu {i}"]) for i in range(30)]
+    households = [HouseholdFactory(unit=commune_a, members=[f"Chủ hộ {i}", f"Con {i}", f"Cháu {i}"]) for i in range(30)]
     for h in households[:20]:
-        make_review(h, 2023, income=1_000_000, lacking=["employment", "latrine", "telecom"], actor=officer_a)
+        ReviewFactory(household=h, year=2023, income=1_000_000, lacking=["employment", "latrine", "telecom"], actor=officer_a)
     counts = []
     for params in ({"per_page": 10}, {"per_page": 25}, {"per_page": 100}, {"q": "chu ho", "per_page": 100},
                    {"status": "poor", "year": 2023, "per_page": 100}):
@@ -156,7 +156,7 @@ def test_query_count_does_not_grow_with_the_page_or_search(as_officer, commune_a
 # --- the household page ----------------------------------------------------------------------
 
 def test_household_page_shows_members_reviews_and_explanation(as_officer, household_a, officer_a):
-    review = make_review(household_a, 2023, income=1_800_000, lacking=["employment", "latrine", "telecom"],
+    review = ReviewFactory(household=household_a, year=2023, income=1_800_000, lacking=["employment", "latrine", "telecom"],
                          recognised=True, actor=officer_a)
     response = as_officer.get(reverse("households:detail", args=[household_a.pk]))
     text = _text(response)
@@ -169,8 +169,7 @@ def test_household_page_shows_members_reviews_and_explanation(as_officer, househ
 
 
 def test_citizen_ids_are_masked_by_role(client, officer_a, viewer_district, mentor_a, household_a):
-    campaign_services.mentor_assign(actor=officer_a, mentor=mentor_a, households=[household_a],
-                                    started_on=dt.date(2024, 1, 1))
+    MentorAssignmentFactory(mentor=mentor_a, household=household_a, started_on=dt.date(2024, 1, 1))
     url = reverse("households:detail", args=[household_a.pk])
     client.force_login(officer_a)
     assert "062080001234" in _text(client.get(url))

@@ -13,7 +13,7 @@ from vuonlen.core.models import AuditLog
 from vuonlen.households.models import PovertyYearStandard, Review
 from vuonlen.households.year_standards import reviews_reclassify
 
-from .factories import make_household, make_review
+from .factories import HouseholdFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def run(*args) -> str:
 
 
 def test_a_2021_review_uses_decree_07_and_says_why(officer_a, household_a):
-    review = make_review(household_a, 2021, income=1_500_000, lacking=["employment", "latrine", "nutrition"],
+    review = ReviewFactory(household=household_a, year=2021, income=1_500_000, lacking=["employment", "latrine", "nutrition"],
                          actor=officer_a)
     assert (review.standard, review.status) == ("ND07_2021", "poor")
     first = review.explanation["explanation_vi"][0]
@@ -46,7 +46,7 @@ def test_the_review_form_says_why_the_standard_applies(client, officer_a, househ
 def test_the_administrators_override_applies_with_its_reason(officer_a, household_a):
     PovertyYearStandard.objects.create(year=2026, standard="ND07_2021",
                                        reason="Hướng dẫn rà soát cuối năm 2026 giữ chuẩn 2022–2025")
-    review = make_review(household_a, 2026, score_a=170, lacking=["employment", "latrine", "nutrition"],
+    review = ReviewFactory(household=household_a, year=2026, score_a=170, lacking=["employment", "latrine", "nutrition"],
                          actor=officer_a)
     assert (review.standard, review.status) == ("ND07_2021", "poor")  # urban score-A limit 175
     assert review.explanation["explanation_vi"][0] == (
@@ -58,12 +58,12 @@ def test_the_administrators_override_applies_with_its_reason(officer_a, househol
 def reviews_2021_under_decision_59(village_a, household_a):
     """Four 2021 reviews recorded while the rule said Decision 59/2015 (as the old code did)."""
     rule = PovertyYearStandard.objects.create(year=2021, standard="QD59_2015", reason="Quy tắc cũ")
-    homes = [household_a] + [make_household(village_a) for _ in range(3)]
-    near = make_review(homes[0], 2021, income=1_000_000, lacking=[])                  # QD59 near-poor, ND07 near-poor
-    average = make_review(homes[1], 2021, income=1_500_000,
+    homes = [household_a] + [HouseholdFactory(unit=village_a) for _ in range(3)]
+    near = ReviewFactory(household=homes[0], year=2021, income=1_000_000, lacking=[])                  # QD59 near-poor, ND07 near-poor
+    average = ReviewFactory(household=homes[1], year=2021, income=1_500_000,
                           lacking=["health_insurance", "latrine", "housing_area"])    # QD59 average, ND07 poor
-    old_code = make_review(homes[2], 2021, income=1_200_000, lacking=["health_access"])  # QD59 only
-    recognised = make_review(homes[3], 2021, income=1_500_000,
+    old_code = ReviewFactory(household=homes[2], year=2021, income=1_200_000, lacking=["health_access"])  # QD59 only
+    recognised = ReviewFactory(household=homes[3], year=2021, income=1_500_000,
                              lacking=["health_insurance", "latrine", "safe_water"], recognised=True,
                              decision_date=dt.date(2021, 12, 20))
     assert [r.standard for r in (near, average, old_code, recognised)] == ["QD59_2015"] * 4

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from tests import factories
-from tests.households.factories import make_household, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory
 from vuonlen.campaign.models import Assessment
 from vuonlen.geo.models import UnitLineage
 
@@ -30,9 +31,9 @@ def assess(household, year: int, on: dt.date | None = None, **criteria) -> Asses
 def assessed(commune_a, commune_c):
     """Commune A (one village): 3 assessed in 2023, 2 changed thinking; commune C: 1 assessed,
     changed. Plain average of the two communes' rates: 83,3%; the true rate: 3/4 = 75%."""
-    village = make_village(commune_a, "Thôn Plei Đôn")
-    homes_a = [make_household(village, members=[f"A Hyưk {i}"]) for i in range(3)]
-    home_c = make_household(commune_c, members=["Y Nhung"])
+    village = VillageFactory(commune=commune_a, name="Thôn Plei Đôn")
+    homes_a = [HouseholdFactory(unit=village, members=[f"A Hyưk {i}"]) for i in range(3)]
+    home_c = HouseholdFactory(unit=commune_c, members=["Y Nhung"])
     rows = [assess(homes_a[0], 2023, changed_thinking=True, applies_technology=True),
             assess(homes_a[1], 2023, changed_thinking=True),
             assess(homes_a[2], 2023),

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from tests import factories
-from tests.households.factories import make_household
+from tests.households.factories import HouseholdFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.campaign.models import Phase
 from vuonlen.core.models import AuditAction, AuditLog
@@ -31,7 +31,7 @@ def _new(**extra):
 
 
 def test_administrator_adds_a_computed_indicator_that_gets_figures(world, django_capture_on_commit_callbacks):
-    home = make_household(world.commune, members=["A Hyưk"])
+    home = HouseholdFactory(unit=world.commune, members=["A Hyưk"])
     assess(home, 2023, saves_to_reinvest=True)
     phase = Phase.objects.get(code="2021-2025")
     with django_capture_on_commit_callbacks(execute=True):

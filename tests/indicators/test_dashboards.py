@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.households.factories import make_household, make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import services as campaign_services
@@ -56,14 +57,14 @@ def commune_x(kontum):
 def build_world(commune_a, commune_b, commune_x) -> dict:
     """Two villages in commune A, one in B (same district), one in X (another district).
     2023 assessments: A1 3 (2 changed), A2 2 (1 changed), B 1 (changed), X 2 (0 changed)."""
-    a1, a2 = make_village(commune_a, "Thôn Plei Đôn"), make_village(commune_a, "Thôn Kon Rờ Bàng")
-    b, x = make_village(commune_b, "Tổ 3"), make_village(commune_x, "Làng Kon Jơ Ri")
+    a1, a2 = VillageFactory(commune=commune_a, name="Thôn Plei Đôn"), VillageFactory(commune=commune_a, name="Thôn Kon Rờ Bàng")
+    b, x = VillageFactory(commune=commune_b, name="Tổ 3"), VillageFactory(commune=commune_x, name="Làng Kon Jơ Ri")
     homes = {}
     for village, flags in ((a1, [True, True, False]), (a2, [True, False]), (b, [True]), (x, [False, False])):
         homes[village.pk] = []
         for i, changed in enumerate(flags):
-            home = make_household(village, members=[f"A Hyưk {village.pk}-{i}"])
-            make_review(home, YEAR, income=800_000, lacking=["health_insurance", "housing_area", "employment"],
+            home = HouseholdFactory(unit=village, members=[f"A Hyưk {village.pk}-{i}"])
+            ReviewFactory(household=home, year=YEAR, income=800_000, lacking=["health_insurance", "housing_area", "employment"],
                         recognised=True)
             assess(home, YEAR, changed_thinking=changed, applies_technology=i == 0)
             homes[village.pk].append(home)
@@ -311,7 +312,7 @@ def test_households_behind_a_commune_number_leave_out_those_outside_the_scope(cl
                                                                             commune_b, officer_a):
     # A household assessed in village A1 that has since moved to commune B: it counts in A's
     # figure, but officer A may no longer read it.
-    moved = make_household(commune_b, members=["Y Blơng"])
+    moved = HouseholdFactory(unit=commune_b, members=["Y Blơng"])
     Assessment.objects.create(household=moved, year=YEAR, commune=commune_a, unit=world["a1"],
                               assessed_on=dt.date(YEAR, 11, 1), changed_thinking=True)
     rollups.recompute_all()
@@ -376,9 +377,9 @@ def test_households_list_refuses_what_has_no_households(client, world, commune_a
 
 
 def test_households_list_is_paginated(client, commune_a, officer_a):
-    village = make_village(commune_a, "Thôn Đông")
+    village = VillageFactory(commune=commune_a, name="Thôn Đông")
     for i in range(55):
-        home = make_household(village, members=[f"Y Nhung {i:02d}"])
+        home = HouseholdFactory(unit=village, members=[f"Y Nhung {i:02d}"])
         assess(home, YEAR, changed_thinking=True)
     rollups.recompute_all()
     login(client, officer_a)

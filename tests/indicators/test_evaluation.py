@@ -60,19 +60,19 @@ def test_annual_fall_in_points_a_year():
 @pytest.mark.django_db
 def test_six_percent_a_year_computed_from_the_reviews(commune_a):
     """Poor and near-poor EM households 30 of 100 in 2021, 18 of 100 in 2023: 6 points a year."""
-    from tests.households.factories import make_household, make_review
+    from tests.households.factories import HouseholdFactory, ReviewFactory
     from vuonlen.households.models import Review
 
     for year in (2021, 2023):
         PopulationBase.objects.create(commune=commune_a, year=year, households_total=300, persons_total=1200,
                                       em_households_total=100)
-    homes = [make_household(commune_a, members=[f"A Ních {i}"]) for i in range(30)]
+    homes = [HouseholdFactory(unit=commune_a, members=[f"A Ních {i}"]) for i in range(30)]
     for i, home in enumerate(homes):
-        make_review(home, 2021, income=1_000_000)  # under the 2021 urban near-poor line: listed
+        ReviewFactory(household=home, year=2021, income=1_000_000)  # under the 2021 urban near-poor line: listed
         if i < 18:
-            make_review(home, 2023, income=900_000, lacking=["employment", "dependants", "health_insurance"])
+            ReviewFactory(household=home, year=2023, income=900_000, lacking=["employment", "dependants", "health_insurance"])
         else:
-            make_review(home, 2023, income=5_000_000)
+            ReviewFactory(household=home, year=2023, income=5_000_000)
     assert Review.objects.filter(year=2021, status__in=["poor", "near_poor"]).count() == 30
     rollups.recompute_all()
     row = next(r for r in Evaluation(cutoff=dt.date(2023, 12, 31)).rows([commune_a.pk])

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.households.factories import make_household, make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.models import Phase
@@ -35,9 +36,9 @@ def secretariat(new_province):
 def early_2026(commune_a, commune_b, commune_x):  # noqa: F811
     """2023 recognised; in 2026 one household of a new commune assessed, its review not recognised."""
     world = build_world(commune_a, commune_b, commune_x)
-    village = make_village(factories.unit("23293", era=Era.POST_2025), "Thôn mới")
-    home = make_household(village, members=["Y Hương"])
-    make_review(home, 2026, income=800_000, lacking=["health_insurance"])
+    village = VillageFactory(commune=factories.unit("23293", era=Era.POST_2025), name="Thôn mới")
+    home = HouseholdFactory(unit=village, members=["Y Hương"])
+    ReviewFactory(household=home, year=2026, income=800_000, lacking=["health_insurance"])
     assess(home, 2026, changed_thinking=True)
     rollups.recompute_all()
     world["home_2026"] = home

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.households.factories import make_household, make_review
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import services as campaign_services
 from vuonlen.campaign.models import CRITERIA_FIELDS
@@ -57,7 +57,7 @@ def test_new_era_units_gather_their_old_communes(assessed, commune_a, commune_c,
     assert figure(new_province, "NEP_NGHI") == (3, 4)
     # Data recorded against the new commune itself (after the reform) adds to it, and only in
     # the new tree.
-    home_new = make_household(new_kontum, members=["A Thiên"])
+    home_new = HouseholdFactory(unit=new_kontum, members=["A Thiên"])
     assess(home_new, 2023, changed_thinking=True)
     rollups.recompute_all()
     assert figure(new_kontum, "NEP_NGHI") == (4, 5)
@@ -86,7 +86,7 @@ def test_one_edit_refreshes_its_roll_ups_on_commit(assessed, commune_a, kontum, 
 
 def test_a_superseded_review_and_a_new_year_refresh_too(assessed, commune_a, django_capture_on_commit_callbacks):
     home = assessed["homes_a"][0]
-    review = make_review(home, 2023, income=700_000)  # poor in a rural area
+    review = ReviewFactory(household=home, year=2023, income=700_000)  # poor in a rural area
     rollups.recompute_all()
     before = everything()
     with django_capture_on_commit_callbacks(execute=True):
@@ -137,8 +137,8 @@ def test_reviews_give_counts_and_the_rate_over_em_households(commune_a, kontum):
                                   em_households_total=100, em_persons_total=420)
     statuses = []
     for i in range(4):
-        home = make_household(commune_a, members=[f"A Rin {i}"])
-        statuses.append(make_review(home, 2023, income=900_000, lacking=["health_insurance", "housing_area",
+        home = HouseholdFactory(unit=commune_a, members=[f"A Rin {i}"])
+        statuses.append(ReviewFactory(household=home, year=2023, income=900_000, lacking=["health_insurance", "housing_area",
                                                                          "employment", "dependants"][: i + 1]).status)
     rollups.recompute_all()
     poor, near = statuses.count("poor"), statuses.count("near_poor")
@@ -175,7 +175,7 @@ def test_an_assessment_refreshes_its_own_indicators_only(assessed, commune_a, dj
     """An assessment feeds the assessment indicators: the refresh after saving one does not
     re-read the reviews, so a review figure is left as stored (here deliberately wrong)."""
     with django_capture_on_commit_callbacks(execute=True):  # committed, as a page's save would be
-        make_review(assessed["homes_a"][0], 2023, income=700_000)  # near-poor: commune A has a count
+        ReviewFactory(household=assessed["homes_a"][0], year=2023, income=700_000)  # near-poor: commune A has a count
     rollups.recompute_all()
     near = Rollup.objects.get(unit=commune_a, year=2023, indicator__code="HO_CAN_NGHEO")
     Rollup.objects.filter(pk=near.pk).update(numerator=99)
@@ -192,7 +192,7 @@ def test_an_outreach_activity_refreshes_the_told_indicator(assessed, commune_a, 
 
     home = assessed["homes_a"][0]
     with django_capture_on_commit_callbacks(execute=True):
-        make_review(home, 2023, income=700_000)  # near-poor in a rural area: counted in TUYEN_TRUYEN
+        ReviewFactory(household=home, year=2023, income=700_000)  # near-poor in a rural area: counted in TUYEN_TRUYEN
     rollups.recompute_all()
     assert figure(commune_a, "TUYEN_TRUYEN") == (0, 1)
     with django_capture_on_commit_callbacks(execute=True):

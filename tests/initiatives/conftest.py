@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 
 from tests import factories
-from tests.households.factories import make_household, make_review, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
@@ -31,7 +32,7 @@ class World:
         self.commune = factories.unit("23485")  # Đắk Tơ Lung
         self.other_district = factories.unit("613", level=Level.DISTRICT)  # Kon Plông
         self.other_commune = self.other_district.children.filter(level=Level.COMMUNE).order_by("code").first()
-        self.village = make_village(self.commune, "Thôn 4")
+        self.village = VillageFactory(commune=self.commune, name="Thôn 4")
         org = factories.make_org
         self.district_front = org(self.district, OrgKind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam huyện Kon Rẫy")
         self.commune_front = org(self.commune, OrgKind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam xã Đắk Tơ Lung")
@@ -50,7 +51,7 @@ class World:
         head = {"full_name": name}
         if citizen_id:
             head["citizen_id"] = citizen_id
-        return make_household(unit or self.village, [head], **extra)
+        return HouseholdFactory(unit=unit or self.village, members=[head], **extra)
 
 
 @pytest.fixture
@@ -60,11 +61,11 @@ def world(kontum):
 
 def poor(household, year):
     """A poor review (income far below the line, several deprivations)."""
-    return make_review(household, year, income=500_000, lacking=["employment", "latrine", "telecom"])
+    return ReviewFactory(household=household, year=year, income=500_000, lacking=["employment", "latrine", "telecom"])
 
 
 def not_poor(household, year):
-    return make_review(household, year, income=5_000_000)
+    return ReviewFactory(household=household, year=year, income=5_000_000)
 
 
 JAN = dt.date(2023, 1, 10)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plans.builders import D
-from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.plans import services as plan_services
-from vuonlen.plans.models import Goal, Solution
-from vuonlen.surveys import services as survey_services
+from tests.plans.factories import HouseholdPlanFactory
+from tests.plans.worlds import D
+from tests.surveys.factories import VillageSurveyFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_surveys_and_summary_follow_the_scope(client, world):
     land = world.cause("thieu_dat")
-    survey_services.survey_create(actor=SYSTEM, village=world.village, year=2025,
-                                  data={"surveyed_by": "A", "surveyed_on": D(2025, 2, 1)}, causes={land.pk: 4})
+    VillageSurveyFactory(village=world.village, year=2025, surveyed_by="A", surveyed_on=D(2025, 2, 1),
+                         causes={land.pk: 4})
     client.force_login(world.viewer)
     body = client.get("/api/v1/surveys/", {"year": 2025}).json()
     assert [s["village_name"] for s in body] == ["Thôn 4"] and body[0]["causes"] == {"thieu_dat": 4}
@@ -32,8 +30,7 @@ def test_a_mentor_gets_only_their_households_plans(client, world):
     mine, other = world.poor_households(2)
     world.assign([mine])
     for household in (mine, other):
-        plan_services.plan_create(actor=SYSTEM, household=household, year=2026, data={
-            "causes": [world.cause("thieu_von")], "goal": Goal.OUT_THIS_YEAR, "solutions": [Solution.JOB]})
+        HouseholdPlanFactory(household=household, year=2026)
     client.force_login(world.mentor)
     body = client.get("/api/v1/plans/", {"year": 2026}).json()
     assert [p["household_code"] for p in body] == [mine.code]

@@ -6,27 +6,26 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.plans.builders import D
+from tests.plans.factories import HouseholdPlanFactory
+from tests.plans.worlds import D
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.initiatives import selectors as initiative_selectors
 from vuonlen.initiatives import services as initiative_services
 from vuonlen.initiatives.models import InitiativeLevel, Kind
-from vuonlen.plans import services as plan_services
 from vuonlen.plans.models import Goal, Outcome, Solution
 
 pytestmark = pytest.mark.django_db
 
 
-def _plan(world, household, year, **extra):
-    return plan_services.plan_create(actor=SYSTEM, household=household, year=year, data={
-        "causes": [world.cause("thieu_von")], "goal": Goal.OUT_THIS_YEAR, "solutions": [Solution.PRODUCTION_MODEL],
-        "production_model": "Trồng sâm dây", **extra})
+def _plan(household, year, **extra):
+    return HouseholdPlanFactory(household=household, year=year, solutions=[Solution.PRODUCTION_MODEL],
+                                production_model="Trồng sâm dây", **extra)
 
 
 def test_an_exemplary_household_links_to_the_plan_that_got_it_there(client, world):
     household, = world.poor_households(1)
-    achieved = _plan(world, household, 2025, outcome=Outcome.ACHIEVED)
-    _plan(world, household, 2026, goal=Goal.STABLE_INCOME)
+    achieved = _plan(household, 2025, outcome=Outcome.ACHIEVED)
+    _plan(household, 2026, goal=Goal.STABLE_INCOME)
     initiative_services.exemplar_create(actor=SYSTEM, commune=world.commune, year=2025, household=household,
                                         story="Từ hộ nghèo thành hộ khá nhờ trồng sâm dây")
     exemplar, = initiative_selectors.exemplar_list(world.officer)
@@ -39,7 +38,7 @@ def test_an_exemplary_household_links_to_the_plan_that_got_it_there(client, worl
 
 def test_participants_show_their_plans_goals(client, world):
     homes = world.poor_households(2)
-    _plan(world, homes[0], 2026)
+    _plan(homes[0], 2026)
     initiative = initiative_services.initiative_create(
         actor=SYSTEM, name="Mô hình trồng sâm dây", kind=Kind.values[0], organisation=world.farmers,
         unit=world.commune, start_year=2025, level=InitiativeLevel.COMMUNE)

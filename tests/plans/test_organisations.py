@@ -10,12 +10,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from tests.households.factories import make_household
+from tests.households.factories import HouseholdFactory
+from tests.plans.factories import HouseholdPlanFactory
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core import xlsx
 from vuonlen.core.versioning import StaleVersion
 from vuonlen.plans import files, selectors, services
-from vuonlen.plans.models import Goal, OrganisationHousehold, Outcome, Solution
+from vuonlen.plans.models import OrganisationHousehold, Outcome, Solution
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def test_union_lists_its_members_households_with_every_problem_at_once(world):
     homes = world.poor_households(2)
     elsewhere, = world.poor_households(1, unit=world.other_village, prefix="X")
-    not_poor = make_household(world.village, code="KN-1")
+    not_poor = HouseholdFactory(unit=world.village, code="KN-1")
     made = services.org_households_add(actor=world.women_user, organisation=world.women,
                                        codes=[homes[0].code, homes[1].code], since_year=2026,
                                        member_names={homes[0].code: "Y Hoa"})
@@ -52,11 +53,8 @@ def test_scope_an_organisation_sees_its_own_households_and_plans_only(world):
     homes = world.poor_households(2)
     services.org_households_add(actor=SYSTEM, organisation=world.women, codes=[homes[0].code], since_year=2026)
     services.org_households_add(actor=SYSTEM, organisation=world.farmers, codes=[homes[1].code], since_year=2026)
-    plan = services.plan_create(actor=SYSTEM, household=homes[0], year=2026, data={
-        "causes": [world.cause("thieu_von")], "goal": Goal.OUT_THIS_YEAR, "solutions": [Solution.JOB],
-        "job": "Công nhân cao su"})
-    services.plan_create(actor=SYSTEM, household=homes[1], year=2026, data={
-        "causes": [world.cause("thieu_von")], "goal": Goal.OUT_THIS_YEAR, "solutions": [Solution.JOB]})
+    plan = HouseholdPlanFactory(household=homes[0], year=2026, job="Công nhân cao su")
+    HouseholdPlanFactory(household=homes[1], year=2026)
     assert [link.household for link in selectors.org_households_visible_to(world.women_user)] == [homes[0]]
     assert list(selectors.plans_visible_to(world.women_user)) == [plan]
     assert not selectors.org_households_visible_to(world.other_women_user).exists()
@@ -79,9 +77,8 @@ def test_goal_result_and_the_steering_committee_table(world):
     with pytest.raises(StaleVersion):
         services.goal_save(actor=world.women_user, organisation=world.women, year=2026, target_out=3,
                            expected_version=0)
-    services.plan_create(actor=SYSTEM, household=homes[0], year=2026, data={
-        "causes": [world.cause("thieu_von")], "goal": Goal.OUT_THIS_YEAR, "solutions": [Solution.LOAN],
-        "loan_vnd": 30_000_000, "outcome": Outcome.ACHIEVED})
+    HouseholdPlanFactory(household=homes[0], year=2026, solutions=[Solution.LOAN], loan_vnd=30_000_000,
+                         outcome=Outcome.ACHIEVED)
     services.goal_report(actor=world.women_user, goal=goal, expected_version=goal.version, result_out=1,
                          result_note="Một hộ thoát nghèo nhờ vay vốn nuôi bò")
     rows = {r.organisation: r for r in selectors.organisation_years(world.province_secretary, year=2026)}

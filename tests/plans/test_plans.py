@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from vuonlen.accounts.scoping import SYSTEM
+from tests.plans.factories import HouseholdPlanFactory
 from vuonlen.core.models import AuditLog
 from vuonlen.core.versioning import StaleVersion
 from vuonlen.plans import selectors, services
@@ -49,7 +49,7 @@ def test_every_problem_at_once_and_nothing_written(world):
 
 def test_follow_up_at_year_end_with_version_check(world):
     household, = world.poor_households(1)
-    plan = services.plan_create(actor=world.officer, household=household, year=2026, data=plan_data(world))
+    plan = HouseholdPlanFactory(household=household, year=2026, **plan_data(world), actor=world.officer)
     services.plan_update(actor=world.officer, plan=plan, expected_version=plan.version,
                          data=plan_data(world, outcome=Outcome.NOT_ACHIEVED, outcome_reason="Bò bị bệnh, chết"))
     plan.refresh_from_db()
@@ -63,7 +63,7 @@ def test_follow_up_at_year_end_with_version_check(world):
 
 def test_readers_see_by_area_and_may_not_write(world):
     household, = world.poor_households(1)
-    plan = services.plan_create(actor=SYSTEM, household=household, year=2026, data=plan_data(world))
+    plan = HouseholdPlanFactory(household=household, year=2026, **plan_data(world))
     assert selectors.plans_visible_to(world.viewer).filter(pk=plan.pk).exists()
     assert not selectors.plans_visible_to(world.other_officer).exists()
     with pytest.raises(Http404):
@@ -79,11 +79,11 @@ def test_readers_see_by_area_and_may_not_write(world):
 def test_dashboard_counts_plans_goals_and_causes_by_unit(world):
     homes = world.poor_households(3)
     far, = world.poor_households(1, unit=world.village2, prefix="K")
-    services.plan_create(actor=SYSTEM, household=homes[0], year=2026, data=plan_data(world))
-    services.plan_create(actor=SYSTEM, household=homes[1], year=2026,
-                         data=plan_data(world, outcome=Outcome.ACHIEVED, goal=Goal.OUT_THIS_YEAR))
-    services.plan_create(actor=SYSTEM, household=far, year=2026,
-                         data=plan_data(world, goal=Goal.STABLE_INCOME, causes=[world.cause("thieu_dat")]))
+    HouseholdPlanFactory(household=homes[0], year=2026, **plan_data(world))
+    HouseholdPlanFactory(household=homes[1], year=2026, **plan_data(world, outcome=Outcome.ACHIEVED,
+                                                                    goal=Goal.OUT_THIS_YEAR))
+    HouseholdPlanFactory(household=far, year=2026, **plan_data(world, goal=Goal.STABLE_INCOME,
+                                                               causes=[world.cause("thieu_dat")]))
     rows, total = selectors.dashboard(world.viewer, year=2026, unit=world.commune)
     by_name = {r.unit.name: r for r in rows}
     assert (by_name["Thôn 4"].households, by_name["Thôn 4"].with_plan, by_name["Thôn 4"].goal_out,

@@ -8,11 +8,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from tests.plans.builders import D
-from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.plans import services as plan_services
+from tests.plans.factories import HouseholdPlanFactory
+from tests.plans.worlds import D
+from tests.surveys.factories import VillageSurveyFactory
 from vuonlen.plans.models import Goal, HouseholdPlan, Solution
-from vuonlen.surveys import services as survey_services
 from vuonlen.surveys.models import VillageSurvey
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +43,7 @@ def test_officer_enters_a_survey_on_the_page_and_errors_show_on_the_fields(clien
 
 
 def test_surveys_out_of_scope_are_404(client, world):
-    survey = survey_services.survey_create(actor=SYSTEM, village=world.village, year=2025,
-                                           data={"surveyed_by": "A", "surveyed_on": D(2025, 1, 5)})
+    survey = VillageSurveyFactory(village=world.village, year=2025, surveyed_by="A", surveyed_on=D(2025, 1, 5))
     login(client, world.other_officer)
     assert client.get(reverse("surveys:detail", args=[survey.pk])).status_code == 404
     assert client.get(reverse("surveys:edit", args=[survey.pk])).status_code == 404
@@ -75,8 +73,7 @@ def test_mentor_sees_their_households_and_saves_a_plan(client, world):
 
 def test_dashboard_drills_down_to_the_households(client, world):
     homes = world.poor_households(2)
-    plan_services.plan_create(actor=SYSTEM, household=homes[0], year=2026, data={
-        "causes": [world.cause("thieu_von")], "goal": Goal.OUT_THIS_YEAR, "solutions": [Solution.JOB]})
+    HouseholdPlanFactory(household=homes[0], year=2026)
     login(client, world.province_secretary)
     page = client.get(reverse("plans:dashboard"), {"nam": 2026, "don-vi": world.commune.pk}).content.decode()
     assert "Thôn 4" in page

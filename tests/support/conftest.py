@@ -1,6 +1,6 @@
 import pytest
 
-from tests.twinning.builders import World
+from tests.twinning.worlds import World
 
 
 @pytest.fixture(autouse=True)

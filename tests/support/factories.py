@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 
-from tests.twinning.builders import D
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.support import services
 from vuonlen.support.models import Kind, Source, SupportEntry
@@ -21,7 +22,7 @@ class EntryFactory(factory.Factory):
     source = Source.SOCIAL
     kind = Kind.CASH
     value_vnd = 1_000_000
-    date = D(2022, 3, 1)
+    date = dt.date(2022, 3, 1)
 
     @classmethod
     def _create(cls, model_class, *, actor=SYSTEM, **kwargs):

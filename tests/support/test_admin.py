@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.support.factories import EntryFactory
-from tests.twinning.builders import D
+from tests.twinning.worlds import D
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.support.models import SupportEntry

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from tests.support.factories import EntryFactory
-from tests.twinning.builders import D
+from tests.twinning.worlds import D
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import history_for
 from vuonlen.support import selectors, services

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.plans.builders import World
+from tests.plans.worlds import World
 
 
 @pytest.fixture(autouse=True)

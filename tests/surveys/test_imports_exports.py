@@ -9,10 +9,11 @@ import openpyxl
 import pytest
 from docx import Document
 
-from tests.plans.builders import D
+from tests.plans.worlds import D
+from tests.surveys.factories import VillageSurveyFactory
 from vuonlen.core import xlsx
 from vuonlen.geo.models import Era
-from vuonlen.surveys import exports, imports, selectors, services
+from vuonlen.surveys import exports, imports, selectors
 from vuonlen.surveys.models import VillageSurvey
 
 pytestmark = pytest.mark.django_db
@@ -76,9 +77,8 @@ def test_the_template_reads_back_with_every_cause_as_a_column(world):
 
 def test_summary_xlsx_and_docx_read_back(world):
     land = world.cause("thieu_dat")
-    services.survey_create(actor=world.officer, village=world.village, year=2025,
-                           data={"surveyed_by": "A", "surveyed_on": D(2025, 3, 1), "poor_households": 9},
-                           causes={land.pk: 1500})
+    VillageSurveyFactory(village=world.village, year=2025, surveyed_by="A", surveyed_on=D(2025, 3, 1),
+                         poor_households=9, causes={land.pk: 1500})
     summary = selectors.cause_summary(world.viewer, year=2025, unit=world.commune)
     sheet = openpyxl.load_workbook(io.BytesIO(exports.summary_xlsx(summary))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]

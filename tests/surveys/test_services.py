@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from tests.plans.builders import D
+from tests.plans.worlds import D
+from tests.surveys.factories import VillageSurveyFactory
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
 from vuonlen.core.versioning import StaleVersion
@@ -69,7 +70,7 @@ def test_scope_outside_is_404_and_a_viewer_gets_403(world):
 
 def test_a_stale_edit_is_refused_and_cause_changes_are_audited(world):
     land = world.cause("thieu_dat")
-    survey = services.survey_create(actor=world.officer, village=world.village, year=2025, data=DATA)
+    survey = VillageSurveyFactory(village=world.village, year=2025, **DATA)
     services.survey_update(actor=world.officer, survey=survey, expected_version=survey.version, data=DATA,
                            causes={land.pk: 12})
     survey.refresh_from_db()
@@ -89,10 +90,9 @@ def test_a_village_of_the_old_era_takes_only_years_before_the_reform(world):
 
 def test_commune_summary_sums_causes_per_village(world):
     land, capital = world.cause("thieu_dat"), world.cause("thieu_von")
-    services.survey_create(actor=world.officer, village=world.village, year=2025, data=DATA,
-                           causes={land.pk: 25, capital.pk: 30})
-    services.survey_create(actor=world.officer, village=world.village2, year=2025,
-                           data=dict(DATA, especially_difficult=False), causes={land.pk: 5})
+    VillageSurveyFactory(village=world.village, year=2025, **DATA, causes={land.pk: 25, capital.pk: 30})
+    VillageSurveyFactory(village=world.village2, year=2025, **dict(DATA, especially_difficult=False),
+                         causes={land.pk: 5})
     summary = selectors.cause_summary(world.viewer, year=2025, unit=world.commune)
     by_name = {row.unit.name: row for row in summary.rows}
     assert by_name["Thôn 4"].causes == {land.pk: 25, capital.pk: 30}
@@ -136,7 +136,7 @@ def test_a_new_commune_reads_its_predecessors_surveys_in_its_summary(world):
 
     new_commune = UnitLineage.objects.get(old_unit=world.commune).new_unit
     land = world.cause("thieu_dat")
-    services.survey_create(actor=world.officer, village=world.village, year=2024, data=DATA, causes={land.pk: 9})
+    VillageSurveyFactory(village=world.village, year=2024, **DATA, causes={land.pk: 9})
     summary = selectors.cause_summary(SYSTEM, year=2024, unit=new_commune)
     old_row = next(r for r in summary.rows if r.unit == world.commune)
     assert old_row.causes == {land.pk: 9} and summary.total.causes == {land.pk: 9}

@@ -1,6 +1,6 @@
 import pytest
 
-from .builders import World
+from .worlds import World
 
 
 @pytest.fixture(autouse=True)

@@ -3,13 +3,13 @@ every pair and activity keeps the rules, the files' checks and the audit a real 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.twinning import services
 from vuonlen.twinning.models import Activity, ActivityKind, TwinningPair
-
-from .builders import D
 
 
 class PairFactory(factory.Factory):
@@ -18,7 +18,7 @@ class PairFactory(factory.Factory):
     class Meta:
         model = TwinningPair
 
-    started_on = D(2021, 3, 1)
+    started_on = dt.date(2021, 3, 1)
 
     @classmethod
     def _create(cls, model_class, *, actor=SYSTEM, **kwargs):
@@ -32,7 +32,7 @@ class ActivityFactory(factory.Factory):
         model = Activity
 
     kind = ActivityKind.VISITS_GIFTS
-    date = D(2023, 5, 1)
+    date = dt.date(2023, 5, 1)
     value_vnd = 0
     description = "Thăm hỏi, tặng quà Tết"
 

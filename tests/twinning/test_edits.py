@@ -12,9 +12,9 @@ from vuonlen.core.audit import history_for
 from vuonlen.twinning import services
 from vuonlen.twinning.models import ActivityKind, Evaluation
 
-from .builders import D
 from .factories import ActivityFactory, PairFactory
 from .test_services import SCORES
+from .worlds import D
 
 pytestmark = pytest.mark.django_db
 

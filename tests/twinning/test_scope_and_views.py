@@ -10,9 +10,9 @@ from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.twinning import selectors, services
 from vuonlen.twinning.models import ActivityKind
 
-from .builders import D
 from .factories import PairFactory
 from .test_services import PDF, SCORES
+from .worlds import D
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from vuonlen.twinning.models import (
     grade_for,
 )
 
-from .builders import D
 from .factories import ActivityFactory, PairFactory
+from .worlds import D
 
 pytestmark = pytest.mark.django_db
 

@@ -1,17 +1,18 @@
-"""A small world for village surveys and household plans: Kon Rẫy district (614) with two
-communes and two villages, Kon Plông (613) whose records must stay invisible; the accounts of
-each role; a Women's Union of the commune with its own account."""
+"""A small world (a scenario) for village surveys and household plans: Kon Rẫy district (614)
+with two communes and two villages, Kon Plông (613) whose records must stay invisible; the
+accounts of each role; a Women's Union of the commune with its own account. Built from the
+rooms' factories (``tests/<room>/factories.py``, accounts through ``tests.factories``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from tests import factories
-from tests.households.factories import make_household, make_review, make_village
+from tests.campaign.factories import MentorAssignmentFactory
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
-from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.campaign import services as campaign_services
 from vuonlen.geo.models import AdministrativeUnit, Level
 from vuonlen.surveys.catalogue import ensure_catalogue
 from vuonlen.surveys.models import PovertyCause
@@ -30,9 +31,9 @@ class World:
                          .exclude(pk=self.commune.pk).order_by("code").first())
         self.other_commune = AdministrativeUnit.objects.filter(parent=self.other_district,
                                                                level=Level.COMMUNE).order_by("code").first()
-        self.village = make_village(self.commune, "Thôn 4")
-        self.village2 = make_village(self.commune, "Làng Kon Klor")
-        self.other_village = make_village(self.other_commune, "Thôn 1")
+        self.village = VillageFactory(commune=self.commune, name="Thôn 4")
+        self.village2 = VillageFactory(commune=self.commune, name="Làng Kon Klor")
+        self.other_village = VillageFactory(commune=self.other_commune, name="Thôn 1")
         org = factories.make_org
         self.women = org(self.commune, OrgKind.WOMENS_UNION, "Hội LHPN xã Đắk Tơ Lung")
         self.farmers = org(self.commune, OrgKind.FARMERS_UNION, "Hội Nông dân xã Đắk Tơ Lung")
@@ -54,12 +55,11 @@ class World:
         unit = unit or self.village
         made = []
         for i in range(n):
-            household = make_household(unit, members=[f"Y Hoa {prefix}{i}"], code=f"{prefix}{unit.pk}-{i:03d}")
-            make_review(household, year, income=1_000_000, recognised=True)
+            household = HouseholdFactory(unit=unit, members=[f"Y Hoa {prefix}{i}"], code=f"{prefix}{unit.pk}-{i:03d}")
+            ReviewFactory(household=household, year=year, income=1_000_000, recognised=True)
             household.refresh_from_db()
             made.append(household)
         return made
 
     def assign(self, households, mentor=None):
-        campaign_services.mentor_assign(actor=SYSTEM, mentor=mentor or self.mentor, households=households,
-                                        started_on=D(2025, 1, 1), source="test")
+        MentorAssignmentFactory.each(households, mentor=mentor or self.mentor, started_on=D(2025, 1, 1))

@@ -1,12 +1,14 @@
-"""A small world for the twinning and ledger tests: Kon Rẫy district (614) with two communes,
-Kon Plông (613) whose records must stay invisible, province partners and their accounts."""
+"""A small world (a scenario) for the twinning and ledger tests: Kon Rẫy district (614) with two
+communes, Kon Plông (613) whose records must stay invisible, province partners and their accounts.
+Built from the rooms' factories (``tests/<room>/factories.py``, accounts through ``tests.factories``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from tests import factories
-from tests.households.factories import make_household, make_village
+from tests.geo.factories import VillageFactory
+from tests.households.factories import HouseholdFactory
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
 from vuonlen.geo.models import AdministrativeUnit, Level
@@ -24,8 +26,8 @@ class World:
                          .exclude(pk=self.commune.pk).order_by("code").first())
         self.other_commune = AdministrativeUnit.objects.filter(parent=self.other_district,
                                                                level=Level.COMMUNE).order_by("code").first()
-        self.village = make_village(self.commune, "Thôn 4")
-        self.village2 = make_village(self.commune, "Thôn 5")
+        self.village = VillageFactory(commune=self.commune, name="Thôn 4")
+        self.village2 = VillageFactory(commune=self.commune, name="Thôn 5")
         org = factories.make_org
         self.rubber = org(self.province, OrgKind.ENTERPRISE, "Công ty Cổ phần Cao su Kon Tum")
         self.agency = org(self.province, OrgKind.AGENCY, "Sở Nông nghiệp và Môi trường")
@@ -47,4 +49,4 @@ class World:
 
     def households(self, n: int, unit=None, prefix: str = "H"):
         unit = unit or self.village
-        return [make_household(unit, code=f"{prefix}{unit.pk}-{i:03d}") for i in range(n)]
+        return [HouseholdFactory(unit=unit, code=f"{prefix}{unit.pk}-{i:03d}") for i in range(n)]
