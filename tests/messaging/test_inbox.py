@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tests.reporting.conftest import Q1, Q2, submitted, vn
+from tests.reporting.conftest import Q1, Q2, vn
+from tests.reporting.factories import SubmissionFactory
 from vuonlen.accounts.models import RoleAssignment, User
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
@@ -70,7 +71,7 @@ def test_collecting_again_adds_nothing_and_a_key_is_unique_per_person(world):
 
 def test_a_sent_report_leaves_the_inbox_and_a_returned_one_comes_back(world):
     collect_june(world.farmers_user)
-    sub = submitted(world, world.farmers, Q2, vn(2023, 6, 4))
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 4))
     result = collect(users=[world.farmers_user], today=dt.date(2023, 6, 5), now=vn(2023, 6, 5))
     assert result.resolved == 1
     assert [k for k, _ in kinds(world.farmers_user)] == [InboxKind.REPORT_OVERDUE]
@@ -187,7 +188,7 @@ def test_inbox_page_lists_the_items_and_opening_one_marks_it_read(client, world)
 
 def test_the_inbox_page_costs_the_same_queries_for_4_items_or_60(client, world, mentor, homes):
     client.force_login(world.farmers_user)
-    sub = submitted(world, world.farmers, Q1, vn(2023, 3, 5))
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q1, sent_at=vn(2023, 3, 5))
     # Two the reader may open (their organisation's obligation, their own submission), two not
     # (a task that does not exist, a household that is not theirs).
     shown = {InboxKind.REPORT_DUE: world.farmers.pk, InboxKind.REPORT_RETURNED: sub.pk}
