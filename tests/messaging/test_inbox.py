@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from tests.directives.factories import DocumentFactory, TaskFactory
+from tests.messaging.factories import InboxItemFactory
 from tests.reporting.conftest import Q1, Q2, vn
 from tests.reporting.factories import SubmissionFactory
 from vuonlen.accounts.models import RoleAssignment, User
@@ -19,7 +21,6 @@ from vuonlen.campaign import services as campaign_services
 from vuonlen.campaign.models import Visit
 from vuonlen.core.periods import today_vn
 from vuonlen.directives import services as directive_services
-from vuonlen.directives.models import DeadlineKind, DocumentKind, ExpectedOutput
 from vuonlen.messaging.inbox import collect, open_items, unread_count
 from vuonlen.messaging.models import InboxItem, InboxKind
 from vuonlen.reporting import services as reporting_services
@@ -99,12 +100,10 @@ def test_an_explanation_request_reaches_the_late_organisation(world):
 
 
 def _task(world, lead, deadline, text):
-    document = directive_services.document_register(
-        actor=SYSTEM, issuer=world.bcd, number=f"{deadline:%d%m}-TB/BCĐ", date=today_vn() - dt.timedelta(days=60),
-        kind=DocumentKind.NOTICE, title="kết luận giao ban")
-    return directive_services.task_create(actor=SYSTEM, document=document, lead=lead, coordinating=(), text=text,
-                                          expected_output=ExpectedOutput.REPORT, deadline_kind=DeadlineKind.DATE,
-                                          deadline=deadline)
+    """A task for ``lead`` due on ``deadline``, from a notice of 60 days ago."""
+    document = DocumentFactory(issuer=world.bcd, number=f"{deadline:%d%m}-TB/BCĐ", title="kết luận giao ban",
+                               date=today_vn() - dt.timedelta(days=60))
+    return TaskFactory(document=document, lead=lead, text=text, deadline=deadline)
 
 
 def test_tasks_due_and_overdue_for_the_persons_organisation_only(world):
@@ -198,8 +197,7 @@ def test_the_inbox_page_costs_the_same_queries_for_4_items_or_60(client, world, 
         for i in range(n):
             for kind, ref in (*shown.items(), *hidden.items()):
                 label = "Hiện" if kind in shown else "Ẩn"
-                InboxItem.objects.create(user=world.farmers_user, kind=kind, key=f"{kind}:{i}:{InboxItem.objects.count()}",
-                                         ref_id=ref, title=f"{label} {i}", url="/")
+                InboxItemFactory(user=world.farmers_user, kind=kind, ref_id=ref, title=f"{label} {i}")
 
     add(1)
     with CaptureQueriesContext(connection) as few:

@@ -51,21 +51,25 @@ class ObligationFactory(DjangoModelFactory):
 
 class SubmissionFactory(factory.Factory):
     """The report of ``organisation`` on ``schedule`` for ``period`` (2023-Q2 unless told): a
-    draft; with ``sent_at`` filled in (the pre-filled figures, 0 where there is none, and
-    ``NARRATIVE``) and sent at that moment; with ``accepted=True`` also accepted then."""
+    draft (started at ``started_at``, else now); with ``sent_at`` filled in (the pre-filled
+    figures, 0 where there is none, and ``narrative``) and sent at that moment; with
+    ``accepted=True`` also accepted then."""
 
     class Meta:
         model = Submission
 
     period = Period(2023, PeriodKind.QUARTER, 2)
+    narrative = NARRATIVE
 
     @classmethod
-    def _create(cls, model_class, *, organisation, schedule, period, sent_at=None, accepted=False, actor=SYSTEM):
-        sub = services.submission_start(actor=actor, organisation=organisation, schedule=schedule, period=period)
+    def _create(cls, model_class, *, organisation, schedule, period, narrative, started_at=None, sent_at=None,
+                accepted=False, actor=SYSTEM):
+        sub = services.submission_start(actor=actor, organisation=organisation, schedule=schedule, period=period,
+                                        now=started_at)
         if sent_at is None:
             return sub
         sub = services.submission_save(actor=actor, submission=sub, expected_version=sub.version,
-                                       figures_input=figures_input(sub), narrative_input=NARRATIVE, submit=True,
+                                       figures_input=figures_input(sub), narrative_input=narrative, submit=True,
                                        now=sent_at)
         if accepted:
             sub = services.submission_accept(actor=actor, submission=sub, expected_version=sub.version, now=sent_at)
