@@ -159,12 +159,12 @@ def test_a_yes_no_answer_counts_every_commune(commune_a, commune_b, kontum):
 
 
 def test_models_indicator_counts_communes_with_a_commune_model(commune_a, commune_b):
-    from vuonlen.accounts.models import Organisation
-    from vuonlen.initiatives.models import Initiative, InitiativeLevel
+    from tests.factories import make_org
+    from tests.initiatives.factories import InitiativeFactory
+    from vuonlen.initiatives.models import Kind
 
-    org = Organisation.objects.create(name="UBMTTQ phường Quang Trung", kind="fatherland_front", unit=commune_a)
-    Initiative.objects.create(name="Nuôi bò sinh sản", level=InitiativeLevel.COMMUNE, unit=commune_a,
-                              organisation=org, start_year=2022, kind="production")
+    org = make_org(commune_a, name="UBMTTQ phường Quang Trung")
+    InitiativeFactory(name="Nuôi bò sinh sản", kind=Kind.LIVESTOCK, unit=commune_a, organisation=org, start_year=2022)
     rollups.recompute_all([2023])
     assert figure(commune_a, "MH_XA") == (1, 1)
     assert figure(commune_b, "MH_XA") == (0, 1)
