@@ -15,10 +15,11 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 from vuonlen.households import services as households_services
 from vuonlen.households.models import PopulationBase
 from vuonlen.indicators import rollups
-from vuonlen.indicators.models import EnteredValue, Indicator, Rollup
+from vuonlen.indicators.models import Indicator, Rollup
 from vuonlen.indicators.tree import Tree
 
 from .conftest import assess
+from .factories import EnteredValueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,8 +150,7 @@ def test_reviews_give_counts_and_the_rate_over_em_households(commune_a, kontum):
 
 def test_a_yes_no_answer_counts_every_commune(commune_a, commune_b, kontum):
     indicator = Indicator.objects.get(code="KH_XA")
-    EnteredValue.objects.create(indicator=indicator, unit=commune_a, year=2023, numerator=1, denominator=1,
-                                as_of=dt.date(2023, 3, 1))
+    EnteredValueFactory(indicator=indicator, unit=commune_a, answer=True, as_of=dt.date(2023, 3, 1))
     rollups.recompute_all([2023])
     communes_2023 = len(Tree.load().units_of_year(2023, Level.COMMUNE))
     assert figure(commune_a, "KH_XA") == (1, 1)
