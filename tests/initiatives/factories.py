@@ -9,13 +9,15 @@ import datetime as dt
 import factory
 
 from vuonlen.accounts.scoping import SYSTEM
+from vuonlen.core.periods import today_vn
 from vuonlen.initiatives import services
-from vuonlen.initiatives.models import Initiative, Kind, Participation
+from vuonlen.initiatives.models import Initiative, Kind, Participation, Status
 
 
 class InitiativeFactory(factory.Factory):
-    """A crops model "Mô hình trồng sâm dây" started in 2023; give its ``organisation`` and
-    ``unit``."""
+    """A crops model "Mô hình trồng sâm dây" started in 2023, being built; give its
+    ``organisation`` and ``unit``. ``statuses=[Status.RUNNING, …]`` then moves it along the
+    pipeline as the system (a review is added before a verdict, as the pipeline asks)."""
 
     class Meta:
         model = Initiative
@@ -25,8 +27,14 @@ class InitiativeFactory(factory.Factory):
     start_year = 2023
 
     @classmethod
-    def _create(cls, model_class, *, actor=SYSTEM, **kwargs):
-        return services.initiative_create(actor=actor, **kwargs)
+    def _create(cls, model_class, *, actor=SYSTEM, statuses=(), **kwargs):
+        model = services.initiative_create(actor=actor, **kwargs)
+        for status in statuses:
+            if status in (Status.EFFECTIVE, Status.INEFFECTIVE) and not model.reviews.exists():
+                services.review_add(actor=SYSTEM, initiative=model, reviewed_on=today_vn(),
+                                    assessment="Đánh giá giữa kỳ", income_change_pct="")
+            model = services.initiative_move(actor=SYSTEM, initiative=model, to_status=status)
+        return model
 
 
 class ParticipantFactory(factory.Factory):

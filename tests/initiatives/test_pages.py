@@ -35,11 +35,6 @@ def login(client, user):
     client.force_login(user)
 
 
-def running(world, **kw):
-    model = world.model(**kw)
-    return services.initiative_move(actor=SYSTEM, initiative=model, to_status=Status.RUNNING)
-
-
 # --- scope ---------------------------------------------------------------------------------
 
 def test_commune_officer_sees_only_their_communes_models(client, world):
@@ -128,19 +123,20 @@ def _populate(world):
         household = world.household(f"Y Blăk Niê {i}", citizen_id=f"062080{i:06d}")
         poor(household, 2023)
         households.append(household)
-    big = running(world, name="Trồng sâm dây dưới tán rừng", kind="forest")
+    big = world.model(name="Trồng sâm dây dưới tán rừng", kind="forest", statuses=[Status.RUNNING])
     for household in households:
         ParticipantFactory(initiative=big, household=household)
     services.fund_add(actor=SYSTEM, initiative=big, source_kind="ntp_poverty", amount=1_250_000_000, year=2023)
     services.files_attach(actor=SYSTEM, initiative=big, files=[jpeg("cong-khai.jpg")], public=True)
     services.files_attach(actor=SYSTEM, initiative=big, files=[jpeg("noi-bo.jpg")], public=False)
     services.showcase_approve(actor=world.secretariat, initiative=big, summary="Hộ tham gia trồng sâm dây.")
-    small = running(world, name="Tổ hợp tác dệt thổ cẩm", kind="cooperative", org=world.district_front)
+    small = world.model(name="Tổ hợp tác dệt thổ cẩm", kind="cooperative", org=world.district_front,
+                        statuses=[Status.RUNNING])
     for household in households[:2]:
         ParticipantFactory(initiative=small, household=household)
     services.showcase_approve(actor=world.secretariat, initiative=small, summary="Phụ nữ dệt thổ cẩm bán cho khách.")
-    running(world, name="Mô hình chưa duyệt bí mật", year=2024)
-    gone = running(world, name="Mô hình đã bị gỡ", kind="living", year=2022)
+    world.model(name="Mô hình chưa duyệt bí mật", year=2024, statuses=[Status.RUNNING])
+    gone = world.model(name="Mô hình đã bị gỡ", kind="living", year=2022, statuses=[Status.RUNNING])
     services.showcase_approve(actor=world.secretariat, initiative=gone, summary="Sẽ bị gỡ.")
     services.showcase_withdraw(actor=world.secretariat, initiative=gone)
     services.exemplar_create(actor=world.officer, commune=world.commune, household=households[0], year=2023,
@@ -210,7 +206,7 @@ def test_public_photos_only_for_approved_public_photos(client, world):
 def test_only_the_secretariat_approves_and_names_are_refused(world):
     from django.core.exceptions import PermissionDenied
 
-    model = running(world, name="Mô hình nuôi heo")
+    model = world.model(name="Mô hình nuôi heo", statuses=[Status.RUNNING])
     household = world.household("Đinh Văn Hùng")
     ParticipantFactory(initiative=model, household=household)
     with pytest.raises(PermissionDenied):
@@ -224,7 +220,7 @@ def test_only_the_secretariat_approves_and_names_are_refused(world):
 
 
 def test_a_model_that_stops_leaves_the_public_page(client, world):
-    model = running(world, name="Mô hình sẽ dừng")
+    model = world.model(name="Mô hình sẽ dừng", statuses=[Status.RUNNING])
     services.showcase_approve(actor=world.secretariat, initiative=model, summary="Tốt")
     assert "Mô hình sẽ dừng" in client.get("/trien-lam/").content.decode()
     services.initiative_move(actor=world.officer, initiative=model, to_status=Status.CLOSED, comment="Hết vốn")
