@@ -11,13 +11,13 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser_fixtures import sign_in
-from tests.reporting.conftest import World, media_root, submitted, vn  # noqa: F401 (fixtures)
+from tests.reporting.conftest import World, media_root, vn  # noqa: F401 (fixtures)
+from tests.reporting.factories import ObligationFactory, ScheduleFactory, SubmissionFactory
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
 from vuonlen.core.periods import Period, PeriodKind, today_vn
 from vuonlen.geo.models import Era, Level
-from vuonlen.reporting import defaults
-from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind, Submission, SubmissionStatus
+from vuonlen.reporting.models import Submission, SubmissionStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,13 +47,10 @@ def world(kontum):
     w.agency = factories.make_org(w.province, OrgKind.AGENCY, "Ban Dân tộc tỉnh Quảng Ngãi")
     factories.make_org(kon_tum, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo Cuộc vận động phường Kon Tum")
     factories.make_org(dak_cam, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo Cuộc vận động phường Đăk Cấm")
-    w.schedule = ReportSchedule.objects.create(
-        name="Báo cáo quý Cuộc vận động", kind=ScheduleKind.QUARTERLY, form=defaults.quarterly_form(),
-        issuer=w.bcd, year_from=2025)
-    Obligation.objects.bulk_create([
-        Obligation(schedule=w.schedule, org_kind=kind, unit_level=Level.PROVINCE)
-        for kind in (OrgKind.FARMERS_UNION, OrgKind.YOUTH_UNION, OrgKind.AGENCY)
-    ] + [Obligation(schedule=w.schedule, org_kind=OrgKind.STEERING_COMMITTEE, unit_level=Level.COMMUNE)])
+    w.schedule = ScheduleFactory(issuer=w.bcd, year_from=2025)
+    for kind in (OrgKind.FARMERS_UNION, OrgKind.YOUTH_UNION, OrgKind.AGENCY):
+        ObligationFactory(schedule=w.schedule, org_kind=kind, unit_level=Level.PROVINCE)
+    ObligationFactory(schedule=w.schedule, org_kind=OrgKind.STEERING_COMMITTEE, unit_level=Level.COMMUNE)
     w.farmers_user = factories.make_user(Role.REPORTING_UNIT, organisation=w.farmers, username="hnd",
                                          full_name="Y Nhi", email="hnd@example.vn")
     w.secretariat = factories.make_user(Role.SECRETARIAT, organisation=w.front, username="tt.tinh",
@@ -66,8 +63,10 @@ def test_unit_sends_its_report_and_the_secretariat_sees_it_on_the_board(page, br
     current, previous = _current_quarter(), _previous_quarter()
     # Last quarter: one unit on time, one late by a day, the rest silent.
     due = world.schedule.due_date_for(previous)
-    submitted(world, world.agency, previous, vn(due.year, due.month, due.day, 15))
-    submitted(world, world.youth, previous, vn(due.year, due.month, due.day + 1, 0, 0))
+    SubmissionFactory(schedule=world.schedule, organisation=world.agency, period=previous,
+                      sent_at=vn(due.year, due.month, due.day, 15))
+    SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=previous,
+                      sent_at=vn(due.year, due.month, due.day + 1, 0, 0))
 
     # --- the farmers' union fills and sends this quarter's report --------------------------
     sign_in(page, world.farmers_user.username)

@@ -56,17 +56,16 @@ def test_a_reporting_refusal_in_english_and_in_vietnamese_by_default(kontum):
     from django.core.exceptions import ValidationError
     from django.utils import translation
 
+    from tests.reporting.factories import ScheduleFactory
     from vuonlen.accounts.models import OrgKind
     from vuonlen.core.periods import Period, PeriodKind
-    from vuonlen.reporting import defaults
     from vuonlen.reporting import services as reporting_services
-    from vuonlen.reporting.models import ReportSchedule, ScheduleKind, Submission
+    from vuonlen.reporting.models import Submission
 
     district = factories.unit("614", level=Level.DISTRICT)  # Huyện Kon Rẫy
     committee = factories.make_org(district, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo huyện Kon Rẫy")
     farmers = factories.make_org(district, OrgKind.FARMERS_UNION, "Hội Nông dân huyện Kon Rẫy")
-    schedule = ReportSchedule.objects.create(name="Báo cáo quý Cuộc vận động", kind=ScheduleKind.QUARTERLY,
-                                             form=defaults.quarterly_form(), issuer=committee, year_from=2023)
+    schedule = ScheduleFactory(name="Báo cáo quý Cuộc vận động", issuer=committee)
     q2 = Period(2023, PeriodKind.QUARTER, 2)
 
     def refusal():

@@ -29,16 +29,17 @@ def test_a_move_to_an_undeclared_status_is_a_programming_error():
 @pytest.mark.django_db
 def test_transition_refuses_writes_nothing_then_moves_with_one_event_row(kontum):
     from tests import factories
+    from tests.reporting.factories import ScheduleFactory
     from vuonlen.accounts.models import OrgKind
     from vuonlen.accounts.scoping import SYSTEM
     from vuonlen.geo.models import Level
-    from vuonlen.reporting import defaults
-    from vuonlen.reporting.models import ReportSchedule, SubmissionEvent
+    from vuonlen.reporting.models import SubmissionEvent
 
     district = factories.unit("614", level=Level.DISTRICT)
     issuer = factories.make_org(district, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo huyện")
     org = factories.make_org(district, OrgKind.FARMERS_UNION, "Hội Nông dân huyện")
-    schedule = ReportSchedule.objects.create(name="Báo cáo quý", form=defaults.quarterly_form(), issuer=issuer)
+    schedule = ScheduleFactory(name="Báo cáo quý", issuer=issuer, year_from=None)
+    # A bare draft row (no start event): the transition's events are the ones counted.
     sub = Submission.objects.create(organisation=org, schedule=schedule, period_code="2023-Q2")
     with pytest.raises(TransitionRefused) as exc:
         transition(sub, S.ACCEPTED, actor=SYSTEM)

@@ -8,12 +8,11 @@ import datetime as dt
 import pytest
 
 from tests import factories
+from tests.directives.factories import DocumentFactory, TaskFactory, TaskUpdateFactory
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import VN_TZ
-from vuonlen.directives import services
-from vuonlen.directives.models import DeadlineKind, DocumentKind, ExpectedOutput
+from vuonlen.directives.models import DeadlineKind, ExpectedOutput
 from vuonlen.geo.models import Level
 
 KON_RAY = "614"
@@ -62,22 +61,18 @@ class World:
         self.commune_officer = user(Role.COMMUNE_OFFICER, self.commune, username="canbo.dtl")
         self.viewer = user(Role.VIEWER, self.district, username="lanhdao.konray")
 
+    # The scenario's own shorthand (dates as dd/mm/yyyy, the district's committee as the
+    # issuer) over the factories of tests/directives/factories.py.
     def document(self, number="103-TB/BCĐ", date="12/7/2023", issuer=None, **extra):
-        extra.setdefault("kind", DocumentKind.NOTICE)
-        extra.setdefault("title", "kết luận Hội nghị giao ban Ban Chỉ đạo Cuộc vận động huyện định kỳ quý II/2023")
-        return services.document_register(actor=SYSTEM, issuer=issuer or self.bcd, number=number, date=day(date),
-                                          **extra)
+        return DocumentFactory(issuer=issuer or self.bcd, number=number, date=day(date), **extra)
 
     def task(self, document, lead, text="Rà soát, báo cáo các mô hình", deadline="31/7/2023",
              kind=DeadlineKind.DATE, coordinating=(), output=ExpectedOutput.REPORT):
-        return services.task_create(actor=SYSTEM, document=document, lead=lead, coordinating=coordinating, text=text,
-                                    expected_output=output, deadline_kind=kind,
-                                    deadline=day(deadline) if deadline else None)
+        return TaskFactory(document=document, lead=lead, coordinating=coordinating, text=text, expected_output=output,
+                           deadline_kind=kind, deadline=day(deadline) if deadline else None)
 
     def report(self, task, org, state="done", when=None, text="Đã hoàn thành", files=()):
-        task.refresh_from_db()
-        return services.task_report_progress(actor=SYSTEM, task=task, organisation=org, progress=text, state=state,
-                                             expected_version=task.version, at=when, files=list(files))
+        return TaskUpdateFactory(task=task, organisation=org, progress=text, state=state, at=when, files=files)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from docx import Document as read_docx
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import PHONE, sign_in
+from tests.reporting.factories import SubmissionFactory
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.directives import services
 from vuonlen.directives.models import Task, TaskState
@@ -41,8 +42,7 @@ def test_a_report_closes_its_task_with_confirm_recall_and_bulk_accept(page, brow
         Task.objects.filter(pk=task.pk).update(deadline=day("31/12/2099"))
         task.refresh_from_db()
         services.task_link_report(actor=SYSTEM, task=task, schedule=request, expected_version=task.version)
-    sub = reporting.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=request,
-                                     period=request.one_off_period())
+    sub = SubmissionFactory(schedule=request, organisation=world.farmers, period=request.one_off_period())
     reporting.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version, narrative_input=EXPLAIN)
 
     # --- Hội Nông dân: send, confirm, recall, send again -------------------------------------

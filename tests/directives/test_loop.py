@@ -14,6 +14,7 @@ from django.urls import reverse
 from docx import Document as read_docx
 
 from tests import factories
+from tests.reporting.factories import ObligationFactory, ScheduleFactory, SubmissionFactory
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.models import AuditLog
@@ -23,9 +24,10 @@ from vuonlen.directives.models import DeadlineKind, Task, TaskState, TaskStatus,
 from vuonlen.geo.models import AdministrativeUnit, Level
 from vuonlen.reporting import defaults
 from vuonlen.reporting import services as reporting
-from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind
+from vuonlen.reporting.models import ScheduleKind
 
 from .conftest import at, day
+from .factories import TaskFactory
 
 EXPLAIN = {"ly-do": "Cán bộ phụ trách đi công tác.", "khac-phuc": "Đã phân công cán bộ dự phòng."}
 
@@ -42,22 +44,21 @@ def _text(content: bytes) -> str:
 @pytest.fixture
 def explanation(world):
     """The explanation request of 103 (due 20/7/2023) to Hội Nông dân and Hội LHPN."""
-    request = ReportSchedule.objects.create(
+    request = ScheduleFactory(
         name="Báo cáo giải trình việc chậm gửi báo cáo quý II/2023", kind=ScheduleKind.ONE_OFF,
-        form=defaults.explanation_form(), issuer=world.bcd, due_date=day("20/7/2023"), period_code="2023-Q2")
-    Obligation.objects.bulk_create([Obligation(schedule=request, organisation=o) for o in (world.farmers, world.women)])
+        form=defaults.explanation_form(), issuer=world.bcd, due_date=day("20/7/2023"), period_code="2023-Q2",
+        year_from=None)
+    for org in (world.farmers, world.women):
+        ObligationFactory(schedule=request, organisation=org)
     n103 = world.document()
-    tasks = services.tasks_create_each(
-        actor=SYSTEM, document=n103, organisations=[world.farmers, world.women],
-        text="Có báo cáo giải trình gửi về Ban Chỉ đạo", deadline_kind=DeadlineKind.DATE, deadline=day("20/7/2023"))
+    tasks = [TaskFactory(document=n103, lead=org, text="Có báo cáo giải trình gửi về Ban Chỉ đạo",
+                         deadline=day("20/7/2023")) for org in (world.farmers, world.women)]
     return SimpleNamespace(request=request, n103=n103, farmers_task=tasks[0], women_task=tasks[1])
 
 
 def _send(world, request, org, when):
-    sub = reporting.submission_start(actor=SYSTEM, organisation=org, schedule=request,
-                                     period=request.one_off_period(), now=when)
-    return reporting.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
-                                     narrative_input=EXPLAIN, submit=True, now=when)
+    return SubmissionFactory(schedule=request, organisation=org, period=request.one_off_period(), narrative=EXPLAIN,
+                             started_at=when, sent_at=when)
 
 
 def test_accepting_the_report_closes_the_task_on_time_by_when_it_was_sent(world, explanation):
@@ -102,10 +103,10 @@ def test_linking_after_acceptance_closes_at_once_and_the_next_notice_drops_it(wo
 
 
 def test_a_report_of_another_schedule_or_unit_closes_nothing(world, explanation):
-    other = ReportSchedule.objects.create(
+    other = ScheduleFactory(
         name="Báo cáo khác", kind=ScheduleKind.ONE_OFF, form=defaults.explanation_form(), issuer=world.bcd,
-        due_date=day("20/7/2023"), period_code="2023-Q2")
-    Obligation.objects.create(schedule=other, organisation=world.farmers)
+        due_date=day("20/7/2023"), period_code="2023-Q2", year_from=None)
+    ObligationFactory(schedule=other, organisation=world.farmers)
     task = explanation.farmers_task
     task.refresh_from_db()
     services.task_link_report(actor=world.secretary, task=task, schedule=explanation.request,
@@ -157,9 +158,8 @@ def thirteen(world):
     units += [factories.make_org(c, OrgKind.STEERING_COMMITTEE, f"Ban Chỉ đạo Cuộc vận động {c.name.lower()}")
               if c.pk != world.commune.pk else world.commune_bcd for c in communes]
     n87 = world.document(number="87-TB/BCĐ", date="30/3/2023", period="2023-Q1")
-    tasks = services.tasks_create_each(
-        actor=SYSTEM, document=n87, organisations=units, text="Xây dựng Kế hoạch thực hiện Cuộc vận động năm 2023",
-        deadline_kind=DeadlineKind.DATE, deadline=day("20/4/2023"))
+    tasks = [TaskFactory(document=n87, lead=org, text="Xây dựng Kế hoạch thực hiện Cuộc vận động năm 2023",
+                         deadline=day("20/4/2023")) for org in units]
     standing = world.task(n87, world.front, text="Theo dõi, đôn đốc thường xuyên", deadline=None, kind="none")
     n103 = world.document(follows=n87, period="2023-Q2")
     return SimpleNamespace(n87=n87, n103=n103, tasks=tasks, units=units, standing=standing)

@@ -1,21 +1,20 @@
 """Fixtures and builders shared by the targets, imports, evaluation-page and entries tests:
-Kon Rẫy district (7 communes) with the accounts that hand, enter and read its targets.
+Kon Rẫy district (7 communes) with the accounts that hand, enter and read its targets (the
+records themselves come from ``tests/indicators/factories.py``).
 Import the fixtures into a test module with ``from .target_world import *``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from tests import factories
 from vuonlen.accounts.roles import Role
 from vuonlen.geo.models import AdministrativeUnit, Level
 from vuonlen.indicators import evaluation
-from vuonlen.indicators.models import Indicator, Rollup, Target
+from vuonlen.indicators.models import Indicator
 
 KON_RAY, CITY = "614", "608"  # Huyện Kon Rẫy (7 communes), Thành phố Kon Tum
 
@@ -69,17 +68,6 @@ def indicator(code: str) -> Indicator:
     return Indicator.objects.get(code=code)
 
 
-def give(unit, code: str, year: int, value) -> Target:
-    """A target written straight (the services are tested on their own)."""
-    return Target.objects.create(indicator=indicator(code), unit=unit, year=year, value=Decimal(str(value)))
-
-
-def weigh(unit, code: str, year: int, denominator: int, numerator: int = 0) -> Rollup:
-    """A stored total, as the roll-ups would have left it."""
-    return Rollup.objects.create(indicator=indicator(code), unit=unit, year=year, numerator=numerator,
-                                 denominator=denominator, refreshed_at=timezone.now())
-
-
 D = dt.date
 
-__all__ = ["World", "world", "indicator", "give", "weigh", "D", "_fresh_live_cache"]
+__all__ = ["World", "world", "indicator", "D", "_fresh_live_cache"]

@@ -14,11 +14,10 @@ from playwright.sync_api import expect
 from tests import factories
 from tests.browser_fixtures import sign_in
 from vuonlen.accounts.roles import Role
-from vuonlen.campaign.models import Phase
 from vuonlen.geo.models import Level
 from vuonlen.indicators.models import PhaseGoal
 
-from .target_world import give, weigh
+from .factories import PhaseFactory, RollupFactory, TargetFactory
 from .test_browser_dashboard import reseed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,13 +28,13 @@ SHOTS = Path("/tmp/phase")
 def closing(kontum):
     reseed()
     district = factories.unit("614", level=Level.DISTRICT)
-    weigh(district, "TL_NGHEO_CN", 2021, 100, 40)
-    weigh(district, "TL_NGHEO_CN", 2025, 100, 20)
-    weigh(district, "NEP_NGHI", 2021, 100, 30)
-    weigh(district, "NEP_NGHI", 2025, 100, 80)
-    give(district, "NEP_NGHI", 2025, 75)
+    RollupFactory(unit=district, indicator="TL_NGHEO_CN", year=2021, denominator=100, numerator=40)
+    RollupFactory(unit=district, indicator="TL_NGHEO_CN", year=2025, denominator=100, numerator=20)
+    RollupFactory(unit=district, indicator="NEP_NGHI", year=2021, denominator=100, numerator=30)
+    RollupFactory(unit=district, indicator="NEP_NGHI", year=2025, denominator=100, numerator=80)
+    TargetFactory(unit=district, indicator="NEP_NGHI", year=2025, value=75)
     factories.make_user(Role.SECRETARIAT, kontum, username="thuongtruc.tinh.web")
-    phase = Phase.objects.create(code="2026-2030", name="Giai đoạn 2026 - 2030", start_year=2026, end_year=2030)
+    phase = PhaseFactory()
     return {"district": district, "phase": phase}
 
 

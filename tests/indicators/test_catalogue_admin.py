@@ -14,9 +14,10 @@ from vuonlen.accounts.roles import Role
 from vuonlen.campaign.models import Phase
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.indicators import definitions
-from vuonlen.indicators.models import EnteredValue, Indicator, Rollup, Target
+from vuonlen.indicators.models import Indicator, Rollup, Target
 
 from .conftest import assess
+from .factories import EnteredValueFactory, TargetFactory
 from .target_world import *  # noqa: F403 - the shared fixtures
 
 pytestmark = pytest.mark.django_db
@@ -127,8 +128,8 @@ def staff(world, client):
 
 
 def test_targets_and_entered_figures_in_the_admin_are_scoped_and_read_only(world, staff):
-    ours = give(world.commune, "NEP_NGHI", 2023, 70)
-    theirs = give(world.city_commune, "NEP_NGHI", 2023, 70)
+    ours = TargetFactory(unit=world.commune, indicator="NEP_NGHI", year=2023, value=70)
+    theirs = TargetFactory(unit=world.city_commune, indicator="NEP_NGHI", year=2023, value=70)
     assert staff.get(reverse("admin:indicators_target_change", args=[ours.pk])).status_code == 200
     assert staff.get(reverse("admin:indicators_target_change", args=[theirs.pk])).status_code == 404
     listing = staff.get(reverse("admin:indicators_target_changelist"))
@@ -136,8 +137,7 @@ def test_targets_and_entered_figures_in_the_admin_are_scoped_and_read_only(world
     assert staff.get(reverse("admin:indicators_target_add")).status_code == 403
     staff.post(reverse("admin:indicators_target_change", args=[ours.pk]), {"value": "5"})
     assert Target.objects.get(pk=ours.pk).value == 70
-    value = EnteredValue.objects.create(indicator=indicator("KH_XA"), unit=world.city_commune, year=2023,
-                                        numerator=1, denominator=1, as_of=D(2023, 5, 1))
+    value = EnteredValueFactory(indicator="KH_XA", unit=world.city_commune, answer=True, as_of=D(2023, 5, 1))
     assert staff.get(reverse("admin:indicators_enteredvalue_change", args=[value.pk])).status_code == 404
     # Staff read the catalogue; they do not change it.
     kh = indicator("KH_XA")

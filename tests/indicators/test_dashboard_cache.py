@@ -14,8 +14,8 @@ from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import services as campaign_services
 from vuonlen.campaign.models import CRITERIA_FIELDS, Assessment
 from vuonlen.indicators import figures_cache
-from vuonlen.indicators.models import Indicator, Target
 
+from .factories import TargetFactory
 from .test_dashboards import YEAR, build_world, card, commune_x, dashboard_url, login, province_viewer  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,7 @@ def test_a_new_target_shows_on_the_next_load(client, world, kontum, province_vie
     login(client, province_viewer)
     before, _queries = _load(client, kontum)
     assert card(before, "NEP_NGHI").row.target_kind != "year"
-    Target.objects.create(indicator=Indicator.objects.get(code="NEP_NGHI"), unit=kontum, year=YEAR,
-                          value=Decimal("80"))
+    TargetFactory(indicator="NEP_NGHI", unit=kontum, year=YEAR, value=Decimal("80"))
     after, _queries = _load(client, kontum)
     assert card(after, "NEP_NGHI").row.target == 80.0
     assert card(after, "NEP_NGHI").target_text == "≥ 80,0%"

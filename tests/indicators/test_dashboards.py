@@ -346,14 +346,13 @@ def test_households_behind_review_counts(client, world, officer_a):
 
 
 def test_households_told_are_those_reached_in_the_year(client, world, commune_a, officer_a):
-    from vuonlen.outreach.models import Activity
+    from tests.outreach.factories import ActivityFactory
 
     village = world["a1"]
     homes = world["homes"][village.pk]
     for date, reached in ((dt.date(YEAR, 3, 8), homes[:1]), (dt.date(YEAR, 11, 20), homes[1:2]),
                           (dt.date(YEAR - 1, 12, 30), homes[2:])):
-        activity = Activity.objects.create(kind="propaganda", date=date, unit=commune_a, title="Tuyên truyền")
-        activity.households.set(reached)
+        ActivityFactory(date=date, unit=commune_a, title="Tuyên truyền", households=reached)
     rollups.recompute_all()
     login(client, officer_a)
     told = card(client.get(dashboard_url(village, year=YEAR)), "TUYEN_TRUYEN")

@@ -10,7 +10,9 @@ import pytest
 from vuonlen.households.models import PopulationBase
 from vuonlen.indicators import evaluation, rollups
 from vuonlen.indicators.evaluation import ACHIEVED, BEHIND, NO_DATA, ON_TRACK, Evaluation, annual_fall, status_of
-from vuonlen.indicators.models import Indicator, Rollup, Target
+from vuonlen.indicators.models import Indicator, Rollup
+
+from .factories import TargetFactory
 
 # --- pure rules ------------------------------------------------------------------------------
 
@@ -79,7 +81,7 @@ def test_six_percent_a_year_computed_from_the_reviews(commune_a):
                if r.indicator.code == "GIAM_NGHEO")
     assert row.actual == pytest.approx(6.0)
     assert row.status == ACHIEVED  # the plan's 6 points a year
-    Target.objects.create(indicator=row.indicator, unit=commune_a, year=2023, value=Decimal("6.5"))
+    TargetFactory(indicator=row.indicator, unit=commune_a, year=2023, value=Decimal("6.5"))
     row = next(r for r in Evaluation(cutoff=dt.date(2023, 12, 31)).rows([commune_a.pk])
                if r.indicator.code == "GIAM_NGHEO")
     assert row.target == 6.5 and row.status == ON_TRACK  # 6.0 ≥ 6.5 × 0.85
@@ -95,7 +97,7 @@ def test_cut_off_counts_only_what_was_recorded_by_then(assessed, commune_a):
         row.save()
     rollups.recompute_all()
     indicator = Indicator.objects.get(code="NEP_NGHI")
-    Target.objects.create(indicator=indicator, unit=commune_a, year=2023, value=Decimal("80"))
+    TargetFactory(indicator=indicator, unit=commune_a, year=2023, value=Decimal("80"))
     june = next(r for r in Evaluation(cutoff=dt.date(2023, 6, 30)).rows([commune_a.pk]) if r.indicator == indicator)
     assert (june.numerator, june.denominator) == (1, 1)
     # The path from 0 (no 2022 figure) to 80 at 30/06: 80 × 181/365.
@@ -114,7 +116,7 @@ def test_district_evaluation_uses_summed_figures(assessed, commune_a):
     rollups.recompute_all()
     district = commune_a.parent
     indicator = Indicator.objects.get(code="NEP_NGHI")
-    Target.objects.create(indicator=indicator, unit=district, year=2023, value=Decimal("80"))
+    TargetFactory(indicator=indicator, unit=district, year=2023, value=Decimal("80"))
     row = next(r for r in Evaluation(cutoff=dt.date(2023, 12, 31)).rows([district.pk]) if r.indicator == indicator)
     assert (row.numerator, row.denominator) == (3, 4)
     assert row.actual == pytest.approx(75.0)

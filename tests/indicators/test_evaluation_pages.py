@@ -12,8 +12,8 @@ from django.urls import reverse
 from vuonlen.core.periods import today_vn
 from vuonlen.indicators import evaluation, targets
 from vuonlen.indicators.evaluation import BEHIND, ON_TRACK, Evaluation
-from vuonlen.indicators.models import EnteredValue
 
+from .factories import EnteredValueFactory, RollupFactory, TargetFactory
 from .target_world import *  # noqa: F403 - the shared fixtures
 
 pytestmark = pytest.mark.django_db
@@ -27,17 +27,14 @@ def plans(world):
     At the cut-off: 3 of 7 communes = 42,857…% → 42,9%. The straight path from 0 on 1/1 to 100
     on 31/12 expects 100 × 181/365 = 49,589…% → 49,6%. With the 15% band the edge is
     49,589 × 0,85 = 42,15: on track; with a 10% band the edge is 44,63: behind."""
-    give(world.district, "KH_XA", 2023, 100)
+    TargetFactory(unit=world.district, indicator="KH_XA", year=2023, value=100)
     kh = indicator("KH_XA")
     for commune in world.communes[:3]:
-        EnteredValue.objects.create(indicator=kh, unit=commune, year=2023, numerator=1, denominator=1,
-                                    as_of=D(2023, 5, 15))
-    EnteredValue.objects.create(indicator=kh, unit=world.communes[3], year=2023, numerator=1, denominator=1,
-                                as_of=D(2023, 8, 15))
-    EnteredValue.objects.create(indicator=kh, unit=world.communes[4], year=2023, numerator=0, denominator=1,
-                                as_of=D(2023, 6, 10))
+        EnteredValueFactory(indicator=kh, unit=commune, answer=True, as_of=D(2023, 5, 15))
+    EnteredValueFactory(indicator=kh, unit=world.communes[3], answer=True, as_of=D(2023, 8, 15))
+    EnteredValueFactory(indicator=kh, unit=world.communes[4], answer=False, as_of=D(2023, 6, 10))
     # Thành phố Kon Tum was handed the same target and no commune has answered: 0%.
-    give(world.city, "KH_XA", 2023, 100)
+    TargetFactory(unit=world.city, indicator="KH_XA", year=2023, value=100)
     return kh
 
 
@@ -126,9 +123,9 @@ def test_who_is_behind_worst_first(client, world, plans):
 
 
 def test_behind_lists_every_level_below(client, world, plans):
-    targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune, year=2023,
-                       value=75)
-    weigh(world.commune, "NEP_NGHI", 2023, 10, numerator=1)  # stored, read at a year's end: 10%
+    TargetFactory(actor=world.secretariat, unit=world.commune, indicator="NEP_NGHI", year=2023, value=75)
+    # Stored, read at a year's end: 10%.
+    RollupFactory(unit=world.commune, indicator="NEP_NGHI", year=2023, denominator=10, numerator=1)
     client.force_login(world.secretariat)
     response = client.get(_url("indicators:behind", world.district, nam="2023"))
     assert response.context["cutoff"] == D(2023, 12, 31)

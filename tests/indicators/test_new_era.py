@@ -13,12 +13,12 @@ from tests.geo.factories import VillageFactory
 from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
-from vuonlen.campaign.models import Phase
 from vuonlen.geo.models import Era, Level
 from vuonlen.indicators import dashboards, rollups, targets
 from vuonlen.indicators.models import Indicator
 
 from .conftest import assess
+from .factories import PhaseFactory, TargetFactory
 from .test_dashboards import build_world, commune_x  # noqa: F401 - the shared 2023 world and its fixture
 
 
@@ -85,12 +85,12 @@ def test_new_era_drill_down_reaches_a_household_of_a_new_commune(client, early_2
 
 
 def test_targets_for_new_era_units_cascade_province_to_commune(new_province, secretariat):
-    phase = Phase.objects.create(code="2026-2030", name="Giai đoạn 2026 - 2030", start_year=2026, end_year=2030)
+    phase = PhaseFactory()
     indicator = Indicator.objects.get(code="NEP_NGHI")
     indicator.phases.add(phase)
     commune = factories.unit("23293", era=Era.POST_2025)
     old_commune = factories.unit("23281")
-    targets.set_target(actor=SYSTEM, indicator=indicator, unit=new_province, year=2026, value="80")
+    TargetFactory(indicator=indicator, unit=new_province, year=2026, value="80")
     targets.set_target(actor=secretariat, indicator=indicator, unit=commune, year=2026, value="85")
     check = targets.cascade(new_province, indicator, 2026)
     assert {c.unit.era for c in check.children} == {Era.POST_2025}

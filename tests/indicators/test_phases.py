@@ -17,16 +17,17 @@ from docx import Document
 from openpyxl import load_workbook
 
 from tests import factories
+from tests.poverty.factories import YearStandardFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.models import Phase
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.geo.models import Era, Level, UnitLineage
-from vuonlen.households.models import PovertyYearStandard
 from vuonlen.indicators import evaluation, selectors, services, targets
 from vuonlen.indicators.final_review import ACHIEVED, NOT_ACHIEVED, FinalReview
 from vuonlen.indicators.models import PhaseGoal, Target
 
+from .factories import PhaseFactory, RollupFactory, TargetFactory
 from .target_world import *  # noqa: F403 - the shared fixtures
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def old_phase():
 
 @pytest.fixture
 def new_phase():
-    return Phase.objects.create(code="2026-2030", name="Giai đoạn 2026 - 2030", start_year=2026, end_year=2030)
+    return PhaseFactory()
 
 
 @pytest.fixture
@@ -65,16 +66,16 @@ def closed(world, old_phase):
     issue forbids. Changed thinking: 30% → 80% against a handed target of 75% (achieved).
     Technology: 20% against the plan's 45% (not achieved)."""
     district = world.district
-    weigh(district, "TL_NGHEO_CN", 2020, 100, 60)
-    weigh(district, "TL_NGHEO_CN", 2021, 100, 40)
-    weigh(district, "TL_NGHEO_CN", 2025, 100, 20)
-    weigh(district, "NEP_NGHI", 2021, 100, 30)
-    weigh(district, "NEP_NGHI", 2025, 100, 80)
-    weigh(district, "KHKT", 2025, 100, 20)
-    target = give(district, "NEP_NGHI", 2025, 75)
+    RollupFactory(unit=district, indicator="TL_NGHEO_CN", year=2020, denominator=100, numerator=60)
+    RollupFactory(unit=district, indicator="TL_NGHEO_CN", year=2021, denominator=100, numerator=40)
+    RollupFactory(unit=district, indicator="TL_NGHEO_CN", year=2025, denominator=100, numerator=20)
+    RollupFactory(unit=district, indicator="NEP_NGHI", year=2021, denominator=100, numerator=30)
+    RollupFactory(unit=district, indicator="NEP_NGHI", year=2025, denominator=100, numerator=80)
+    RollupFactory(unit=district, indicator="KHKT", year=2025, denominator=100, numerator=20)
+    target = TargetFactory(unit=district, indicator="NEP_NGHI", year=2025, value=75)
     target.document = "15-KH/BCĐ"
     target.save()
-    weigh(world.commune, "NEP_NGHI", 2025, 10, 5)
+    RollupFactory(unit=world.commune, indicator="NEP_NGHI", year=2025, denominator=10, numerator=5)
     return world
 
 
@@ -109,12 +110,12 @@ def test_a_new_commune_reads_its_predecessors_and_their_combined_targets(world, 
     olds = [link.old_unit for link in UnitLineage.objects.filter(new_unit=new_commune, old_unit__level=Level.COMMUNE)]
     assert len(olds) >= 2
     # the new unit's stored totals already add its predecessors (the roll-ups do that)
-    weigh(new_commune, "NEP_NGHI", 2025, 400, 300)
-    weigh(new_commune, "NEP_NGHI", 2021, 400, 100)
+    RollupFactory(unit=new_commune, indicator="NEP_NGHI", year=2025, denominator=400, numerator=300)
+    RollupFactory(unit=new_commune, indicator="NEP_NGHI", year=2021, denominator=400, numerator=100)
     # 80% for the first old commune (300 households), 60% for the others (100 each)
     for index, old in enumerate(olds):
-        give(old, "NEP_NGHI", 2025, 80 if index == 0 else 60)
-        weigh(old, "NEP_NGHI", 2025, 300 if index == 0 else 100)
+        TargetFactory(unit=old, indicator="NEP_NGHI", year=2025, value=80 if index == 0 else 60)
+        RollupFactory(unit=old, indicator="NEP_NGHI", year=2025, denominator=300 if index == 0 else 100)
     review = FinalReview(new_commune, old_phase)
     line = _line(review, new_commune, "NEP_NGHI")
     expected = (80 * 300 + 60 * 100 * (len(olds) - 1)) / (300 + 100 * (len(olds) - 1))
@@ -130,7 +131,7 @@ def test_a_new_commune_reads_its_predecessors_and_their_combined_targets(world, 
 
 
 def test_the_new_province_lists_its_new_communes(world, old_phase, new_province, new_commune):
-    weigh(new_province, "NEP_NGHI", 2025, 1000, 700)
+    RollupFactory(unit=new_province, indicator="NEP_NGHI", year=2025, denominator=1000, numerator=700)
     review = FinalReview(new_province, old_phase)
     units = review.units()
     assert units[0] == new_province and new_commune in units
@@ -233,7 +234,8 @@ def test_province_secretariat_sets_the_new_phase_and_its_targets(world, new_phas
 
 def test_every_problem_of_the_phase_set_at_once_and_nothing_written(world, new_phase):
     services.phase_set_save(actor=world.province_secretariat, phase=new_phase, rows=_rows({"NEP_NGHI": "80"}))
-    give(world.district, "NEP_NGHI", 2026, 70)  # a target handed in the phase: it cannot leave the set
+    # A target handed in the phase (an old district's, kept from before the reform): it cannot leave the set.
+    TargetFactory(unit=world.district, indicator="NEP_NGHI", year=2026, value=70, unchecked=True)
     before = AuditLog.objects.count()
     with pytest.raises(ValidationError) as caught:
         services.phase_set_save(actor=world.province_secretariat, phase=new_phase, rows=[
@@ -340,9 +342,10 @@ def test_2025_uses_the_old_set_and_base_2026_the_new(closed, new_phase, new_comm
     assert rows["GIAM_NGHEO"].base_note == "Năm gốc 2021 (Nghị định 07/2021/NĐ-CP): 40,0%"
     assert rows["KHKT"].target == 45.0 and rows["KHKT"].target_kind == "default"
 
-    weigh(new_commune, "TL_NGHEO_CN", 2025, 100, 30)  # 2025 under Decree 07/2021
-    weigh(new_commune, "TL_NGHEO_CN", 2026, 100, 35)  # 2026, the new phase's baseline under Decree 351/2025
-    weigh(new_commune, "NEP_NGHI", 2026, 100, 60)
+    # 2025 under Decree 07/2021; 2026, the new phase's baseline under Decree 351/2025.
+    RollupFactory(unit=new_commune, indicator="TL_NGHEO_CN", year=2025, denominator=100, numerator=30)
+    RollupFactory(unit=new_commune, indicator="TL_NGHEO_CN", year=2026, denominator=100, numerator=35)
+    RollupFactory(unit=new_commune, indicator="NEP_NGHI", year=2026, denominator=100, numerator=60)
     new = evaluation.Evaluation(cutoff=dt.date(2026, 12, 31))
     assert [i.code for i in new.indicators] == ["NEP_NGHI", "GIAM_NGHEO", "TL_NGHEO_CN"]
     assert new.base.year == 2026 and new.base.standard_code == "ND351_2025"
@@ -357,7 +360,7 @@ def test_2025_uses_the_old_set_and_base_2026_the_new(closed, new_phase, new_comm
 
 def test_the_new_phase_base_follows_the_administrators_year_rule(new_phase, old_phase):
     assert (selectors.phase_base(old_phase).year, selectors.phase_base(new_phase).year) == (2021, 2026)
-    PovertyYearStandard.objects.create(year=2026, standard="ND07_2021", reason="Năm 2026 vẫn theo chuẩn 2022–2025")
+    YearStandardFactory(year=2026, standard="ND07_2021", reason="Năm 2026 vẫn theo chuẩn 2022–2025")
     base = selectors.phase_base(new_phase)
     assert (base.year, base.standard_code) == (2027, "ND351_2025")
     assert base.describe() == ("Năm gốc của giai đoạn 2026–2030 là 2027: năm rà soát đầu tiên theo chuẩn nghèo "

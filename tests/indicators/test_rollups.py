@@ -15,10 +15,11 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 from vuonlen.households import services as households_services
 from vuonlen.households.models import PopulationBase
 from vuonlen.indicators import rollups
-from vuonlen.indicators.models import EnteredValue, Indicator, Rollup
+from vuonlen.indicators.models import Indicator, Rollup
 from vuonlen.indicators.tree import Tree
 
 from .conftest import assess
+from .factories import EnteredValueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -149,8 +150,7 @@ def test_reviews_give_counts_and_the_rate_over_em_households(commune_a, kontum):
 
 def test_a_yes_no_answer_counts_every_commune(commune_a, commune_b, kontum):
     indicator = Indicator.objects.get(code="KH_XA")
-    EnteredValue.objects.create(indicator=indicator, unit=commune_a, year=2023, numerator=1, denominator=1,
-                                as_of=dt.date(2023, 3, 1))
+    EnteredValueFactory(indicator=indicator, unit=commune_a, answer=True, as_of=dt.date(2023, 3, 1))
     rollups.recompute_all([2023])
     communes_2023 = len(Tree.load().units_of_year(2023, Level.COMMUNE))
     assert figure(commune_a, "KH_XA") == (1, 1)
@@ -159,12 +159,12 @@ def test_a_yes_no_answer_counts_every_commune(commune_a, commune_b, kontum):
 
 
 def test_models_indicator_counts_communes_with_a_commune_model(commune_a, commune_b):
-    from vuonlen.accounts.models import Organisation
-    from vuonlen.initiatives.models import Initiative, InitiativeLevel
+    from tests.factories import make_org
+    from tests.initiatives.factories import InitiativeFactory
+    from vuonlen.initiatives.models import Kind
 
-    org = Organisation.objects.create(name="UBMTTQ phường Quang Trung", kind="fatherland_front", unit=commune_a)
-    Initiative.objects.create(name="Nuôi bò sinh sản", level=InitiativeLevel.COMMUNE, unit=commune_a,
-                              organisation=org, start_year=2022, kind="production")
+    org = make_org(commune_a, name="UBMTTQ phường Quang Trung")
+    InitiativeFactory(name="Nuôi bò sinh sản", kind=Kind.LIVESTOCK, unit=commune_a, organisation=org, start_year=2022)
     rollups.recompute_all([2023])
     assert figure(commune_a, "MH_XA") == (1, 1)
     assert figure(commune_b, "MH_XA") == (0, 1)

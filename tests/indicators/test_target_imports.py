@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from vuonlen.core.models import AuditAction, AuditLog
-from vuonlen.indicators import target_imports, targets
+from vuonlen.indicators import target_imports
 from vuonlen.indicators.models import Target
 
+from .factories import TargetFactory
 from .target_world import *  # noqa: F403 - the shared fixtures
 
 pytestmark = pytest.mark.django_db
@@ -60,11 +61,11 @@ def _target_audits():
 @pytest.fixture
 def handed(world):
     """The district's 75% and two communes' targets, with the letter they came in."""
-    give(world.district, "NEP_NGHI", 2023, 75)
-    first = targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.communes[0],
-                               year=2023, value="67,5", document="92-CV/BCĐ")
-    second = targets.set_target(actor=world.secretariat, indicator=indicator("HO_NGHEO"), unit=world.communes[1],
-                                year=2023, value=120, document="92-CV/BCĐ")
+    TargetFactory(unit=world.district, indicator="NEP_NGHI", year=2023, value=75)
+    first = TargetFactory(actor=world.secretariat, unit=world.communes[0], indicator="NEP_NGHI", year=2023,
+                          value="67,5", document="92-CV/BCĐ")
+    second = TargetFactory(actor=world.secretariat, unit=world.communes[1], indicator="HO_NGHEO", year=2023,
+                           value=120, document="92-CV/BCĐ")
     return first, second
 
 

@@ -14,6 +14,7 @@ from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.indicators import targets
 from vuonlen.indicators.models import Target
 
+from .factories import RollupFactory, TargetFactory
 from .target_world import *  # noqa: F403 - the shared fixtures
 
 pytestmark = pytest.mark.django_db
@@ -148,11 +149,11 @@ def test_weighted_cascade_says_no_where_the_plain_average_says_yes(world):
     """District 75%. Communes 90, 90, 90, 60, 60, 60, 75: plain average 525 / 7 = 75 (would reach).
     Weighted by the households each counts (100, 100, 100, 300, 300, 300, 200):
     (90×300 + 60×900 + 75×200) / 1400 = 96 000 / 1 400 = 68,571… → 68,57: short by 6,43."""
-    give(world.district, "NEP_NGHI", 2023, 75)
+    TargetFactory(unit=world.district, indicator="NEP_NGHI", year=2023, value=75)
     plan = [(90, 100), (90, 100), (90, 100), (60, 300), (60, 300), (60, 300), (75, 200)]
     for commune, (value, households) in zip(world.communes, plan, strict=True):
-        give(commune, "NEP_NGHI", 2023, value)
-        weigh(commune, "NEP_NGHI", 2023, households)
+        TargetFactory(unit=commune, indicator="NEP_NGHI", year=2023, value=value)
+        RollupFactory(unit=commune, indicator="NEP_NGHI", year=2023, denominator=households)
     check = targets.cascade(world.district, indicator("NEP_NGHI"), 2023)
     assert sum(v for v, _h in plan) / len(plan) == 75  # what a plain average would say
     assert check.method == "weighted" and check.combined == Decimal("68.57")
@@ -165,16 +166,16 @@ def test_weights_come_from_the_year_or_the_latest_year_before(world):
     """Two communes 80 and 50 (others unweighted): commune 1 weighs 300 (2022, its latest up to
     2023; 2024 does not count), commune 2 weighs 100 (2023 itself, over its 2021 figure).
     (80×300 + 50×100) / 400 = 72,5 ≥ 70: reaches."""
-    give(world.district, "KHKT", 2023, 70)
+    TargetFactory(unit=world.district, indicator="KHKT", year=2023, value=70)
     first, second, *others = world.communes
-    give(first, "KHKT", 2023, 80)
-    weigh(first, "KHKT", 2022, 300)
-    weigh(first, "KHKT", 2024, 5000)
-    give(second, "KHKT", 2023, 50)
-    weigh(second, "KHKT", 2021, 900)
-    weigh(second, "KHKT", 2023, 100)
+    TargetFactory(unit=first, indicator="KHKT", year=2023, value=80)
+    RollupFactory(unit=first, indicator="KHKT", year=2022, denominator=300)
+    RollupFactory(unit=first, indicator="KHKT", year=2024, denominator=5000)
+    TargetFactory(unit=second, indicator="KHKT", year=2023, value=50)
+    RollupFactory(unit=second, indicator="KHKT", year=2021, denominator=900)
+    RollupFactory(unit=second, indicator="KHKT", year=2023, denominator=100)
     for commune in others:
-        give(commune, "KHKT", 2023, 10)  # no denominator anywhere: weighs nothing
+        TargetFactory(unit=commune, indicator="KHKT", year=2023, value=10)  # no denominator anywhere: weighs nothing
     check = targets.cascade(world.district, indicator("KHKT"), 2023)
     weights = {c.unit.pk: (c.weight, c.weight_year) for c in check.children}
     assert weights[first.pk] == (300, 2022) and weights[second.pk] == (100, 2023)
@@ -184,9 +185,10 @@ def test_weights_come_from_the_year_or_the_latest_year_before(world):
 def test_counts_add_up_and_lower_is_better_must_not_exceed(world):
     """Poor households (lower is better): district 500; communes 100, 90, 80, 70, 60, 50, 30 = 480
     ≤ 500 reaches; raise one commune by 40 → 520, over by 20."""
-    give(world.district, "HO_NGHEO", 2023, 500)
+    TargetFactory(unit=world.district, indicator="HO_NGHEO", year=2023, value=500)
     values = [100, 90, 80, 70, 60, 50, 30]
-    made = [give(c, "HO_NGHEO", 2023, v) for c, v in zip(world.communes, values, strict=True)]
+    made = [TargetFactory(unit=c, indicator="HO_NGHEO", year=2023, value=v)
+            for c, v in zip(world.communes, values, strict=True)]
     check = targets.cascade(world.district, indicator("HO_NGHEO"), 2023)
     assert (check.method, check.combined, check.reaches, check.gap) == ("sum", Decimal("480.00"), True, 0)
     made[0].value = Decimal(140)
@@ -198,11 +200,11 @@ def test_counts_add_up_and_lower_is_better_must_not_exceed(world):
 def test_a_lower_is_better_rate_is_weighted_too(world):
     """Poor rate (lower is better), district 20%: communes 10% (1 000 households) and 40% (250),
     the other five 20% (100 each): (10×1000 + 40×250 + 20×500) / 1750 = 30 000 / 1 750 = 17,14 ≤ 20."""
-    give(world.district, "TL_NGHEO_CN", 2023, 20)
+    TargetFactory(unit=world.district, indicator="TL_NGHEO_CN", year=2023, value=20)
     plan = [(10, 1000), (40, 250)] + [(20, 100)] * 5
     for commune, (value, households) in zip(world.communes, plan, strict=True):
-        give(commune, "TL_NGHEO_CN", 2023, value)
-        weigh(commune, "TL_NGHEO_CN", 2023, households)
+        TargetFactory(unit=commune, indicator="TL_NGHEO_CN", year=2023, value=value)
+        RollupFactory(unit=commune, indicator="TL_NGHEO_CN", year=2023, denominator=households)
     check = targets.cascade(world.district, indicator("TL_NGHEO_CN"), 2023)
     assert check.combined == Decimal("17.14") and check.reaches is True
 
@@ -210,28 +212,28 @@ def test_a_lower_is_better_rate_is_weighted_too(world):
 def test_children_without_targets(world):
     """Counts: what is given already past the line stays past it; short of it, undecided.
     Rates: undecided whenever a child has none. The children without targets are named."""
-    give(world.province, "MH_HUYEN", 2023, 12)
+    TargetFactory(unit=world.province, indicator="MH_HUYEN", year=2023, value=12)
     districts = targets.children_in(world.province, 2023)
     assert len(districts) == 10
     for district in districts[:6]:
-        give(district, "MH_HUYEN", 2023, 2)
+        TargetFactory(unit=district, indicator="MH_HUYEN", year=2023, value=2)
     check = targets.cascade(world.province, indicator("MH_HUYEN"), 2023)
     assert (check.combined, check.reaches, check.gap) == (Decimal("12.00"), True, 0)
     assert len(check.missing) == 4 and "4 đơn vị chưa được giao" in check.verdict()
-    give(world.province, "DOI_SONG", 2023, 30)
-    give(world.communes[0], "DOI_SONG", 2023, 90)
+    TargetFactory(unit=world.province, indicator="DOI_SONG", year=2023, value=30)
+    TargetFactory(unit=world.communes[0], indicator="DOI_SONG", year=2023, value=90)
     check = targets.cascade(world.province, indicator("DOI_SONG"), 2023)
     # A commune's target does not count for the province: its children are the districts.
     assert check.combined is None and len(check.missing) == 10
     assert check.verdict() == "Chưa giao cho 10 đơn vị"
-    give(world.district, "DOI_SONG", 2023, 30)
+    TargetFactory(unit=world.district, indicator="DOI_SONG", year=2023, value=30)
     check = targets.cascade(world.district, indicator("DOI_SONG"), 2023)
     assert check.reaches is None and check.method == "average" and len(check.missing) == 6
     assert check.verdict().startswith("Chưa kết luận")
 
 
 def test_no_parent_target(world):
-    give(world.commune, "NEP_NGHI", 2023, 75)
+    TargetFactory(unit=world.commune, indicator="NEP_NGHI", year=2023, value=75)
     check = targets.cascade(world.district, indicator("NEP_NGHI"), 2023)
     assert check.reaches is None and check.verdict() == "Đơn vị chưa được giao chỉ tiêu năm này"
 
@@ -245,7 +247,7 @@ def _grid_url(unit, year=2023):
 def test_grid_page_saves_every_cell_at_once(client, world):
     client.force_login(world.secretariat)
     nep = indicator("NEP_NGHI")
-    give(world.district, "NEP_NGHI", 2023, 75)
+    TargetFactory(unit=world.district, indicator="NEP_NGHI", year=2023, value=75)
     page = client.get(_grid_url(world.district))
     assert page.status_code == 200
     html = page.content.decode()
@@ -342,8 +344,8 @@ def test_grid_queries_do_not_grow_with_the_targets(client, world):
         client.get(_grid_url(world.district))
     for commune in world.communes:
         for code in ("NEP_NGHI", "KHKT", "DOI_SONG", "HTX", "HO_NGHEO"):
-            give(commune, code, 2023, 10)
-            weigh(commune, code, 2023, 100)
+            TargetFactory(unit=commune, indicator=code, year=2023, value=10)
+            RollupFactory(unit=commune, indicator=code, year=2023, denominator=100)
     with CaptureQueriesContext(connection) as full:
         client.get(_grid_url(world.district))
     assert len(full) == len(empty) <= 30

@@ -15,7 +15,6 @@ from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import Level
-from vuonlen.initiatives import services
 from vuonlen.initiatives.models import Kind
 
 
@@ -44,8 +43,11 @@ class World:
 
     def model(self, *, name="Mô hình trồng sâm dây", unit=None, org=None, kind=Kind.CROPS, year=2023,
               actor=SYSTEM, **extra):
-        return services.initiative_create(actor=actor, name=name, kind=kind, organisation=org or self.commune_front,
-                                          unit=unit or self.commune, start_year=year, **extra)
+        """The commune front's model, unless told (``InitiativeFactory`` with the scenario's places)."""
+        from tests.initiatives.factories import InitiativeFactory
+
+        return InitiativeFactory(actor=actor, name=name, kind=kind, organisation=org or self.commune_front,
+                                 unit=unit or self.commune, start_year=year, **extra)
 
     def household(self, name="Y Hiên Thị", citizen_id=None, unit=None, **extra):
         head = {"full_name": name}

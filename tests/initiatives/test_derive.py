@@ -33,7 +33,7 @@ def _form(world, **extra):
 
 
 def test_an_effective_models_page_replicates_it_elsewhere_linked_to_its_source(client, world):
-    original = _through(world, world.model(name="Nuôi bò sinh sản"), Status.RUNNING, Status.EFFECTIVE)
+    original = world.model(name="Nuôi bò sinh sản", statuses=[Status.RUNNING, Status.EFFECTIVE])
     other_commune = world.district.children.filter(level=Level.COMMUNE).exclude(pk=world.commune.pk).first()
     client.force_login(world.secretariat)
     page = client.get(reverse("initiatives:detail", args=[original.pk])).content.decode()
@@ -50,7 +50,7 @@ def test_an_effective_models_page_replicates_it_elsewhere_linked_to_its_source(c
 
 
 def test_a_running_model_offers_no_replication_and_the_page_refuses_it(client, world):
-    running = _through(world, world.model(), Status.RUNNING)
+    running = world.model(statuses=[Status.RUNNING])
     client.force_login(world.officer)
     assert reverse("initiatives:replicate", args=[running.pk]) not in client.get(
         reverse("initiatives:detail", args=[running.pk])).content.decode()
@@ -60,7 +60,7 @@ def test_a_running_model_offers_no_replication_and_the_page_refuses_it(client, w
 
 def test_an_ineffective_model_converts_into_a_new_model_carrying_its_plan(client, world):
     deadline = today_vn() + dt.timedelta(days=60)
-    old = _through(world, world.model(name="Trồng sâm dây"), Status.RUNNING)
+    old = world.model(name="Trồng sâm dây", statuses=[Status.RUNNING])
     old = _through(world, old, Status.INEFFECTIVE, conversion_direction="Chuyển sang trồng cà phê xen mắc ca",
                    conversion_deadline=deadline)
     client.force_login(world.officer)
@@ -80,7 +80,7 @@ def test_an_ineffective_model_converts_into_a_new_model_carrying_its_plan(client
 
 
 def test_a_refused_conversion_writes_nothing_and_names_every_problem(client, world):
-    old = _through(world, world.model(name="Trồng sâm dây"), Status.RUNNING)
+    old = world.model(name="Trồng sâm dây", statuses=[Status.RUNNING])
     old = _through(world, old, Status.INEFFECTIVE, conversion_direction="Đổi giống",
                    conversion_deadline=today_vn() + dt.timedelta(days=30))
     client.force_login(world.officer)
@@ -95,7 +95,7 @@ def test_a_refused_conversion_writes_nothing_and_names_every_problem(client, wor
 
 
 def test_conversion_is_out_of_reach_outside_the_scope(client, world):
-    old = _through(world, world.model(name="Trồng sâm dây"), Status.RUNNING)
+    old = world.model(name="Trồng sâm dây", statuses=[Status.RUNNING])
     old = _through(world, old, Status.INEFFECTIVE, conversion_direction="Đổi giống",
                    conversion_deadline=today_vn() + dt.timedelta(days=30))
     client.force_login(world.other_officer)
@@ -106,7 +106,7 @@ def test_conversion_is_out_of_reach_outside_the_scope(client, world):
 
 
 def test_convert_service_rejects_a_model_that_is_not_ineffective(world):
-    running = _through(world, world.model(), Status.RUNNING)
+    running = world.model(statuses=[Status.RUNNING])
     with pytest.raises(Exception) as err:
         services.initiative_convert(actor=world.officer, initiative=running, name="Mới",
                                     organisation=world.commune_front, unit=world.commune, start_year=2026)

@@ -3,7 +3,6 @@ public showcase's privacy rules, and upload checks."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 
@@ -15,6 +14,7 @@ from PIL import Image
 
 from tests import factories
 from tests.initiatives.conftest import poor
+from tests.initiatives.factories import ParticipantFactory
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import today_vn
 from vuonlen.households.ethnicity import choices as ethnicity_choices
@@ -33,11 +33,6 @@ def jpeg(name="anh.jpg", size=(64, 48)) -> SimpleUploadedFile:
 
 def login(client, user):
     client.force_login(user)
-
-
-def running(world, **kw):
-    model = world.model(**kw)
-    return services.initiative_move(actor=SYSTEM, initiative=model, to_status=Status.RUNNING)
 
 
 # --- scope ---------------------------------------------------------------------------------
@@ -128,17 +123,20 @@ def _populate(world):
         household = world.household(f"Y Blăk Niê {i}", citizen_id=f"062080{i:06d}")
         poor(household, 2023)
         households.append(household)
-    big = running(world, name="Trồng sâm dây dưới tán rừng", kind="forest")
-    services.participants_add(actor=SYSTEM, initiative=big, households=households, started_on=dt.date(2023, 3, 1))
+    big = world.model(name="Trồng sâm dây dưới tán rừng", kind="forest", statuses=[Status.RUNNING])
+    for household in households:
+        ParticipantFactory(initiative=big, household=household)
     services.fund_add(actor=SYSTEM, initiative=big, source_kind="ntp_poverty", amount=1_250_000_000, year=2023)
     services.files_attach(actor=SYSTEM, initiative=big, files=[jpeg("cong-khai.jpg")], public=True)
     services.files_attach(actor=SYSTEM, initiative=big, files=[jpeg("noi-bo.jpg")], public=False)
     services.showcase_approve(actor=world.secretariat, initiative=big, summary="Hộ tham gia trồng sâm dây.")
-    small = running(world, name="Tổ hợp tác dệt thổ cẩm", kind="cooperative", org=world.district_front)
-    services.participants_add(actor=SYSTEM, initiative=small, households=households[:2], started_on=dt.date(2023, 3, 1))
+    small = world.model(name="Tổ hợp tác dệt thổ cẩm", kind="cooperative", org=world.district_front,
+                        statuses=[Status.RUNNING])
+    for household in households[:2]:
+        ParticipantFactory(initiative=small, household=household)
     services.showcase_approve(actor=world.secretariat, initiative=small, summary="Phụ nữ dệt thổ cẩm bán cho khách.")
-    running(world, name="Mô hình chưa duyệt bí mật", year=2024)
-    gone = running(world, name="Mô hình đã bị gỡ", kind="living", year=2022)
+    world.model(name="Mô hình chưa duyệt bí mật", year=2024, statuses=[Status.RUNNING])
+    gone = world.model(name="Mô hình đã bị gỡ", kind="living", year=2022, statuses=[Status.RUNNING])
     services.showcase_approve(actor=world.secretariat, initiative=gone, summary="Sẽ bị gỡ.")
     services.showcase_withdraw(actor=world.secretariat, initiative=gone)
     services.exemplar_create(actor=world.officer, commune=world.commune, household=households[0], year=2023,
@@ -208,9 +206,9 @@ def test_public_photos_only_for_approved_public_photos(client, world):
 def test_only_the_secretariat_approves_and_names_are_refused(world):
     from django.core.exceptions import PermissionDenied
 
-    model = running(world, name="Mô hình nuôi heo")
+    model = world.model(name="Mô hình nuôi heo", statuses=[Status.RUNNING])
     household = world.household("Đinh Văn Hùng")
-    services.participants_add(actor=SYSTEM, initiative=model, households=[household], started_on=dt.date(2023, 3, 1))
+    ParticipantFactory(initiative=model, household=household)
     with pytest.raises(PermissionDenied):
         services.showcase_approve(actor=world.officer, initiative=model, summary="Tốt")
     with pytest.raises(ValidationError) as err:
@@ -222,7 +220,7 @@ def test_only_the_secretariat_approves_and_names_are_refused(world):
 
 
 def test_a_model_that_stops_leaves_the_public_page(client, world):
-    model = running(world, name="Mô hình sẽ dừng")
+    model = world.model(name="Mô hình sẽ dừng", statuses=[Status.RUNNING])
     services.showcase_approve(actor=world.secretariat, initiative=model, summary="Tốt")
     assert "Mô hình sẽ dừng" in client.get("/trien-lam/").content.decode()
     services.initiative_move(actor=world.officer, initiative=model, to_status=Status.CLOSED, comment="Hết vốn")
@@ -251,7 +249,7 @@ def test_reporting_unit_reads_the_model_but_not_household_names(client, world):
 
     model = world.model()
     household = world.household("Y Riêng Tư Lắm")
-    services.participants_add(actor=SYSTEM, initiative=model, households=[household], started_on=dt.date(2023, 3, 1))
+    ParticipantFactory(initiative=model, household=household)
     unit_user = factories.make_user(Role.REPORTING_UNIT, organisation=world.district_front)
     client.force_login(unit_user)
     html = client.get(reverse("initiatives:detail", args=[model.pk])).content.decode()

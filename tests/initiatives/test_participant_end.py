@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from vuonlen.accounts.scoping import SYSTEM
+from tests.initiatives.factories import ParticipantFactory
 from vuonlen.core.audit import history_for
 from vuonlen.initiatives import services
 
@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 def joined(world):
     model = world.model()
     household = world.household("Y Hiên Thị")
-    [participation] = services.participants_add(actor=SYSTEM, initiative=model, households=[household],
-                                                started_on=dt.date(2023, 3, 1))
+    participation = ParticipantFactory(initiative=model, household=household)
     return model, participation
 
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests import factories
+from tests.messaging.factories import ContactPreferenceFactory
 from tests.messaging.test_inbox import _task
 from vuonlen.core.models import AuditLog
 from vuonlen.core.periods import today_vn
@@ -78,7 +79,7 @@ def test_contact_page_saves_and_shows_errors_in_vietnamese(client, person):
 
 def test_messages_command_collects_and_sends(world, settings, capsys):
     settings.MESSAGING_BACKEND = "locmem"
-    ContactPreference.objects.create(user=world.farmers_user, channel=Channel.ZALO, zalo_user_id="123456789")
+    ContactPreferenceFactory(user=world.farmers_user, channel=Channel.ZALO, zalo_user_id="123456789", phone="")
     _task(world, world.farmers, today_vn() + dt.timedelta(days=2), "Rà soát mô hình")
     call_command("messages", "collect", "--user", world.farmers_user.username)
     out = capsys.readouterr().out

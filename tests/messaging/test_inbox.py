@@ -10,7 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tests.reporting.conftest import Q1, Q2, submitted, vn
+from tests.directives.factories import DocumentFactory, TaskFactory
+from tests.messaging.factories import InboxItemFactory
+from tests.reporting.conftest import Q1, Q2, vn
+from tests.reporting.factories import SubmissionFactory
 from vuonlen.accounts.models import RoleAssignment, User
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
@@ -18,7 +21,6 @@ from vuonlen.campaign import services as campaign_services
 from vuonlen.campaign.models import Visit
 from vuonlen.core.periods import today_vn
 from vuonlen.directives import services as directive_services
-from vuonlen.directives.models import DeadlineKind, DocumentKind, ExpectedOutput
 from vuonlen.messaging.inbox import collect, open_items, unread_count
 from vuonlen.messaging.models import InboxItem, InboxKind
 from vuonlen.reporting import services as reporting_services
@@ -70,7 +72,7 @@ def test_collecting_again_adds_nothing_and_a_key_is_unique_per_person(world):
 
 def test_a_sent_report_leaves_the_inbox_and_a_returned_one_comes_back(world):
     collect_june(world.farmers_user)
-    sub = submitted(world, world.farmers, Q2, vn(2023, 6, 4))
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 4))
     result = collect(users=[world.farmers_user], today=dt.date(2023, 6, 5), now=vn(2023, 6, 5))
     assert result.resolved == 1
     assert [k for k, _ in kinds(world.farmers_user)] == [InboxKind.REPORT_OVERDUE]
@@ -98,12 +100,10 @@ def test_an_explanation_request_reaches_the_late_organisation(world):
 
 
 def _task(world, lead, deadline, text):
-    document = directive_services.document_register(
-        actor=SYSTEM, issuer=world.bcd, number=f"{deadline:%d%m}-TB/BCĐ", date=today_vn() - dt.timedelta(days=60),
-        kind=DocumentKind.NOTICE, title="kết luận giao ban")
-    return directive_services.task_create(actor=SYSTEM, document=document, lead=lead, coordinating=(), text=text,
-                                          expected_output=ExpectedOutput.REPORT, deadline_kind=DeadlineKind.DATE,
-                                          deadline=deadline)
+    """A task for ``lead`` due on ``deadline``, from a notice of 60 days ago."""
+    document = DocumentFactory(issuer=world.bcd, number=f"{deadline:%d%m}-TB/BCĐ", title="kết luận giao ban",
+                               date=today_vn() - dt.timedelta(days=60))
+    return TaskFactory(document=document, lead=lead, text=text, deadline=deadline)
 
 
 def test_tasks_due_and_overdue_for_the_persons_organisation_only(world):
@@ -187,7 +187,7 @@ def test_inbox_page_lists_the_items_and_opening_one_marks_it_read(client, world)
 
 def test_the_inbox_page_costs_the_same_queries_for_4_items_or_60(client, world, mentor, homes):
     client.force_login(world.farmers_user)
-    sub = submitted(world, world.farmers, Q1, vn(2023, 3, 5))
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q1, sent_at=vn(2023, 3, 5))
     # Two the reader may open (their organisation's obligation, their own submission), two not
     # (a task that does not exist, a household that is not theirs).
     shown = {InboxKind.REPORT_DUE: world.farmers.pk, InboxKind.REPORT_RETURNED: sub.pk}
@@ -197,8 +197,7 @@ def test_the_inbox_page_costs_the_same_queries_for_4_items_or_60(client, world, 
         for i in range(n):
             for kind, ref in (*shown.items(), *hidden.items()):
                 label = "Hiện" if kind in shown else "Ẩn"
-                InboxItem.objects.create(user=world.farmers_user, kind=kind, key=f"{kind}:{i}:{InboxItem.objects.count()}",
-                                         ref_id=ref, title=f"{label} {i}", url="/")
+                InboxItemFactory(user=world.farmers_user, kind=kind, ref_id=ref, title=f"{label} {i}")
 
     add(1)
     with CaptureQueriesContext(connection) as few:

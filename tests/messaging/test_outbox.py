@@ -10,13 +10,14 @@ import logging
 import pytest
 from django.utils import timezone
 
+from tests.messaging.factories import ContactPreferenceFactory, MessageFactory
 from tests.reporting.conftest import vn
 from vuonlen.messaging import outbox
 from vuonlen.messaging.backends import get_backend
 from vuonlen.messaging.backends.console import ConsoleBackend
 from vuonlen.messaging.backends.http import SmsHttpBackend, ZaloOABackend
 from vuonlen.messaging.inbox import collect
-from vuonlen.messaging.models import Channel, ContactPreference, OutboundMessage, OutboxStatus
+from vuonlen.messaging.models import Channel, OutboundMessage, OutboxStatus
 from vuonlen.messaging.outbox import message_enqueue, send_pending
 
 pytestmark = pytest.mark.django_db
@@ -43,11 +44,6 @@ def zalo(settings, gateway):
     return gateway
 
 
-def enqueue(channel, recipient, key="k-1", body="Vươn Lên: bạn có việc mới — Báo cáo quá hạn."):
-    return message_enqueue(key=key, channel=channel, recipient=recipient, subject="[Vươn Lên] Báo cáo quá hạn",
-                           body=body)[0]
-
-
 def status(message):
     message.refresh_from_db()
     return message.status
@@ -55,7 +51,7 @@ def status(message):
 
 def test_console_is_the_default_and_writes_the_message(settings, capsys):
     assert isinstance(get_backend(Channel.SMS), ConsoleBackend)
-    message = enqueue(Channel.SMS, PHONE)
+    message = MessageFactory(channel=Channel.SMS, recipient=PHONE)
     assert send_pending(now=T0).sent == 1
     out = capsys.readouterr().out
     assert "sms → 0912345678" in out and "Báo cáo quá hạn" in out
@@ -67,8 +63,8 @@ def test_console_is_the_default_and_writes_the_message(settings, capsys):
 def test_file_backend_writes_one_file_per_message(settings, tmp_path):
     settings.MESSAGING_BACKEND = "file"
     settings.MESSAGING_FILE_PATH = tmp_path / "tin"
-    enqueue(Channel.ZALO, ZALO_ID, key="a")
-    enqueue(Channel.SMS, PHONE, key="b")
+    MessageFactory(channel=Channel.ZALO, recipient=ZALO_ID, key="a")
+    MessageFactory(channel=Channel.SMS, recipient=PHONE, key="b")
     assert send_pending(now=T0).sent == 2
     files = sorted((tmp_path / "tin").glob("*.txt"))
     assert len(files) == 2
@@ -78,7 +74,7 @@ def test_file_backend_writes_one_file_per_message(settings, tmp_path):
 
 def test_email_backend_goes_through_django_mail(settings, mailoutbox):
     settings.MESSAGING_EMAIL_BACKEND = "email"
-    message = enqueue(Channel.EMAIL, "hnd@example.vn")
+    message = MessageFactory(channel=Channel.EMAIL, recipient="hnd@example.vn", key="k-1")
     send_pending(now=T0)
     assert status(message) == OutboxStatus.SENT
     assert [(m.to, m.subject) for m in mailoutbox] == [(["hnd@example.vn"], "[Vươn Lên] Báo cáo quá hạn")]
@@ -86,7 +82,7 @@ def test_email_backend_goes_through_django_mail(settings, mailoutbox):
 
 
 def test_sms_over_http_posts_to_the_gateway(sms):
-    message = enqueue(Channel.SMS, PHONE)
+    message = MessageFactory(channel=Channel.SMS, recipient=PHONE, key="k-1")
     assert send_pending(now=T0).sent == 1
     [request] = sms.requests
     assert request["path"] == "/sms/send"
@@ -98,7 +94,7 @@ def test_sms_over_http_posts_to_the_gateway(sms):
 
 def test_a_gateway_failure_is_retried_with_back_off_and_never_sent_twice(sms):
     sms.replies = [(503, {"error": "busy"})]
-    message = enqueue(Channel.SMS, PHONE)
+    message = MessageFactory(channel=Channel.SMS, recipient=PHONE)
     first = send_pending(now=T0)
     assert (first.sent, first.retried) == (0, 1)
     message.refresh_from_db()
@@ -112,7 +108,7 @@ def test_a_gateway_failure_is_retried_with_back_off_and_never_sent_twice(sms):
     assert len(sms.requests) == 2 and status(message) == OutboxStatus.SENT
     # Enqueued again under the same key (the event retried after a crash) and the worker run
     # again: nothing more leaves.
-    again, created = message_enqueue(key="k-1", channel=Channel.SMS, recipient=PHONE, body="khác")
+    again, created = message_enqueue(key=message.key, channel=Channel.SMS, recipient=PHONE, body="khác")
     assert (again.pk, created) == (message.pk, False)
     assert send_pending(now=T0 + dt.timedelta(hours=3)).sent == 0
     assert len(sms.requests) == 2 and OutboundMessage.objects.count() == 1
@@ -120,7 +116,7 @@ def test_a_gateway_failure_is_retried_with_back_off_and_never_sent_twice(sms):
 
 def test_a_refused_message_is_not_retried(sms):
     sms.replies = [(400, {"error": "bad number"})]
-    message = enqueue(Channel.SMS, PHONE)
+    message = MessageFactory(channel=Channel.SMS, recipient=PHONE)
     assert send_pending(now=T0).failed == 1
     assert send_pending(now=T0 + dt.timedelta(hours=3)).sent == 0
     message.refresh_from_db()
@@ -131,7 +127,7 @@ def test_transient_failures_give_up_after_the_last_attempt(settings, gateway):
     settings.MESSAGING_SMS_BACKEND = "sms"
     settings.MESSAGING_SMS_URL = "http://127.0.0.1:9/nobody-listens"  # the discard port: refused
     settings.MESSAGING_SMS_TOKEN = "t"
-    message = enqueue(Channel.SMS, PHONE)
+    message = MessageFactory(channel=Channel.SMS, recipient=PHONE)
     now = T0
     for _ in range(outbox.MAX_ATTEMPTS):
         send_pending(now=now)
@@ -142,7 +138,7 @@ def test_transient_failures_give_up_after_the_last_attempt(settings, gateway):
 
 
 def test_zalo_oa_message_shape_and_answer(zalo):
-    message = enqueue(Channel.ZALO, ZALO_ID)
+    message = MessageFactory(channel=Channel.ZALO, recipient=ZALO_ID)
     assert send_pending(now=T0).sent == 1
     [request] = zalo.requests
     assert request["path"] == "/v3.0/oa/message/cs"
@@ -154,8 +150,8 @@ def test_zalo_oa_message_shape_and_answer(zalo):
 
 def test_zalo_error_code_fails_and_server_error_retries(zalo):
     zalo.replies = [(200, {"error": -216, "message": "Access token is invalid"}), (502, {})]
-    refused = enqueue(Channel.ZALO, ZALO_ID, key="z-1")
-    retried = enqueue(Channel.ZALO, ZALO_ID, key="z-2")
+    refused = MessageFactory(channel=Channel.ZALO, recipient=ZALO_ID, key="z-1")
+    retried = MessageFactory(channel=Channel.ZALO, recipient=ZALO_ID, key="z-2")
     result = send_pending(now=T0)
     assert (result.failed, result.retried) == (1, 1)
     refused.refresh_from_db()
@@ -168,8 +164,8 @@ def test_a_send_cut_short_by_a_crash_is_retried_only_where_a_repeat_is_harmless(
     settings.MESSAGING_ZALO_BACKEND = "zalo"
     settings.MESSAGING_ZALO_URL = f"{sms.url}/zalo"
     settings.MESSAGING_ZALO_TOKEN = "z"
-    on_sms = enqueue(Channel.SMS, PHONE, key="s")
-    on_zalo = enqueue(Channel.ZALO, ZALO_ID, key="z")
+    on_sms = MessageFactory(channel=Channel.SMS, recipient=PHONE, key="s")
+    on_zalo = MessageFactory(channel=Channel.ZALO, recipient=ZALO_ID, key="z")
     # A worker claimed both and died before recording the outcome.
     OutboundMessage.objects.update(status=OutboxStatus.SENDING, claimed_at=T0, attempts=1)
     assert send_pending(now=T0 + dt.timedelta(minutes=1)).sent == 0  # still within the lease
@@ -181,7 +177,7 @@ def test_a_send_cut_short_by_a_crash_is_retried_only_where_a_repeat_is_harmless(
 
 
 def test_two_workers_never_both_claim_a_message():
-    message = enqueue(Channel.SMS, PHONE)
+    message = MessageFactory(channel=Channel.SMS, recipient=PHONE)
     assert outbox._claim(message.pk, T0) is True
     assert outbox._claim(message.pk, T0) is False
 
@@ -199,7 +195,7 @@ def test_backends_need_their_settings(settings):
 
 def test_collection_queues_one_message_per_new_item_without_names(world, settings):
     settings.MESSAGING_BACKEND = "locmem"
-    ContactPreference.objects.create(user=world.farmers_user, channel=Channel.SMS, phone=PHONE)
+    ContactPreferenceFactory(user=world.farmers_user, channel=Channel.SMS, phone=PHONE)
     collect(users=[world.farmers_user, world.youth_user], today=dt.date(2023, 6, 3), now=vn(2023, 6, 3))
     collect(users=[world.farmers_user, world.youth_user], today=dt.date(2023, 6, 3), now=vn(2023, 6, 3))
     messages = list(OutboundMessage.objects.all())
@@ -215,7 +211,7 @@ def test_logs_carry_ids_and_channels_never_personal_data(world, sms, caplog, hom
     caplog.set_level(logging.DEBUG)
     world.farmers_user.full_name = "Y Nhi Kpơr"
     world.farmers_user.save()
-    ContactPreference.objects.create(user=world.farmers_user, channel=Channel.SMS, phone=PHONE)
+    ContactPreferenceFactory(user=world.farmers_user, channel=Channel.SMS, phone=PHONE)
     sms.replies = [(500, {})]
     collect(users=[world.farmers_user], today=dt.date(2023, 6, 3), now=vn(2023, 6, 3))
     send_pending(now=T0)
@@ -239,8 +235,8 @@ def test_a_channel_without_its_settings_waits_and_the_others_go(settings, caplog
     settings.MESSAGING_BACKEND = "locmem"
     settings.MESSAGING_ZALO_BACKEND = "zalo"
     settings.MESSAGING_ZALO_TOKEN = ""
-    waiting = enqueue(Channel.ZALO, ZALO_ID, key="z")
-    sent = enqueue(Channel.SMS, PHONE, key="s")
+    waiting = MessageFactory(channel=Channel.ZALO, recipient=ZALO_ID, key="z")
+    sent = MessageFactory(channel=Channel.SMS, recipient=PHONE, key="s")
     assert send_pending(now=T0).sent == 1
     assert (status(waiting), status(sent)) == (OutboxStatus.PENDING, OutboxStatus.SENT)
     assert "channel=zalo not configured" in caplog.text

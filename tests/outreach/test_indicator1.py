@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from tests.initiatives.conftest import World, not_poor, poor
+from tests.outreach.factories import ActivityFactory
 from vuonlen.outreach import selectors, services
 from vuonlen.outreach.models import Activity, Topic
 
@@ -27,10 +28,8 @@ def world(kontum):
 
 
 def session(world, households, day=dt.date(2023, 5, 4), **kw):
-    return services.activity_record(actor=world.officer, kind="propaganda", date=day, unit=world.commune,
-                                    title="Tuyên truyền tại thôn 4", channel="meeting",
-                                    topics=Topic.objects.filter(number__in=[1, 3]), participants=40,
-                                    households=households, **kw)
+    return ActivityFactory(actor=world.officer, date=day, unit=world.commune, title="Tuyên truyền tại thôn 4",
+                           topics=Topic.objects.filter(number__in=[1, 3]), households=households, **kw)
 
 
 def test_ten_handbook_topics_are_data():

@@ -81,12 +81,12 @@ def test_standards_are_public(client):
 
 
 def test_the_year_rule_is_public_and_follows_the_administrator(client):
-    from vuonlen.households.models import PovertyYearStandard
+    from tests.poverty.factories import YearStandardFactory
 
     years = {r["year"]: r for r in client.get("/api/v1/poverty/years").json()}
     assert years[2021]["standard"] == "ND07_2021" and years[2020]["standard"] == "QD59_2015"
     assert years[2026]["standard"] == "ND351_2025" and years[2026]["confirmed"] is False
-    PovertyYearStandard.objects.create(year=2026, standard="ND07_2021", reason="Công văn hướng dẫn")
+    YearStandardFactory(year=2026, standard="ND07_2021", reason="Công văn hướng dẫn")
     years = {r["year"]: r for r in client.get("/api/v1/poverty/years").json()}
     assert (years[2026]["standard"], years[2026]["overridden"]) == ("ND07_2021", True)
     result = post(client, {"year": 2026, "area": "urban", "score_a": 175, "lacking_count": 3}).json()

@@ -6,6 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.poverty.factories import YearStandardFactory
+
 pytestmark = pytest.mark.django_db  # the administrator's year → standard rule is read from the database
 
 
@@ -78,9 +80,7 @@ def test_standards_as_json():
 
 
 def test_standards_lists_the_year_rule_with_the_administrators_override():
-    from vuonlen.households.models import PovertyYearStandard
-
-    PovertyYearStandard.objects.create(year=2026, standard="ND07_2021", reason="Công văn hướng dẫn rà soát 2026")
+    YearStandardFactory(year=2026, standard="ND07_2021", reason="Công văn hướng dẫn rà soát 2026")
     text = run("standards")
     assert "Chuẩn áp dụng cho từng năm rà soát" in text
     assert ("2021  ND07_2021   Năm rà soát 2021 là năm tổng rà soát đầu kỳ giai đoạn 2022–2025: "

@@ -1,6 +1,6 @@
 """A small Kon Rẫy: the district steering committee asks its agencies, unions and the communes'
 steering committees for a quarterly report; users for each role; files stored in a temporary
-MEDIA_ROOT."""
+MEDIA_ROOT. The records themselves come from ``tests/reporting/factories.py``."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ import datetime as dt
 import pytest
 
 from tests import factories
+from tests.reporting.factories import ObligationFactory, ScheduleFactory
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.periods import VN_TZ, Period, PeriodKind
 from vuonlen.geo.models import Level
-from vuonlen.reporting import defaults
-from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind
 
 Q1, Q2, Q3, Q4 = (Period(2023, PeriodKind.QUARTER, i) for i in range(1, 5))
 
@@ -69,15 +67,10 @@ def world(kontum, district, other_district, commune_x, commune_y):
     w.bcd_y = factories.make_org(commune_y, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo Cuộc vận động xã Tân Lập")
     w.front_x = factories.make_org(commune_x, OrgKind.FATHERLAND_FRONT, "Ủy ban MTTQ Việt Nam xã Đắk Tơ Lung")
     w.elsewhere = factories.make_org(other_district, OrgKind.FARMERS_UNION, "Hội Nông dân huyện Đắk Glei")
-    w.schedule = ReportSchedule.objects.create(
-        name="Báo cáo quý Cuộc vận động", kind=ScheduleKind.QUARTERLY, form=defaults.quarterly_form(),
-        issuer=w.bcd, year_from=2023)
-    Obligation.objects.bulk_create([
-        Obligation(schedule=w.schedule, org_kind=OrgKind.FARMERS_UNION, unit_level=Level.DISTRICT),
-        Obligation(schedule=w.schedule, org_kind=OrgKind.YOUTH_UNION, unit_level=Level.DISTRICT),
-        Obligation(schedule=w.schedule, org_kind=OrgKind.AGENCY, unit_level=Level.DISTRICT),
-        Obligation(schedule=w.schedule, org_kind=OrgKind.STEERING_COMMITTEE, unit_level=Level.COMMUNE),
-    ])
+    w.schedule = ScheduleFactory(issuer=w.bcd)
+    for kind in (OrgKind.FARMERS_UNION, OrgKind.YOUTH_UNION, OrgKind.AGENCY):
+        ObligationFactory(schedule=w.schedule, org_kind=kind, unit_level=Level.DISTRICT)
+    ObligationFactory(schedule=w.schedule, org_kind=OrgKind.STEERING_COMMITTEE, unit_level=Level.COMMUNE)
     # People
     w.farmers_user = factories.make_user(Role.REPORTING_UNIT, organisation=w.farmers, username="hnd",
                                          full_name="Y Nhi", email="hnd@example.vn")
@@ -95,31 +88,3 @@ def world(kontum, district, other_district, commune_x, commune_y):
     w.mentor = factories.make_user(Role.MENTOR, commune_x, username="phutrach")
     return w
 
-
-def figures_input(submission, **overrides) -> dict:
-    """The stored figures as a form would send them, with ``code=(value, note)`` overrides."""
-    data = {code: ("" if v.get("value") is None else str(v["value"]), v.get("note", ""))
-            for code, v in submission.values.items()}
-    for code, pair in overrides.items():
-        data[code] = pair
-    # Figures the system cannot pre-fill: the unit types them.
-    for code, (value, note) in list(data.items()):
-        if value == "":
-            data[code] = ("0", note)
-    return data
-
-
-NARRATIVE = {"ket-qua": "Tổ chức 5 buổi tuyên truyền.\n- Duy trì 2 mô hình.", "ton-tai": "Nguồn lực còn hạn chế.",
-             "de-xuat": "Đề nghị hỗ trợ kinh phí."}
-
-
-def submitted(world, org, period, at, *, actor=SYSTEM, status="submitted"):
-    """A report of ``org`` for ``period`` sent at ``at`` (and accepted, if asked)."""
-    from vuonlen.reporting import services
-
-    sub = services.submission_start(actor=SYSTEM, organisation=org, schedule=world.schedule, period=period)
-    sub = services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
-                                   figures_input=figures_input(sub), narrative_input=NARRATIVE, submit=True, now=at)
-    if status == "accepted":
-        sub = services.submission_accept(actor=SYSTEM, submission=sub, expected_version=sub.version, now=at)
-    return sub

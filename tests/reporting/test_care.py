@@ -18,14 +18,14 @@ from vuonlen.reporting import services
 from vuonlen.reporting.models import Submission, SubmissionEvent
 from vuonlen.reporting.models import SubmissionStatus as S
 
-from .conftest import NARRATIVE, Q2, figures_input, submitted, vn
+from .conftest import Q2, vn
+from .factories import NARRATIVE, SubmissionFactory, figures_input
 
 pytestmark = pytest.mark.django_db
 
 
 def _draft(world, org=None):
-    sub = services.submission_start(actor=SYSTEM, organisation=org or world.farmers, schedule=world.schedule,
-                                    period=Q2)
+    sub = SubmissionFactory(schedule=world.schedule, organisation=org or world.farmers, period=Q2)
     return services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
                                     figures_input=figures_input(sub), narrative_input=NARRATIVE)
 
@@ -74,7 +74,8 @@ def test_an_incomplete_report_is_not_offered_for_confirmation(client, world):
 
 
 def test_recall_before_acceptance(client, world):
-    sub = submitted(world, world.farmers, Q2, vn(2023, 6, 8))  # late
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2,
+                            sent_at=vn(2023, 6, 8))  # late
     client.force_login(world.farmers_user)
     page = client.get(reverse("reporting:detail", args=[sub.pk])).content.decode()
     assert "Thu hồi để sửa" in page
@@ -91,18 +92,20 @@ def test_recall_before_acceptance(client, world):
 
 
 def test_recall_is_refused_once_accepted_and_outside_the_unit(client, world):
-    sub = submitted(world, world.farmers, Q2, vn(2023, 6, 1), status="accepted")
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 1),
+                            accepted=True)
     with pytest.raises(ValidationError) as exc:
         services.submission_recall(actor=world.farmers_user, submission=sub, expected_version=sub.version)
     assert "đã được tiếp nhận nên không thu hồi được" in exc.value.messages[0]
-    other = submitted(world, world.youth, Q2, vn(2023, 6, 1))
+    other = SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=Q2, sent_at=vn(2023, 6, 1))
     client.force_login(world.farmers_user)
     assert client.post(reverse("reporting:recall", args=[other.pk]), {"version": other.version}).status_code == 404
     assert Submission.objects.get(pk=other.pk).status == S.SUBMITTED
 
 
 def test_bulk_accept_on_the_board(client, world):
-    subs = [submitted(world, org, Q2, vn(2023, 6, 1)) for org in (world.farmers, world.youth, world.agency)]
+    subs = [SubmissionFactory(schedule=world.schedule, organisation=org, period=Q2,
+                              sent_at=vn(2023, 6, 1)) for org in (world.farmers, world.youth, world.agency)]
     client.force_login(world.secretariat)
     page = client.get(reverse("reporting:board"), {"ky": "2023-Q2"}).content.decode()
     assert "3 báo cáo đang chờ xem xét" in page
@@ -117,7 +120,8 @@ def test_bulk_accept_on_the_board(client, world):
 
 
 def test_bulk_refuses_the_whole_batch_when_one_report_changed(world):
-    farmers, youth = (submitted(world, org, Q2, vn(2023, 6, 1)) for org in (world.farmers, world.youth))
+    farmers, youth = (SubmissionFactory(schedule=world.schedule, organisation=org, period=Q2,
+                                        sent_at=vn(2023, 6, 1)) for org in (world.farmers, world.youth))
     seen = [(farmers.pk, farmers.version), (youth.pk, youth.version)]
     services.submission_recall(actor=SYSTEM, submission=youth, expected_version=youth.version)  # meanwhile
     with pytest.raises(ValidationError) as exc:
@@ -128,8 +132,9 @@ def test_bulk_refuses_the_whole_batch_when_one_report_changed(world):
 
 
 def test_bulk_return_needs_a_reason_and_names_every_problem(world):
-    farmers = submitted(world, world.farmers, Q2, vn(2023, 6, 1))
-    accepted = submitted(world, world.youth, Q2, vn(2023, 6, 1), status="accepted")
+    farmers = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 1))
+    accepted = SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=Q2, sent_at=vn(2023, 6, 1),
+                                 accepted=True)
     with pytest.raises(ValidationError) as exc:
         services.submissions_bulk_review(actor=world.secretariat, items=[(farmers.pk, farmers.version)],
                                          action="return")
@@ -146,7 +151,7 @@ def test_bulk_return_needs_a_reason_and_names_every_problem(world):
 
 
 def test_bulk_review_is_the_secretariats(world):
-    farmers = submitted(world, world.farmers, Q2, vn(2023, 6, 1))
+    farmers = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 1))
     with pytest.raises(ValidationError) as exc:
         services.submissions_bulk_review(actor=world.other_secretariat, action="accept",
                                          items=[(farmers.pk, farmers.version)])
@@ -157,8 +162,8 @@ def test_bulk_review_is_the_secretariats(world):
 
 
 def test_board_as_xlsx_and_docx(client, world):
-    submitted(world, world.farmers, Q2, vn(2023, 6, 7, 23, 59))
-    submitted(world, world.youth, Q2, vn(2023, 6, 8, 0, 0))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 7, 23, 59))
+    SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=Q2, sent_at=vn(2023, 6, 8, 0, 0))
     client.force_login(world.secretariat)
     response = client.get(reverse("reporting:board_export", args=["xlsx"]), {"ky": "2023-Q2"})
     assert response.status_code == 200 and "chap-hanh-bao-cao-2023-Q2.xlsx" in response["Content-Disposition"]
@@ -181,7 +186,7 @@ def test_board_as_xlsx_and_docx(client, world):
 
 
 def test_board_export_keeps_to_the_persons_scope(client, world):
-    submitted(world, world.farmers, Q2, vn(2023, 6, 1))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 1))
     client.force_login(world.other_secretariat)
     response = client.get(reverse("reporting:board_export", args=["xlsx"]), {"ky": "2023-Q2"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

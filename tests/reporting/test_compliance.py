@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests import factories
 from vuonlen.accounts.models import OrgKind
-from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.reporting import selectors, services
-from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind, SubmissionStatus
+from vuonlen.reporting.models import ReportSchedule, ScheduleKind, SubmissionStatus
 
-from .conftest import Q1, Q2, Q3, Q4, submitted, vn
+from .conftest import Q1, Q2, Q3, Q4, vn
+from .factories import ObligationFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 AFTER_Q2 = vn(2023, 7, 12, 9)
@@ -27,21 +27,24 @@ def test_obligations_resolve_rules_exclusions_and_additions(world):
     assert names() == sorted([world.farmers.name, world.youth.name, world.agency.name, world.bcd_x.name,
                               world.bcd_y.name])
     # Not another district's union, not the issuer, not the commune's front (no rule for it).
-    Obligation.objects.create(schedule=world.schedule, organisation=world.bcd_y, exclude=True, note="Mới sáp nhập")
-    Obligation.objects.create(schedule=world.schedule, organisation=world.front_x)
-    Obligation.objects.create(schedule=world.schedule, org_kind=OrgKind.AGENCY, exclude=True)
+    ObligationFactory(schedule=world.schedule, organisation=world.bcd_y, exclude=True, note="Mới sáp nhập")
+    ObligationFactory(schedule=world.schedule, organisation=world.front_x)
+    ObligationFactory(schedule=world.schedule, org_kind=OrgKind.AGENCY, exclude=True)
     assert names() == sorted([world.farmers.name, world.youth.name, world.bcd_x.name, world.front_x.name])
-    Obligation.objects.create(schedule=world.schedule, organisation=world.bcd)  # the issuer never owes itself
+    ObligationFactory(schedule=world.schedule, organisation=world.bcd)  # the issuer never owes itself
     world.youth.is_active = False
     world.youth.save()
     assert world.bcd.name not in names() and world.youth.name not in names()
 
 
 def test_counts_per_period(world):
-    submitted(world, world.farmers, Q2, vn(2023, 6, 7, 23, 59))   # on time, the last minute
-    submitted(world, world.youth, Q2, vn(2023, 6, 8, 0, 0))       # late, the first minute
-    submitted(world, world.bcd_x, Q2, vn(2023, 6, 1), status="accepted")
-    draft = services.submission_start(actor=SYSTEM, organisation=world.agency, schedule=world.schedule, period=Q2)
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2,
+                      sent_at=vn(2023, 6, 7, 23, 59))   # on time, the last minute
+    SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=Q2,
+                      sent_at=vn(2023, 6, 8, 0, 0))       # late, the first minute
+    SubmissionFactory(schedule=world.schedule, organisation=world.bcd_x, period=Q2, sent_at=vn(2023, 6, 1),
+                      accepted=True)
+    draft = SubmissionFactory(schedule=world.schedule, organisation=world.agency, period=Q2)
     rows = selectors.compliance(user=world.secretariat, period=Q2, now=AFTER_Q2)
     assert _status(rows) == {world.farmers.name: "on_time", world.youth.name: "late", world.bcd_x.name: "on_time",
                              world.agency.name: "missing", world.bcd_y.name: "missing"}
@@ -71,7 +74,7 @@ def test_filters_by_level_kind_and_unit(world, commune_x):
 
 
 def test_compliance_is_scoped(world):
-    submitted(world, world.farmers, Q2, vn(2023, 6, 1))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 1))
     # A reporting unit sees only its own row; another district's secretariat sees nothing here.
     assert [r.organisation for r in selectors.compliance(user=world.farmers_user, period=Q2)] == [world.farmers]
     assert selectors.compliance(user=world.other_secretariat, period=Q2) == []
@@ -83,12 +86,16 @@ def test_compliance_is_scoped(world):
 
 def test_repeat_offenders_across_quarters(world):
     for period, at in ((Q1, vn(2023, 3, 9)), (Q3, vn(2023, 9, 20))):
-        submitted(world, world.youth, period, at)                       # late twice, missing twice
+        SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=period,
+                          sent_at=at)                       # late twice, missing twice
     for period, at in ((Q1, vn(2023, 3, 1)), (Q2, vn(2023, 6, 9)), (Q3, vn(2023, 9, 1)), (Q4, vn(2023, 12, 1))):
-        submitted(world, world.farmers, period, at)                     # late once: not a repeat offender
+        SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=period,
+                          sent_at=at)                     # late once: not a repeat offender
     for period in (Q1, Q2, Q3, Q4):
-        submitted(world, world.agency, period, vn(period.year, period.last_month, 2))
-        submitted(world, world.bcd_x, period, vn(period.year, period.last_month, 2))
+        SubmissionFactory(schedule=world.schedule, organisation=world.agency, period=period,
+                          sent_at=vn(period.year, period.last_month, 2))
+        SubmissionFactory(schedule=world.schedule, organisation=world.bcd_x, period=period,
+                          sent_at=vn(period.year, period.last_month, 2))
     rows = selectors.repeat_offenders(user=world.secretariat, period=Q4, count=4, now=vn(2024, 1, 5))
     assert [(r.organisation, r.late, r.missing) for r in rows] == [(world.bcd_y, 0, 4), (world.youth, 2, 2)]
     assert [status for _, status in rows[1].history] == ["late", "missing", "late", "missing"]
@@ -98,8 +105,8 @@ def test_repeat_offenders_across_quarters(world):
 
 
 def test_explanation_request_asks_the_late_and_missing_units(world, mailoutbox, django_capture_on_commit_callbacks):
-    submitted(world, world.farmers, Q2, vn(2023, 6, 2))
-    submitted(world, world.youth, Q2, vn(2023, 6, 10))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 2))
+    SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=Q2, sent_at=vn(2023, 6, 10))
     world.bcd_y.email = "bcd.tanlap@example.vn"
     world.bcd_y.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -150,7 +157,7 @@ def test_explanation_request_refusals(world):
         services.explanation_request_create(actor=world.other_secretariat, schedule=world.schedule, period=Q2,
                                             due_date=dt.date(2023, 7, 20), today=dt.date(2023, 7, 12), now=AFTER_Q2)
     for org in (world.farmers, world.youth, world.agency, world.bcd_x, world.bcd_y):
-        submitted(world, org, Q3, vn(2023, 9, 1))
+        SubmissionFactory(schedule=world.schedule, organisation=org, period=Q3, sent_at=vn(2023, 9, 1))
     with pytest.raises(ValidationError, match="Không có đơn vị nào trễ hạn"):
         services.explanation_request_create(actor=world.secretariat, schedule=world.schedule, period=Q3,
                                             due_date=dt.date(2023, 10, 20), today=dt.date(2023, 10, 1),
@@ -158,7 +165,8 @@ def test_explanation_request_refusals(world):
 
 
 def test_my_reports_lists_what_a_unit_owes(world):
-    sub = submitted(world, world.farmers, Q1, vn(2023, 3, 2), status="accepted")
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q1, sent_at=vn(2023, 3, 2),
+                            accepted=True)
     owed = selectors.my_reports(world.farmers_user, today=dt.date(2023, 6, 1), now=vn(2023, 6, 1))
     todo = [(o.period, o.status, o.submission) for o in owed if o.needs_action]
     done = [(o.period, o.submission) for o in owed if not o.needs_action]
@@ -171,7 +179,7 @@ def test_my_reports_lists_what_a_unit_owes(world):
 
 
 def test_submission_status_visible_on_rows(world):
-    sub = submitted(world, world.farmers, Q2, vn(2023, 6, 1))
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 1))
     row = next(r for r in selectors.compliance(user=world.secretariat, period=Q2) if r.organisation == world.farmers)
     assert row.submission == sub and row.submission_status == SubmissionStatus.SUBMITTED
     assert row.status_label == "Đúng hạn"

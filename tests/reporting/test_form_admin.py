@@ -14,7 +14,8 @@ from vuonlen.core.models import AuditLog
 from vuonlen.core.periods import Period
 from vuonlen.reporting.models import FormSection, ReportForm, SectionKind
 
-from .conftest import submitted, vn
+from .conftest import vn
+from .factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +83,8 @@ def test_create_a_form_reports_every_problem_at_once(client, world, province_sec
 
 
 def test_sections_with_sent_data_keep_their_code_and_stay(client, world, province_secretariat):
-    submitted(world, world.farmers, Period.parse("2023-Q2"), vn(2023, 7, 5))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Period.parse("2023-Q2"),
+                      sent_at=vn(2023, 7, 5))
     form = world.schedule.form
     rows = _existing(form)
     narrative = next(r for r in rows if r["kind"] == SectionKind.NARRATIVE)

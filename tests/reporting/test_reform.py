@@ -12,10 +12,10 @@ from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
 from vuonlen.core.periods import Period, PeriodKind
 from vuonlen.geo.models import REFORM_DATE, Era, Level
-from vuonlen.reporting import defaults, selectors
-from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind
+from vuonlen.reporting import selectors
 
-from .conftest import submitted, vn
+from .conftest import vn
+from .factories import ObligationFactory, ScheduleFactory, SubmissionFactory
 
 NOW = dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC)
 
@@ -42,9 +42,8 @@ def new_world(kontum):
     w.bcd = factories.make_org(w.province, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo Cuộc vận động tỉnh Quảng Ngãi")
     w.bcd_kon_tum = factories.make_org(w.kon_tum, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo phường Kon Tum")
     w.bcd_dak_cam = factories.make_org(w.dak_cam, OrgKind.STEERING_COMMITTEE, "Ban Chỉ đạo phường Đăk Cấm")
-    w.schedule = ReportSchedule.objects.create(name="Báo cáo quý Cuộc vận động (tỉnh mới)", kind=ScheduleKind.QUARTERLY,
-                                               form=defaults.quarterly_form(), issuer=w.bcd, year_from=2025)
-    Obligation.objects.create(schedule=w.schedule, org_kind=OrgKind.STEERING_COMMITTEE, unit_level=Level.COMMUNE)
+    w.schedule = ScheduleFactory(name="Báo cáo quý Cuộc vận động (tỉnh mới)", issuer=w.bcd, year_from=2025)
+    ObligationFactory(schedule=w.schedule, org_kind=OrgKind.STEERING_COMMITTEE, unit_level=Level.COMMUNE)
     w.secretariat = factories.make_user(Role.SECRETARIAT, w.province, username="tt.tinhmoi")
     return w
 
@@ -60,7 +59,7 @@ def test_an_abolished_districts_obligations_end_on_its_end_date(world):
 
 
 def test_history_before_the_reform_is_unchanged_when_a_body_is_ended(world):
-    submitted(world, world.farmers, q(2023, 2), vn(2023, 6, 5))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=q(2023, 2), sent_at=vn(2023, 6, 5))
     before = _counts(world.secretariat, q(2023, 2), schedule=world.schedule)
     world.farmers.is_active = False
     world.farmers.valid_to = REFORM_DATE - dt.timedelta(days=1)
@@ -81,7 +80,8 @@ def test_a_new_era_board_is_right_for_every_quarter_since(new_world):
     w = new_world
     for period, day in zip(SINCE_REFORM[:5], (dt.date(2025, 9, 5), dt.date(2025, 12, 9), dt.date(2026, 3, 6),
                                               dt.date(2026, 6, 7), dt.date(2026, 9, 1))):
-        submitted(w, w.bcd_kon_tum, period, vn(day.year, day.month, day.day))
+        SubmissionFactory(schedule=w.schedule, organisation=w.bcd_kon_tum, period=period,
+                          sent_at=vn(day.year, day.month, day.day))
     expected = {q(2025, 3): (2, 1, 0, 1, 0), q(2025, 4): (2, 0, 1, 1, 0), q(2026, 1): (2, 1, 0, 1, 0),
                 q(2026, 2): (2, 1, 0, 1, 0), q(2026, 3): (2, 1, 0, 1, 0), q(2026, 4): (2, 0, 0, 0, 2)}
     for period, counts in expected.items():
@@ -109,7 +109,8 @@ def test_a_reporting_unit_of_an_abolished_district_still_lists_what_it_sent(clie
     from vuonlen.accounts import scoping
     from vuonlen.accounts.models import RoleAssignment
 
-    sent = submitted(world, world.farmers, q(2023, 2), vn(2023, 6, 5))
+    sent = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=q(2023, 2),
+                             sent_at=vn(2023, 6, 5))
     ended_on = REFORM_DATE - dt.timedelta(days=1)
     world.farmers.valid_to = ended_on
     world.farmers.is_active = False

@@ -12,7 +12,8 @@ from vuonlen.accounts.roles import Role
 from vuonlen.reporting import services
 from vuonlen.reporting.models import ReminderKind, ReminderSent
 
-from .conftest import Q2, submitted, vn
+from .conftest import Q2, vn
+from .factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,8 @@ def _send(day, **kw):
 
 def test_before_and_on_the_day_never_twice(addresses, mailoutbox, django_capture_on_commit_callbacks):
     world = addresses
-    submitted(world, world.agency, Q2, vn(2023, 6, 1))  # already sent: no reminder
+    SubmissionFactory(schedule=world.schedule, organisation=world.agency, period=Q2,
+                      sent_at=vn(2023, 6, 1))  # already sent: no reminder
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         sent = _send(dt.date(2023, 6, 4), days_before=3)
     assert len(callbacks) == 1  # the mails wait for the commit
@@ -49,7 +51,7 @@ def test_before_and_on_the_day_never_twice(addresses, mailoutbox, django_capture
         assert _send(dt.date(2023, 6, 4), days_before=3) == []
         assert _send(dt.date(2023, 6, 5), days_before=3) == []
     assert mailoutbox == []
-    submitted(world, world.farmers, Q2, vn(2023, 6, 6))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 6))
     with django_capture_on_commit_callbacks(execute=True):
         on_the_day = _send(dt.date(2023, 6, 7), days_before=3)
     assert {(r.organisation, r.kind) for r in on_the_day} == {(world.youth, ReminderKind.DUE_DAY),

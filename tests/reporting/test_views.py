@@ -18,7 +18,8 @@ from vuonlen.reporting.models import Submission, SubmissionAttachment
 from vuonlen.reporting.models import SubmissionStatus as S
 
 from . import files
-from .conftest import NARRATIVE, Q2, figures_input, submitted, vn
+from .conftest import Q2, vn
+from .factories import NARRATIVE, SubmissionFactory, figures_input
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def _edit_data(sub, *, submit=False, **overrides):
 @pytest.fixture
 def report(world):
     """The farmers' union's Q2 report, sent, with an attachment."""
-    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2)
     return services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
                                     figures_input=figures_input(sub), narrative_input=NARRATIVE,
                                     files=[files.pdf("bien-ban-hop.pdf")], submit=True, now=vn(2023, 6, 6))
@@ -59,7 +60,8 @@ def report(world):
 # --- scope ---------------------------------------------------------------------------------
 
 def test_an_organisation_sees_only_its_own_reports(client, world, report):
-    youth_report = submitted(world, world.youth, Q2, vn(2023, 6, 1))
+    youth_report = SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=Q2,
+                                     sent_at=vn(2023, 6, 1))
     attachment = report.attachments.get()
     _login(client, world.youth_user)
     assert client.get(reverse("reporting:detail", args=[youth_report.pk])).status_code == 200
@@ -81,7 +83,8 @@ def test_an_organisation_sees_only_its_own_reports(client, world, report):
 
 
 def test_a_secretariat_sees_its_level_and_below(client, world, report):
-    commune_report = submitted(world, world.bcd_x, Q2, vn(2023, 6, 1))
+    commune_report = SubmissionFactory(schedule=world.schedule, organisation=world.bcd_x, period=Q2,
+                                       sent_at=vn(2023, 6, 1))
     _login(client, world.secretariat)
     listing = _main(client.get(reverse("reporting:list")))
     assert world.farmers.name in listing and world.bcd_x.name in listing
@@ -149,7 +152,7 @@ def test_unit_starts_fills_and_sends_a_report(client, world):
 
 
 def test_changed_figure_without_note_is_shown_on_the_field_and_keeps_the_text(client, world):
-    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2)
     _login(client, world.farmers_user)
     data = _edit_data(sub, submit=True, fig_villages="999", **{"nar_ket-qua": "Nội dung riêng của tôi"})
     response = client.post(reverse("reporting:edit", args=[sub.pk]), data)
@@ -161,7 +164,7 @@ def test_changed_figure_without_note_is_shown_on_the_field_and_keeps_the_text(cl
 
 
 def test_bad_attachment_is_refused_and_nothing_is_saved(client, world):
-    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2)
     _login(client, world.farmers_user)
     data = _edit_data(sub, attachments=[files.exe("bao-cao.pdf")], **{"nar_ket-qua": "Đừng mất"})
     response = client.post(reverse("reporting:edit", args=[sub.pk]), data)
@@ -175,7 +178,7 @@ def test_bad_attachment_is_refused_and_nothing_is_saved(client, world):
 # --- two people at once ---------------------------------------------------------------------
 
 def test_two_secretaries_editing_at_once_never_overwrite(client, world):
-    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2)
     loaded = sub.version
     # The first saves...
     _login(client, world.farmers_user)
@@ -201,7 +204,7 @@ def test_two_secretaries_editing_at_once_never_overwrite(client, world):
 
 
 def test_saving_after_the_report_was_sent_by_someone_else(client, world):
-    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2)
     loaded = sub.version
     services.submission_save(actor=world.farmers_user, submission=sub, expected_version=loaded,
                              figures_input=figures_input(sub), narrative_input=NARRATIVE, submit=True)
@@ -243,7 +246,7 @@ def test_review_page_accepts_and_returns(client, world, report):
 
 
 def test_attachment_download_and_delete(client, world):
-    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2)
     sub = services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
                                    figures_input=figures_input(sub), narrative_input=NARRATIVE,
                                    files=[files.pdf("Biên bản họp.pdf")])
@@ -261,8 +264,8 @@ def test_attachment_download_and_delete(client, world):
 # --- board, calendar, Word ------------------------------------------------------------------
 
 def test_board_shows_counts_and_requests_explanations(client, world):
-    submitted(world, world.farmers, Q2, vn(2023, 6, 7, 23, 59))
-    submitted(world, world.youth, Q2, vn(2023, 6, 8, 0, 0))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 7, 23, 59))
+    SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=Q2, sent_at=vn(2023, 6, 8, 0, 0))
     _login(client, world.secretariat)
     response = client.get(reverse("reporting:board"), {"ky": "2023-Q2"})
     html = _main(response)
@@ -284,13 +287,13 @@ def test_board_shows_counts_and_requests_explanations(client, world):
 
 def test_board_and_list_query_counts_do_not_grow_with_reports(client, world):
     _login(client, world.secretariat)
-    submitted(world, world.farmers, Q2, vn(2023, 6, 1))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 1))
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("reporting:board"), {"ky": "2023-Q2"})
     with CaptureQueriesContext(connection) as few_list:
         client.get(reverse("reporting:list"))
     for org in (world.youth, world.agency, world.bcd_x, world.bcd_y):
-        submitted(world, org, Q2, vn(2023, 6, 1))
+        SubmissionFactory(schedule=world.schedule, organisation=org, period=Q2, sent_at=vn(2023, 6, 1))
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("reporting:board"), {"ky": "2023-Q2"})
     with CaptureQueriesContext(connection) as many_list:
@@ -340,7 +343,7 @@ def _docx_text(content: bytes) -> str:
 
 
 def test_word_report_reads_back_with_the_administrative_layout(client, world):
-    sub = services.submission_start(actor=SYSTEM, organisation=world.farmers, schedule=world.schedule, period=Q2)
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2)
     prefilled = sub.values["villages"]["prefilled"]
     sub = services.submission_save(
         actor=SYSTEM, submission=sub, expected_version=sub.version,
@@ -378,7 +381,8 @@ def test_history_page_is_scoped(client, world, report):
 
 
 def test_year_choices_and_default_period(client, world):
-    submitted(world, world.farmers, Period(2023, PeriodKind.QUARTER, 3), vn(2023, 9, 1))
+    SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Period(2023, PeriodKind.QUARTER, 3),
+                      sent_at=vn(2023, 9, 1))
     _login(client, world.secretariat)
     html = _main(client.get(reverse("reporting:board")))
     assert "Chấp hành chế độ báo cáo — Quý III/2023" in html  # the newest period with reports
@@ -386,7 +390,7 @@ def test_year_choices_and_default_period(client, world):
 
 
 def test_board_offers_the_request_only_for_units_not_yet_asked(client, world):
-    submitted(world, world.youth, Q2, vn(2023, 6, 9))
+    SubmissionFactory(schedule=world.schedule, organisation=world.youth, period=Q2, sent_at=vn(2023, 6, 9))
     _login(client, world.secretariat)
     due = (dt.date.today() + dt.timedelta(days=10)).strftime("%d/%m/%Y")
     client.post(reverse("reporting:explanation_request"),

@@ -11,7 +11,8 @@ from vuonlen.reporting import services
 from vuonlen.reporting.models import Submission, SubmissionEvent
 from vuonlen.reporting.models import SubmissionStatus as S
 
-from .conftest import NARRATIVE, Q2, figures_input, submitted, vn
+from .conftest import Q2, vn
+from .factories import NARRATIVE, ObligationFactory, ScheduleFactory, SubmissionFactory, figures_input
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,8 @@ def test_full_pipeline_with_a_return_and_a_resubmission(world):
 
 
 def test_accepted_is_locked(world):
-    sub = submitted(world, world.farmers, Q2, vn(2023, 6, 1), status="accepted")
+    sub = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 1),
+                            accepted=True)
     with pytest.raises(ValidationError, match="đã được tiếp nhận .* nên đã khoá"):
         _save(world, sub, world.farmers_user)
     for move in (services.submission_accept, services.submission_submit):
@@ -103,7 +105,7 @@ def test_refused_moves_say_why_in_vietnamese(world):
 
 
 def test_return_needs_a_reason(world):
-    sent = submitted(world, world.farmers, Q2, vn(2023, 6, 1))
+    sent = SubmissionFactory(schedule=world.schedule, organisation=world.farmers, period=Q2, sent_at=vn(2023, 6, 1))
     with pytest.raises(ValidationError) as caught:
         services.submission_return(actor=world.secretariat, submission=sent, expected_version=sent.version,
                                    comment="   \n ")
@@ -138,14 +140,10 @@ def test_who_may_move_what(world):
 
 
 def test_a_district_secretariat_does_not_accept_reports_owed_to_the_province(world):
-    from vuonlen.reporting.models import Obligation, ReportSchedule, ScheduleKind
-
-    province = ReportSchedule.objects.create(name="Báo cáo quý (tỉnh)", kind=ScheduleKind.QUARTERLY,
-                                             form=world.schedule.form, issuer=world.province_bcd)
-    Obligation.objects.create(schedule=province, organisation=world.bcd)
-    sub = services.submission_start(actor=SYSTEM, organisation=world.bcd, schedule=province, period=Q2)
-    sub = services.submission_save(actor=SYSTEM, submission=sub, expected_version=sub.version,
-                                   figures_input=figures_input(sub), narrative_input=NARRATIVE, submit=True)
+    province = ScheduleFactory(name="Báo cáo quý (tỉnh)", form=world.schedule.form, issuer=world.province_bcd,
+                               year_from=None)
+    ObligationFactory(schedule=province, organisation=world.bcd)
+    sub = SubmissionFactory(schedule=province, organisation=world.bcd, period=Q2, sent_at=vn(2023, 6, 5))
     with pytest.raises(PermissionDenied):
         services.submission_accept(actor=world.secretariat, submission=sub, expected_version=sub.version)
 
