@@ -67,6 +67,22 @@ def test_same_names_from_two_merged_communes_keep_apart(admin, commune_a):
     assert names == {"Thôn 1", "Thôn 1 (Phường Quyết Thắng)"}
 
 
+def test_continued_villages_take_the_communes_next_codes_in_order(admin, commune_a):
+    """All at once (issue 17) as one by one: after the new commune's own villages, in the order
+    the villages wait, each with its place in the tree and its audit row."""
+    commune = _new("23293")
+    own = _village(commune, "Thôn Mới")
+    first, second = _village(commune_a, "Thôn 2"), _village(commune_a, "Thôn 1")
+    assert continuation.villages_continue_all(actor=admin).continued == 2
+    heirs = {link.old_unit_id: link.new_unit for link in UnitLineage.objects.filter(old_unit__in=[first, second])}
+    last = int(own.code.removeprefix("23293-"))
+    # "Thôn 1" waits before "Thôn 2".
+    assert (heirs[second.pk].code, heirs[first.pk].code) == (f"23293-{last + 1:03d}", f"23293-{last + 2:03d}")
+    for heir in heirs.values():
+        assert heir.path == f"{commune.path}{heir.pk}/"
+        assert AuditLog.objects.filter(object_id=str(heir.pk), action="create").count() == 1
+
+
 def test_a_waiting_village_goes_only_to_a_commune_of_its_lineage(admin, split):
     village = VillageFactory(commune=split, name="Tổ 3")
     outside = _new("23302") if AdministrativeUnit.objects.filter(era=Era.POST_2025, code="23302").exists() \
