@@ -68,8 +68,26 @@ def _told_expression(cutoff: dt.date | None) -> RawSQL:
     return RawSQL(sql, [cutoff] if cutoff else [], output_field=BooleanField())
 
 
-def active_indicators() -> list[Indicator]:
-    return list(Indicator.objects.filter(is_active=True).exclude(formula__startswith="annual_fall:"))
+_ACTIVE: dict = {}
+
+
+def catalogue_state_sql() -> str:
+    """Two scalar columns that move with any change to the catalogue (the indicators' count and
+    latest update), for ``active_indicators``' cache; read within a caller's statement."""
+    table = Indicator._meta.db_table
+    return f'(SELECT COUNT(*) FROM "{table}"), (SELECT MAX(updated_at) FROM "{table}")'
+
+
+def active_indicators(state: tuple | None = None) -> list[Indicator]:
+    """The active computed and entered indicators (not the derived ones). With ``state`` (the
+    catalogue's, ``catalogue_state_sql``, read by the caller) the list is kept in this process
+    until the catalogue changes: the roll-ups' refresh reads it without a query of its own."""
+    if state is not None and _ACTIVE.get("state") == state:
+        return _ACTIVE["indicators"]
+    found = list(Indicator.objects.filter(is_active=True).exclude(formula__startswith="annual_fall:"))
+    if state is not None:
+        _ACTIVE.update(state=state, indicators=found)
+    return found
 
 
 def compute_direct(years: Iterable[int], *, tree: Tree, units: set[int] | None = None,

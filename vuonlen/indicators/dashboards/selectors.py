@@ -55,9 +55,10 @@ def data_years() -> list[int]:
 
 def recognised_years() -> list[int]:
     """The years whose poverty review results have been recognised (at least one recognised review;
-    cached until the roll-ups change, which every saved review makes them do)."""
+    cached until the review figures are refreshed, which every saved review makes them be)."""
     return figures_cache.cached(("recognised-years",), lambda: sorted(
-        Review.objects.filter(recognised=True).order_by().values_list("year", flat=True).distinct()))
+        Review.objects.filter(recognised=True).order_by().values_list("year", flat=True).distinct()),
+        topics=("reviews",))
 
 
 def opening_year(years: Sequence[int] | None = None) -> int:
@@ -286,7 +287,8 @@ class UnitFigures:
 
 def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, band: float | None) -> UnitFigures:
     """``unit``'s and its children's evaluated rows, its trend and poverty dynamics, computed once
-    per roll-up version (and day: a cut-off of today moves with the date)."""
+    per version of the unit's figures (``figures_cache``: a change elsewhere leaves them cached)
+    and day (a cut-off of today moves with the date)."""
 
     def compute() -> UnitFigures:
         ev = evaluation.Evaluation(cutoff=period.cutoff, band=band)
@@ -300,7 +302,7 @@ def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, 
 
     parts = ("unit", unit.pk, ",".join(map(str, kids)), period.year, period.cutoff.isoformat(),
              evaluation.default_band() if band is None else band, today_vn().isoformat())
-    return figures_cache.cached(parts, compute)
+    return figures_cache.cached(parts, compute, unit=unit.pk)
 
 
 def poverty_dynamics(ev: evaluation.Evaluation, unit_id: int, years: Sequence[int]) -> list[PovertyYear]:
