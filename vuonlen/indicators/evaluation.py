@@ -176,8 +176,9 @@ class Evaluation:
     """Evaluates a set of units at one cut-off. Reads every figure it needs in a few queries."""
 
     def __init__(self, *, cutoff: dt.date | None = None, band: float | None = None,
-                 indicators: Sequence[Indicator] | None = None):
+                 indicators: Sequence[Indicator] | None = None, tree: Tree | None = None):
         self.cutoff = cutoff or today_vn()
+        self._tree = tree
         self.year = self.cutoff.year
         self.band = default_band() if band is None else band
         self.phase = Phase.objects.filter(start_year__lte=self.year, end_year__gte=self.year).first()
@@ -186,6 +187,13 @@ class Evaluation:
         self.goals = goals_of(self.phase) if self.phase else {}
         self.members = memberships() if self.phase else {}
         self._by_code = {i.code: i for i in Indicator.objects.filter(is_active=True)}
+
+    @property
+    def tree(self) -> Tree:
+        """The administrative tree, checked once for this evaluation (or the caller's)."""
+        if self._tree is None:
+            self._tree = Tree.load()
+        return self._tree
 
     @property
     def base(self):
@@ -205,7 +213,7 @@ class Evaluation:
         unit_ids, years = list(set(unit_ids)), sorted(set(years))
         codes = {pk: code for code, pk in Indicator.objects.values_list("code", "pk")}
         found: dict[tuple[int, int, str], tuple[int, int]] = {}
-        tree = Tree.load()
+        tree = self.tree
         stored_ids = [u for u in unit_ids if tree.level.get(u, 9) <= rollups.STORED_MAX_LEVEL]
         village_ids = [u for u in unit_ids if tree.level.get(u, 9) > rollups.STORED_MAX_LEVEL]
         stored_years = [y for y in years if not (y == self.year and self._live())]
@@ -261,7 +269,7 @@ class Evaluation:
 
     # evaluation ---------------------------------------------------------------------------
     def rows(self, unit_ids: Sequence[int], *, levels: dict[int, int] | None = None) -> list[Row]:
-        tree = Tree.load()
+        tree = self.tree
         years = {self.year, self.year - 1}
         start_year = None
         if self.phase:
@@ -395,9 +403,10 @@ def behind(rows: Iterable[Row]) -> list[Row]:
                   key=lambda r: (r.share if r.share is not None else -1, r.indicator.order))
 
 
-def trend(unit_id: int, indicators: Sequence[Indicator], years: Sequence[int]) -> dict[str, list[float | None]]:
+def trend(unit_id: int, indicators: Sequence[Indicator], years: Sequence[int], *,
+          tree: Tree | None = None) -> dict[str, list[float | None]]:
     """A unit's values over ``years`` per indicator code (derived ones included)."""
-    evaluation = Evaluation(cutoff=dt.date(max(years), 12, 31), indicators=indicators)
+    evaluation = Evaluation(cutoff=dt.date(max(years), 12, 31), indicators=indicators, tree=tree)
     all_years = set(years)
     start = evaluation.base.year if evaluation.phase else None
     if start:
