@@ -40,10 +40,12 @@ from .tree import Tree
 log = logging.getLogger(__name__)
 # Past this many changed units in one transaction, recompute the years whole.
 WHOLE_YEAR_AFTER = 300
-# Totals are stored for communes and above. A village's total is its own direct figures, one
-# small grouped query away (``village_totals``): storing them would be four rows in five for
-# nothing a dashboard cannot read as fast.
-STORED_MAX_LEVEL = 3
+# Totals are stored for every unit down to the villages (level 4): a village's total is its own
+# records, but computing it on a dashboard's load meant three grouped queries over the raw
+# records (the outreach EXISTS among them) for every commune and village page after a change,
+# and a refresh re-reading every village of the commune. Stored, a refresh computes only the
+# changed units' own records and reads the stored totals around them.
+STORED_MAX_LEVEL = 4
 Totals = dict[int, dict[str, list[int]]]  # unit → code → [numerator, denominator]
 
 
@@ -182,8 +184,6 @@ def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None,
     # stay (``figures_cache``: a child's total never moves without its parent's).
     stale = set(chain)
     topics = ("reviews",) if kinds is None or "review" in kinds else ()
-    # Villages are not stored: a commune in the chain is summed from all its villages afresh.
-    chain |= {v for u in list(chain) if tree.level[u] == STORED_MAX_LEVEL for v in tree.descendants(u)}
     ids = {i.code: i.pk for i in indicators}
     codes = {pk: code for code, pk in ids.items()}
     direct = compute_direct([year], tree=tree, units=chain, indicators=indicators).get(year, {})
@@ -383,7 +383,8 @@ def schedule_years(years: Iterable[int]) -> None:
 
 def village_totals(villages: Iterable[int], years: Iterable[int], *, tree: Tree | None = None,
                    cutoff: dt.date | None = None) -> dict[int, Totals]:
-    """{year: {village: {code: [n, d]}}}: a village's figures are its own records."""
+    """{year: {village: {code: [n, d]}}}: a village's figures are its own records, computed from
+    them (the stored totals say the same; this is the check)."""
     tree = tree or Tree.load()
     villages = set(villages)
     facts = compute_direct(years, tree=tree, units=villages, cutoff=cutoff)

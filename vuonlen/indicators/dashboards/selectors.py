@@ -298,7 +298,7 @@ def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, 
         trend_indicators = [i for i in level_indicators if i.plan_item is not None or i.code in POVERTY_CODES]
         return UnitFigures(rows=ev.rows([unit.pk, *kids]), indicators=ev.indicators, band=ev.band, span=span,
                            trend_indicators=trend_indicators,
-                           trend=evaluation.trend(unit.pk, trend_indicators, span, tree=ev.tree),
+                           trend=evaluation.trend(unit.pk, trend_indicators, span, tree=ev.tree, like=ev),
                            poverty=poverty_dynamics(ev, unit.pk, span))
 
     parts = ("unit", unit.pk, ",".join(map(str, kids)), period.year, period.cutoff.isoformat(),
