@@ -55,6 +55,37 @@ def test_a_saved_assessment_shows_on_the_next_load(client, world, kontum, provin
     assert card(after, "NEP_NGHI").value_text == "62,5%"
 
 
+def test_a_saved_assessment_leaves_other_units_figures_cached(client, world, kontum, commune_a, commune_x,
+                                                              province_viewer, django_capture_on_commit_callbacks):
+    """Versions per unit: an assessment saved in commune X (another district) recomputes the
+    province's and X's figures on their next load, and leaves commune A's cached."""
+    from vuonlen.indicators import rollups
+
+    # The test's transaction is the outermost block: refresh what building the world scheduled
+    # in it first, as each of those requests would have on its own commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        rollups.schedule([(world["x"].pk, YEAR, "assessment")])
+    login(client, province_viewer)
+    _cold_a, cold = _load(client, commune_a)
+    _warm_a, warm = _load(client, commune_a)
+    assert warm < cold
+    _load(client, kontum)
+    assessment = Assessment.objects.filter(household__in=world["homes"][world["x"].pk]).first()
+    data = {field: getattr(assessment, field) for field in CRITERIA_FIELDS} | {
+        "assessed_on": assessment.assessed_on, "changed_thinking": True}
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_services.assessment_record(actor=SYSTEM, household=assessment.household, year=assessment.year,
+                                            data=data, expected_version=assessment.version, source="test")
+    after_a, queries_a = _load(client, commune_a)
+    assert queries_a == warm, (cold, warm, queries_a)  # A's figures still cached
+    assert (card(after_a, "NEP_NGHI").row.numerator, card(after_a, "NEP_NGHI").row.denominator) == (3, 5)
+    after_province, queries_province = _load(client, kontum)
+    assert queries_province > warm  # the province's recomputed
+    assert (card(after_province, "NEP_NGHI").row.numerator, card(after_province, "NEP_NGHI").row.denominator) == (5, 8)
+    after_x, _queries = _load(client, commune_x)
+    assert (card(after_x, "NEP_NGHI").row.numerator, card(after_x, "NEP_NGHI").row.denominator) == (1, 2)
+
+
 def test_a_new_target_shows_on_the_next_load(client, world, kontum, province_viewer):
     login(client, province_viewer)
     before, _queries = _load(client, kontum)

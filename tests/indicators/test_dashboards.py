@@ -417,6 +417,10 @@ def test_a_new_commune_gathers_its_old_communes(client, world, commune_a):
 def test_mentor_coverage_block(client, world, commune_a, officer_a):
     mentor = factories.make_user(Role.MENTOR, commune_a)
     homes = world["homes"][world["a1"].pk]
+    # Loaded before the assignment: the reach (and its stamp) are cached; the assignment and the
+    # visit show on the very next load all the same.
+    before = login(client, officer_a).get(dashboard_url(world["a1"], year=YEAR)).context["board"].coverage
+    assert (before.with_mentor, before.visited_recent) == (0, 0)
     campaign_services.mentor_assign(actor=SYSTEM, mentor=mentor, households=homes[:2],
                                     started_on=today_vn() - dt.timedelta(days=30))
     campaign_services.visit_log(actor=SYSTEM, mentor=mentor, household=homes[0],

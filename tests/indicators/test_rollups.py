@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from tests.geo.factories import VillageFactory
 from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign import services as campaign_services
@@ -16,6 +17,7 @@ from vuonlen.households import services as households_services
 from vuonlen.households.models import PopulationBase
 from vuonlen.indicators import rollups
 from vuonlen.indicators.models import Indicator, Rollup
+from vuonlen.indicators.sources import active_indicators
 from vuonlen.indicators.tree import Tree
 
 from .conftest import assess
@@ -44,9 +46,9 @@ def test_numerators_and_denominators_sum_up_the_tree(assessed, commune_a, commun
     assert figure(district, "NEP_NGHI") == (3, 4)
     assert figure(kontum, "NEP_NGHI") == (3, 4)
     assert figure(district, "KHKT") == (2, 4)
-    # Villages are not stored; their figures are their own records.
+    # Villages are stored too; their figures are their own records.
     village = assessed["village"]
-    assert figure(village, "NEP_NGHI") is None
+    assert figure(village, "NEP_NGHI") == (2, 3)
     assert rollups.village_totals([village.pk], [2023])[2023][village.pk]["NEP_NGHI"] == [2, 3]
 
 
@@ -80,6 +82,51 @@ def test_one_edit_refreshes_its_roll_ups_on_commit(assessed, commune_a, kontum, 
     assert figure(commune_a, "NEP_NGHI") == (3, 3)
     assert figure(kontum, "NEP_NGHI") == (4, 4)
     assert figure(new_kontum, "NEP_NGHI") == (4, 4)
+    refreshed = everything()
+    rollups.recompute_all()
+    assert everything() == refreshed
+
+
+def _flush_queries(row, **criteria) -> list[str]:
+    """The statements the refresh after one saved assessment sends (the on-commit callbacks
+    run on their own, after the service's)."""
+    from django.db import connection
+    from django.test import TestCase
+    from django.test.utils import CaptureQueriesContext
+
+    with TestCase.captureOnCommitCallbacks() as callbacks:
+        _edit(row, **criteria)
+    # The tree and the active indicators as the next refresh finds them: each is read again only
+    # when the units or the catalogue have changed.
+    tree_state, catalogue, _stored = rollups._state([])
+    Tree.load(tree_state)
+    active_indicators(catalogue)
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_refresh_sends_a_fixed_number_of_statements(assessed, commune_a, kontum):
+    """One statement of checks (tree, catalogue, stored years), the changed unit's records of the
+    kind, the stored totals around it and one upsert — whatever the number of villages and
+    households below the commune, district and province."""
+    rollups.recompute_all()
+    few = _flush_queries(assessed["rows"][2], changed_thinking=True)
+    reads_and_writes = [q for q in few if "SAVEPOINT" not in q]
+    assert len(reads_and_writes) == 4, "\n".join(q[:120] for q in few)
+    assert figure(commune_a, "NEP_NGHI") == (3, 3)
+    village = assessed["village"]
+    for i in range(3):
+        extra = VillageFactory(commune=commune_a, name=f"Thôn thêm {i}")
+        for j in range(4):
+            assess(HouseholdFactory(unit=extra, members=[f"A Thêm {i}-{j}"]), 2023, changed_thinking=j % 2 == 0)
+    assess(HouseholdFactory(unit=village, members=["Y Thêm"]), 2023)
+    rollups.recompute_all()
+    assessed["rows"][2].refresh_from_db()
+    many = _flush_queries(assessed["rows"][2], changed_thinking=False)
+    assert len(many) == len(few), many
+    assert figure(commune_a, "NEP_NGHI") == (2 + 6, 3 + 13)
     refreshed = everything()
     rollups.recompute_all()
     assert everything() == refreshed

@@ -343,7 +343,8 @@ def assessment_record(*, actor, household: Household, year: int | None, data: Ma
         return existing
     if client_uuid is not None:
         existing.client_uuid = client_uuid
-    existing.assessed_by = assessor or existing.assessed_by
+    if assessor is not None:  # kept otherwise (without reading the earlier assessor's row)
+        existing.assessed_by = assessor
     existing.version += 1
     existing.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, instance=existing, before=before, source=source)

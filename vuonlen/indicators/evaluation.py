@@ -176,16 +176,45 @@ class Evaluation:
     """Evaluates a set of units at one cut-off. Reads every figure it needs in a few queries."""
 
     def __init__(self, *, cutoff: dt.date | None = None, band: float | None = None,
-                 indicators: Sequence[Indicator] | None = None):
+                 indicators: Sequence[Indicator] | None = None, tree: Tree | None = None,
+                 like: Evaluation | None = None):
+        """``like``: an evaluation whose phase, goals, catalogue and tree this one shares when
+        its cut-off falls in the same phase (the dashboard's trend beside its cards)."""
         self.cutoff = cutoff or today_vn()
+        self._tree = tree
         self.year = self.cutoff.year
         self.band = default_band() if band is None else band
-        self.phase = Phase.objects.filter(start_year__lte=self.year, end_year__gte=self.year).first()
+        same = like is not None and like.phase is not None and like.phase.start_year <= self.year <= like.phase.end_year
+        if same:
+            self.phase = like.phase
+            self._tree = self._tree or like._tree
+            self._codes = like.codes
+            if hasattr(like, "_base"):
+                self._base = like._base
+        else:
+            self.phase = Phase.objects.filter(start_year__lte=self.year, end_year__gte=self.year).first()
         # The set of the phase the cut-off falls in: 2025 → 2021–2025's, 2026 → 2026–2030's.
         self.indicators = list(indicators) if indicators is not None else evaluation_indicators(self.year)
+        if same:
+            self.goals, self.members, self._by_code = like.goals, like.members, like._by_code
+            return
         self.goals = goals_of(self.phase) if self.phase else {}
         self.members = memberships() if self.phase else {}
         self._by_code = {i.code: i for i in Indicator.objects.filter(is_active=True)}
+
+    @property
+    def codes(self) -> dict[int, str]:
+        """Every indicator's code by id (inactive ones too: their stored rows), read once."""
+        if not hasattr(self, "_codes"):
+            self._codes = {pk: code for code, pk in Indicator.objects.values_list("code", "pk")}
+        return self._codes
+
+    @property
+    def tree(self) -> Tree:
+        """The administrative tree, checked once for this evaluation (or the caller's)."""
+        if self._tree is None:
+            self._tree = Tree.load()
+        return self._tree
 
     @property
     def base(self):
@@ -203,9 +232,9 @@ class Evaluation:
         """{(unit, year, code): (numerator, denominator)} — stored, except the cut-off's own
         year when the cut-off is a past date inside it."""
         unit_ids, years = list(set(unit_ids)), sorted(set(years))
-        codes = {pk: code for code, pk in Indicator.objects.values_list("code", "pk")}
+        codes = self.codes
         found: dict[tuple[int, int, str], tuple[int, int]] = {}
-        tree = Tree.load()
+        tree = self.tree
         stored_ids = [u for u in unit_ids if tree.level.get(u, 9) <= rollups.STORED_MAX_LEVEL]
         village_ids = [u for u in unit_ids if tree.level.get(u, 9) > rollups.STORED_MAX_LEVEL]
         stored_years = [y for y in years if not (y == self.year and self._live())]
@@ -261,7 +290,7 @@ class Evaluation:
 
     # evaluation ---------------------------------------------------------------------------
     def rows(self, unit_ids: Sequence[int], *, levels: dict[int, int] | None = None) -> list[Row]:
-        tree = Tree.load()
+        tree = self.tree
         years = {self.year, self.year - 1}
         start_year = None
         if self.phase:
@@ -395,9 +424,10 @@ def behind(rows: Iterable[Row]) -> list[Row]:
                   key=lambda r: (r.share if r.share is not None else -1, r.indicator.order))
 
 
-def trend(unit_id: int, indicators: Sequence[Indicator], years: Sequence[int]) -> dict[str, list[float | None]]:
+def trend(unit_id: int, indicators: Sequence[Indicator], years: Sequence[int], *,
+          tree: Tree | None = None, like: Evaluation | None = None) -> dict[str, list[float | None]]:
     """A unit's values over ``years`` per indicator code (derived ones included)."""
-    evaluation = Evaluation(cutoff=dt.date(max(years), 12, 31), indicators=indicators)
+    evaluation = Evaluation(cutoff=dt.date(max(years), 12, 31), indicators=indicators, tree=tree, like=like)
     all_years = set(years)
     start = evaluation.base.year if evaluation.phase else None
     if start:

@@ -1,19 +1,28 @@
 """The dashboards' evaluated figures, kept in Django's cache until an input changes.
 
-One version key says how fresh the cache is: every roll-up write (``rollups.refresh`` and
-``rollups.recompute_all``, once their transaction commits) and every change to what the
-evaluation reads beside the roll-ups (targets, the indicator catalogue, phases: ``signals``)
-bumps it, and every cached figure carries the version it was computed at in its key, so the
-next page load after a change computes afresh. Nothing is ever invalidated by hand.
+Every cached figure carries in its key the versions of what it was computed from, so the next
+page load after a change computes afresh and nothing is ever invalidated by hand:
 
-The cache is shared by the server's worker processes (files or Redis, ``settings.CACHES``);
-a version key lost from the cache simply starts a new version.
+- the **global** version: bumped by a full recompute (``rollups.recompute_all``) and by every
+  change to what the evaluation reads beside the roll-ups (targets, the indicator catalogue,
+  phases: ``signals``);
+- one version **per unit**: ``rollups.refresh`` bumps, once its transaction commits, the units
+  whose totals it rewrote (the changed unit, its ancestors, the new-era units that gather it).
+  A unit's dashboard reads its own totals and its children's, and a child's total never
+  changes without its parent's, so the unit's own version is enough — a saved assessment in
+  one village leaves every other district's and commune's figures cached;
+- **topics** for what is not per unit: ``reviews`` (the years with recognised reviews) moves
+  with every refresh of review figures.
+
+The cache is shared by the server's worker processes (files or Redis, ``settings.CACHES``); a
+version key lost from the cache simply starts a new version. Reading the versions is one
+``get_many`` whatever their number.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -23,24 +32,53 @@ TIMEOUT = 60 * 60  # an hour: anything older is recomputed even without a change
 T = TypeVar("T")
 
 
+def unit_key(unit_id: int) -> str:
+    return f"vuonlen:figures:unit:{unit_id}"
+
+
+def topic_key(name: str) -> str:
+    return f"vuonlen:figures:topic:{name}"
+
+
+def _token() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _versions(keys: list[str]) -> list[str]:
+    """The current version of each key, set afresh where none is stored (one round trip when
+    they all are)."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            token = _token()
+            if not cache.add(key, token, None):
+                token = cache.get(key) or token
+            found[key] = token
+    return [found[key] for key in keys]
+
+
 def version() -> str:
-    """The current version, set afresh when none is stored."""
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex[:12]
-        if not cache.add(VERSION_KEY, current, None):
-            current = cache.get(VERSION_KEY) or current
-    return current
+    """The current global version, set afresh when none is stored."""
+    return _versions([VERSION_KEY])[0]
 
 
 def bump() -> None:
     """Every figure cached so far is stale from now on."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+    cache.set(VERSION_KEY, _token(), None)
 
 
-def cached(parts: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``'s answer for ``parts`` at the current version (computed once per version)."""
-    key = "vuonlen:figures:" + version() + ":" + ":".join(str(p) for p in parts)
+def bump_units(unit_ids: Iterable[int], topics: Iterable[str] = ()) -> None:
+    """The figures of these units (and these topics) are stale from now on; one round trip."""
+    keys = [unit_key(u) for u in unit_ids] + [topic_key(t) for t in topics]
+    if keys:
+        cache.set_many({key: _token() for key in keys}, None)
+
+
+def cached(parts: tuple, compute: Callable[[], T], *, unit: int | None = None, topics: Iterable[str] = ()) -> T:
+    """``compute()``'s answer for ``parts`` at the current versions (the global one, ``unit``'s
+    and the ``topics``'): computed once per version."""
+    keys = [VERSION_KEY, *([unit_key(unit)] if unit is not None else []), *(topic_key(t) for t in topics)]
+    key = "vuonlen:figures:" + "-".join(_versions(keys)) + ":" + ":".join(str(p) for p in parts)
     found = cache.get(key)
     if found is None:
         found = compute()

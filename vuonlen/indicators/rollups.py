@@ -34,16 +34,18 @@ from vuonlen.core.periods import today_vn
 
 from . import figures_cache
 from .models import Indicator, Rollup, Source
-from .sources import Facts, active_indicators, compute_direct
+from .sources import Facts, active_indicators, catalogue_state_sql, compute_direct
 from .tree import Tree
 
 log = logging.getLogger(__name__)
 # Past this many changed units in one transaction, recompute the years whole.
 WHOLE_YEAR_AFTER = 300
-# Totals are stored for communes and above. A village's total is its own direct figures, one
-# small grouped query away (``village_totals``): storing them would be four rows in five for
-# nothing a dashboard cannot read as fast.
-STORED_MAX_LEVEL = 3
+# Totals are stored for every unit down to the villages (level 4): a village's total is its own
+# records, but computing it on a dashboard's load meant three grouped queries over the raw
+# records (the outreach EXISTS among them) for every commune and village page after a change,
+# and a refresh re-reading every village of the commune. Stored, a refresh computes only the
+# changed units' own records and reads the stored totals around them.
+STORED_MAX_LEVEL = 4
 Totals = dict[int, dict[str, list[int]]]  # unit → code → [numerator, denominator]
 
 
@@ -166,19 +168,22 @@ def _of_kinds(indicators: list[Indicator], kinds: Iterable[str] | None) -> list[
 
 @transaction.atomic
 def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None,
-            kinds: Iterable[str] | None = None) -> int:
+            kinds: Iterable[str] | None = None, indicators: list[Indicator] | None = None) -> int:
     """Bring fresh the totals of every unit whose total includes one of ``unit_ids`` in
     ``year`` — of the indicators fed by ``kinds`` of input (``KINDS``; every indicator when
     None). Returns the number of units refreshed."""
     tree = tree or Tree.load()
+    kinds = set(kinds) if kinds is not None else None
     chain = tree.affected(set(unit_ids))
     if not chain:
         return 0
-    indicators = _of_kinds(active_indicators(), kinds)
+    indicators = _of_kinds(indicators if indicators is not None else active_indicators(), kinds)
     if not indicators:
         return 0
-    # Villages are not stored: a commune in the chain is summed from all its villages afresh.
-    chain |= {v for u in list(chain) if tree.level[u] == STORED_MAX_LEVEL for v in tree.descendants(u)}
+    # The dashboards' cached figures of these units are stale once this commits; the others'
+    # stay (``figures_cache``: a child's total never moves without its parent's).
+    stale = set(chain)
+    topics = ("reviews",) if kinds is None or "review" in kinds else ()
     ids = {i.code: i.pk for i in indicators}
     codes = {pk: code for code, pk in ids.items()}
     direct = compute_direct([year], tree=tree, units=chain, indicators=indicators).get(year, {})
@@ -206,7 +211,7 @@ def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None,
     Rollup.objects.bulk_create([Rollup(**row) for row in rows], update_conflicts=True,
                                unique_fields=["unit", "year", "indicator"],
                                update_fields=["numerator", "denominator", "refreshed_at"])
-    transaction.on_commit(figures_cache.bump)  # the dashboards' cached figures are stale now
+    transaction.on_commit(lambda: figures_cache.bump_units(stale, topics))
     return len(chain)
 
 
@@ -215,19 +220,36 @@ def refresh(year: int, unit_ids: Iterable[int], *, tree: Tree | None = None,
 _ALL = None  # a kind set meaning "every indicator"
 
 
+def _state(years: list[int]) -> tuple[tuple, tuple, set[int]]:
+    """One statement for the three things a refresh checks before it starts: the tree's state
+    (``Tree.state_sql``), the catalogue's (``sources.catalogue_state_sql``) and which of
+    ``years`` already have stored totals."""
+    table = Rollup._meta.db_table
+    stored = ", ".join(f'EXISTS (SELECT 1 FROM "{table}" WHERE year = %s)' for _ in years)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {Tree.state_sql()}, {catalogue_state_sql()}" + (f", {stored}" if years else ""),
+                       years)
+        row = tuple(cursor.fetchone())
+    return row[:4], row[4:6], {year for year, present in zip(years, row[6:], strict=True) if present}
+
+
 def _flush(pairs: dict[int, set[int]], kinds: dict[int, set[str] | None] | None = None) -> None:
     if not pairs:
         return
-    tree = Tree.load()
+    years = sorted(pairs)
+    tree_state, catalogue, stored = _state(years)
+    tree = Tree.load(tree_state)
     kinds = kinds or {}
-    for year, units in sorted(pairs.items()):
+    for year in years:
+        units = pairs[year]
         try:
             # A year seen for the first time is computed whole: its yes/no and model indicators
             # count every commune, not only the ones that changed.
-            if len(units) > WHOLE_YEAR_AFTER or not Rollup.objects.filter(year=year).exists():
+            if len(units) > WHOLE_YEAR_AFTER or year not in stored:
                 recompute_all([year])
             else:
-                refresh(year, units, tree=tree, kinds=kinds.get(year, _ALL))
+                refresh(year, units, tree=tree, kinds=kinds.get(year, _ALL),
+                        indicators=active_indicators(catalogue))
         except Exception:  # a failed refresh must never undo the edit that caused it
             log.exception("Làm mới số liệu tổng hợp năm %s không thành công", year)
 
@@ -361,7 +383,8 @@ def schedule_years(years: Iterable[int]) -> None:
 
 def village_totals(villages: Iterable[int], years: Iterable[int], *, tree: Tree | None = None,
                    cutoff: dt.date | None = None) -> dict[int, Totals]:
-    """{year: {village: {code: [n, d]}}}: a village's figures are its own records."""
+    """{year: {village: {code: [n, d]}}}: a village's figures are its own records, computed from
+    them (the stored totals say the same; this is the check)."""
     tree = tree or Tree.load()
     villages = set(villages)
     facts = compute_direct(years, tree=tree, units=villages, cutoff=cutoff)

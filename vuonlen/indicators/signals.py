@@ -20,8 +20,21 @@ def _evaluation_inputs_changed(sender, **kwargs):
     figures_cache.bump()
 
 
+def _mentoring_changed(sender, **kwargs):
+    """The mentors' reach on the dashboards is read afresh on the next load."""
+    from django.core.cache import cache
+
+    from .dashboards.selectors import COVERAGE_STAMP_KEY
+
+    cache.delete(COVERAGE_STAMP_KEY)
+
+
 def connect() -> None:
-    from vuonlen.campaign.models import Phase
+    from vuonlen.campaign.models import MentorAssignment, Phase, Visit
+
+    for model in (MentorAssignment, Visit):
+        post_save.connect(_mentoring_changed, sender=model, dispatch_uid=f"coverage-{model.__name__}-save")
+        post_delete.connect(_mentoring_changed, sender=model, dispatch_uid=f"coverage-{model.__name__}-del")
 
     for model in (Target, Indicator, Phase, PhaseGoal):
         post_save.connect(_evaluation_inputs_changed, sender=model, dispatch_uid=f"figures-{model.__name__}-save")

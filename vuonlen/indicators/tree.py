@@ -32,19 +32,30 @@ class Tree:
     order: list[int] = field(default_factory=list)  # children before parents, old era first
 
     @classmethod
-    def load(cls) -> Tree:
+    def load(cls, key: tuple | None = None) -> Tree:
         """The tree, read again only when a unit or a lineage link has changed since the last
-        read in this process (one small aggregate query to find out)."""
-        from django.db.models import Count, Max
+        read in this process (one small aggregate statement to find out, or ``key`` when the
+        caller read it within a statement of its own: ``state_sql``)."""
+        if key is None:
+            from django.db import connection
 
-        units = AdministrativeUnit.objects.aggregate(n=Count("pk"), at=Max("updated_at"), top=Max("pk"))
-        key = (units["n"], units["at"], units["top"], UnitLineage.objects.count())
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {cls.state_sql()}")
+                key = tuple(cursor.fetchone())
         cached = _CACHE.get("tree")
         if cached is not None and cached[0] == key:
             return cached[1]
         tree = cls._read()
         _CACHE["tree"] = (key, tree)
         return tree
+
+    @staticmethod
+    def state_sql() -> str:
+        """Four scalar columns that move with any change to the units or their lineage: the
+        units' count, latest update and highest id, and the lineage links' count."""
+        unit, lineage = AdministrativeUnit._meta.db_table, UnitLineage._meta.db_table
+        return (f'(SELECT COUNT(*) FROM "{unit}"), (SELECT MAX(updated_at) FROM "{unit}"), '
+                f'(SELECT MAX(id) FROM "{unit}"), (SELECT COUNT(*) FROM "{lineage}")')
 
     @classmethod
     def _read(cls) -> Tree:

@@ -55,9 +55,10 @@ def data_years() -> list[int]:
 
 def recognised_years() -> list[int]:
     """The years whose poverty review results have been recognised (at least one recognised review;
-    cached until the roll-ups change, which every saved review makes them do)."""
+    cached until the review figures are refreshed, which every saved review makes them be)."""
     return figures_cache.cached(("recognised-years",), lambda: sorted(
-        Review.objects.filter(recognised=True).order_by().values_list("year", flat=True).distinct()))
+        Review.objects.filter(recognised=True).order_by().values_list("year", flat=True).distinct()),
+        topics=("reviews",))
 
 
 def opening_year(years: Sequence[int] | None = None) -> int:
@@ -222,7 +223,7 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
     period = period_for(year, cutoff, years)
     tree = Tree.load()
     kids, children_label = child_units(unit, tree)
-    figures = unit_figures(unit, kids, period, band)
+    figures = unit_figures(unit, kids, period, band, tree=tree)
     rows = figures.rows
     names = dict(AdministrativeUnit.objects.filter(pk__in=[*kids, *tree.ancestors(unit.pk)])
                  .values_list("pk", "name"))
@@ -284,23 +285,25 @@ class UnitFigures:
     poverty: list[PovertyYear]
 
 
-def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, band: float | None) -> UnitFigures:
+def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, band: float | None, *,
+                 tree: Tree | None = None) -> UnitFigures:
     """``unit``'s and its children's evaluated rows, its trend and poverty dynamics, computed once
-    per roll-up version (and day: a cut-off of today moves with the date)."""
+    per version of the unit's figures (``figures_cache``: a change elsewhere leaves them cached)
+    and day (a cut-off of today moves with the date)."""
 
     def compute() -> UnitFigures:
-        ev = evaluation.Evaluation(cutoff=period.cutoff, band=band)
+        ev = evaluation.Evaluation(cutoff=period.cutoff, band=band, tree=tree)
         span = trend_years(period.year, data_years())
         level_indicators = [i for i in ev.indicators if not i.levels or unit.level in i.levels]
         trend_indicators = [i for i in level_indicators if i.plan_item is not None or i.code in POVERTY_CODES]
         return UnitFigures(rows=ev.rows([unit.pk, *kids]), indicators=ev.indicators, band=ev.band, span=span,
                            trend_indicators=trend_indicators,
-                           trend=evaluation.trend(unit.pk, trend_indicators, span),
+                           trend=evaluation.trend(unit.pk, trend_indicators, span, tree=ev.tree, like=ev),
                            poverty=poverty_dynamics(ev, unit.pk, span))
 
     parts = ("unit", unit.pk, ",".join(map(str, kids)), period.year, period.cutoff.isoformat(),
              evaluation.default_band() if band is None else band, today_vn().isoformat())
-    return figures_cache.cached(parts, compute)
+    return figures_cache.cached(parts, compute, unit=unit.pk)
 
 
 def poverty_dynamics(ev: evaluation.Evaluation, unit_id: int, years: Sequence[int]) -> list[PovertyYear]:
@@ -329,19 +332,32 @@ def poverty_dynamics(ev: evaluation.Evaluation, unit_id: int, years: Sequence[in
     return out
 
 
+COVERAGE_STAMP_KEY = "vuonlen:coverage:stamp"
+# The stamp is read at most this often (seconds): a household's change (its status, its end)
+# shows in the mentors' reach within that time; an assignment or a visit at once
+# (``signals``: their saves and deletes drop the stamp).
+COVERAGE_STAMP_TTL = 5
+
+
 def _coverage_stamp() -> str:
-    """Changes with any assignment, visit or household change (three max() queries), so a
-    cached coverage is never older than the data behind it."""
-    from django.db.models import Max
+    """Changes with any assignment, visit or household change (their counts and latest updates,
+    in one statement, kept ``COVERAGE_STAMP_TTL`` seconds), so a cached coverage is never older
+    than the data behind it by more than that."""
+    stamp = cache.get(COVERAGE_STAMP_KEY)
+    if stamp is not None:
+        return stamp
+    from django.db import connection
 
     from vuonlen.campaign.models import MentorAssignment, Visit
     from vuonlen.households.models import Household
 
-    parts = []
-    for model in (MentorAssignment, Visit, Household):
-        found = model.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
-        parts.append(f"{found['n']}-{found['at'].timestamp() if found['at'] else 0}")
-    return "/".join(parts)
+    columns = ", ".join(f'(SELECT COUNT(*) FROM "{t}"), (SELECT MAX(updated_at) FROM "{t}")'
+                        for t in (m._meta.db_table for m in (MentorAssignment, Visit, Household)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        stamp = "/".join(str(value).replace(" ", "T") for value in cursor.fetchone())
+    cache.set(COVERAGE_STAMP_KEY, stamp, COVERAGE_STAMP_TTL)
+    return stamp
 
 
 def coverage(unit: AdministrativeUnit, on: dt.date) -> Coverage:
