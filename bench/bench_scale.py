@@ -21,9 +21,10 @@ the PostgreSQL backend serving it, read from /proc when the server runs on this 
 - the province dashboard: cold (the figures cache bumped before each of 5 loads) and warm (20);
 - ``rollups.recompute_all()`` (every unit, both eras, every year): one run;
 - importing a 5,000-household file (≈ 21,700 rows) into the grown registry;
-- the heaviest statement of the list, the search and the recompute (by time, as the ORM sends
+- the heaviest statement of the list, the search, the cold dashboard and the recompute (by time, as the ORM sends
   them) under ``EXPLAIN (ANALYZE, BUFFERS)``: the summary printed, the whole plans written to
-  ``BENCH_SCALE_PLANS`` (a file, e.g. ``docs/scale-plans.md``) for the last size.
+  ``BENCH_SCALE_PLANS`` (a file, e.g. ``docs/scale-plans.md``) for the last size (every size
+  when the name holds ``{size}``).
 The timed runs are without parallel workers (``max_parallel_workers_per_gather = 0``): the
 server CPU read is the backend's own, and a parallel worker's would be missed; the EXPLAINs run
 with the server's setting.
@@ -59,6 +60,7 @@ RUNS = 20
 COLD_RUNS = 5
 IMPORT_HOUSEHOLDS = 5_000
 SHIFT = 10_000_000  # ids of copy k = original id + k × SHIFT (the demo's ids are far below)
+WRITTEN_FROM = 1000 * SHIFT  # ids of rows the bench writes (imports): above every copy
 PROVINCE_READER, COMMUNE_OFFICER = "lanhdao.tinh", "canbo.xamoi"
 
 
@@ -100,8 +102,8 @@ def _grow_to(households: int) -> None:
     from vuonlen.households.models import Household
 
     original = Household.objects.filter(pk__lt=SHIFT).count()
-    copies = (Household.objects.filter(pk__gte=SHIFT).order_by("-pk").values_list("pk", flat=True).first() or 0) \
-        // SHIFT + 1
+    copies = (Household.objects.filter(pk__gte=SHIFT, pk__lt=WRITTEN_FROM).order_by("-pk")
+              .values_list("pk", flat=True).first() or 0) // SHIFT + 1
     wanted = copies
     while wanted * original < households * 0.98:
         wanted += 1
@@ -311,15 +313,15 @@ def _import_file(households: int, tag: str) -> bytes:
     return out.getvalue()
 
 
-def _write_plans(label: str, plans: list) -> None:
+def _write_plans(path: str, label: str, plans: list) -> None:
     out = [f"# Plans at {label} (written by bench/bench_scale.py)", "",
            "`EXPLAIN (ANALYZE, BUFFERS)` of the heaviest statement (by time, as the ORM sends it) of each "
            "measured operation, run right after it (warm cache). See docs/scale.md for what they say.", ""]
     for name, seconds, sql, lines in plans:
         out += [f"## {name} ({seconds * 1000:,.1f} ms when measured)", "", "```sql", sql, "```", "", "```",
                 *lines, "```", ""]
-    Path(PLANS).write_text("\n".join(out), encoding="utf-8")
-    print(f"  (plans written to {PLANS})", flush=True)
+    Path(path).write_text("\n".join(out), encoding="utf-8")
+    print(f"  (plans written to {path})", flush=True)
 
 
 def measure(label: str, *, last: bool) -> None:
@@ -361,6 +363,10 @@ def measure(label: str, *, last: bool) -> None:
     url = reverse("indicators:dashboard", args=[province.pk]) + "?year=2024"
     print(f"  province dashboard {url}, cold: {_say(_requests(client, url, COLD_RUNS, before=figures_cache.bump))}",
           flush=True)
+    figures_cache.bump()
+    with _statements() as statements:
+        client.get(url, secure=True)
+    _heaviest("province dashboard, cold", statements, plans)
     print(f"  province dashboard {url}, warm: {_say(_requests(client, url, RUNS))}", flush=True)
     with _statements() as statements, _cpu() as got:
         rows = rollups.recompute_all()
@@ -374,8 +380,8 @@ def measure(label: str, *, last: bool) -> None:
     assert result.ok, result.errors[:3]
     print(f"  import of {IMPORT_HOUSEHOLDS:,} households ({result.counts['persons']:,} members) into it: "
           f"{_say_cpu(got)}", flush=True)
-    if PLANS and last:
-        _write_plans(f"{label} households", plans)
+    if PLANS and (last or "{size}" in PLANS):
+        _write_plans(PLANS.replace("{size}", label.replace(",", "")), f"{label} households", plans)
 
 
 def inner(url: str) -> None:
@@ -385,6 +391,12 @@ def inner(url: str) -> None:
     assert connection.vendor == "postgresql", "bench_scale runs on PostgreSQL"
     connection.settings_dict["CONN_MAX_AGE"] = None  # one backend throughout: its CPU is read from /proc
     with connection.cursor() as cursor:
+        # What the bench writes itself (the imports) goes above every copy's ids, so that only the
+        # demo's rows (ids below SHIFT) are ever copied.
+        for model, _changes in _copied():
+            table = model._meta.db_table
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"GREATEST((SELECT MAX(id) FROM {table}), {WRITTEN_FROM}))")
         cursor.execute("ANALYZE")
     for index, size in enumerate(SIZES):
         _grow_to(size)
