@@ -68,6 +68,37 @@ def _told_expression(cutoff: dt.date | None) -> RawSQL:
     return RawSQL(sql, [cutoff] if cutoff else [], output_field=BooleanField())
 
 
+def _reviews_told_whole(reviews, cutoff: dt.date | None) -> list[dict]:
+    """The reviews' grouped counts with ``told``, for every unit at once: the reviews joined to
+    the distinct (household, activity year) pairs of the outreach links, instead of one
+    ``_told_expression`` probe per review.
+
+    Measured on PostgreSQL (docs/scale.md): with hundreds of thousands of poor and near-poor
+    reviews the EXISTS is planned as one index probe per review (the hashed alternative no
+    longer fits ``work_mem``) and was the full recompute's heaviest statement; the join is two
+    hash joins, which spill to disk in batches when large rather than change plan. Only for a
+    whole recompute (every unit): a refresh of a few villages keeps the per-household probes.
+    """
+    from vuonlen.outreach.models import Activity
+
+    through = Activity.households.through._meta.db_table
+    activity = Activity._meta.db_table
+    inner, params = reviews.order_by().values("year", "unit_id", "household_id", "status").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        year_of = "CAST(EXTRACT(YEAR FROM a.date) AS integer)"
+    else:
+        year_of = "CAST(strftime('%%Y', a.date) AS integer)"
+    cut = "WHERE a.date <= %s" if cutoff else ""
+    sql = (f"SELECT r.year, r.unit_id, SUM(CASE WHEN r.status = %s THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN r.status = %s THEN 1 ELSE 0 END), COUNT(told.household_id) FROM ({inner}) r "
+           f'LEFT JOIN (SELECT DISTINCT t.household_id, {year_of} AS year FROM "{through}" t '
+           f'JOIN "{activity}" a ON a.id = t.activity_id {cut}) told '
+           "ON told.household_id = r.household_id AND told.year = r.year GROUP BY r.year, r.unit_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [POOR, NEAR_POOR, *params, *([cutoff] if cutoff else [])])
+        return [{"year": y, "unit_id": u, "poor": p, "near": n, "told": t} for y, u, p, n, t in cursor.fetchall()]
+
+
 def active_indicators() -> list[Indicator]:
     return list(Indicator.objects.filter(is_active=True).exclude(formula__startswith="annual_fall:"))
 
@@ -125,9 +156,12 @@ def compute_direct(years: Iterable[int], *, tree: Tree, units: set[int] | None =
         if cutoff:
             qs = qs.filter(Q(reviewed_on__lte=cutoff) | Q(reviewed_on__isnull=True, year__lt=cutoff.year))
         aggregates = {"poor": Count("pk", filter=Q(status=POOR)), "near": Count("pk", filter=Q(status=NEAR_POOR))}
-        if told_codes:
-            aggregates["told"] = Count("pk", filter=_told_expression(cutoff))
-        rows = qs.order_by().values("year", "unit_id").annotate(**aggregates)
+        if told_codes and units is None:
+            rows = _reviews_told_whole(qs, cutoff)
+        else:
+            if told_codes:
+                aggregates["told"] = Count("pk", filter=_told_expression(cutoff))
+            rows = qs.order_by().values("year", "unit_id").annotate(**aggregates)
         for row in rows:
             y, u = row["year"], row["unit_id"]
             for code in review_formulas.get("reviews:poor_count", ()):
