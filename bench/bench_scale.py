@@ -35,6 +35,7 @@ Environment:
 - ``BENCH_SCALE_SIZES``: households, comma-separated (default ``39000,300000``; add
   ``1000000`` for the national figure: 26 copies).
 - ``BENCH_SCALE_ONLY=grow``: grow to the last size and stop (no measuring).
+- ``BENCH_SCALE_RUNS``: timed requests per page case (default 20).
 
 Run: ``nice -n 10 .venv/bin/python bench/bench_scale.py``.
 """
@@ -56,7 +57,7 @@ SIZES = [int(s) for s in os.environ.get("BENCH_SCALE_SIZES", "39000,300000").spl
 KEEP = os.environ.get("BENCH_SCALE_KEEP") == "1"
 ONLY = os.environ.get("BENCH_SCALE_ONLY", "")
 PLANS = os.environ.get("BENCH_SCALE_PLANS", "")
-RUNS = 20
+RUNS = int(os.environ.get("BENCH_SCALE_RUNS", "20"))
 COLD_RUNS = 5
 IMPORT_HOUSEHOLDS = 5_000
 SHIFT = 10_000_000  # ids of copy k = original id + k × SHIFT (the demo's ids are far below)
