@@ -4,7 +4,9 @@ The list's search (``selectors._search``) matches ``head_search`` and the member
 ``name_search`` with ``LIKE '%words%'`` (folded names, any part of a name). A b-tree cannot answer
 a pattern that starts with a wildcard, so at 1,000,000 households the members' arm read every
 person (≈ 4.3 million rows) on each search; a GIN trigram index (``pg_trgm``) finds the matching
-people instead (docs/scale.md has the plans before and after). SQLite has no such index: there the
+people instead: 160 ms for 121,642 matches of "hien". The search as a whole went from 5.5 s to 4.5 s
+of server CPU at that size; docs/scale.md says what remains linear (the memberships and the
+households are still scanned) and the plans. SQLite has no such index: there the
 migration does nothing, as it does on a PostgreSQL server without the ``pg_trgm`` extension
 available (the search then stays a scan, correct but linear).
 """
