@@ -234,6 +234,22 @@ def test_the_whole_recompute_counts_a_reached_household_once_in_its_year(assesse
     assert reached[commune_a.pk]["TUYEN_TRUYEN"] == [1, 2]
 
 
+def test_the_years_with_figures_are_every_year_any_input_has(assessed, commune_a):
+    """``data_years`` steps through each table's year index (a loose index scan): the same years
+    as reading every row, each once, in order."""
+    from vuonlen.campaign.models import Assessment
+    from vuonlen.households.models import Review
+
+    PopulationBase.objects.create(commune=commune_a, year=2019, households_total=400, persons_total=1600,
+                                  em_households_total=200, em_persons_total=800)
+    make_review(assessed["homes_a"][0], 2024, income=700_000)
+    make_review(assessed["homes_a"][1], 2024, income=700_000)
+    every_row = {year for model in (Review, Assessment, PopulationBase, EnteredValue)
+                 for year in model.objects.values_list("year", flat=True)}
+    assert {2019, 2024} <= every_row
+    assert rollups.data_years() == sorted(every_row)
+
+
 def test_a_population_base_corrected_in_the_admin_refreshes_the_rate(commune_a, django_capture_on_commit_callbacks):
     """The admin page's save schedules the refresh, as a service does (no signals)."""
     from django.contrib import admin
