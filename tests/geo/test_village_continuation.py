@@ -71,8 +71,8 @@ def test_continued_villages_take_the_communes_next_codes_in_order(admin, commune
     """All at once (issue 17) as one by one: after the new commune's own villages, in the order
     the villages wait, each with its place in the tree and its audit row."""
     commune = _new("23293")
-    own = _village(commune, "Thôn Mới")
-    first, second = _village(commune_a, "Thôn 2"), _village(commune_a, "Thôn 1")
+    own = VillageFactory(commune=commune, name="Thôn Mới")
+    first, second = VillageFactory(commune=commune_a, name="Thôn 2"), VillageFactory(commune=commune_a, name="Thôn 1")
     assert continuation.villages_continue_all(actor=admin).continued == 2
     heirs = {link.old_unit_id: link.new_unit for link in UnitLineage.objects.filter(old_unit__in=[first, second])}
     last = int(own.code.removeprefix("23293-"))

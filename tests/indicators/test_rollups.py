@@ -252,6 +252,51 @@ def test_an_outreach_activity_refreshes_the_told_indicator(assessed, commune_a, 
     assert everything() == refreshed
 
 
+def test_the_whole_recompute_counts_a_reached_household_once_in_its_year(assessed, commune_a,
+                                                                          django_capture_on_commit_callbacks):
+    """A full recompute joins the reviews to the (household, year) pairs of the outreach links
+    (sources._reviews_told_whole); it must count as the refresh's per-review EXISTS does: a
+    household reached twice in the year once, one reached only in another year not at all, and
+    at a cut-off only the activities dated by then."""
+    from vuonlen.outreach import services as outreach_services
+    from vuonlen.outreach.models import Topic
+
+    home, other = assessed["homes_a"][0], assessed["homes_a"][1]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_review(home, 2023, income=700_000)  # reviewed on 1 October
+        make_review(other, 2023, income=700_000)
+        for day, households in ((dt.date(2023, 11, 15), [home]), (dt.date(2023, 12, 1), [home]),
+                                (dt.date(2022, 6, 1), [other])):
+            outreach_services.activity_record(actor=SYSTEM, kind="propaganda", date=day, unit=commune_a,
+                                              title="Tuyên truyền tại thôn", channel="meeting", participants=20,
+                                              topics=Topic.objects.filter(number=1), households=households,
+                                              source="test")
+    refreshed = everything()
+    rollups.recompute_all()
+    assert figure(commune_a, "TUYEN_TRUYEN") == (1, 2)
+    assert everything() == refreshed
+    reviewed_not_reached = rollups.compute_totals([2023], cutoff=dt.date(2023, 10, 15))[2023]
+    assert reviewed_not_reached[commune_a.pk]["TUYEN_TRUYEN"] == [0, 2]
+    reached = rollups.compute_totals([2023], cutoff=dt.date(2023, 11, 20))[2023]
+    assert reached[commune_a.pk]["TUYEN_TRUYEN"] == [1, 2]
+
+
+def test_the_years_with_figures_are_every_year_any_input_has(assessed, commune_a):
+    """``data_years`` steps through each table's year index (a loose index scan): the same years
+    as reading every row, each once, in order."""
+    from vuonlen.campaign.models import Assessment
+    from vuonlen.households.models import Review
+
+    PopulationBase.objects.create(commune=commune_a, year=2019, households_total=400, persons_total=1600,
+                                  em_households_total=200, em_persons_total=800)
+    make_review(assessed["homes_a"][0], 2024, income=700_000)
+    make_review(assessed["homes_a"][1], 2024, income=700_000)
+    every_row = {year for model in (Review, Assessment, PopulationBase, EnteredValue)
+                 for year in model.objects.values_list("year", flat=True)}
+    assert {2019, 2024} <= every_row
+    assert rollups.data_years() == sorted(every_row)
+
+
 def test_a_population_base_corrected_in_the_admin_refreshes_the_rate(commune_a, django_capture_on_commit_callbacks):
     """The admin page's save schedules the refresh, as a service does (no signals)."""
     from django.contrib import admin

@@ -58,8 +58,20 @@ def data_years() -> list[int]:
 
     years: set[int] = set()
     for model in (Review, Assessment, PopulationBase, EnteredValue):
-        years.update(model.objects.order_by().values_list("year", flat=True).distinct())
+        years.update(_years_of(model._meta.db_table))
     return sorted(years)
+
+
+def _years_of(table: str) -> list[int]:
+    """The distinct ``year`` values of ``table`` by stepping through its year index, one probe a
+    year (a loose index scan), instead of reading every row as ``SELECT DISTINCT`` does: at
+    1,000,000 households 0.5 ms against 1.2 s for the 4.6 million reviews (docs/scale.md)."""
+    table = connection.ops.quote_name(table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH RECURSIVE y(year) AS (SELECT MIN(year) FROM {table} UNION ALL "
+                       f"SELECT (SELECT MIN(t.year) FROM {table} t WHERE t.year > y.year) FROM y "
+                       "WHERE y.year IS NOT NULL) SELECT year FROM y WHERE year IS NOT NULL")
+        return [row[0] for row in cursor.fetchall()]
 
 
 def roll_up(direct: dict[tuple[str, int], list[int]], tree: Tree) -> Totals:

@@ -44,38 +44,64 @@ def _add(facts: Facts, year: int, code: str, unit_id: int, n: int = 0, d: int = 
     cell[1] += int(d or 0)
 
 
-def _told_expression(cutoff: dt.date | None, *, few_units: bool) -> RawSQL:
+def _told_expression(cutoff: dt.date | None) -> RawSQL:
     """True for a review whose household was reached by an outreach activity dated in the
     review's year (and by the cut-off); used inside the reviews' own grouped query, so the
     reviews are read once.
 
-    For a few units (a refresh, a village's figures) the activity's year is a date range, so
-    each review's EXISTS goes from the household's links (an index) to the activities by key
+    Used for a few units (a refresh, a village's figures): the activity's year is a date range,
+    so each review's EXISTS goes from the household's links (an index) to the activities by key
     and checks the date: 12 ms for a commune's year on PostgreSQL where the year as an
-    expression made it hash every link of every year first (240 ms). For every unit (a full
-    recompute) the expression is kept on purpose: hashing all links once is then the cheaper
-    plan (measured 2,1 s against 3,2 s for the demo's 88.000 reviews on a loaded machine)."""
+    expression made it hash every link of every year first (240 ms). A full recompute (every
+    unit) does not probe per review: ``_reviews_told_whole`` joins the reviews to the distinct
+    (household, activity year) pairs instead."""
     from vuonlen.outreach.models import Activity
 
     through = Activity.households.through._meta.db_table
     activity = Activity._meta.db_table
     review = Review._meta.db_table
     postgres = connection.vendor == "postgresql"
-    if few_units:
-        if postgres:
-            year_of = (f'a.date >= make_date("{review}"."year", 1, 1) '
-                       f'AND a.date < make_date("{review}"."year" + 1, 1, 1)')
-        else:
-            year_of = (f"a.date >= printf('%%04d-01-01', \"{review}\".\"year\") "
-                       f"AND a.date < printf('%%04d-01-01', \"{review}\".\"year\" + 1)")
-    elif postgres:
-        year_of = f'CAST(EXTRACT(YEAR FROM a.date) AS integer) = "{review}"."year"'
+    if postgres:
+        year_of = (f'a.date >= make_date("{review}"."year", 1, 1) '
+                   f'AND a.date < make_date("{review}"."year" + 1, 1, 1)')
     else:
-        year_of = f"CAST(strftime('%%Y', a.date) AS integer) = \"{review}\".\"year\""
+        year_of = (f"a.date >= printf('%%04d-01-01', \"{review}\".\"year\") "
+                   f"AND a.date < printf('%%04d-01-01', \"{review}\".\"year\" + 1)")
     cut = "AND a.date <= %s" if cutoff else ""
     sql = (f'EXISTS (SELECT 1 FROM "{through}" t JOIN "{activity}" a ON a.id = t.activity_id '
            f'WHERE t.household_id = "{review}"."household_id" AND {year_of} {cut})')
     return RawSQL(sql, [cutoff] if cutoff else [], output_field=BooleanField())
+
+
+def _reviews_told_whole(reviews, cutoff: dt.date | None) -> list[dict]:
+    """The reviews' grouped counts with ``told``, for every unit at once: the reviews joined to
+    the distinct (household, activity year) pairs of the outreach links, instead of one
+    ``_told_expression`` probe per review.
+
+    Measured on PostgreSQL (docs/scale.md): with hundreds of thousands of poor and near-poor
+    reviews the EXISTS is planned as one index probe per review (the hashed alternative no
+    longer fits ``work_mem``) and was the full recompute's heaviest statement; the join is two
+    hash joins, which spill to disk in batches when large rather than change plan. Only for a
+    whole recompute (every unit): a refresh of a few villages keeps the per-household probes.
+    """
+    from vuonlen.outreach.models import Activity
+
+    through = Activity.households.through._meta.db_table
+    activity = Activity._meta.db_table
+    inner, params = reviews.order_by().values("year", "unit_id", "household_id", "status").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        year_of = "CAST(EXTRACT(YEAR FROM a.date) AS integer)"
+    else:
+        year_of = "CAST(strftime('%%Y', a.date) AS integer)"
+    cut = "WHERE a.date <= %s" if cutoff else ""
+    sql = (f"SELECT r.year, r.unit_id, SUM(CASE WHEN r.status = %s THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN r.status = %s THEN 1 ELSE 0 END), COUNT(told.household_id) FROM ({inner}) r "
+           f'LEFT JOIN (SELECT DISTINCT t.household_id, {year_of} AS year FROM "{through}" t '
+           f'JOIN "{activity}" a ON a.id = t.activity_id {cut}) told '
+           "ON told.household_id = r.household_id AND told.year = r.year GROUP BY r.year, r.unit_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [POOR, NEAR_POOR, *params, *([cutoff] if cutoff else [])])
+        return [{"year": y, "unit_id": u, "poor": p, "near": n, "told": t} for y, u, p, n, t in cursor.fetchall()]
 
 
 _ACTIVE: dict = {}
@@ -153,9 +179,12 @@ def compute_direct(years: Iterable[int], *, tree: Tree, units: set[int] | None =
         if cutoff:
             qs = qs.filter(Q(reviewed_on__lte=cutoff) | Q(reviewed_on__isnull=True, year__lt=cutoff.year))
         aggregates = {"poor": Count("pk", filter=Q(status=POOR)), "near": Count("pk", filter=Q(status=NEAR_POOR))}
-        if told_codes:
-            aggregates["told"] = Count("pk", filter=_told_expression(cutoff, few_units=units is not None))
-        rows = qs.order_by().values("year", "unit_id").annotate(**aggregates)
+        if told_codes and units is None:
+            rows = _reviews_told_whole(qs, cutoff)
+        else:
+            if told_codes:
+                aggregates["told"] = Count("pk", filter=_told_expression(cutoff))
+            rows = qs.order_by().values("year", "unit_id").annotate(**aggregates)
         for row in rows:
             y, u = row["year"], row["unit_id"]
             for code in review_formulas.get("reviews:poor_count", ()):
