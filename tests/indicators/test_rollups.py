@@ -16,7 +16,7 @@ from vuonlen.geo.models import AdministrativeUnit, Era, Level
 from vuonlen.households import services as households_services
 from vuonlen.households.models import PopulationBase
 from vuonlen.indicators import rollups
-from vuonlen.indicators.models import Indicator, Rollup
+from vuonlen.indicators.models import EnteredValue, Indicator, Rollup
 from vuonlen.indicators.sources import active_indicators
 from vuonlen.indicators.tree import Tree
 
@@ -263,8 +263,8 @@ def test_the_whole_recompute_counts_a_reached_household_once_in_its_year(assesse
 
     home, other = assessed["homes_a"][0], assessed["homes_a"][1]
     with django_capture_on_commit_callbacks(execute=True):
-        make_review(home, 2023, income=700_000)  # reviewed on 1 October
-        make_review(other, 2023, income=700_000)
+        ReviewFactory(household=home, year=2023, income=700_000)  # reviewed on 1 October
+        ReviewFactory(household=other, year=2023, income=700_000)
         for day, households in ((dt.date(2023, 11, 15), [home]), (dt.date(2023, 12, 1), [home]),
                                 (dt.date(2022, 6, 1), [other])):
             outreach_services.activity_record(actor=SYSTEM, kind="propaganda", date=day, unit=commune_a,
@@ -289,8 +289,8 @@ def test_the_years_with_figures_are_every_year_any_input_has(assessed, commune_a
 
     PopulationBase.objects.create(commune=commune_a, year=2019, households_total=400, persons_total=1600,
                                   em_households_total=200, em_persons_total=800)
-    make_review(assessed["homes_a"][0], 2024, income=700_000)
-    make_review(assessed["homes_a"][1], 2024, income=700_000)
+    ReviewFactory(household=assessed["homes_a"][0], year=2024, income=700_000)
+    ReviewFactory(household=assessed["homes_a"][1], year=2024, income=700_000)
     every_row = {year for model in (Review, Assessment, PopulationBase, EnteredValue)
                  for year in model.objects.values_list("year", flat=True)}
     assert {2019, 2024} <= every_row
