@@ -38,6 +38,7 @@ from .common import (
     _Reporter,
     _sorted,
     _Units,
+    without_cyclic_gc,
 )
 
 logger = logging.getLogger(__name__)
@@ -495,6 +496,7 @@ def _write_households(*, actor, blocks: list[_Block], filename: str) -> dict[str
     return {"households": len(household_ids), "persons": len(person_ids)}
 
 
+@without_cyclic_gc
 def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str = Era.PRE_2025,
                       progress: Progress | None = None) -> ImportResult:
     """Check the whole household file; write every household and member only if no row has a problem.
