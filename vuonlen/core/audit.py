@@ -6,10 +6,13 @@ import datetime as dt
 import decimal
 import json
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 from .models import AuditAction, AuditLog
 
@@ -125,6 +128,147 @@ def audit_created_rows(*, actor, model: type[models.Model], rows, describe, sour
 
     insert_rows(AuditLog, audit_rows(), returning=False, raw=("changes",))
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Related:
+    """In ``audit_created_in_database``'s description of a record: a column of the record its
+    foreign key ``field`` points at (``Related("household", "code")``: the household's code)."""
+
+    field: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Created:
+    """Records of one model just written (by ``core.bulk.insert_rows``), for
+    ``audit_created_in_database``: their keys, and what ``str()`` of each says, as parts joined
+    in that order — text as written, a column name of the record, or a ``Related`` column."""
+
+    model: type[models.Model]
+    ids: Sequence[int]
+    describe: tuple[str | Related | _Column, ...]
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+
+
+def column(name: str) -> _Column:
+    """A column of the record itself, in a ``Created.describe``."""
+    return _Column(name)
+
+
+# Field types whose values the database turns into the same JSON ``audit_created_rows`` writes.
+_SQL_JSON_TYPES = {"AutoField", "BigAutoField", "BooleanField", "CharField", "DateField", "ForeignKey",
+                   "IntegerField", "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+                   "SmallIntegerField", "TextField", "OneToOneField"}
+_IN_CHUNK = 2_000
+
+
+def audit_created_in_database(*, actor, records: Sequence[Created], source: str = "import",
+                              note: str = "") -> int:
+    """One CREATE row per record, the same rows ``audit_created_rows`` writes, made by the
+    database in one ``INSERT … SELECT`` from the records' own table rows: no JSON built in
+    Python, no audit values sent over the wire. For an import of 130,000 people this was a
+    quarter of the import's time.
+
+    ``changes`` is every field that is set, as ``[null, value]``, ID numbers masked, as
+    ``snapshot`` and ``diff`` make it; the keys are in name order (on PostgreSQL ``jsonb`` keeps
+    its own order, as for every audit row). Models with a field type the database would write
+    differently (decimals, date-times, JSON) are refused: use ``audit_created_rows``.
+    """
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    actor_name = getattr(actor, "username", "") or "hệ thống"
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    selects: list[tuple[str, list]] = []  # (SELECT …, its parameters)
+    total = 0
+    for record in records:
+        ids = list(record.ids)
+        if not ids:
+            continue
+        total += len(ids)
+        select, params = _created_select(record)
+        params = [at, actor_id, actor_name, AuditAction.CREATE.value,
+                  ContentType.objects.get_for_model(record.model).pk, *params, note[:500], source]
+        if ids == list(range(ids[0], ids[0] + len(ids))):
+            # Keys drawn in one go (a sequence, or under SQLite's write lock): the range is exactly these.
+            selects.append((select + " BETWEEN %s AND %s", [*params, ids[0], ids[-1]]))
+        else:
+            for first in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[first:first + _IN_CHUNK]
+                selects.append((select + f" IN ({', '.join(['%s'] * len(chunk))})", [*params, *chunk]))
+    quote = connection.ops.quote_name
+    columns = ("at", "actor_id", "actor_name", "action", "content_type_id", "object_id", "object_repr",
+               "changes", "note", "source")
+    insert = f"INSERT INTO {quote(AuditLog._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+    # One statement for an import's audit rows, unless its keys are scattered: then as many as
+    # SQLite's limits want (500 SELECTs in a compound statement, 32,766 parameters).
+    statements: list[list[tuple[str, list]]] = [[]]
+    for select in selects:
+        if statements[-1] and (len(statements[-1]) >= 100
+                               or sum(len(p) for _, p in statements[-1]) + len(select[1]) > 30_000):
+            statements.append([])
+        statements[-1].append(select)
+    with connection.cursor() as cursor:
+        for part in statements:
+            if part:
+                cursor.execute(insert + " UNION ALL ".join(sql for sql, _ in part),
+                               [value for _, params in part for value in params])
+    return total
+
+
+def _created_select(record: Created) -> tuple[str, list]:
+    """``SELECT <the audit row's columns> FROM <table> t WHERE t.<pk>`` (the caller adds the
+    keys), and the parameters of the description and the changes (the caller puts the audit
+    row's own values around them: see ``audit_created_in_database``)."""
+    model = record.model
+    postgres = connection.vendor == "postgresql"
+    quote = connection.ops.quote_name
+    text = "CAST(%s AS text)" if postgres else "%s"
+    describe, describe_params = [], []
+    for part in record.describe:
+        if isinstance(part, str):
+            describe.append(text)
+            describe_params.append(part)
+        elif isinstance(part, _Column):
+            describe.append(f"CAST(t.{quote(model._meta.get_field(part.name).column)} AS text)")
+        else:
+            field = model._meta.get_field(part.field)
+            related = field.related_model
+            describe.append(f"(SELECT CAST(r.{quote(related._meta.get_field(part.column).column)} AS text) "
+                            f"FROM {quote(related._meta.db_table)} r "
+                            f"WHERE r.{quote(related._meta.pk.column)} = t.{quote(field.column)})")
+    fields = sorted((f for f in model._meta.concrete_fields if f.name not in _SKIP_FIELDS and not f.primary_key),
+                    key=lambda f: f.name)
+    entries, names = [], []
+    for field in fields:
+        internal = field.get_internal_type()
+        if internal not in _SQL_JSON_TYPES:
+            raise NotImplementedError(f"{model.__name__}.{field.name}: {internal} in an audit row made by SQL")
+        col = f"t.{quote(field.column)}"
+        value = col
+        if field.name in _MASKED_FIELDS:  # mask_digits: the last four digits, stars before them
+            stars = (f"repeat('*', greatest(length({col}) - 4, 0))" if postgres
+                     else f"replace(hex(zeroblob(max(length({col}) - 4, 0))), '00', '*')")
+            tail = f"right({col}, 4)" if postgres else f"substr({col}, -4)"
+            value = f"CASE WHEN {col} = '' THEN {col} ELSE {stars} || {tail} END"
+        elif internal == "BooleanField" and not postgres:  # stored 0/1
+            value = f"json(CASE WHEN {col} THEN 'true' ELSE 'false' END)"
+        array = f"jsonb_build_array(NULL, {value})" if postgres else f"json_array(NULL, {value})"
+        entries.append(f"{text}, CASE WHEN {col} IS NULL THEN NULL ELSE {array} END")
+        names.append(field.name)
+    # A field not set is left out, as ``diff`` leaves it: jsonb_strip_nulls, or a JSON merge patch.
+    changes = (f"jsonb_strip_nulls(jsonb_build_object({', '.join(entries)}))" if postgres
+               else f"json_patch('{{}}', json_object({', '.join(entries)}))")
+    pk = f"t.{quote(model._meta.pk.column)}"
+    cast = (lambda db_type: f"CAST(%s AS {db_type})") if postgres else (lambda db_type: "%s")
+    at, actor, content_type = (AuditLog._meta.get_field(n).db_type(connection) for n in ("at", "actor", "content_type"))
+    select = (f"SELECT {cast(at)}, {cast(actor)}, {text}, {text}, {cast(content_type)}, CAST({pk} AS text), "
+              f"substr({' || '.join(describe) if describe else text}, 1, 300), {changes}, {text}, {text} "
+              f"FROM {quote(model._meta.db_table)} t WHERE {pk}")
+    return select, [*(describe_params if describe else [""]), *names]
 
 
 def audit_updated_many(*, actor, changes, source: str = "import", note: str = "") -> int:

@@ -3,6 +3,8 @@ reporter, the units of the file read once, chunked queries."""
 
 from __future__ import annotations
 
+import functools
+import gc
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -121,3 +123,24 @@ class _Units:
 
 def _file_error(message: str) -> ImportResult:
     return ImportResult(errors=[RowError(None, "", message)])
+
+
+def without_cyclic_gc(function):
+    """Run an import with Python's cycle collector paused (then restored as it was).
+
+    An import allocates millions of small objects (cells, cleaned values, rows) that live to its
+    end; the collector, triggered by every few hundred allocations, traverses all of them again
+    and again — a fifth of a 130,000-person import's CPU time. The import makes no reference
+    cycles worth collecting meanwhile; reference counting frees everything else as usual."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper

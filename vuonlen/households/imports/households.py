@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 
 from vuonlen.accounts import roles
 from vuonlen.core import spreadsheets
-from vuonlen.core.audit import audit_created_rows, audit_record
+from vuonlen.core.audit import Created, Related, audit_created_in_database, audit_record
+from vuonlen.core.audit import column as record_column
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.formats import excel_serial_date, year_typed_into_date_cell
 from vuonlen.core.models import AuditAction
@@ -37,6 +38,7 @@ from .common import (
     _Reporter,
     _sorted,
     _Units,
+    without_cyclic_gc,
 )
 
 logger = logging.getLogger(__name__)
@@ -474,9 +476,7 @@ def _write_households(*, actor, blocks: list[_Block], filename: str) -> dict[str
 
     membership_rows = []
     people = iter(person_ids)
-    codes = {}
     for household_id, block in zip(household_ids, blocks):
-        codes[household_id] = block.code
         for member in block.members:
             membership_rows.append({
                 "household_id": household_id, "person_id": next(people), "relation": member.cleaned["relation"],
@@ -485,17 +485,18 @@ def _write_households(*, actor, blocks: list[_Block], filename: str) -> dict[str
             })
     membership_ids = insert_rows(Membership, membership_rows)
 
-    # What str() of each instance says: never a person's name (see the models).
-    note = f"Nhập từ tệp {filename}"
-    audit_created_rows(actor=actor, model=Household, rows=list(zip(household_ids, household_rows)), note=note,
-                       describe=lambda pk, row: f"Hộ {row['code']}")
-    audit_created_rows(actor=actor, model=Person, rows=list(zip(person_ids, person_rows)), note=note,
-                       describe=lambda pk, row: f"Nhân khẩu #{pk}")
-    audit_created_rows(actor=actor, model=Membership, rows=list(zip(membership_ids, membership_rows)), note=note,
-                       describe=lambda pk, row: f"Nhân khẩu #{row['person_id']} trong Hộ {codes[row['household_id']]}")
+    # One statement for the audit rows, made by the database from the rows just written (with
+    # what str() of each instance says: never a person's name, see the models).
+    audit_created_in_database(actor=actor, note=f"Nhập từ tệp {filename}", records=[
+        Created(Household, household_ids, ("Hộ ", record_column("code"))),
+        Created(Person, person_ids, ("Nhân khẩu #", record_column("id"))),
+        Created(Membership, membership_ids,
+                ("Nhân khẩu #", record_column("person"), " trong Hộ ", Related("household", "code"))),
+    ])
     return {"households": len(household_ids), "persons": len(person_ids)}
 
 
+@without_cyclic_gc
 def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str = Era.PRE_2025,
                       progress: Progress | None = None) -> ImportResult:
     """Check the whole household file; write every household and member only if no row has a problem.

@@ -38,6 +38,7 @@ from .common import (
     _Reporter,
     _sorted,
     _Units,
+    without_cyclic_gc,
 )
 
 logger = logging.getLogger(__name__)
@@ -430,6 +431,7 @@ def _review_note(counts: dict[str, int], year: int, filename: str) -> str:
     return note[:500]
 
 
+@without_cyclic_gc
 def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, era: str = Era.PRE_2025,
                    progress: Progress | None = None) -> ImportResult:
     """Check a year's review file; write every review only if no row has a problem.
