@@ -259,17 +259,22 @@ class HouseholdDetail:
         return next((r for r in self.reviews if r.is_current), None)
 
 
-def _explain(review: Review) -> None:
+def _explain(review: Review, rules: dict) -> None:
     """Attach the Vietnamese explanation; reviews stored without one (bulk-generated demo data)
-    get it recomputed from their own stored inputs — the standards are pure and cheap."""
+    get it recomputed from their own stored inputs — the standards are pure and cheap. ``rules``
+    holds the administrator's year rule and indicator lists, read once for all the reviews."""
     explanation = review.explanation if isinstance(review.explanation, dict) else {}
     if "explanation_vi" not in explanation and (review.income_per_capita is not None or review.score_a is not None):
 
         try:
+            from vuonlen import poverty
+
             from . import year_standards
 
-            result = year_standards.classify(year=review.year, area=review.area, income=review.income_per_capita,
-                                             score_a=review.score_a, lacking=review.lacking)
+            if not rules:
+                rules.update(overrides=year_standards.year_overrides(), standards=year_standards.effective_standards())
+            result = poverty.classify(year=review.year, area=review.area, income=review.income_per_capita,
+                                      score_a=review.score_a, lacking=review.lacking, **rules)
             explanation = {"poverty_line": result.poverty_line, "near_poor_line": result.near_poor_line,
                            "average_line": result.average_line, "explanation_vi": list(result.explanation_vi),
                            **explanation}
@@ -289,8 +294,9 @@ def household_detail_for(user, pk) -> HouseholdDetail:
                                     m.started_on or dt.date.min, m.pk))
     rows = [MemberRow(m, citizen_id_for(user, m.person.citizen_id, full=full_id)) for m in memberships]
     reviews = list(Review.objects.filter(household=household).order_by("-year", "-is_current", "-created_at", "-pk"))
+    rules: dict = {}
     for review in reviews:
-        _explain(review)
+        _explain(review, rules)
     children = list(household.split_children.select_related("unit").order_by("started_on", "pk"))
     parents = list(household.merged_parents.select_related("unit").order_by("ended_on", "pk"))
     related = [h for h in (household.split_from, household.merged_into, *children, *parents) if h is not None]
