@@ -26,8 +26,15 @@ def _bump() -> None:
     cache.set(KEY, secrets.token_hex(6), None)
 
 
+def _bump_on_commit() -> None:
+    _bump()
+
+
 def units_changed(**_signal) -> None:
     """Call after writing units without ``save()`` (``bulk_create``, ``update``); saves and
-    deletes call it through the model's signals."""
+    deletes call it through the model's signals. The commit's new version is asked for once per
+    transaction (loading a province saves thousands of units)."""
     _bump()
-    transaction.on_commit(_bump)
+    connection = transaction.get_connection()
+    if not any(entry[1] is _bump_on_commit for entry in getattr(connection, "run_on_commit", ())):
+        transaction.on_commit(_bump_on_commit)
