@@ -4,6 +4,10 @@ Five roles, old era and new, logged in with the demo accounts (``accounts/demo.p
 ``accounts/demo_today.py``), each waiting 1–3 s between pages like a person reading them:
 lists, search, a household's page, dashboards, the official tables, the API, the compliance
 board. Every request is named by its endpoint, so the report has one line per endpoint.
+
+The users are ``FastHttpUser`` (geventhttpclient): the load test runs on the server's own machine,
+and locust's ``HttpUser`` (requests) takes about three times the CPU a request
+(``bench/bench_request_cpu.py --locust``), CPU that the server's workers then lack.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import random
 import re
 from itertools import cycle
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 PASSWORD = "VuonLen@2026"
 DASHBOARD = re.compile(r"/chi-tieu/bang-dieu-khien/(\d+)/")
@@ -38,7 +42,7 @@ def _logged_in(environment) -> None:
         environment.stats.reset_all()
 
 
-class Reader(HttpUser):
+class Reader(FastHttpUser):
     abstract = True
     wait_time = between(1, 3)
     accounts = PROVINCE
@@ -46,12 +50,16 @@ class Reader(HttpUser):
     def on_start(self):
         self.username = next(self.accounts)
         self.client.get("/tai-khoan/dang-nhap/", name="login page")
-        token = self.client.cookies.get("csrftoken", "")
-        response = self.client.post("/tai-khoan/dang-nhap/", {"username": self.username, "password": PASSWORD,
-                                                              "csrfmiddlewaretoken": token},
-                                    headers={"Referer": self.host + "/tai-khoan/dang-nhap/"}, name="login")
-        if "/tai-khoan/dang-nhap/" in response.url:
-            response.failure(f"login refused for {self.username}")
+        token = next((c.value for c in self.client.cookiejar if c.name == "csrftoken"), "")
+        # A login that succeeds answers a redirect; a refused one shows the form again (200).
+        with self.client.post("/tai-khoan/dang-nhap/", {"username": self.username, "password": PASSWORD,
+                                                        "csrfmiddlewaretoken": token},
+                              headers={"Referer": self.host + "/tai-khoan/dang-nhap/"}, name="login",
+                              allow_redirects=False, catch_response=True) as response:
+            if response.status_code == 302 and "/tai-khoan/dang-nhap/" not in response.headers.get("Location", ""):
+                response.success()
+            else:
+                response.failure(f"login refused for {self.username}")
         _logged_in(self.environment)
         self.households: list[int] = []
         self.units: list[int] = []

@@ -356,3 +356,36 @@ def test_not_found_page_is_friendly_and_silent_about_scope(client, officer, comm
     html = response.content.decode()
     assert "Không tìm thấy" in html and "Phạm vi của bạn" in html
     assert commune_b.name not in html
+
+
+# --- The scope panel, cached between requests (issue 17) ------------------------------------
+
+def _panel(client) -> str:
+    html = client.get("/").content.decode()
+    return html.split('id="scope-tree"', 1)[1].split("</aside>", 1)[0]
+
+
+def test_scope_panel_is_cached_but_follows_a_role_change_at_once(client, officer, commune_a, commune_b,
+                                                                 django_assert_max_num_queries):
+    client.force_login(officer)
+    first = _panel(client)
+    assert "Phường Quang Trung" in first and "Phường Duy Tân" not in first
+    with django_assert_max_num_queries(8):  # the panel's four queries are not run again
+        assert _panel(client) == first
+    # A second assignment: the panel is keyed by the scope itself, read afresh on every page.
+    factories.RoleAssignmentFactory(user=officer, role=Role.COMMUNE_OFFICER, unit=commune_b)
+    assert "Phường Duy Tân" in _panel(client)
+
+
+def test_scope_panel_shows_a_renamed_unit_and_bulk_added_villages_at_once(client, officer, commune_a):
+    from vuonlen.accounts.scoping import SYSTEM
+    from vuonlen.geo.services import villages_create_many
+
+    client.force_login(officer)
+    assert "Phường Quang Trung" in _panel(client)
+    commune_a.set_name("Phường Quang Trung Mới")
+    commune_a.save()  # a unit's save starts a new version of the tree
+    assert "Phường Quang Trung Mới" in _panel(client)
+    # Villages written in bulk (no signal) through the import's write path.
+    villages_create_many(actor=SYSTEM, items=[(commune_a, "Thôn Mười Một", "Thôn")], source="test")
+    assert "Thôn Mười Một" in _panel(client)

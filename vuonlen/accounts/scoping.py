@@ -91,12 +91,13 @@ class Scope:
 
 
 def _minimal(paths: set[str]) -> tuple[str, ...]:
-    """Drop paths already covered by a shorter one."""
+    """Drop paths already covered by a shorter one. In sorted order every path a kept path
+    covers (starts with) follows it before any path it does not cover: one pass."""
     kept: list[str] = []
-    for path in sorted(paths, key=len):
-        if not any(path.startswith(k) for k in kept):
+    for path in sorted(paths):
+        if not kept or not path.startswith(kept[-1]):
             kept.append(path)
-    return tuple(sorted(kept))
+    return tuple(kept)
 
 
 def active_assignments(user, on: dt.date | None = None):
@@ -176,19 +177,33 @@ def scope_for(user, perm: str = UNIT_VIEW) -> Scope:
         paths.add(assignment.scope_unit.path)
         if assignment.organisation_id:
             org_ids.add(assignment.organisation_id)
-    if paths:
-        # New-era units also reach the old units that merged into them; most permissions
-        # share the same units, so the lineage is looked up once per set of units.
-        key = ("lineage", frozenset(paths))
-        if key not in cache:
-            lineage_q = Q()
-            for path in paths:
-                lineage_q |= Q(new_unit__path__startswith=path)
-            cache[key] = set(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
-        paths |= cache[key]
-    scope = Scope(paths=_minimal(paths), organisation_ids=frozenset(org_ids))
+    paths |= _lineage_paths(cache, paths)
+    scope = Scope(paths=_minimal_cached(cache, paths), organisation_ids=frozenset(org_ids))
     cache[perm] = scope
     return scope
+
+
+def _lineage_paths(cache: dict, paths: set[str]) -> set[str]:
+    """The old units that merged into the new-era units under ``paths`` (a new-era unit also
+    reaches them); most permissions share the same units, so looked up once per set and request."""
+    if not paths:
+        return set()
+    key = ("lineage", frozenset(paths))
+    if key not in cache:
+        lineage_q = Q()
+        for path in paths:
+            lineage_q |= Q(new_unit__path__startswith=path)
+        cache[key] = set(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
+    return cache[key]
+
+
+def _minimal_cached(cache: dict, paths: set[str]) -> tuple[str, ...]:
+    """``_minimal`` once per set of paths and request: most permissions share the same units,
+    and a province's set (its lineage included) has hundreds of paths to compare pairwise."""
+    key = ("minimal", frozenset(paths))
+    if key not in cache:
+        cache[key] = _minimal(paths)
+    return cache[key]
 
 
 def through_lineage_only(user, perm: str, unit: AdministrativeUnit) -> bool:
@@ -217,12 +232,8 @@ def scope_without(user, perm: str, role: str) -> Scope:
     if key not in cache:
         paths = {a.scope_unit.path for a in _todays_assignments(user)
                  if a.role != role and _grants(a, perm)}
-        if paths:
-            lineage_q = Q()
-            for path in paths:
-                lineage_q |= Q(new_unit__path__startswith=path)
-            paths |= set(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
-        cache[key] = Scope(paths=_minimal(paths))
+        paths |= _lineage_paths(cache, paths)
+        cache[key] = Scope(paths=_minimal_cached(cache, paths))
     return cache[key]
 
 

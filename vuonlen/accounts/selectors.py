@@ -57,6 +57,32 @@ def scope_tree(user, *, child_limit: int = 15) -> list[ScopeNode]:
     return list(nodes.values())
 
 
+PANEL_SECONDS = 600
+
+
+def scope_panel(user) -> list[ScopeNode]:
+    """``scope_tree`` for the panel beside every page, cached between requests (issue 17: four
+    queries on every page). Keyed by the scope itself, computed afresh each request, so a role
+    change shows at once and readers of the same area share one entry; and by the version of the
+    administrative tree (``geo.versions``), so a renamed or added unit shows at once too."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from vuonlen.geo.versions import units_version
+
+    scope = scoping.scope_for(user)
+    if scope.empty:
+        return []
+    paths = "*" if scope.everything else "|".join(scope.paths)
+    key = f"vuonlen:scope-panel:{units_version()}:{hashlib.sha1(paths.encode()).hexdigest()}"
+    nodes = cache.get(key)
+    if nodes is None:
+        nodes = scope_tree(user)
+        cache.set(key, nodes, PANEL_SECONDS)
+    return nodes
+
+
 @dataclass(frozen=True)
 class HomeCounts:
     units: int

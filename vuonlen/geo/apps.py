@@ -7,8 +7,17 @@ class GeoConfig(AppConfig):
     verbose_name = "Đơn vị hành chính"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from vuonlen.accounts import scoping
         from vuonlen.core import history
+
+        from .models import AdministrativeUnit
+        from .versions import units_changed
+
+        # What is cached from the tree (the scope panel) is drawn afresh after any unit changes.
+        post_save.connect(units_changed, sender=AdministrativeUnit, dispatch_uid="geo-units-version-save")
+        post_delete.connect(units_changed, sender=AdministrativeUnit, dispatch_uid="geo-units-version-delete")
 
         # A unit's history page is open to whoever may see the unit (villages included).
         history.register("geo.administrativeunit", lambda user, pk: scoping.get_unit_or_404(user, pk))

@@ -107,9 +107,13 @@ def fill_paths(queryset) -> int:
     from django.db.models import CharField, OuterRef, Subquery, Value
     from django.db.models.functions import Cast, Concat
 
+    from .versions import units_changed
+
     parent_path = AdministrativeUnit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1]
-    return queryset.update(path=Concat(Subquery(parent_path), Cast("id", CharField()), Value("/"),
-                                       output_field=CharField()))
+    changed = queryset.update(path=Concat(Subquery(parent_path), Cast("id", CharField()), Value("/"),
+                                          output_field=CharField()))
+    units_changed()  # bulk_create and update send no signal: the scope panel's cache must know
+    return changed
 
 
 class UnitLineage(models.Model):

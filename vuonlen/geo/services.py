@@ -19,6 +19,7 @@ from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.core.versioning import check_version, model_update, stale_message_lazy
 
 from .models import VILLAGE_TYPES, AdministrativeUnit, Level, UnitType, fill_paths
+from .versions import units_changed
 
 NAME_MAX = AdministrativeUnit._meta.get_field("name").max_length
 STALE_MESSAGE = stale_message_lazy(gettext_lazy("Thôn này"))
@@ -97,6 +98,7 @@ def place_village(commune: AdministrativeUnit, *, name: str, unit_type: str, val
     village.save()
     village.path = village.compute_path()
     AdministrativeUnit.objects.filter(pk=village.pk).update(path=village.path)
+    units_changed()
     return village
 
 

@@ -31,14 +31,9 @@ ALL = "all"
 
 
 def _years() -> list[int]:
-    from .year_standards import standard_or_none
+    from .year_standards import years_with_standard
 
-    years = []
-    for year in range(today_vn().year, FIRST_YEAR - 1, -1):
-        if standard_or_none(year) is None:
-            continue
-        years.append(year)
-    return years
+    return years_with_standard(range(today_vn().year, FIRST_YEAR - 1, -1))
 
 
 def _unit_label(option) -> str:

@@ -100,16 +100,27 @@ def households_visible_to(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[Ho
     always needs ``HOUSEHOLD_VIEW`` as well as ``perm`` (a reporting unit opens the campaign room
     but never sees household names). ``SYSTEM`` sees every household; ``None`` sees none.
     """
+    where = _visible_households_q(user, perm)
+    return Household.objects.all() if where is None else Household.objects.filter(where)
+
+
+def _visible_households_q(user, perm: str, through: str = "") -> Q | None:
+    """The filter of ``households_visible_to`` on a model that reaches the household through
+    ``through`` (``"household__"`` for reviews), or None for "every household". A join rather
+    than ``household__in=<subquery>``: PostgreSQL then filters the units once instead of
+    building the set of visible households and matching every row against it (issue 17: the
+    API's reviews and the official tables over a province)."""
     area = scoping.scope_without(user, roles.HOUSEHOLD_VIEW, Role.MENTOR)
     if area.everything:
-        return Household.objects.all()
-    where = area.q("unit")
+        return None
+    unit = f"{through}unit"
+    where = area.q(unit)
     if perm != roles.HOUSEHOLD_VIEW:
-        where &= scoping.scope_without(user, perm, Role.MENTOR).q("unit")
+        where &= scoping.scope_without(user, perm, Role.MENTOR).q(unit)
     if Role.MENTOR in scoping.roles_of(user):
-        own = scoping.scope_for(user, roles.HOUSEHOLD_VIEW).q("unit") & scoping.scope_for(user, perm).q("unit")
-        where |= own & Q(pk__in=households_for_mentor(user).values("pk"))
-    return Household.objects.filter(where)
+        own = scoping.scope_for(user, roles.HOUSEHOLD_VIEW).q(unit) & scoping.scope_for(user, perm).q(unit)
+        where |= own & Q(**{f"{through}pk__in": households_for_mentor(user).values("pk")})
+    return where
 
 
 def get_household_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Household:
@@ -248,17 +259,22 @@ class HouseholdDetail:
         return next((r for r in self.reviews if r.is_current), None)
 
 
-def _explain(review: Review) -> None:
+def _explain(review: Review, rules: dict) -> None:
     """Attach the Vietnamese explanation; reviews stored without one (bulk-generated demo data)
-    get it recomputed from their own stored inputs — the standards are pure and cheap."""
+    get it recomputed from their own stored inputs — the standards are pure and cheap. ``rules``
+    holds the administrator's year rule and indicator lists, read once for all the reviews."""
     explanation = review.explanation if isinstance(review.explanation, dict) else {}
     if "explanation_vi" not in explanation and (review.income_per_capita is not None or review.score_a is not None):
 
         try:
+            from vuonlen import poverty
+
             from . import year_standards
 
-            result = year_standards.classify(year=review.year, area=review.area, income=review.income_per_capita,
-                                             score_a=review.score_a, lacking=review.lacking)
+            if not rules:
+                rules.update(overrides=year_standards.year_overrides(), standards=year_standards.effective_standards())
+            result = poverty.classify(year=review.year, area=review.area, income=review.income_per_capita,
+                                      score_a=review.score_a, lacking=review.lacking, **rules)
             explanation = {"poverty_line": result.poverty_line, "near_poor_line": result.near_poor_line,
                            "average_line": result.average_line, "explanation_vi": list(result.explanation_vi),
                            **explanation}
@@ -278,8 +294,9 @@ def household_detail_for(user, pk) -> HouseholdDetail:
                                     m.started_on or dt.date.min, m.pk))
     rows = [MemberRow(m, citizen_id_for(user, m.person.citizen_id, full=full_id)) for m in memberships]
     reviews = list(Review.objects.filter(household=household).order_by("-year", "-is_current", "-created_at", "-pk"))
+    rules: dict = {}
     for review in reviews:
-        _explain(review)
+        _explain(review, rules)
     children = list(household.split_children.select_related("unit").order_by("started_on", "pk"))
     parents = list(household.merged_parents.select_related("unit").order_by("ended_on", "pk"))
     related = [h for h in (household.split_from, household.merged_into, *children, *parents) if h is not None]
@@ -324,7 +341,8 @@ def reviews_visible_to(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[Revie
     its reviews readable from its present village): the lists, the API and the official tables."""
     if scoping.scope_without(user, perm, Role.MENTOR).everything:
         return Review.objects.all()  # no semi-join over the whole registry for the system
-    return Review.objects.filter(household__in=households_visible_to(user, perm))
+    where = _visible_households_q(user, perm, through="household__")
+    return Review.objects.all() if where is None else Review.objects.filter(where)
 
 
 def get_review_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> Review:

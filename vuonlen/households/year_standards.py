@@ -82,6 +82,20 @@ def standard_or_none(year: int) -> poverty.Standard | None:
         return None
 
 
+def years_with_standard(years) -> list[int]:
+    """The ``years`` (in their order) a standard covers, reading the administrator's rule once:
+    the year pickers asked ``standard_or_none`` year by year, two queries each."""
+    overrides = year_overrides()
+    kept = []
+    for year in years:
+        try:
+            poverty.year_rule(year, overrides)
+        except ValueError:
+            continue
+        kept.append(year)
+    return kept
+
+
 def year_rules() -> list[poverty.YearRule]:
     return poverty.year_rules(year_overrides())
 

@@ -30,7 +30,7 @@ from .forms import (
     ReviewForm,
     ShowcaseForm,
 )
-from .models import Kind, Status
+from .models import InitiativeLevel, Kind, Status
 
 
 def _can_manage(user, unit=None) -> bool:
@@ -61,7 +61,15 @@ def initiative_list(request):
         q=request.GET.get("q", "").strip()[:100], kind=request.GET.get("loai", "") if request.GET.get("loai") in
         Kind.values else "", status=request.GET.get("tinh-trang", "") if request.GET.get("tinh-trang") in
         Status.values else "", year=_int(request.GET.get("nam")))
-    initiatives = selectors.initiative_list(request.user, filters)[:500]
+    initiatives = list(selectors.initiative_list(request.user, filters)[:500])
+    # The labels once per page: ``get_…_display`` translates and hashes every choice on every
+    # call, three calls a row, and a province lists hundreds of models (issue 17).
+    kinds, levels, statuses = ({value: str(label) for value, label in choices.choices}
+                               for choices in (Kind, InitiativeLevel, Status))
+    for initiative in initiatives:
+        initiative.kind_label = kinds.get(initiative.kind, initiative.kind)
+        initiative.level_label = levels.get(initiative.level, initiative.level)
+        initiative.status_label = statuses.get(initiative.status, initiative.status)
     return render(request, "initiatives/list.html", {
         "initiatives": initiatives, "filters": filters, "kinds": Kind.choices, "statuses": Status.choices,
         "can_manage": _can_manage(request.user)})

@@ -80,7 +80,7 @@ def content_type_label(content_type):
 @register.inclusion_tag("core/_scope_tree.html", takes_context=True)
 def scope_tree(context):
     """The person's scope: its top units and one level below, linked to the unit pages."""
-    from vuonlen.accounts.selectors import scope_tree as build  # core sits below accounts
+    from vuonlen.accounts.selectors import scope_panel as build  # core sits below accounts
 
     user = context.get("user")
     nodes = build(user) if user is not None and user.is_authenticated else []
