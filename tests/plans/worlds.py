@@ -11,26 +11,19 @@ from tests import factories
 from tests.campaign.factories import MentorAssignmentFactory
 from tests.geo.factories import VillageFactory
 from tests.households.factories import HouseholdFactory, ReviewFactory
+from tests.worlds import KonRayWorld
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
-from vuonlen.geo.models import AdministrativeUnit, Level
 from vuonlen.surveys.catalogue import ensure_catalogue
 from vuonlen.surveys.models import PovertyCause
 
 D = dt.date
 
 
-class World:
+class World(KonRayWorld):
     def __init__(self):
         ensure_catalogue()  # a transactional (browser) test flushes the seeded catalogue
-        self.province = factories.unit("62", level=Level.PROVINCE)
-        self.district = factories.unit("614", level=Level.DISTRICT)
-        self.other_district = factories.unit("613", level=Level.DISTRICT)
-        self.commune = factories.unit("23485")  # Đắk Tơ Lung, Kon Rẫy
-        self.commune2 = (AdministrativeUnit.objects.filter(parent=self.district, level=Level.COMMUNE)
-                         .exclude(pk=self.commune.pk).order_by("code").first())
-        self.other_commune = AdministrativeUnit.objects.filter(parent=self.other_district,
-                                                               level=Level.COMMUNE).order_by("code").first()
+        super().__init__()
         self.village = VillageFactory(commune=self.commune, name="Thôn 4")
         self.village2 = VillageFactory(commune=self.commune, name="Làng Kon Klor")
         self.other_village = VillageFactory(commune=self.other_commune, name="Thôn 1")

@@ -9,23 +9,16 @@ import datetime as dt
 from tests import factories
 from tests.geo.factories import VillageFactory
 from tests.households.factories import HouseholdFactory
+from tests.worlds import KonRayWorld
 from vuonlen.accounts.models import OrgKind
 from vuonlen.accounts.roles import Role
-from vuonlen.geo.models import AdministrativeUnit, Level
 
 D = dt.date
 
 
-class World:
+class World(KonRayWorld):
     def __init__(self):
-        self.province = factories.unit("62", level=Level.PROVINCE)
-        self.district = factories.unit("614", level=Level.DISTRICT)
-        self.other_district = factories.unit("613", level=Level.DISTRICT)
-        self.commune = factories.unit("23485")  # Đắk Tơ Lung, Kon Rẫy
-        self.commune2 = (AdministrativeUnit.objects.filter(parent=self.district, level=Level.COMMUNE)
-                         .exclude(pk=self.commune.pk).order_by("code").first())
-        self.other_commune = AdministrativeUnit.objects.filter(parent=self.other_district,
-                                                               level=Level.COMMUNE).order_by("code").first()
+        super().__init__()
         self.village = VillageFactory(commune=self.commune, name="Thôn 4")
         self.village2 = VillageFactory(commune=self.commune, name="Thôn 5")
         org = factories.make_org
