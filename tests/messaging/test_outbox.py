@@ -22,7 +22,9 @@ from vuonlen.messaging.outbox import message_enqueue, send_pending
 
 pytestmark = pytest.mark.django_db
 
-T0 = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
+# The sender's clock in these tests: a day after the real one, so a message queued now (at the
+# real time) is due at T0 whatever the hour the suite runs (a fixed date went stale at 08:00).
+T0 = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(microsecond=0)
 PHONE = "0912345678"
 ZALO_ID = "8412345678901234567"
 
