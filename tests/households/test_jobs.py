@@ -391,7 +391,7 @@ def test_a_worker_killed_mid_import_leaves_a_failed_job_and_the_retry_imports(cl
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.VUONLEN_JOB_LEASE_SECONDS = LEASE
-    rows = 4000
+    rows = 12000  # long enough a check to be caught mid-way (4,000 rows now pass it in well under a second)
     job = jobs.import_job_start(actor=officer_a, kind="households", data=households_file(rows, "K"),
                                 filename="ho.xlsx")
     later = jobs.import_job_start(actor=officer_a, kind="households", data=households_file(3, "N"), filename="n.xlsx")
