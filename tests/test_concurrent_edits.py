@@ -256,35 +256,35 @@ def _indicator_world():
 def target(kontum) -> Edit:
     from decimal import Decimal
 
-    from vuonlen.indicators import targets
+    from vuonlen.indicators import services
     from vuonlen.indicators.models import Target
 
     w = _indicator_world()
-    made = targets.set_target(actor=w["secretariat"], indicator=w["indicator"], unit=w["commune"], year=2023,
-                              value=70)
+    made = services.set_target(actor=w["secretariat"], indicator=w["indicator"], unit=w["commune"], year=2023,
+                               value=70)
     return Edit(made, (w["secretariat"], w["province_secretariat"]), (Decimal("72.00"), Decimal("75.00")),
-                lambda who, value, version: targets.set_target(
+                lambda who, value, version: services.set_target(
                     actor=who, indicator=w["indicator"], unit=w["commune"], year=2023, value=value,
                     expected_version=version),
                 lambda: Target.objects.get(pk=made.pk).value, "chỉ tiêu vừa được")
 
 
 def entered_value(kontum) -> Edit:
-    from vuonlen.indicators import entries
+    from vuonlen.indicators import services
     from vuonlen.indicators.models import EnteredValue
 
     w = _indicator_world()
-    made = entries.enter_value(actor=w["officer"], indicator=w["indicator"], unit=w["commune"], year=2023,
-                               numerator=45, denominator=1200, as_of=D(2023, 6, 30))
+    made = services.enter_value(actor=w["officer"], indicator=w["indicator"], unit=w["commune"], year=2023,
+                                numerator=45, denominator=1200, as_of=D(2023, 6, 30))
     return Edit(made, (w["officer"], w["secretariat"]), (50, 60),
-                lambda who, value, version: entries.enter_value(
+                lambda who, value, version: services.enter_value(
                     actor=who, indicator=w["indicator"], unit=w["commune"], year=2023, numerator=value,
                     denominator=1200, as_of=D(2023, 6, 30), expected_version=version),
                 lambda: EnteredValue.objects.get(pk=made.pk).numerator, "số liệu vừa được người khác lưu")
 
 
 def indicator(kontum) -> Edit:
-    from vuonlen.indicators import definitions
+    from vuonlen.indicators import services
     from vuonlen.indicators.models import Indicator
 
     w = _indicator_world()
@@ -294,7 +294,7 @@ def indicator(kontum) -> Edit:
     made = w["indicator"]
     # Both take it out of use: the only change this service makes (the second must not pass).
     return Edit(made, admins, (False, False),
-                lambda who, value, version: definitions.indicator_set_active(
+                lambda who, value, version: services.indicator_set_active(
                     actor=who, indicator=made, active=value, expected_version=version),
                 lambda: Indicator.objects.get(pk=made.pk).is_active, "Chỉ tiêu này vừa được người khác sửa",
                 again=False)
@@ -449,23 +449,23 @@ class FirstEntry:
 def target_first(kontum) -> FirstEntry:
     from decimal import Decimal
 
-    from vuonlen.indicators import targets
+    from vuonlen.indicators import services
     from vuonlen.indicators.models import Target
 
     w = _indicator_world()
     return FirstEntry((w["secretariat"], w["province_secretariat"]), (Decimal("72.00"), Decimal("75.00")),
-                      lambda who, value: targets.set_target(actor=who, indicator=w["indicator"], unit=w["commune"],
-                                                            year=2023, value=value, expected_version=0),
+                      lambda who, value: services.set_target(actor=who, indicator=w["indicator"], unit=w["commune"],
+                                                             year=2023, value=value, expected_version=0),
                       lambda: list(Target.objects.values_list("value", flat=True)), "chỉ tiêu vừa được", Target)
 
 
 def entered_value_first(kontum) -> FirstEntry:
-    from vuonlen.indicators import entries
+    from vuonlen.indicators import services
     from vuonlen.indicators.models import EnteredValue
 
     w = _indicator_world()
     return FirstEntry((w["officer"], w["secretariat"]), (50, 60),
-                      lambda who, value: entries.enter_value(
+                      lambda who, value: services.enter_value(
                           actor=who, indicator=w["indicator"], unit=w["commune"], year=2023, numerator=value,
                           denominator=1200, as_of=D(2023, 6, 30), expected_version=0),
                       lambda: list(EnteredValue.objects.values_list("numerator", flat=True)),

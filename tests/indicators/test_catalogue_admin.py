@@ -13,7 +13,7 @@ from tests.households.factories import HouseholdFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.campaign.models import Phase
 from vuonlen.core.models import AuditAction, AuditLog
-from vuonlen.indicators import definitions
+from vuonlen.indicators import services
 from vuonlen.indicators.models import Indicator, Rollup, Target
 
 from .conftest import assess
@@ -36,7 +36,7 @@ def test_administrator_adds_a_computed_indicator_that_gets_figures(world, django
     assess(home, 2023, saves_to_reinvest=True)
     phase = Phase.objects.get(code="2021-2025")
     with django_capture_on_commit_callbacks(execute=True):
-        made = definitions.indicator_define(actor=world.admin, data=_new(), phases=[phase])
+        made = services.indicator_define(actor=world.admin, data=_new(), phases=[phase])
     assert (made.code, made.default_target, list(made.phases.all())) == ("TIET_KIEM", 40, [phase])
     stored = Rollup.objects.get(indicator=made, unit=world.district, year=2023)
     assert (stored.numerator, stored.denominator) == (1, 1)
@@ -46,27 +46,27 @@ def test_administrator_adds_a_computed_indicator_that_gets_figures(world, django
 
 def test_every_problem_of_a_new_indicator_at_once(world):
     with pytest.raises(ValidationError) as caught:
-        definitions.indicator_define(actor=world.admin, data=_new(code="NEP_NGHI", name="", measure="count",
-                                                                  default_target="150"))
+        services.indicator_define(actor=world.admin, data=_new(code="NEP_NGHI", name="", measure="count",
+                                                               default_target="150"))
     errors = caught.value.message_dict
     assert errors["code"] == ["Đã có chỉ tiêu mã NEP_NGHI"]
     assert errors["name"] == ["Hãy nhập tên chỉ tiêu"]
     assert "“%”" in errors["measure"][0]  # the formula gives a percentage
     with pytest.raises(ValidationError) as caught:
-        definitions.indicator_define(actor=world.admin, data=_new(code="1X", formula="reviews:everything",
-                                                                  levels=[]))
+        services.indicator_define(actor=world.admin, data=_new(code="1X", formula="reviews:everything",
+                                                               levels=[]))
     errors = caught.value.message_dict
     assert set(errors) == {"code", "formula", "levels"}
     with pytest.raises(ValidationError) as caught:
-        definitions.indicator_define(actor=world.admin, data=_new(source="entered", entry_kind="yes_no",
-                                                                  measure="count", levels=[2, 4]))
+        services.indicator_define(actor=world.admin, data=_new(source="entered", entry_kind="yes_no",
+                                                               measure="count", levels=[2, 4]))
     assert set(caught.value.message_dict) == {"measure", "levels"}
     assert not Indicator.objects.filter(code__in=["TIET_KIEM", "1X"]).exists()
 
 
 def test_only_the_administrator_changes_the_catalogue(world, client):
     with pytest.raises(PermissionDenied):
-        definitions.indicator_define(actor=world.secretariat, data=_new())
+        services.indicator_define(actor=world.secretariat, data=_new())
     client.force_login(world.secretariat)
     assert client.get(reverse("indicators:indicator_create")).status_code == 403
     kh = indicator("KH_XA")

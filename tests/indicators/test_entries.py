@@ -9,9 +9,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from vuonlen.core.models import AuditAction, AuditLog
-from vuonlen.indicators import entries, rollups
+from vuonlen.indicators import rollups, services
 from vuonlen.indicators.models import EnteredValue, Indicator, Rollup
-from vuonlen.indicators.targets import Stale
 
 from .target_world import *  # noqa: F403 - the shared fixtures
 
@@ -34,8 +33,8 @@ def households_reached(world):
 
 
 def test_officer_answers_yes_for_the_commune(world):
-    value = entries.enter_value(actor=world.officer, indicator=indicator("KH_XA"), unit=world.commune, year=2023,
-                                answer=True, as_of=D(2023, 3, 20), note="Kế hoạch số 12/KH-BCĐ")
+    value = services.enter_value(actor=world.officer, indicator=indicator("KH_XA"), unit=world.commune, year=2023,
+                                 answer=True, as_of=D(2023, 3, 20), note="Kế hoạch số 12/KH-BCĐ")
     assert (value.numerator, value.denominator, value.entered_by, value.note) == (
         1, 1, world.officer, "Kế hoạch số 12/KH-BCĐ")
     row = _audits(AuditAction.CREATE).get()
@@ -47,75 +46,75 @@ def test_roll_ups_follow_on_commit(world, django_capture_on_commit_callbacks):
     kh = indicator("KH_XA")
     assert Rollup.objects.get(indicator=kh, unit=world.district, year=2023).numerator == 0
     with django_capture_on_commit_callbacks(execute=True):
-        entries.enter_value(actor=world.officer, indicator=kh, unit=world.commune, year=2023, answer=True,
-                            as_of=D(2023, 3, 20))
+        services.enter_value(actor=world.officer, indicator=kh, unit=world.commune, year=2023, answer=True,
+                             as_of=D(2023, 3, 20))
     stored = Rollup.objects.get(indicator=kh, unit=world.district, year=2023)
     assert (stored.numerator, stored.denominator) == (1, 7)
     with django_capture_on_commit_callbacks(execute=True):
-        entries.enter_value(actor=world.officer, indicator=kh, unit=world.commune, year=2023, answer=False,
-                            as_of=D(2023, 4, 2), expected_version=1)
+        services.enter_value(actor=world.officer, indicator=kh, unit=world.commune, year=2023, answer=False,
+                             as_of=D(2023, 4, 2), expected_version=1)
     assert Rollup.objects.get(indicator=kh, unit=world.district, year=2023).numerator == 0
 
 
 def test_who_may_enter(world):
     kh = indicator("KH_XA")
     with pytest.raises(Http404):  # another commune's officer: not found
-        entries.enter_value(actor=world.officer, indicator=kh, unit=world.communes[1], year=2023, answer=True,
-                            as_of=D(2023, 3, 1))
+        services.enter_value(actor=world.officer, indicator=kh, unit=world.communes[1], year=2023, answer=True,
+                             as_of=D(2023, 3, 1))
     with pytest.raises(Http404):
-        entries.enter_value(actor=world.city_secretariat, indicator=kh, unit=world.commune, year=2023,
-                            answer=True, as_of=D(2023, 3, 1))
+        services.enter_value(actor=world.city_secretariat, indicator=kh, unit=world.commune, year=2023,
+                             answer=True, as_of=D(2023, 3, 1))
     with pytest.raises(PermissionDenied):
-        entries.enter_value(actor=world.viewer, indicator=kh, unit=world.commune, year=2023, answer=True,
-                            as_of=D(2023, 3, 1))
+        services.enter_value(actor=world.viewer, indicator=kh, unit=world.commune, year=2023, answer=True,
+                             as_of=D(2023, 3, 1))
     # The district's secretariat may enter on a commune's behalf.
-    assert entries.enter_value(actor=world.secretariat, indicator=kh, unit=world.communes[1], year=2023,
-                               answer=True, as_of=D(2023, 3, 1))
+    assert services.enter_value(actor=world.secretariat, indicator=kh, unit=world.communes[1], year=2023,
+                                answer=True, as_of=D(2023, 3, 1))
     assert EnteredValue.objects.count() == 1
 
 
 def test_every_problem_at_once(world, households_reached):
     with pytest.raises(ValidationError) as caught:
-        entries.enter_values(actor=world.officer, unit=world.commune, year=2023, inputs=[
-            entries.EntryInput(indicator=households_reached, numerator="12", denominator="10", as_of=D(2030, 1, 1),
-                               note="x" * 501, key="vay"),
-            entries.EntryInput(indicator=indicator("KET_HOP_NTM"), answer=True, as_of=None, key="ntm")])
+        services.enter_values(actor=world.officer, unit=world.commune, year=2023, inputs=[
+            services.EntryInput(indicator=households_reached, numerator="12", denominator="10", as_of=D(2030, 1, 1),
+                                note="x" * 501, key="vay"),
+            services.EntryInput(indicator=indicator("KET_HOP_NTM"), answer=True, as_of=None, key="ntm")])
     errors = caught.value.message_dict
     assert errors["vay"] == ["Tử số (12) lớn hơn mẫu số (10)", "Ngày của số liệu (01/01/2030) ở tương lai",
                              "Ghi chú dài quá 500 ký tự"]
     assert errors["ntm"] == ["Chưa nhập ngày của số liệu (số liệu tính đến ngày)"]
     with pytest.raises(ValidationError) as caught:
-        entries.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
-                            numerator="mười", denominator="0", as_of=D(2024, 6, 1))
+        services.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
+                             numerator="mười", denominator="0", as_of=D(2024, 6, 1))
     assert caught.value.messages == ["Số hộ được vay: “mười” không phải là số", "Mẫu số phải lớn hơn 0",
                                      "Ngày của số liệu phải từ 01/01/2023 đến 31/03/2024"]
     with pytest.raises(ValidationError) as caught:  # a yes/no is answered by the commune, not the district
-        entries.enter_value(actor=world.secretariat, indicator=indicator("KH_XA"), unit=world.district, year=2023,
-                            answer=True, as_of=D(2023, 3, 1))
+        services.enter_value(actor=world.secretariat, indicator=indicator("KH_XA"), unit=world.district, year=2023,
+                             answer=True, as_of=D(2023, 3, 1))
     assert caught.value.messages == ["Số liệu chỉ tiêu “Xã ban hành kế hoạch” do cấp xã nhập"]
     with pytest.raises(ValidationError) as caught:  # a computed indicator is never typed in
-        entries.enter_value(actor=world.officer, indicator=indicator("NEP_NGHI"), unit=world.commune, year=2023,
-                            numerator=1, denominator=2, as_of=D(2023, 3, 1))
+        services.enter_value(actor=world.officer, indicator=indicator("NEP_NGHI"), unit=world.commune, year=2023,
+                             numerator=1, denominator=2, as_of=D(2023, 3, 1))
     assert "được tính từ dữ liệu" in caught.value.messages[0]
     assert not EnteredValue.objects.exists() and not _audits().exists()
 
 
 def test_value_figure_versions_and_clearing(world, households_reached):
-    made = entries.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
-                               numerator="45", denominator="1.200", as_of=D(2023, 6, 30))
+    made = services.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
+                                numerator="45", denominator="1.200", as_of=D(2023, 6, 30))
     assert (made.numerator, made.denominator) == (45, 1200)
-    same = entries.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
-                               numerator=45, denominator=1200, as_of=D(2023, 6, 30), expected_version=1)
+    same = services.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
+                                numerator=45, denominator=1200, as_of=D(2023, 6, 30), expected_version=1)
     assert same.version == 1 and _audits().count() == 1
-    entries.enter_value(actor=world.secretariat, indicator=households_reached, unit=world.commune, year=2023,
-                        numerator=50, denominator=1200, as_of=D(2023, 7, 31), expected_version=1)
-    with pytest.raises(Stale):
-        entries.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
-                            numerator=60, denominator=1200, as_of=D(2023, 8, 1), expected_version=1)
+    services.enter_value(actor=world.secretariat, indicator=households_reached, unit=world.commune, year=2023,
+                         numerator=50, denominator=1200, as_of=D(2023, 7, 31), expected_version=1)
+    with pytest.raises(services.Stale):
+        services.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
+                             numerator=60, denominator=1200, as_of=D(2023, 8, 1), expected_version=1)
     assert EnteredValue.objects.get().numerator == 50
     assert _audits(AuditAction.UPDATE).get().changes["numerator"] == [45, 50]
-    assert entries.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
-                               expected_version=2) is None
+    assert services.enter_value(actor=world.officer, indicator=households_reached, unit=world.commune, year=2023,
+                                expected_version=2) is None
     assert not EnteredValue.objects.exists() and _audits(AuditAction.DELETE).count() == 1
 
 
@@ -140,8 +139,8 @@ def test_entries_page_for_the_officer(client, world):
 
 def test_entries_page_conflict_and_errors(client, world):
     kh = indicator("KH_XA")
-    entries.enter_value(actor=world.secretariat, indicator=kh, unit=world.commune, year=2023, answer=False,
-                        as_of=D(2023, 5, 1))
+    services.enter_value(actor=world.secretariat, indicator=kh, unit=world.commune, year=2023, answer=False,
+                         as_of=D(2023, 5, 1))
     client.force_login(world.officer)
     response = client.post(_entries_url(world.commune), {f"a-{kh.pk}": "1", f"asof-{kh.pk}": "15/05/2023",
                                                          f"ver-{kh.pk}": "0"})

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from vuonlen.core.periods import today_vn
-from vuonlen.indicators import evaluation, targets
+from vuonlen.indicators import evaluation, selectors
 from vuonlen.indicators.evaluation import BEHIND, ON_TRACK, Evaluation
 
 from .factories import EnteredValueFactory, RollupFactory, TargetFactory
@@ -144,7 +144,7 @@ def test_cut_off_form(client, world, plans):
     by_year = client.get(_url("indicators:evaluation", world.district, nam="2023"))
     assert by_year.context["cutoff"] == D(2023, 12, 31)
     plain = client.get(reverse("indicators:evaluation"))
-    year = targets.default_year()
+    year = selectors.default_year()
     assert plain.context["cutoff"] == (today_vn() if year == today_vn().year else D(year, 12, 31))
     assert plain.context["unit"] == world.district  # the reader's own area
 

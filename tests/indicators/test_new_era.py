@@ -14,7 +14,7 @@ from tests.households.factories import HouseholdFactory, ReviewFactory
 from vuonlen.accounts.roles import Role
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.geo.models import Era, Level
-from vuonlen.indicators import dashboards, rollups, targets
+from vuonlen.indicators import dashboards, rollups, selectors, services
 from vuonlen.indicators.models import Indicator
 
 from .conftest import assess
@@ -91,11 +91,11 @@ def test_targets_for_new_era_units_cascade_province_to_commune(new_province, sec
     commune = factories.unit("23293", era=Era.POST_2025)
     old_commune = factories.unit("23281")
     TargetFactory(indicator=indicator, unit=new_province, year=2026, value="80")
-    targets.set_target(actor=secretariat, indicator=indicator, unit=commune, year=2026, value="85")
-    check = targets.cascade(new_province, indicator, 2026)
+    services.set_target(actor=secretariat, indicator=indicator, unit=commune, year=2026, value="85")
+    check = selectors.cascade(new_province, indicator, 2026)
     assert {c.unit.era for c in check.children} == {Era.POST_2025}
     assert len(check.children) == 40 and check.parent_target == Decimal("80")
     assert [c.unit for c in check.children if c.target is not None] == [commune]
     from django.core.exceptions import ValidationError
     with pytest.raises(ValidationError, match="chưa có hoặc không còn"):
-        targets.set_target(actor=SYSTEM, indicator=indicator, unit=old_commune, year=2026, value="85")
+        services.set_target(actor=SYSTEM, indicator=indicator, unit=old_commune, year=2026, value="85")

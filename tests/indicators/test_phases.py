@@ -23,7 +23,7 @@ from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.campaign.models import Phase
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.geo.models import Era, Level, UnitLineage
-from vuonlen.indicators import evaluation, selectors, services, targets
+from vuonlen.indicators import evaluation, selectors, services, values
 from vuonlen.indicators.final_review import ACHIEVED, NOT_ACHIEVED, FinalReview
 from vuonlen.indicators.models import PhaseGoal, Target
 
@@ -322,12 +322,12 @@ def test_phase_set_page_copy_save_and_add(client, world, new_phase, django_captu
 
 def test_target_import_and_grid_follow_the_phase_set(world, new_phase, new_province, new_commune):
     services.phase_set_save(actor=world.province_secretariat, phase=new_phase, rows=_rows({"NEP_NGHI": "80"}))
-    assert [i.code for i in targets.indicators_for(Level.COMMUNE, 2026)] == ["NEP_NGHI"]
-    assert "KHKT" in [i.code for i in targets.indicators_for(Level.COMMUNE, 2025)]
+    assert [i.code for i in selectors.indicators_for(Level.COMMUNE, 2026)] == ["NEP_NGHI"]
+    assert "KHKT" in [i.code for i in selectors.indicators_for(Level.COMMUNE, 2025)]
     admin = SYSTEM
-    targets.set_target(actor=admin, indicator=indicator("NEP_NGHI"), unit=new_commune, year=2026, value="82")
+    services.set_target(actor=admin, indicator=indicator("NEP_NGHI"), unit=new_commune, year=2026, value="82")
     with pytest.raises(ValidationError):
-        targets.set_target(actor=admin, indicator=indicator("KHKT"), unit=new_commune, year=2026, value="50")
+        services.set_target(actor=admin, indicator=indicator("KHKT"), unit=new_commune, year=2026, value="50")
 
 
 # --- evaluation across the phase boundary -----------------------------------------------------------
@@ -387,7 +387,7 @@ def test_the_phase_pages_and_messages_speak_english_too(world, new_phase):
         assert caught.value.message_dict[f"i-{indicator('KHKT').pk}"] == [
             "KHKT is not in the phase’s set: tick the indicator or clear the target"]
         assert selectors.phase_base(new_phase).describe().startswith("The base year of phase 2026–2030 is 2026")
-        _value, problems = targets.clean_value(indicator("NEP_NGHI"), "120")
+        _value, problems = values.clean_value(indicator("NEP_NGHI"), "120")
         assert problems == ["A rate is at most 100% (entered 120)"]
 
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from vuonlen.core.models import AuditAction, AuditLog
-from vuonlen.indicators import targets
+from vuonlen.indicators import selectors, services, values
 from vuonlen.indicators.models import Target
 
 from .factories import RollupFactory, TargetFactory
@@ -28,8 +28,8 @@ def _audits(action=None):
 # --- set_target -----------------------------------------------------------------------------
 
 def test_district_secretariat_hands_a_commune_its_target(world):
-    target = targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                                year=2023, value="67,5", document="92-CV/BCĐ")
+    target = services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                                 year=2023, value="67,5", document="92-CV/BCĐ")
     assert (target.value, target.document, target.set_by, target.version) == (
         Decimal("67.50"), "92-CV/BCĐ", world.secretariat, 1)
     row = _audits(AuditAction.CREATE).get()
@@ -37,54 +37,54 @@ def test_district_secretariat_hands_a_commune_its_target(world):
 
 
 def test_change_with_version_and_no_change_writes_nothing(world):
-    first = targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                               year=2023, value=70)
-    changed = targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                                 year=2023, value="72", expected_version=first.version)
+    first = services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                                year=2023, value=70)
+    changed = services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                                  year=2023, value="72", expected_version=first.version)
     assert changed.pk == first.pk and changed.version == 2 and changed.value == Decimal("72.00")
     assert _audits(AuditAction.UPDATE).get().changes["value"] == ["70.00", "72.00"]
-    targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune, year=2023,
-                       value="72,00", expected_version=2)
+    services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune, year=2023,
+                        value="72,00", expected_version=2)
     assert _audits().count() == 2
 
 
 def test_a_stale_version_is_refused_and_keeps_the_stored_value(world):
-    first = targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                               year=2023, value=70)
-    targets.set_target(actor=world.province_secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                       year=2023, value=71, expected_version=first.version)
-    with pytest.raises(targets.Stale) as caught:
-        targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                           year=2023, value=80, expected_version=first.version)
+    first = services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                                year=2023, value=70)
+    services.set_target(actor=world.province_secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                        year=2023, value=71, expected_version=first.version)
+    with pytest.raises(services.Stale) as caught:
+        services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                            year=2023, value=80, expected_version=first.version)
     assert "vừa được" in caught.value.messages[0] and "71%" in caught.value.messages[0]
     assert Target.objects.get().value == Decimal("71.00")
     # 0 = "there was none when I opened the page": someone created it meanwhile.
-    with pytest.raises(targets.Stale):
-        targets.set_target(actor=world.secretariat, indicator=indicator("KHKT"), unit=world.commune, year=2023,
-                           value=40, expected_version=1)
+    with pytest.raises(services.Stale):
+        services.set_target(actor=world.secretariat, indicator=indicator("KHKT"), unit=world.commune, year=2023,
+                            value=40, expected_version=1)
 
 
 def test_every_problem_at_once_and_nothing_written(world):
     with pytest.raises(ValidationError) as caught:
-        targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                           year=2019, value="120", document="x" * 121)
+        services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                            year=2019, value="120", document="x" * 121)
     errors = caught.value.message_dict
     assert set(errors) == {"year", "value", "document"}
     assert "2019" in errors["year"][0] and "2021–2025" in errors["year"][0]
     assert "không quá 100%" in errors["value"][0]
     with pytest.raises(ValidationError) as caught:
-        targets.set_target(actor=world.secretariat, indicator=indicator("KH_XA"), unit=world.commune, year=2023,
-                           value="-5")
+        services.set_target(actor=world.secretariat, indicator=indicator("KH_XA"), unit=world.commune, year=2023,
+                            value="-5")
     errors = caught.value.message_dict
     assert "không giao cho cấp xã" in errors["indicator"][0]
     assert errors["value"] == ["Mức chỉ tiêu không được âm"]
     with pytest.raises(ValidationError) as caught:
-        targets.set_target(actor=world.secretariat, indicator=indicator("HO_NGHEO"), unit=world.commune, year=2023,
-                           value="2,5")
+        services.set_target(actor=world.secretariat, indicator=indicator("HO_NGHEO"), unit=world.commune, year=2023,
+                            value="2,5")
     assert caught.value.message_dict["value"] == ["Số lượng phải là số nguyên"]
     with pytest.raises(ValidationError) as caught:
-        targets.set_target(actor=world.secretariat, indicator=indicator("HO_NGHEO"), unit=world.commune, year=2026,
-                           value="abc", phase_end=True)
+        services.set_target(actor=world.secretariat, indicator=indicator("HO_NGHEO"), unit=world.commune, year=2026,
+                            value="abc", phase_end=True)
     errors = caught.value.message_dict
     assert errors["value"] == ["“abc” không phải là số"]
     assert any("không còn" in m for m in errors["year"])  # the old commune is gone in 2026
@@ -92,20 +92,20 @@ def test_every_problem_at_once_and_nothing_written(world):
 
 
 def test_numbers_read_the_vietnamese_way(world):
-    made = targets.set_target(actor=world.secretariat, indicator=indicator("HO_NGHEO"), unit=world.commune,
-                              year=2023, value="1.250")
+    made = services.set_target(actor=world.secretariat, indicator=indicator("HO_NGHEO"), unit=world.commune,
+                               year=2023, value="1.250")
     assert made.value == Decimal("1250")
-    assert targets.plain_number(Decimal("67.50")) == "67,5" and targets.plain_number(Decimal("1250")) == "1.250"
-    assert targets.show("percent", 81.08, 1) == "81,1%"
+    assert values.plain_number(Decimal("67.50")) == "67,5" and values.plain_number(Decimal("1250")) == "1.250"
+    assert values.show("percent", 81.08, 1) == "81,1%"
 
 
 def test_phase_end_target_only_in_the_last_year(world):
-    made = targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                              year=2025, value=75, phase_end=True)
+    made = services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                               year=2025, value=75, phase_end=True)
     assert made.phase_end
     with pytest.raises(ValidationError) as caught:
-        targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                           year=2024, value=75, phase_end=True)
+        services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                            year=2024, value=75, phase_end=True)
     assert "phase_end" in caught.value.message_dict
 
 
@@ -113,31 +113,31 @@ def test_who_may_hand_targets(world):
     nep = indicator("NEP_NGHI")
     # Another district's secretariat: that commune does not exist for them.
     with pytest.raises(Http404):
-        targets.set_target(actor=world.city_secretariat, indicator=nep, unit=world.commune, year=2023, value=70)
+        services.set_target(actor=world.city_secretariat, indicator=nep, unit=world.commune, year=2023, value=70)
     # A viewer of the district reads but may not hand targets.
     with pytest.raises(PermissionDenied):
-        targets.set_target(actor=world.viewer, indicator=nep, unit=world.commune, year=2023, value=70)
+        services.set_target(actor=world.viewer, indicator=nep, unit=world.commune, year=2023, value=70)
     # A commune officer may not set the commune's own target.
     with pytest.raises(PermissionDenied):
-        targets.set_target(actor=world.officer, indicator=nep, unit=world.commune, year=2023, value=70)
+        services.set_target(actor=world.officer, indicator=nep, unit=world.commune, year=2023, value=70)
     # The district's own target comes from the province, not from the district itself.
     with pytest.raises(PermissionDenied):
-        targets.set_target(actor=world.secretariat, indicator=nep, unit=world.district, year=2023, value=70)
-    assert targets.set_target(actor=world.province_secretariat, indicator=nep, unit=world.district, year=2023,
-                              value=75).value == 75
+        services.set_target(actor=world.secretariat, indicator=nep, unit=world.district, year=2023, value=70)
+    assert services.set_target(actor=world.province_secretariat, indicator=nep, unit=world.district, year=2023,
+                               value=75).value == 75
     # The province's own target: only the administrator.
     with pytest.raises(PermissionDenied):
-        targets.set_target(actor=world.province_secretariat, indicator=nep, unit=world.province, year=2023, value=75)
-    assert targets.set_target(actor=world.admin, indicator=nep, unit=world.province, year=2023, value=75)
+        services.set_target(actor=world.province_secretariat, indicator=nep, unit=world.province, year=2023, value=75)
+    assert services.set_target(actor=world.admin, indicator=nep, unit=world.province, year=2023, value=75)
     assert not Target.objects.filter(unit=world.commune).exists()
 
 
 def test_clearing_a_target_is_audited(world):
-    made = targets.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
-                              year=2023, value=70)
+    made = services.set_target(actor=world.secretariat, indicator=indicator("NEP_NGHI"), unit=world.commune,
+                               year=2023, value=70)
     with pytest.raises(PermissionDenied):
-        targets.clear_target(actor=world.viewer, target=made)
-    targets.clear_target(actor=world.secretariat, target=made, expected_version=1)
+        services.clear_target(actor=world.viewer, target=made)
+    services.clear_target(actor=world.secretariat, target=made, expected_version=1)
     assert not Target.objects.exists()
     row = _audits(AuditAction.DELETE).get()
     assert row.changes["value"] == ["70.00", None] and row.object_id == str(made.pk)
@@ -154,7 +154,7 @@ def test_weighted_cascade_says_no_where_the_plain_average_says_yes(world):
     for commune, (value, households) in zip(world.communes, plan, strict=True):
         TargetFactory(unit=commune, indicator="NEP_NGHI", year=2023, value=value)
         RollupFactory(unit=commune, indicator="NEP_NGHI", year=2023, denominator=households)
-    check = targets.cascade(world.district, indicator("NEP_NGHI"), 2023)
+    check = selectors.cascade(world.district, indicator("NEP_NGHI"), 2023)
     assert sum(v for v, _h in plan) / len(plan) == 75  # what a plain average would say
     assert check.method == "weighted" and check.combined == Decimal("68.57")
     assert check.reaches is False and check.gap == Decimal("6.43")
@@ -176,7 +176,7 @@ def test_weights_come_from_the_year_or_the_latest_year_before(world):
     RollupFactory(unit=second, indicator="KHKT", year=2023, denominator=100)
     for commune in others:
         TargetFactory(unit=commune, indicator="KHKT", year=2023, value=10)  # no denominator anywhere: weighs nothing
-    check = targets.cascade(world.district, indicator("KHKT"), 2023)
+    check = selectors.cascade(world.district, indicator("KHKT"), 2023)
     weights = {c.unit.pk: (c.weight, c.weight_year) for c in check.children}
     assert weights[first.pk] == (300, 2022) and weights[second.pk] == (100, 2023)
     assert check.combined == Decimal("72.50") and check.reaches is True and check.gap == 0
@@ -186,14 +186,14 @@ def test_counts_add_up_and_lower_is_better_must_not_exceed(world):
     """Poor households (lower is better): district 500; communes 100, 90, 80, 70, 60, 50, 30 = 480
     ≤ 500 reaches; raise one commune by 40 → 520, over by 20."""
     TargetFactory(unit=world.district, indicator="HO_NGHEO", year=2023, value=500)
-    values = [100, 90, 80, 70, 60, 50, 30]
+    typed = [100, 90, 80, 70, 60, 50, 30]
     made = [TargetFactory(unit=c, indicator="HO_NGHEO", year=2023, value=v)
-            for c, v in zip(world.communes, values, strict=True)]
-    check = targets.cascade(world.district, indicator("HO_NGHEO"), 2023)
+            for c, v in zip(world.communes, typed, strict=True)]
+    check = selectors.cascade(world.district, indicator("HO_NGHEO"), 2023)
     assert (check.method, check.combined, check.reaches, check.gap) == ("sum", Decimal("480.00"), True, 0)
     made[0].value = Decimal(140)
     made[0].save()
-    check = targets.cascade(world.district, indicator("HO_NGHEO"), 2023)
+    check = selectors.cascade(world.district, indicator("HO_NGHEO"), 2023)
     assert (check.combined, check.reaches, check.gap) == (Decimal("520.00"), False, Decimal("20.00"))
 
 
@@ -205,7 +205,7 @@ def test_a_lower_is_better_rate_is_weighted_too(world):
     for commune, (value, households) in zip(world.communes, plan, strict=True):
         TargetFactory(unit=commune, indicator="TL_NGHEO_CN", year=2023, value=value)
         RollupFactory(unit=commune, indicator="TL_NGHEO_CN", year=2023, denominator=households)
-    check = targets.cascade(world.district, indicator("TL_NGHEO_CN"), 2023)
+    check = selectors.cascade(world.district, indicator("TL_NGHEO_CN"), 2023)
     assert check.combined == Decimal("17.14") and check.reaches is True
 
 
@@ -213,28 +213,28 @@ def test_children_without_targets(world):
     """Counts: what is given already past the line stays past it; short of it, undecided.
     Rates: undecided whenever a child has none. The children without targets are named."""
     TargetFactory(unit=world.province, indicator="MH_HUYEN", year=2023, value=12)
-    districts = targets.children_in(world.province, 2023)
+    districts = selectors.children_in(world.province, 2023)
     assert len(districts) == 10
     for district in districts[:6]:
         TargetFactory(unit=district, indicator="MH_HUYEN", year=2023, value=2)
-    check = targets.cascade(world.province, indicator("MH_HUYEN"), 2023)
+    check = selectors.cascade(world.province, indicator("MH_HUYEN"), 2023)
     assert (check.combined, check.reaches, check.gap) == (Decimal("12.00"), True, 0)
     assert len(check.missing) == 4 and "4 đơn vị chưa được giao" in check.verdict()
     TargetFactory(unit=world.province, indicator="DOI_SONG", year=2023, value=30)
     TargetFactory(unit=world.communes[0], indicator="DOI_SONG", year=2023, value=90)
-    check = targets.cascade(world.province, indicator("DOI_SONG"), 2023)
+    check = selectors.cascade(world.province, indicator("DOI_SONG"), 2023)
     # A commune's target does not count for the province: its children are the districts.
     assert check.combined is None and len(check.missing) == 10
     assert check.verdict() == "Chưa giao cho 10 đơn vị"
     TargetFactory(unit=world.district, indicator="DOI_SONG", year=2023, value=30)
-    check = targets.cascade(world.district, indicator("DOI_SONG"), 2023)
+    check = selectors.cascade(world.district, indicator("DOI_SONG"), 2023)
     assert check.reaches is None and check.method == "average" and len(check.missing) == 6
     assert check.verdict().startswith("Chưa kết luận")
 
 
 def test_no_parent_target(world):
     TargetFactory(unit=world.commune, indicator="NEP_NGHI", year=2023, value=75)
-    check = targets.cascade(world.district, indicator("NEP_NGHI"), 2023)
+    check = selectors.cascade(world.district, indicator("NEP_NGHI"), 2023)
     assert check.reaches is None and check.verdict() == "Đơn vị chưa được giao chỉ tiêu năm này"
 
 
@@ -282,9 +282,9 @@ def test_grid_lists_every_error_and_saves_nothing(client, world):
 
 def test_grid_conflict_answers_409_and_keeps_the_input(client, world):
     nep = indicator("NEP_NGHI")
-    made = targets.set_target(actor=world.secretariat, indicator=nep, unit=world.commune, year=2023, value=70)
-    targets.set_target(actor=world.province_secretariat, indicator=nep, unit=world.commune, year=2023, value=72,
-                       expected_version=1)
+    made = services.set_target(actor=world.secretariat, indicator=nep, unit=world.commune, year=2023, value=70)
+    services.set_target(actor=world.province_secretariat, indicator=nep, unit=world.commune, year=2023, value=72,
+                        expected_version=1)
     client.force_login(world.secretariat)
     response = client.post(_grid_url(world.district), {f"v-{world.commune.pk}-{nep.pk}": "85",
                                                        f"ver-{world.commune.pk}-{nep.pk}": str(made.version)})
@@ -300,8 +300,8 @@ def test_grid_conflict_answers_409_and_keeps_the_input(client, world):
 
 def test_blank_cell_clears_and_unchanged_cells_write_nothing(client, world):
     nep, khkt = indicator("NEP_NGHI"), indicator("KHKT")
-    kept = targets.set_target(actor=world.secretariat, indicator=khkt, unit=world.commune, year=2023, value="45,5")
-    gone = targets.set_target(actor=world.secretariat, indicator=nep, unit=world.commune, year=2023, value=70)
+    kept = services.set_target(actor=world.secretariat, indicator=khkt, unit=world.commune, year=2023, value="45,5")
+    gone = services.set_target(actor=world.secretariat, indicator=nep, unit=world.commune, year=2023, value=70)
     before = _audits().count()
     client.force_login(world.secretariat)
     response = client.post(_grid_url(world.district), {

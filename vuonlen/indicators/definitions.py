@@ -1,7 +1,6 @@
 """The catalogue's rules: the formulas the engine knows, who may change the catalogue, and the
 checks of a new indicator (every problem at once). The writes themselves — adding an
-indicator, taking one out of use, a phase's set — are in ``services`` (still importable from
-here under their old names).
+indicator, taking one out of use, a phase's set — are in ``services``.
 
 Only an administrator (``roles.INDICATOR_DEFINE``) changes the catalogue. A computed indicator
 names one of the computations ``sources`` knows (``formulas()``); an entered one says how units
@@ -173,15 +172,3 @@ def _recompute_after_commit(indicator: Indicator) -> None:
     if not indicator.is_derived:
         transaction.on_commit(lambda: rollups.recompute_all())
 
-
-# The writes (``indicator_define``, ``indicator_set_active``, ``phase_indicators_set``) live in
-# ``services`` with the room's other writes; these names keep working for older imports.
-_MOVED = {"indicator_define", "indicator_set_active", "phase_indicators_set"}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        from . import services
-
-        return getattr(services, name)
-    raise AttributeError(name)

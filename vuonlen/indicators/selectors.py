@@ -5,8 +5,7 @@ indicators units enter; and the cascade check (do the targets handed to a unit's
 combined, reach its own?).
 
 Every write is in ``services``; the target grid and the entry form are built in ``targets`` /
-``views_targets``. The old import paths (``targets.indicators_for``, ``targets.cascades``,
-``entries.entered_indicators``…) still work: those modules re-export from here.
+``views_targets``.
 
 The cascade answers the question the district asks after letter 92-CV/BCĐ: do the targets it
 handed its communes, taken together, reach the target the province handed it? A percentage is

@@ -1,10 +1,9 @@
 """The target grid: a unit's children × the indicators set at their level in a year, with the
 unit's own targets on top and the cascade check of every column (``target_grid``).
 
-The writes (``set_target``, ``save_targets``, ``clear_target``) are in ``services``, the reads
-(units of a year, indicators of a level, who may hand a target, the cascade check) in
-``selectors``, the numbers as people type and read them in ``values``; the names stay
-importable from here for older code.
+The cells are built from ``selectors`` (units of a year, indicators of a level, who may hand a
+target, the cascade check) and ``values`` (the numbers as people type and read them); the
+writes (``set_target``, ``save_targets``, ``clear_target``) are in ``services``.
 """
 
 from __future__ import annotations
@@ -15,44 +14,8 @@ from dataclasses import dataclass
 from vuonlen.geo.models import AdministrativeUnit, Level
 
 from .models import Indicator, Target
-from .selectors import (  # noqa: F401
-    Cascade,
-    ChildTarget,
-    cascade,
-    cascades,
-    children_in,
-    default_year,
-    exists_in,
-    indicators_for,
-    latest_denominators,
-    may_set_target,
-    phase_of_year,
-    phase_years,
-)
-from .services.targets import (  # noqa: F401
-    STALE_MESSAGE,
-    SaveResult,
-    Stale,
-    TargetInput,
-    clean_target,
-    clear_target,
-    require_target_right,
-    save_targets,
-    set_target,
-    stale_message,
-)
-from .values import (  # noqa: F401
-    CENT,
-    LEVEL_NAMES,
-    MAX_VALUE,
-    RATE_MEASURES,
-    UNIT_SUFFIX,
-    WHOLE_MEASURES,
-    clean_value,
-    parse_value,
-    plain_number,
-    show,
-)
+from .selectors import Cascade, cascades, children_in, exists_in, indicators_for, may_set_target, phase_years
+from .values import plain_number
 
 # --- the grid of a unit's children ----------------------------------------------------------------
 

@@ -9,8 +9,7 @@
 
 Each validates and reports every problem at once, checks the actor's right, writes, and calls
 ``core.audit.audit_record`` in the same transaction. Reads are in ``selectors``; the target grid
-is built in ``targets`` (the module), which with ``entries`` and ``definitions`` keeps the old
-names importable.
+is built in ``targets`` (the module), the catalogue's checks are in ``definitions``.
 """
 
 from .catalogue import (

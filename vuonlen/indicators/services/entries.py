@@ -4,6 +4,12 @@ for a year, together), ``enter_value`` (one).
 Who: ``roles.INDICATOR_ENTER`` on the unit (the commune's officer, the secretariat above it,
 the administrator); 403 to a reader of the unit, 404 outside their area. Saving goes through
 the ORM, so the roll-ups refresh when the transaction commits (``signals``).
+
+Where a figure is entered: a yes/no is answered by each commune (the district's rate counts
+every commune, answered or not: ``sources``); a value indicator by the lowest level it is set
+at (at most the commune, ``selectors.entry_level``), so that a district's figure is always the
+sum of its communes' and nothing is counted twice. The entry form is built in
+``forms.EntryForm`` / ``views_targets``.
 """
 
 from __future__ import annotations
