@@ -14,7 +14,7 @@ from vuonlen.accounts.roles import Role
 from vuonlen.campaign.models import Phase
 from vuonlen.core.models import AuditAction, AuditLog
 from vuonlen.indicators import services
-from vuonlen.indicators.models import Indicator, Rollup, Target
+from vuonlen.indicators.models import Indicator, PhaseGoal, Rollup, Target
 
 from .conftest import assess
 from .factories import EnteredValueFactory, TargetFactory
@@ -144,6 +144,18 @@ def test_targets_and_entered_figures_in_the_admin_are_scoped_and_read_only(world
     assert staff.get(reverse("admin:indicators_indicator_change", args=[kh.pk])).status_code == 200
     staff.post(reverse("admin:indicators_indicator_change", args=[kh.pk]), {"short_name": "Đổi"})
     assert Indicator.objects.get(pk=kh.pk).short_name == "Xã ban hành kế hoạch"
+
+
+def test_phase_plan_targets_in_the_admin_are_read_only_even_to_a_superuser(world, client):
+    """They change only on the phase set page (validation, version, audit)."""
+    goal = PhaseGoal.objects.create(phase=Phase.objects.get(code="2021-2025"), indicator=indicator("NEP_NGHI"),
+                                    value=75)
+    client.force_login(factories.make_user(is_superuser=True, is_staff=True, username="root"))
+    assert client.get(reverse("admin:indicators_phasegoal_change", args=[goal.pk])).status_code == 200
+    assert client.get(reverse("admin:indicators_phasegoal_add")).status_code == 403
+    assert client.get(reverse("admin:indicators_phasegoal_delete", args=[goal.pk])).status_code == 403
+    client.post(reverse("admin:indicators_phasegoal_change", args=[goal.pk]), {"value": "5"})
+    assert PhaseGoal.objects.get(pk=goal.pk).value == 75
 
 
 def test_superuser_edits_the_catalogue_in_the_admin_audited(world, client, django_capture_on_commit_callbacks):

@@ -43,8 +43,8 @@ class IndicatorAdmin(AuditedAdmin):
             transaction.on_commit(lambda: rollups.recompute_all())
 
 
-class _ReadOnlyScopedAdmin(ScopedAdmin):
-    scope_permission = roles.INDICATOR_VIEW
+class _ReadOnly:
+    """Nothing is added, changed or deleted here: only through the pages (services)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -54,6 +54,10 @@ class _ReadOnlyScopedAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyScopedAdmin(_ReadOnly, ScopedAdmin):
+    scope_permission = roles.INDICATOR_VIEW
 
 
 @admin.register(Target)
@@ -75,19 +79,10 @@ class EnteredValueAdmin(_ReadOnlyScopedAdmin):
 
 
 @admin.register(PhaseGoal)
-class PhaseGoalAdmin(admin.ModelAdmin):
+class PhaseGoalAdmin(_ReadOnly, admin.ModelAdmin):
     """A phase's plan targets, read-only: the province secretariat keeps them on the phase set
     page (``services.phase_set_save``: validation, version, audit)."""
 
     list_display = ("phase", "indicator", "value", "document", "updated_at")
     list_filter = ("phase",)
     list_select_related = ("phase", "indicator")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
