@@ -1,22 +1,32 @@
 """What the household and the review imports share: the result, the phases and the progress
-reporter, the units of the file read once, chunked queries."""
+reporter, the file read and its header located, the checker's frame, the units of the file read
+once, chunked queries, and the one write transaction."""
 
 from __future__ import annotations
 
 import functools
 import gc
+import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, BinaryIO
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy
 
 from vuonlen.accounts import scoping
 from vuonlen.accounts.scoping import SYSTEM
+from vuonlen.core import spreadsheets
+from vuonlen.core.audit import audit_record
 from vuonlen.core.formats import format_number
-from vuonlen.core.spreadsheets import RowError
+from vuonlen.core.models import AuditAction
+from vuonlen.core.periods import today_vn
+from vuonlen.core.spreadsheets import Column, FileRejected, FileUnreadable, RowError
 from vuonlen.core.text import fold
 from vuonlen.geo.models import AdministrativeUnit, Level
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS = 300_000
 _CHUNK = 2_000  # codes per IN (…) query: well inside SQLite's and PostgreSQL's limits
@@ -77,6 +87,88 @@ class _Reporter:
         if force or now - self.last >= self.INTERVAL:
             self.last = now
             self.progress(done, total, phase)
+
+
+# Both files name the commune by its code, under the same header and the same synonyms.
+COMMUNE_HEADER = "Mã xã"
+COMMUNE_COLUMN = Column.of(COMMUNE_HEADER, "ma don vi", "ma dvhc", "ma so xa", prefixes=("ma xa",))
+
+
+@dataclass
+class Sheet:
+    """The file's cells (row 1 first), the header row's index and each column's position in it."""
+
+    rows: list[list]
+    header_index: int
+    positions: dict[str, int]
+
+    def reader(self) -> Callable[[list], dict[str, Any]]:
+        """A function from a row's cells to {column: value} (None past the row's end): called once
+        per row of a 130,000-row file, so the positions are looked up once here."""
+        items = list(self.positions.items())
+
+        def values(row: list) -> dict[str, Any]:
+            width = len(row)
+            return {name: row[pos] if pos < width else None for name, pos in items}
+
+        return values
+
+    def data(self) -> Iterable[tuple[int, int, list]]:
+        """(rows read so far, spreadsheet row number, cells) of every row below the header."""
+        first = self.header_index + 1
+        rows = self.rows
+        for index in range(first, len(rows)):
+            yield index - self.header_index, index + 1, rows[index]
+
+    @property
+    def total(self) -> int:
+        """How many rows lie below the header (for the progress)."""
+        return len(self.rows) - self.header_index - 1
+
+
+def read_sheet(file: BinaryIO | bytes, filename: str, columns: Sequence[Column]) -> Sheet | ImportResult:
+    """The file read (``spreadsheets.read_table``, every limit checked) and its header located;
+    a file refused (type, size, no header, a column missing) is the import's result, one error.
+    ``FileUnreadable`` goes on: the parser died on the file, and the job fails with its message
+    (see ``core.sheet_guard``)."""
+    try:
+        rows = spreadsheets.read_table(file, filename, columns=columns, max_rows=MAX_ROWS)
+        header_index, positions = spreadsheets.locate_header(rows, columns)
+    except FileUnreadable:
+        raise
+    except FileRejected as exc:
+        return _file_error(str(exc))
+    return Sheet(rows, header_index, positions)
+
+
+class Checker(spreadsheets.RowChecker):
+    """What both files' checkers hold: who imports (for the scope), the units' era, the progress,
+    today's date (Vietnam's), and the errors with their row and column."""
+
+    def __init__(self, actor, era: str, positions: dict[str, int], report: _Reporter):
+        super().__init__(positions)
+        self.actor = actor
+        self.era = era
+        self.report = report
+        self.today = today_vn()
+
+
+def write_all_or_nothing(*, actor, report: _Reporter, write: Callable[[], dict[str, int]], counts: dict[str, int],
+                         what: str, note: Callable[[dict[str, int]], str], conflict: str) -> ImportResult:
+    """Run ``write`` (the records and their audit rows) and the file's IMPORT audit row in one
+    transaction, its counts added to ``counts``. A unique key taken by someone else between the
+    check and the write rolls everything back: the result is then one error, ``conflict``."""
+    # Inside the transaction progress could not be seen by anyone else: the phase is all there is.
+    report(0, 0, Phase.WRITE, force=True)
+    try:
+        with transaction.atomic():
+            counts.update(write())
+            audit_record(actor=actor, action=AuditAction.IMPORT, source="import", object_repr=what[:300],
+                         note=note(counts)[:500])
+    except IntegrityError:
+        logger.warning("import rolled back on a concurrent change (%s)", what, exc_info=True)
+        return _file_error(conflict)
+    return ImportResult(counts=counts)
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
