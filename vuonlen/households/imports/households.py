@@ -37,6 +37,7 @@ from .common import (
     _sorted,
     _Units,
     read_sheet,
+    rows_with,
     without_cyclic_gc,
     write_all_or_nothing,
 )
@@ -100,6 +101,8 @@ _PERSON_COLUMNS = {
     "ethnicity": H.ETHNICITY, "citizen_id": H.CITIZEN_ID, "health_insurance": H.INSURANCE,
     "school_status": H.SCHOOL, "education_level": H.EDUCATION, "occupation": H.OCCUPATION,
 }
+# The member's cells as ``clean_person`` reads them, the birth column aside (see ``_birth``).
+_MEMBER_CELLS = tuple((f, col) for f, col in _PERSON_COLUMNS.items() if f not in ("birth_date", "birth_year"))
 _HOUSEHOLD_FIELD_COLUMNS = {"code": H.CODE, "area": H.AREA, "phone": H.PHONE, "address": H.ADDRESS,
                             "notes": H.NOTES}
 
@@ -192,7 +195,7 @@ class _HouseholdChecker(Checker):
                 self.error(row_number, H.CODE, gettext("Thiếu mã hộ"))
                 continue
             self._household_cells(current, row_number, values)
-            member = {f: values.get(col) for f, col in _PERSON_COLUMNS.items() if f not in ("birth_date", "birth_year")}
+            member = {f: values.get(col) for f, col in _MEMBER_CELLS}
             member.update(_birth(values.get(H.BIRTH)))
             current.members.append(_Member(row_number, member))
             self.report(done, total, Phase.CHECK)
@@ -201,9 +204,9 @@ class _HouseholdChecker(Checker):
 
     def _household_cells(self, block: _Block, row: int, values: dict[str, Any]) -> None:
         for column in _HOUSEHOLD_CELLS:
-            if column not in values:
-                continue
-            raw = values[column]
+            raw = values.get(column)
+            if raw is None or raw == "":
+                continue  # most rows: a member's row leaves the household's cells blank
             text = spreadsheets.code_text(raw) if column == H.COMMUNE else spreadsheets.cell_text(raw)
             if not text:
                 continue
@@ -339,13 +342,12 @@ class _HouseholdChecker(Checker):
                 if cid:
                     wanted.setdefault(cid, (block, member))
         allowed = set().union(*identical.values()) if identical else set()
-        for chunk in _chunks(sorted(wanted)):
-            for cid, person_id in Person.objects.filter(citizen_id__in=chunk).values_list("citizen_id", "pk"):
-                if person_id in allowed:
-                    continue
-                block, member = wanted[cid]
-                self.error(member.row, H.CITIZEN_ID,
-                           f"Số định danh {validation.mask_citizen_id(cid)} đã có trong sổ hộ (của một người khác)")
+        for cid, person_id in rows_with(Person, "citizen_id", sorted(wanted), "id"):
+            if person_id in allowed:
+                continue
+            block, member = wanted[cid]
+            self.error(member.row, H.CITIZEN_ID,
+                       f"Số định danh {validation.mask_citizen_id(cid)} đã có trong sổ hộ (của một người khác)")
 
     # --- writing ---------------------------------------------------------------------------
 
