@@ -239,6 +239,45 @@ def test_a_household_already_in_the_registry_with_the_same_data_is_skipped(offic
     assert "1 hộ không có thay đổi" in result.summary()
 
 
+def test_id_numbers_already_in_the_registry_are_found_in_every_chunk_of_the_file(officer_a, commune_a,
+                                                                                  monkeypatch):
+    # The registry is asked in chunks of ID numbers (one array on PostgreSQL): a chunk of two
+    # here, so the numbers already there fall in different chunks, the new ones between them.
+    from vuonlen.households.imports import common
+
+    monkeypatch.setattr(common, "_CHUNK", 2)
+    taken = ["062080000011", "062080000044", "062080000066"]
+    for number, cid in enumerate(taken):
+        HouseholdFactory(unit=commune_a, code=f"OLD-{number}", members=[
+            {"full_name": f"A Cũ {number}", "sex": "Nam", "relation": "Chủ hộ", "birth_year": 1980,
+             "citizen_id": cid}])
+    ids = [f"0620800000{n}{n}" for n in range(1, 8)]  # 11, 22, … 77: three of them taken
+    rows = [person(f"CH-{n}", A, name=f"A Số {n}", citizen_id=cid) for n, cid in enumerate(ids)]
+    before = counts()
+    result = run(officer_a, xlsx(rows))
+    assert where(result) == [(4, H.CITIZEN_ID), (7, H.CITIZEN_ID), (9, H.CITIZEN_ID)]
+    assert all("đã có trong sổ hộ (của một người khác)" in e.message for e in result.errors)
+    assert counts() == before
+
+
+def test_the_worker_gives_back_the_memory_the_write_took(officer_a, commune_a):
+    """SQLite: the import writes with a larger page cache (imports.common.sqlite_write_cache), then
+    sets the connection's back: a worker that imported a province's file does not keep 32 MB."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's buffers are the server's")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+    result = run(officer_a, xlsx([person("MEM-1", A), person("MEM-2", A, name="A Hai")]))
+    assert result.ok, result.errors
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
+    assert Household.objects.filter(code__startswith="MEM-").count() == 2
+
+
 def test_era_reads_commune_codes_of_the_new_order(kontum):
     admin = factories.make_user(is_superuser=True)
     result = run(admin, xlsx([person("M-1", B)]), era="post2025")

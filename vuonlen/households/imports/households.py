@@ -3,45 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from vuonlen.accounts import roles
 from vuonlen.core import spreadsheets
-from vuonlen.core.audit import Created, Related, audit_created_in_database, audit_record
+from vuonlen.core.audit import Created, Related, audit_created_in_database
 from vuonlen.core.audit import column as record_column
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.formats import excel_serial_date, year_typed_into_date_cell
-from vuonlen.core.models import AuditAction
-from vuonlen.core.periods import today_vn
-from vuonlen.core.spreadsheets import Column, FileRejected, FileUnreadable, RowError
+from vuonlen.core.spreadsheets import Column
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import AdministrativeUnit, Era
 
 from .. import ethnicity, validation
 from ..models import Household, JoinReason, Membership, Person, Relation
 from .common import (
-    MAX_ROWS,
+    COMMUNE_COLUMN,
+    COMMUNE_HEADER,
     NOT_FOUND_COMMUNE,
+    Checker,
     ImportResult,
     Phase,
     Progress,
+    Sheet,
     _chunks,
     _file_error,
     _is_blank,
     _Reporter,
     _sorted,
     _Units,
+    read_sheet,
+    rows_with,
     without_cyclic_gc,
+    write_all_or_nothing,
 )
-
-logger = logging.getLogger(__name__)
 
 # =============================================================================================
 # Households with their members
@@ -50,7 +49,7 @@ logger = logging.getLogger(__name__)
 class H:
     """Column headers of the household file, as the template writes them."""
 
-    COMMUNE = "Mã xã"
+    COMMUNE = COMMUNE_HEADER
     VILLAGE = "Thôn"
     CODE = "Mã hộ"
     AREA = "Khu vực"
@@ -70,7 +69,7 @@ class H:
 
 
 HOUSEHOLD_COLUMNS = (
-    Column.of(H.COMMUNE, "ma don vi", "ma dvhc", "ma so xa", prefixes=("ma xa",)),
+    COMMUNE_COLUMN,
     Column.of(H.CODE, "ma so ho", "so hieu ho", prefixes=("ma ho",)),
     Column.of(H.VILLAGE, "thon lang", "thon to", "ma thon", "ten thon", prefixes=("thon",), required=False),
     Column.of(H.AREA, "nong thon thanh thi", prefixes=("khu vuc",), required=False),
@@ -102,6 +101,8 @@ _PERSON_COLUMNS = {
     "ethnicity": H.ETHNICITY, "citizen_id": H.CITIZEN_ID, "health_insurance": H.INSURANCE,
     "school_status": H.SCHOOL, "education_level": H.EDUCATION, "occupation": H.OCCUPATION,
 }
+# The member's cells as ``clean_person`` reads them, the birth column aside (see ``_birth``).
+_MEMBER_CELLS = tuple((f, col) for f, col in _PERSON_COLUMNS.items() if f not in ("birth_date", "birth_year"))
 _HOUSEHOLD_FIELD_COLUMNS = {"code": H.CODE, "area": H.AREA, "phone": H.PHONE, "address": H.ADDRESS,
                             "notes": H.NOTES}
 
@@ -157,29 +158,20 @@ def _birth(value) -> dict[str, Any]:
     return {"birth_date": text} if text else {}
 
 
-class _HouseholdChecker:
+class _HouseholdChecker(Checker):
     def __init__(self, actor, era: str, positions: dict[str, int], report: _Reporter):
-        self.actor = actor
-        self.era = era
-        self.positions = positions
-        self.report = report
-        self.errors: list[RowError] = []
+        super().__init__(actor, era, positions, report)
         self.blocks: list[_Block] = []
-        self.today = today_vn()
-
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(row, column, message))
 
     # --- pass 1: rows into households ------------------------------------------------------
 
-    def parse(self, rows: list[list], header_index: int) -> None:
-        get = self._getter()
+    def parse(self, sheet: Sheet) -> None:
+        get = sheet.reader()
         seen: dict[tuple[str, str], int] = {}
         current: _Block | None = None
-        total = len(rows) - header_index - 1
-        for index in range(header_index + 1, len(rows)):
-            row_number = index + 1
-            values = get(rows[index])
+        total = sheet.total
+        for done, row_number, cells in sheet.data():
+            values = get(cells)
             if all(_is_blank(v) for v in values.values()):
                 continue
             code = spreadsheets.cell_text(values.get(H.CODE))
@@ -203,27 +195,18 @@ class _HouseholdChecker:
                 self.error(row_number, H.CODE, gettext("Thiếu mã hộ"))
                 continue
             self._household_cells(current, row_number, values)
-            member = {f: values.get(col) for f, col in _PERSON_COLUMNS.items() if f not in ("birth_date", "birth_year")}
+            member = {f: values.get(col) for f, col in _MEMBER_CELLS}
             member.update(_birth(values.get(H.BIRTH)))
             current.members.append(_Member(row_number, member))
-            self.report(index - header_index, total, Phase.CHECK)
+            self.report(done, total, Phase.CHECK)
         if current is not None:
             self._close(current)
 
-    def _getter(self) -> Callable[[list], dict[str, Any]]:
-        items = list(self.positions.items())
-
-        def get(row: list) -> dict[str, Any]:
-            width = len(row)
-            return {name: row[pos] if pos < width else None for name, pos in items}
-
-        return get
-
     def _household_cells(self, block: _Block, row: int, values: dict[str, Any]) -> None:
         for column in _HOUSEHOLD_CELLS:
-            if column not in values:
-                continue
-            raw = values[column]
+            raw = values.get(column)
+            if raw is None or raw == "":
+                continue  # most rows: a member's row leaves the household's cells blank
             text = spreadsheets.code_text(raw) if column == H.COMMUNE else spreadsheets.cell_text(raw)
             if not text:
                 continue
@@ -359,13 +342,12 @@ class _HouseholdChecker:
                 if cid:
                     wanted.setdefault(cid, (block, member))
         allowed = set().union(*identical.values()) if identical else set()
-        for chunk in _chunks(sorted(wanted)):
-            for cid, person_id in Person.objects.filter(citizen_id__in=chunk).values_list("citizen_id", "pk"):
-                if person_id in allowed:
-                    continue
-                block, member = wanted[cid]
-                self.error(member.row, H.CITIZEN_ID,
-                           f"Số định danh {validation.mask_citizen_id(cid)} đã có trong sổ hộ (của một người khác)")
+        for cid, person_id in rows_with(Person, "citizen_id", sorted(wanted), "id"):
+            if person_id in allowed:
+                continue
+            block, member = wanted[cid]
+            self.error(member.row, H.CITIZEN_ID,
+                       f"Số định danh {validation.mask_citizen_id(cid)} đã có trong sổ hộ (của một người khác)")
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -507,16 +489,12 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
     report = _Reporter(progress)
     filename = nfc(filename)
     report(0, 0, Phase.READ, force=True)
-    try:
-        rows = spreadsheets.read_table(file, filename, columns=HOUSEHOLD_COLUMNS, max_rows=MAX_ROWS)
-        header_index, positions = spreadsheets.locate_header(rows, HOUSEHOLD_COLUMNS)
-    except FileUnreadable:
-        raise  # the parser died on the file: the job fails with the message (see core.sheet_guard)
-    except FileRejected as exc:
-        return _file_error(str(exc))
-    checker = _HouseholdChecker(actor, era, positions, report)
-    checker.parse(rows, header_index)
-    del rows  # the file's cells are no longer needed: only the checked values go on
+    sheet = read_sheet(file, filename, HOUSEHOLD_COLUMNS)
+    if isinstance(sheet, ImportResult):
+        return sheet
+    checker = _HouseholdChecker(actor, era, sheet.positions, report)
+    checker.parse(sheet)
+    del sheet  # the file's cells are no longer needed: only the checked values go on
     if not checker.blocks and not checker.errors:
         return _file_error(gettext("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề"))
     checker.resolve()
@@ -527,18 +505,11 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
     counts = {"households": 0, "persons": 0, "unchanged": unchanged}
     if not blocks:
         return ImportResult(counts=counts)
-    # Inside the transaction progress could not be seen by anyone else: the phase is all there is.
-    report(0, 0, Phase.WRITE, force=True)
-    try:
-        with transaction.atomic():
-            counts.update(_write_households(actor=actor, blocks=blocks, filename=filename))
-            audit_record(actor=actor, action=AuditAction.IMPORT, source="import",
-                         object_repr=f"Hộ gia đình: {filename}"[:300],
-                         note=(f"Nhập {counts['households']} hộ, {counts['persons']} nhân khẩu từ tệp {filename}"
-                               f"{f'; {unchanged} hộ không có thay đổi' if unchanged else ''}")[:500])
-    except IntegrityError:
+    return write_all_or_nothing(
+        actor=actor, report=report, counts=counts, what=f"Hộ gia đình: {filename}",
+        write=lambda: _write_households(actor=actor, blocks=blocks, filename=filename),
+        note=lambda counts: (f"Nhập {counts['households']} hộ, {counts['persons']} nhân khẩu từ tệp {filename}"
+                             f"{f'; {unchanged} hộ không có thay đổi' if unchanged else ''}"),
         # Someone registered the same code or ID number between the check and the write.
-        logger.warning("household import rolled back on a concurrent change", exc_info=True)
-        return _file_error(gettext("Trong lúc nhập, sổ hộ vừa có thay đổi trùng với tệp (cùng mã hộ hoặc số định danh); "
-                                   "chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể"))
-    return ImportResult(counts=counts)
+        conflict=gettext("Trong lúc nhập, sổ hộ vừa có thay đổi trùng với tệp (cùng mã hộ hoặc số định danh); "
+                         "chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể"))

@@ -3,45 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from vuonlen.accounts import roles
 from vuonlen.core import spreadsheets
-from vuonlen.core.audit import audit_created_rows, audit_record, audit_updated_many, snapshot
+from vuonlen.core.audit import audit_created_rows, audit_updated_many, snapshot
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.formats import parse_date
-from vuonlen.core.models import AuditAction
-from vuonlen.core.periods import today_vn
-from vuonlen.core.spreadsheets import Column, FileRejected, FileUnreadable, RowError
+from vuonlen.core.spreadsheets import Column
 from vuonlen.core.text import nfc
 from vuonlen.geo.models import Era
 
 from .. import validation
 from ..models import Household, Membership, Review, ReviewKind
 from .common import (
-    MAX_ROWS,
+    COMMUNE_COLUMN,
+    COMMUNE_HEADER,
     NOT_FOUND_COMMUNE,
+    Checker,
     ImportResult,
     Phase,
     Progress,
+    Sheet,
     _chunks,
     _file_error,
     _is_blank,
     _Reporter,
     _sorted,
     _Units,
+    read_sheet,
     without_cyclic_gc,
+    write_all_or_nothing,
 )
-
-logger = logging.getLogger(__name__)
 
 # =============================================================================================
 # A year's review results
@@ -51,7 +50,7 @@ class R:
     """Column headers of the review file; one more column per indicator of the year's standard,
     headed by the indicator's Vietnamese name (its code is accepted too)."""
 
-    COMMUNE = "Mã xã"
+    COMMUNE = COMMUNE_HEADER
     CODE = "Mã hộ"
     HEAD = "Chủ hộ"
     INCOME = "Thu nhập bình quân (đồng/người/tháng)"
@@ -64,7 +63,7 @@ class R:
 
 
 _REVIEW_BEFORE = (
-    Column.of(R.COMMUNE, "ma don vi", "ma dvhc", "ma so xa", prefixes=("ma xa",)),
+    COMMUNE_COLUMN,
     Column.of(R.CODE, "ma so ho", prefixes=("ma ho",)),
     Column.of(R.HEAD, "ho ten chu ho", "ten chu ho", prefixes=("chu ho", "ho ten chu ho"), required=False),
     Column.of(R.INCOME, "thu nhap", "thu nhap binh quan", "thu nhap binh quan dau nguoi",
@@ -118,36 +117,25 @@ _REVIEW_FIELD_COLUMNS = {"income_per_capita": R.INCOME, "score_a": R.SCORE_A, "k
 _LINE_PROBLEM_COLUMNS = {"income": R.INCOME, "score_a": R.SCORE_A, "lacking": "", "lacking_count": ""}
 
 
-class _ReviewChecker:
+class _ReviewChecker(Checker):
     def __init__(self, actor, era: str, year: int, positions: dict[str, int], report: _Reporter):
-        self.actor = actor
-        self.era = era
+        super().__init__(actor, era, positions, report)
         self.year = year
-        self.positions = positions
-        self.report = report
-        self.errors: list[RowError] = []
         self.rows: list[_ReviewRow] = []
         self.skipped = 0
-        self.today = today_vn()
         indicators = _indicators(year)
         self.indicator_names = {i.code: i.name_vi for i in indicators}
         self.indicator_columns = [(i.code, i.name_vi) for i in indicators]
         self.first_indicator = indicators[0].name_vi if indicators else ""
 
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(row, column, message))
-
-    def parse(self, rows: list[list], header_index: int) -> None:
-        items = list(self.positions.items())
+    def parse(self, sheet: Sheet) -> None:
+        get = sheet.reader()
         seen: dict[tuple[str, str], int] = {}
         review_cells = [name for name in self.positions if name not in (R.COMMUNE, R.CODE, R.HEAD)]
-        total = len(rows) - header_index - 1
-        for index in range(header_index + 1, len(rows)):
-            raw_row = rows[index]
-            width = len(raw_row)
-            values = {name: raw_row[pos] if pos < width else None for name, pos in items}
-            row = index + 1
-            self.report(index - header_index, total, Phase.CHECK)
+        total = sheet.total
+        for done, row, cells in sheet.data():
+            values = get(cells)
+            self.report(done, total, Phase.CHECK)
             commune_code = spreadsheets.code_text(values.get(R.COMMUNE))
             code = spreadsheets.cell_text(values.get(R.CODE))
             if all(_is_blank(values.get(name)) for name in review_cells):
@@ -450,19 +438,15 @@ def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, e
     columns = review_columns_for(year)
     # Indicator names are matched exactly, before the prefix rules of the other columns.
     matching = tuple(sorted(columns, key=lambda c: 0 if not c.prefixes else 1))
-    try:
-        rows = spreadsheets.read_table(file, filename, columns=matching, max_rows=MAX_ROWS)
-        header_index, positions = spreadsheets.locate_header(rows, matching)
-    except FileUnreadable:
-        raise  # the parser died on the file: the job fails with the message (see core.sheet_guard)
-    except FileRejected as exc:
-        return _file_error(str(exc))
-    if R.INCOME not in positions and R.SCORE_A not in positions:
+    sheet = read_sheet(file, filename, matching)
+    if isinstance(sheet, ImportResult):
+        return sheet
+    if R.INCOME not in sheet.positions and R.SCORE_A not in sheet.positions:
         return _file_error(gettext("Dòng tiêu đề thiếu cột: %(income)s (hoặc %(score)s)")
                            % {"income": R.INCOME, "score": R.SCORE_A})
-    checker = _ReviewChecker(actor, era, year, positions, report)
-    checker.parse(rows, header_index)
-    del rows
+    checker = _ReviewChecker(actor, era, year, sheet.positions, report)
+    checker.parse(sheet)
+    del sheet
     if not checker.rows and not checker.errors:
         if checker.skipped:
             return _file_error(gettext("Tệp chưa có kết quả rà soát nào: các dòng chỉ có mã hộ, chưa có thu nhập, "
@@ -477,15 +461,9 @@ def import_reviews(*, actor, file: BinaryIO | bytes, filename: str, year: int, e
               "skipped": checker.skipped}
     if not new:
         return ImportResult(counts=counts)
-    report(0, 0, Phase.WRITE, force=True)
-    try:
-        with transaction.atomic():
-            counts.update(_write_reviews(actor=actor, checker=checker, filename=filename))
-            audit_record(actor=actor, action=AuditAction.IMPORT, source="import",
-                         object_repr=f"Kết quả rà soát {year}: {filename}"[:300],
-                         note=_review_note(counts, year, filename))
-    except IntegrityError:
-        logger.warning("review import rolled back on a concurrent change", exc_info=True)
-        return _file_error(gettext("Trong lúc nhập, kết quả rà soát của một số hộ vừa được người khác ghi; "
-                                   "chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể"))
-    return ImportResult(counts=counts)
+    return write_all_or_nothing(
+        actor=actor, report=report, counts=counts, what=f"Kết quả rà soát {year}: {filename}",
+        write=lambda: _write_reviews(actor=actor, checker=checker, filename=filename),
+        note=lambda counts: _review_note(counts, year, filename),
+        conflict=gettext("Trong lúc nhập, kết quả rà soát của một số hộ vừa được người khác ghi; "
+                         "chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể"))
