@@ -166,8 +166,9 @@ class Membership(TimestampedModel):
 
     household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT,
                                   related_name="memberships")
+    # Indexed by ``households_member_person_hh`` below (person first).
     person = models.ForeignKey(Person, verbose_name=_("nhân khẩu"), on_delete=models.PROTECT,
-                               related_name="memberships")
+                               related_name="memberships", db_index=False)
     relation = models.CharField(_("quan hệ với chủ hộ"), max_length=16, choices=Relation.choices)
     started_on = models.DateField(_("từ ngày"), null=True, blank=True)
     start_reason = models.CharField(_("lý do vào hộ"), max_length=16, choices=JoinReason.choices,
@@ -183,6 +184,12 @@ class Membership(TimestampedModel):
             # One open membership per person at a time.
             models.UniqueConstraint(fields=["person"], condition=Q(ended_on__isnull=True),
                                     name="households_one_open_membership"),
+        ]
+        indexes = [
+            # The person's index (it replaces the foreign key's own) carries the household too:
+            # the list's search finds the households of the people whose name matches with
+            # index-only probes, not a visit to each membership row (issue 17, docs/scale.md).
+            models.Index(fields=["person", "household"], name="households_member_person_hh"),
         ]
 
     def __str__(self) -> str:
@@ -261,7 +268,12 @@ class Review(TimestampedModel):
             models.UniqueConstraint(fields=["household", "year"], condition=Q(is_current=True),
                                     name="households_one_current_review_per_year"),
         ]
-        indexes = [models.Index(fields=["year", "is_current", "status", "commune"])]
+        indexes = [
+            models.Index(fields=["year", "is_current", "status", "commune"]),
+            # The years with a recognised review (the dashboards' opening year): a few probes of
+            # this index instead of reading every review (docs/scale.md).
+            models.Index(fields=["year"], condition=Q(recognised=True), name="households_review_recog_year"),
+        ]
 
     def __str__(self) -> str:
         return f"Rà soát {self.year} của hộ #{self.household_id}"

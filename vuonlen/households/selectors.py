@@ -191,13 +191,10 @@ def _search(qs: QuerySet[Household], query: str) -> QuerySet[Household]:
         # An ID number is searched exactly; a part of one must not list strangers.
         return qs.filter(pk__in=Membership.objects.filter(person__citizen_id=compact).values("household_id"))
     folded = fold(query)
-    # "IN (households of matching people)" is computed once; a correlated EXISTS would scan the
-    # people of every household in the district.
-    return qs.filter(
-        Q(head_search__contains=folded)
-        | Q(code__istartswith=query)
-        | Q(pk__in=Membership.objects.filter(person__name_search__contains=folded).values("household_id"))
-    )
+    arms = [qs.filter(head_search__contains=folded), qs.filter(code__istartswith=query),
+            qs.filter(memberships__person__name_search__contains=folded)]
+    ids = arms[0].order_by().values("pk").union(*(a.order_by().values("pk") for a in arms[1:]), all=True)
+    return qs.filter(pk__in=ids)
 
 
 def household_list(user, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
