@@ -126,6 +126,11 @@ class Household(TimestampedModel):
             # The list's default order over open households: the first page read in order.
             models.Index(fields=["head_sort", "code", "id"], condition=Q(ended_on__isnull=True),
                          name="households_open_head_sort"),
+            # The same order within each unit: a narrow scope's first page sorts its own
+            # households instead of walking the province's order, and the search reads a
+            # scope's household ids from the index alone (docs/scale.md).
+            models.Index(fields=["unit", "head_sort", "code", "id"], condition=Q(ended_on__isnull=True),
+                         name="households_open_unit_order"),
         ]
 
     def __str__(self) -> str:
@@ -164,9 +169,9 @@ class Person(TimestampedModel):
 class Membership(TimestampedModel):
     """A person's period in a household, with why it started and why it ended."""
 
+    # Both foreign keys are indexed by the two-column indexes below (each first in one).
     household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT,
-                                  related_name="memberships")
-    # Indexed by ``households_member_person_hh`` below (person first).
+                                  related_name="memberships", db_index=False)
     person = models.ForeignKey(Person, verbose_name=_("nhân khẩu"), on_delete=models.PROTECT,
                                related_name="memberships", db_index=False)
     relation = models.CharField(_("quan hệ với chủ hộ"), max_length=16, choices=Relation.choices)
@@ -186,10 +191,12 @@ class Membership(TimestampedModel):
                                     name="households_one_open_membership"),
         ]
         indexes = [
-            # The person's index (it replaces the foreign key's own) carries the household too:
-            # the list's search finds the households of the people whose name matches with
-            # index-only probes, not a visit to each membership row (issue 17, docs/scale.md).
+            # In place of the foreign keys' own indexes, each carries the other key: the list's
+            # search goes from people to their households, or from the scope's households to
+            # their people, by index-only scans instead of a visit to each membership row
+            # (issue 17, docs/scale.md).
             models.Index(fields=["person", "household"], name="households_member_person_hh"),
+            models.Index(fields=["household", "person"], name="households_member_hh_person"),
         ]
 
     def __str__(self) -> str:
@@ -273,6 +280,10 @@ class Review(TimestampedModel):
             # The years with a recognised review (the dashboards' opening year): a few probes of
             # this index instead of reading every review (docs/scale.md).
             models.Index(fields=["year"], condition=Q(recognised=True), name="households_review_recog_year"),
+            # The register's "status in a year" filter (which households were poor in 2024):
+            # the year's current reviews of a status, their households read from the index alone.
+            models.Index(fields=["year", "status", "household"], condition=Q(is_current=True),
+                         name="households_review_cur_status"),
         ]
 
     def __str__(self) -> str:

@@ -191,10 +191,16 @@ def _search(qs: QuerySet[Household], query: str) -> QuerySet[Household]:
         # An ID number is searched exactly; a part of one must not list strangers.
         return qs.filter(pk__in=Membership.objects.filter(person__citizen_id=compact).values("household_id"))
     folded = fold(query)
-    arms = [qs.filter(head_search__contains=folded), qs.filter(code__istartswith=query),
-            qs.filter(memberships__person__name_search__contains=folded)]
-    ids = arms[0].order_by().values("pk").union(*(a.order_by().values("pk") for a in arms[1:]), all=True)
-    return qs.filter(pk__in=ids)
+    # The members' arm is read under the reader's scope and filters (``qs``): a commune
+    # officer's search reads the commune's members, never the province's, and whichever way
+    # PostgreSQL goes (from the scope's households or from the people whose name matches), it
+    # goes by index (docs/scale.md). It stays one ``IN`` in an ``OR`` rather than a ``UNION`` of
+    # household ids with the two other arms: measured at 1,000,000 households, the union is
+    # cheaper for a commune (0.9 against 1.2 s of server CPU for "hien") but costs a province
+    # reader 4.8 s against 1.9 s — the page then builds and sorts the whole set, where the ``OR``
+    # walks the list's order and stops at the page.
+    members = qs.filter(memberships__person__name_search__contains=folded).order_by().values("pk")
+    return qs.filter(Q(head_search__contains=folded) | Q(code__istartswith=query) | Q(pk__in=members))
 
 
 def household_list(user, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
