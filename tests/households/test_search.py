@@ -1,8 +1,9 @@
 """The register's search as its readers use it: by the head's name, any member's name (with or
 without diacritics), the household code's beginning or an ID number — and never past the
-reader's scope, even when the name of a member of a household outside it matches. The search is
-built from one arm per way of matching (issue 17, docs/scale.md): a household matched several
-ways is still listed once, and every other filter of the list still applies."""
+reader's scope, even when the name of a member of a household outside it matches. For a
+reader of a commune the search is built from one arm per way of matching (issue 17,
+docs/scale.md): a household matched several ways is still listed once, and every other filter of
+the list still applies; a wider reader's search (a district's) finds the same households."""
 
 import datetime as dt
 import unicodedata
@@ -50,15 +51,19 @@ def test_an_officer_never_finds_a_household_outside_the_commune_by_a_members_nam
     # Nor by the head's name or the code of that household.
     assert _count(_search(client, "nhung")) == 0
     assert _count(_search(client, "DT-002")) == 0
-    # A reader whose scope holds both communes finds both: the search did match it.
+    # A reader whose scope holds both communes finds both: the search did match it; narrowed
+    # to one commune by the unit filter, only that commune's.
     client.force_login(viewer_district)
     assert sorted(_heads(_search(client, "hien"))) == ["A Blong", "A Nhung"]
+    assert _heads(_search(client, "hien", unit=hien_in_commune_b.commune_id)) == ["A Nhung"]
+    assert _heads(_search(client, "hien", unit=household_a.unit_id)) == ["A Blong"]
 
 
-def test_a_household_matched_by_head_code_and_members_is_listed_once(client, officer_a, commune_a):
+@pytest.mark.parametrize("reader", ["officer_a", "viewer_district"])
+def test_a_household_matched_by_head_code_and_members_is_listed_once(client, request, reader, commune_a):
     HouseholdFactory(unit=commune_a, code="HIEN-01", members=["Y Hiên", "A Hiên", "Y Hiền"])
     HouseholdFactory(unit=commune_a, code="K-01", members=["A Ba"])
-    client.force_login(officer_a)
+    client.force_login(request.getfixturevalue(reader))
     response = _search(client, "hien")
     assert _heads(response) == ["Y Hiên"]
     assert _count(response) == 1
@@ -79,10 +84,12 @@ def test_search_by_a_members_name_with_or_without_diacritics(client, officer_a, 
     assert _count(_search(client, "tuyen")) == 0
 
 
-def test_the_search_keeps_the_lists_other_filters(client, officer_a, commune_a, village_a, household_a):
+@pytest.mark.parametrize("reader", ["officer_a", "viewer_district"])
+def test_the_search_keeps_the_lists_other_filters(client, request, reader, officer_a, commune_a, village_a,
+                                                  household_a):
     moved = HouseholdFactory(unit=commune_a, code="QT-900", members=["A Hùng", "Y Hiên"])
     services.household_end(actor=officer_a, household=moved, reason="moved_away", on=dt.date(2024, 1, 1))
-    client.force_login(officer_a)
+    client.force_login(request.getfixturevalue(reader))
     assert _heads(_search(client, "hien")) == ["A Blong"]
     assert _heads(_search(client, "hien", state="ended")) == ["A Hùng"]
     assert sorted(_heads(_search(client, "hien", state="all"))) == ["A Blong", "A Hùng"]
