@@ -126,11 +126,9 @@ class Household(TimestampedModel):
             # The list's default order over open households: the first page read in order.
             models.Index(fields=["head_sort", "code", "id"], condition=Q(ended_on__isnull=True),
                          name="households_open_head_sort"),
-            # The same order within each unit: a narrow scope's first page sorts its own
-            # households instead of walking the province's order, and the search reads a
-            # scope's household ids from the index alone (docs/scale.md).
-            models.Index(fields=["unit", "head_sort", "code", "id"], condition=Q(ended_on__isnull=True),
-                         name="households_open_unit_order"),
+            # A scope's open household ids from the index alone: a commune officer's search
+            # starts from them (docs/scale.md).
+            models.Index(fields=["unit", "id"], condition=Q(ended_on__isnull=True), name="households_open_unit_ids"),
         ]
 
     def __str__(self) -> str:

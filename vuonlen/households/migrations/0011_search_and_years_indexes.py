@@ -5,9 +5,10 @@
   (each created first, then the old one dropped, so memberships are never unindexed): the
   search's members' arm goes from the people whose name matches to their households, or from
   the scope's households to their people, by index-only scans.
-- ``households_open_unit_order`` (open households: unit, head_sort, code, id): a commune
-  officer's first page sorts the scope's own households instead of walking the province's
-  order, and the search reads a scope's household ids from the index alone.
+- ``households_open_unit_ids`` (open households: unit, id): a commune officer's search reads
+  the scope's household ids from the index alone. (An index on (unit, head_sort, code, id) for
+  a commune officer's first page was measured and dropped: the planner keeps walking
+  ``households_open_head_sort``.)
 - ``households_review_recog_year`` (review: year, only recognised reviews): the years with a
   recognised review are found by a few probes (``dashboards.selectors.recognised_years``), not
   by reading every review.
@@ -92,7 +93,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='household',
-            index=models.Index(condition=models.Q(('ended_on__isnull', True)), fields=['unit', 'head_sort', 'code', 'id'], name='households_open_unit_order'),
+            index=models.Index(condition=models.Q(('ended_on__isnull', True)), fields=['unit', 'id'], name='households_open_unit_ids'),
         ),
         migrations.AddIndex(
             model_name='review',
