@@ -189,8 +189,8 @@ def _search(qs: QuerySet[Household], query: str, *, narrow: bool = False) -> Que
     of household ids (a ``UNION ALL``): a commune officer's search costs a commune, not the
     province. For a wider reader (a district, a province) the members are found from the people
     whose name matches (trigram index, then the (person, household) index), and the list is
-    read in its order until the page is full. Measured at 1,000,000 households (docs/scale.md):
-    each form is the cheaper one for its readers, by a factor of up to two."""
+    read in its order until the page is full. Both give the same households; measured at
+    1,000,000 households (docs/scale.md), each form is the cheaper one for its readers."""
     query = nfc(query)
     if not query:
         return qs
