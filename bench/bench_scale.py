@@ -31,7 +31,8 @@ with the server's setting.
 
 Environment:
 - ``VUONLEN_BENCH_POSTGRES``: the database to grow (re-created from the demo template unless
-  ``BENCH_SCALE_KEEP=1`` and it already holds a grown demo, which is then grown on).
+  ``BENCH_SCALE_KEEP=1`` and it already holds a grown demo, which is then grown on; a size
+  smaller than the kept database is skipped, not measured on the larger one).
 - ``BENCH_SCALE_SIZES``: households, comma-separated (default ``39000,300000``; add
   ``1000000`` for the national figure: 26 copies).
 - ``BENCH_SCALE_ONLY=grow``: grow to the last size and stop (no measuring).
@@ -96,8 +97,9 @@ def _secondary_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
-def _grow_to(households: int) -> None:
-    """Copy the demo's registry until it holds about ``households`` (never fewer than 98%)."""
+def _grow_to(households: int) -> bool:
+    """Copy the demo's registry until it holds about ``households`` (never fewer than 98%).
+    False when it already holds more copies than that size needs (a kept, larger database)."""
     from django.db import connection
 
     from vuonlen.households.models import Household
@@ -105,11 +107,13 @@ def _grow_to(households: int) -> None:
     original = Household.objects.filter(pk__lt=SHIFT).count()
     copies = (Household.objects.filter(pk__gte=SHIFT, pk__lt=WRITTEN_FROM).order_by("-pk")
               .values_list("pk", flat=True).first() or 0) // SHIFT + 1
-    wanted = copies
+    wanted = 1
     while wanted * original < households * 0.98:
         wanted += 1
+    if wanted < copies:
+        return False
     if wanted == copies:
-        return
+        return True
     copied = _copied()
     tables = [m._meta.db_table for m, _c in copied]
     start, cpu = time.perf_counter(), time.process_time()
@@ -152,6 +156,7 @@ def _grow_to(households: int) -> None:
           f"{built - start:.0f} s, {len(indexes)} indexes rebuilt {indexed - built:.0f} s, vacuum and analyse "
           f"{time.perf_counter() - indexed:.0f} s; CPU here {time.process_time() - cpu:.1f} s, "
           f"server {server.used():.0f} s)", flush=True)
+    return True
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -400,7 +405,9 @@ def inner(url: str) -> None:
                            f"GREATEST((SELECT MAX(id) FROM {table}), {WRITTEN_FROM}))")
         cursor.execute("ANALYZE")
     for index, size in enumerate(SIZES):
-        _grow_to(size)
+        if not _grow_to(size):
+            print(f"(size {size:,} skipped: the kept database is larger already)", flush=True)
+            continue
         if ONLY != "grow":
             measure(f"{size:,}", last=index == len(SIZES) - 1)
 

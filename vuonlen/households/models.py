@@ -126,6 +126,9 @@ class Household(TimestampedModel):
             # The list's default order over open households: the first page read in order.
             models.Index(fields=["head_sort", "code", "id"], condition=Q(ended_on__isnull=True),
                          name="households_open_head_sort"),
+            # A scope's open household ids from the index alone: a commune officer's search
+            # starts from them (docs/scale.md).
+            models.Index(fields=["unit", "id"], condition=Q(ended_on__isnull=True), name="households_open_unit_ids"),
         ]
 
     def __str__(self) -> str:
@@ -164,10 +167,11 @@ class Person(TimestampedModel):
 class Membership(TimestampedModel):
     """A person's period in a household, with why it started and why it ended."""
 
+    # Both foreign keys are indexed by the two-column indexes below (each first in one).
     household = models.ForeignKey(Household, verbose_name=_("hộ"), on_delete=models.PROTECT,
-                                  related_name="memberships")
+                                  related_name="memberships", db_index=False)
     person = models.ForeignKey(Person, verbose_name=_("nhân khẩu"), on_delete=models.PROTECT,
-                               related_name="memberships")
+                               related_name="memberships", db_index=False)
     relation = models.CharField(_("quan hệ với chủ hộ"), max_length=16, choices=Relation.choices)
     started_on = models.DateField(_("từ ngày"), null=True, blank=True)
     start_reason = models.CharField(_("lý do vào hộ"), max_length=16, choices=JoinReason.choices,
@@ -183,6 +187,14 @@ class Membership(TimestampedModel):
             # One open membership per person at a time.
             models.UniqueConstraint(fields=["person"], condition=Q(ended_on__isnull=True),
                                     name="households_one_open_membership"),
+        ]
+        indexes = [
+            # In place of the foreign keys' own indexes, each carries the other key: the list's
+            # search goes from people to their households, or from the scope's households to
+            # their people, by index-only scans instead of a visit to each membership row
+            # (issue 17, docs/scale.md).
+            models.Index(fields=["person", "household"], name="households_member_person_hh"),
+            models.Index(fields=["household", "person"], name="households_member_hh_person"),
         ]
 
     def __str__(self) -> str:
@@ -261,7 +273,16 @@ class Review(TimestampedModel):
             models.UniqueConstraint(fields=["household", "year"], condition=Q(is_current=True),
                                     name="households_one_current_review_per_year"),
         ]
-        indexes = [models.Index(fields=["year", "is_current", "status", "commune"])]
+        indexes = [
+            models.Index(fields=["year", "is_current", "status", "commune"]),
+            # The years with a recognised review (the dashboards' opening year): a few probes of
+            # this index instead of reading every review (docs/scale.md).
+            models.Index(fields=["year"], condition=Q(recognised=True), name="households_review_recog_year"),
+            # The register's "status in a year" filter (which households were poor in 2024):
+            # the year's current reviews of a status, their households read from the index alone.
+            models.Index(fields=["year", "status", "household"], condition=Q(is_current=True),
+                         name="households_review_cur_status"),
+        ]
 
     def __str__(self) -> str:
         return f"Rà soát {self.year} của hộ #{self.household_id}"
