@@ -127,6 +127,14 @@ def test_commune_dashboard_ranks_villages_and_links_their_numbers(client, world,
     drill = reverse("indicators:dashboard_households", args=[world["a1"].pk])
     assert f'{drill}?indicator=NEP_NGHI&amp;year={YEAR}&amp;meets=1' in html
     assert reverse("indicators:dashboard", args=[world["a1"].pk]) in html
+    # the ranking's rows (drawn in Python) name what each linked number counts, in either language
+    plei_don = reverse("indicators:dashboard_households", args=[rows["Thôn Plei Đôn"].unit_id])
+    assert (f'<a href="{plei_don}?indicator=NEP_NGHI&amp;year={YEAR}&amp;meets=1" '
+            'aria-label="2 hộ đạt tiêu chí ở Thôn Plei Đôn">2</a>') in html
+    assert 'aria-label="3 hộ trong mẫu số ở Thôn Plei Đôn">3</a>' in html
+    client.cookies["django_language"] = "en"
+    english = client.get(dashboard_url(commune_a, year=YEAR, indicator="NEP_NGHI")).content.decode()
+    assert 'aria-label="2 households meeting the criterion in Thôn Plei Đôn">2</a>' in english
     # best first puts the 66,7% village above the 50% one; worst first the other way round
     best = login(client, officer_a).get(dashboard_url(commune_a, year=YEAR, indicator="NEP_NGHI", order="best"))
     assert [r.figure.unit_name for r in best.context["board"].ranking] == ["Thôn Plei Đôn", "Thôn Kon Rờ Bàng"]
