@@ -187,3 +187,61 @@ def test_the_wizard_in_english(client, world, settings):
     html = client.post(reverse("accounts:account_new"), {"role": Role.MENTOR, "unit": world.province.pk}).content.decode()
     assert "Open a new account" in html and "Enter the person’s full name." in html
     assert "works in a commune or ward" in html
+
+
+# --- Sessions read through the cache, rooms kept per process (issue 17) -------------------------
+
+def _page(person_client):
+    """A page as the person opens it, and whether it read the session from the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = person_client.get(reverse("home"))
+    return response, any("django_session" in q["sql"] for q in queries.captured_queries)
+
+
+def test_cached_sessions_still_end_at_lock_password_reset_and_logout(client, world):
+    from django.conf import settings
+    from django.test import Client
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"  # as in production
+    person = factories.make_user(Role.COMMUNE_OFFICER, world.xa, username="nguoi.b")
+    theirs = Client()
+    theirs.force_login(person)
+    response, read_session_row = _page(theirs)
+    assert response.status_code == 200 and not read_session_row  # the session came from the cache
+    # A manager locks the account: the open session ends on its next page.
+    url = reverse("accounts:account_detail", args=[person.pk])
+    _login(client, world.admin).post(url, {"action": "lock"})
+    assert _page(theirs)[0].status_code == 302
+    client.post(url, {"action": "unlock"})
+    theirs.force_login(User.objects.get(pk=person.pk))
+    assert _page(theirs)[0].status_code == 200
+    # A temporary password set by the manager ends it too.
+    client.post(url, {"action": "reset_password"})
+    assert _page(theirs)[0].status_code == 302
+    # Logging out ends the session everywhere: its cookie sent again opens nothing.
+    theirs.force_login(User.objects.get(pk=person.pk))
+    cookie = theirs.cookies[settings.SESSION_COOKIE_NAME].value
+    theirs.post(reverse("accounts:logout"))
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    assert _page(replay)[0].status_code == 302
+
+
+def test_top_bar_rooms_follow_a_role_given_or_ended_on_the_next_page(client, world):
+    person = factories.make_user(Role.REPORTING_UNIT, world.xa, username="nguoi.c")
+    _login(client, person)
+
+    def rooms():
+        return {url_name for url_name, _label, _url in client.get(reverse("home")).context["nav_rooms"]}
+
+    assert "households:list" not in rooms()
+    officer = factories.RoleAssignmentFactory(user=person, role=Role.COMMUNE_OFFICER, unit=world.xa)
+    assert "households:list" in rooms()
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("households:list")}">Hộ gia đình</a>' in html
+    officer.is_active = False
+    officer.save()
+    assert "households:list" not in rooms()

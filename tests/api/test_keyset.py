@@ -64,3 +64,36 @@ def test_bad_cursors_are_422_naming_the_field(reader):
         fields = {tuple(d["loc"])[-1] for d in answer.json()["detail"]}
         assert fields & {"after", "page"}, answer.json()
     assert reader.get("/api/v1/households", {"page_size": 101}).status_code == 422
+
+
+def test_review_pages_read_one_year_at_a_time_agree_with_the_whole_list(reader):
+    everything = reader.get("/api/v1/reviews", {"page_size": 100}).json()
+    in_order = [(row["year"], row["id"]) for row in everything["items"]]
+    assert [year for year, _ in in_order] == sorted(year for year, _ in in_order)  # 2023 then 2024
+    assert {year for year, _ in in_order} == {2023, 2024} and everything["count"] == 14
+    for size in (1, 3, 5, 6):  # pages that end inside a year and that straddle two
+        pages = []
+        for page in range(1, 16):
+            answer = reader.get("/api/v1/reviews", {"page_size": size, "page": page})
+            if answer.status_code == 404 or not answer.json()["items"]:
+                break
+            assert answer.json()["count"] == 14
+            pages += [(row["year"], row["id"]) for row in answer.json()["items"]]
+        assert pages == in_order, size
+
+
+def test_review_count_follows_a_new_review_and_a_cursor_with_a_forged_year_is_422(
+        reader, commune_a, django_capture_on_commit_callbacks):
+    assert reader.get("/api/v1/reviews").json()["count"] == 14
+    assert reader.get("/api/v1/reviews").json()["count"] == 14  # kept
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as in production
+        home = HouseholdFactory(unit=VillageFactory(commune=commune_a, name="Thôn Mới"), members=["Y Mới"])
+        ReviewFactory(household=home, year=2024, income=600_000, lacking=["employment"])
+    answer = reader.get("/api/v1/reviews", {"page_size": 5}).json()
+    assert answer["count"] == 15 and answer["next"]
+    import base64
+    import json
+
+    forged = base64.urlsafe_b64encode(json.dumps(["năm", "A", 1]).encode()).decode().rstrip("=")
+    refused = reader.get("/api/v1/reviews", {"after": forged})
+    assert refused.status_code == 422 and {tuple(d["loc"])[-1] for d in refused.json()["detail"]} == {"after"}

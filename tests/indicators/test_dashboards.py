@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -126,6 +127,14 @@ def test_commune_dashboard_ranks_villages_and_links_their_numbers(client, world,
     drill = reverse("indicators:dashboard_households", args=[world["a1"].pk])
     assert f'{drill}?indicator=NEP_NGHI&amp;year={YEAR}&amp;meets=1' in html
     assert reverse("indicators:dashboard", args=[world["a1"].pk]) in html
+    # the ranking's rows (drawn in Python) name what each linked number counts, in either language
+    plei_don = reverse("indicators:dashboard_households", args=[rows["Thôn Plei Đôn"].unit_id])
+    assert (f'<a href="{plei_don}?indicator=NEP_NGHI&amp;year={YEAR}&amp;meets=1" '
+            'aria-label="2 hộ đạt tiêu chí ở Thôn Plei Đôn">2</a>') in html
+    assert 'aria-label="3 hộ trong mẫu số ở Thôn Plei Đôn">3</a>' in html
+    client.cookies["django_language"] = "en"
+    english = client.get(dashboard_url(commune_a, year=YEAR, indicator="NEP_NGHI")).content.decode()
+    assert 'aria-label="2 households meeting the criterion in Thôn Plei Đôn">2</a>' in english
     # best first puts the 66,7% village above the 50% one; worst first the other way round
     best = login(client, officer_a).get(dashboard_url(commune_a, year=YEAR, indicator="NEP_NGHI", order="best"))
     assert [r.figure.unit_name for r in best.context["board"].ranking] == ["Thôn Plei Đôn", "Thôn Kon Rờ Bàng"]
@@ -174,14 +183,20 @@ def test_a_past_cutoff_counts_what_was_recorded_by_then(client, world, commune_a
 
 # --- scope ----------------------------------------------------------------------------------
 
-def test_home_sends_each_reader_to_their_highest_unit(client, world, kontum, commune_a, province_viewer,
-                                                     district_viewer, officer_a):
-    assert login(client, province_viewer).get(reverse("indicators:home"))["Location"].startswith(
-        reverse("indicators:dashboard", args=[kontum.pk]))
-    assert login(client, district_viewer).get(reverse("indicators:home"))["Location"].startswith(
-        reverse("indicators:dashboard", args=[commune_a.parent.pk]))
-    assert login(client, officer_a).get(reverse("indicators:home"))["Location"].startswith(
-        reverse("indicators:dashboard", args=[commune_a.pk]))
+def test_home_shows_each_reader_their_highest_unit(client, world, kontum, commune_a, province_viewer,
+                                                  district_viewer, officer_a):
+    # Drawn in place, not redirected (one request instead of two, issue 17)
+    for reader, unit in ((province_viewer, kontum), (district_viewer, commune_a.parent), (officer_a, commune_a)):
+        response = login(client, reader).get(reverse("indicators:home"))
+        assert response.status_code == 200 and response.context["unit"] == unit
+    # its links and forms name the unit's own address, not /chi-tieu/ (which would lose them)
+    own = reverse("indicators:dashboard", args=[commune_a.pk])
+    html = response.content.decode()
+    assert 'href="?' not in html
+    assert f'<form method="get" action="{own}"' in html  # the ranking's indicator and order
+    cards = re.search(r'href="([^"]*format=xlsx&amp;table=cards)"', html).group(1).replace("&amp;", "&")
+    assert cards.startswith(f"{own}?year=")
+    assert client.get(cards)["Content-Type"].startswith("application/vnd.openxmlformats")
     # the picker goes to a unit of the scope, keeping the year
     picked = login(client, district_viewer).get(reverse("indicators:home") + f"?unit={commune_a.pk}&year={YEAR}")
     assert picked["Location"] == dashboard_url(commune_a, year=YEAR)

@@ -45,6 +45,11 @@ def test_commune_officer_sees_only_their_communes_models(client, world):
     login(client, world.officer)
     page = client.get(reverse("initiatives:list")).content.decode()
     assert "Mô hình của xã tôi" in page and "Mô hình xã khác" not in page
+    # The row as drawn (in Python: views._list_rows): link, kind, place, year, participants, status.
+    row = re.search(r'<tr><td><a href="' + reverse("initiatives:detail", args=[mine.pk]) + r'">.*?</tr>', page).group(0)
+    assert "Mô hình của xã tôi</a></td><td>Sản xuất — trồng trọt</td><td>Cấp xã</td>" in row
+    assert f"<td>{world.commune.name}</td>" in row
+    assert '<td>2023</td><td class="text-end">0</td><td><span class="badge text-bg-' in row
     assert client.get(reverse("initiatives:detail", args=[mine.pk])).status_code == 200
     for url in (reverse("initiatives:detail", args=[theirs.pk]), reverse("initiatives:edit", args=[theirs.pk]),
                 reverse("initiatives:file", args=[theirs.pk, their_file.pk]),

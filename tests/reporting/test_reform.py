@@ -126,3 +126,22 @@ def test_a_reporting_unit_of_an_abolished_district_still_lists_what_it_sent(clie
     assert "Quý II/2023" in html
     assert client.get(reverse("reporting:edit", args=[sent.pk])).status_code in (403, 404)
     assert client.get(reverse("reporting:detail", args=[sent.pk])).status_code == 200
+
+
+def test_the_board_reads_each_schedules_bodies_once_and_keeps_each_quarter_to_who_existed(
+        client, world, django_assert_max_num_queries):
+    # A body ended in the middle of the four quarters the repeat offenders look back over.
+    world.farmers.is_active = False
+    world.farmers.valid_to = dt.date(2025, 5, 31)
+    world.farmers.save()
+    quarters = [q(2025, 1), q(2025, 2), q(2025, 3), q(2025, 4)]
+    offenders = selectors.repeat_offenders(user=world.secretariat, period=quarters[-1], count=4, now=NOW, min_times=0)
+    for period in quarters:  # the same bodies, quarter by quarter, as each quarter's own query finds them
+        listed = {o.organisation.pk for o in offenders if period in [p for p, _ in o.history]}
+        assert listed == {r.organisation.pk for r in selectors.compliance(user=world.secretariat, period=period,
+                                                                          now=NOW)}, period.code()
+    farmers = next(o for o in offenders if o.organisation.pk == world.farmers.pk)
+    assert [p for p, _ in farmers.history] == quarters[:1]  # owed while it existed only (Q2 is due in June)
+    client.force_login(world.secretariat)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("reporting:board"), {"ky": "2025-Q4"}).status_code == 200

@@ -158,6 +158,25 @@ def roles_of(user) -> set[str]:
     return roles
 
 
+def granted_anywhere(user) -> frozenset[str] | None:
+    """The permissions ``user`` holds somewhere today (``can(user, perm)`` without a unit is
+    ``perm in granted_anywhere(user)``); None for a superuser, who holds every one. From the
+    request's assignments, so it is as fresh as ``scope_for``."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    if "granted" not in cache:
+        cache["granted"] = frozenset(perm for assignment in _todays_assignments(user)
+                                     for perm in ROLE_PERMISSIONS.get(assignment.role, ())
+                                     if _grants(assignment, perm))
+    return cache["granted"]
+
+
 def scope_for(user, perm: str = UNIT_VIEW) -> Scope:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()

@@ -16,7 +16,8 @@ import binascii
 import json
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -81,6 +82,17 @@ class KeysetPages(PageNumberPagination):
         count: int
         next: str | None = Field(None, description="Con trỏ của trang sau (null ở trang cuối)")
 
+    # Leading order fields with a handful of values (a review's year). For such a list the page
+    # is read one value at a time: with the value fixed, the database walks the next order field
+    # through its index and stops after the page, where over the whole list it sorted every row
+    # of the first value to find it (issue 17: a page of the API's reviews for a province was
+    # ≈ 200 ms of PostgreSQL, 25 ms this way). The count comes per value, in one grouped query.
+    few_values: tuple[str, ...] = ()
+
+    def counts_by(self, queryset: QuerySet, field: str, request) -> list[tuple[Any, int]]:
+        """How many rows each value of ``field`` has, in ascending order of the value."""
+        return list(queryset.order_by().values_list(field).annotate(n=Count("pk")).order_by(field))
+
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params) -> Any:
         size = self._get_page_size(pagination.page_size)
         if queryset.query.is_empty():  # a selector's .none(): nothing to page through
@@ -88,16 +100,58 @@ class KeysetPages(PageNumberPagination):
         fields = [f for f in queryset.query.order_by if isinstance(f, str)]
         if not fields or fields[-1] not in ("pk", "id") or any(f.startswith("-") for f in fields):
             raise ValueError("keyset pagination needs an ascending order ending with the primary key")
-        count = self._items_count(queryset)
-        page = queryset
+        lead = fields[0] if fields[0] in self.few_values and len(fields) > 1 else None
+        if lead is not None:
+            counts = self.counts_by(queryset, lead, request)
+            count = sum(n for _value, n in counts)
+        else:
+            count = self._items_count(queryset)
         if pagination.after is not None:
             if pagination.page is not None:
                 _refuse("page", _("không dùng cùng lúc với after"))
-            page = queryset.filter(_after(fields, decode(pagination.after, len(fields))))
-            rows = list(page[:size + 1])
+            values = decode(pagination.after, len(fields))
+            if lead is not None:
+                rows = _after_by_value(queryset, fields, values, counts, size + 1)
+            else:
+                rows = list(queryset.filter(_after(fields, values))[:size + 1])
         else:
             offset = ((pagination.page or 1) - 1) * size
-            rows = list(queryset[offset:offset + size + 1])
+            if lead is not None:
+                rows = _slice_by_value(queryset, lead, counts, offset, size + 1)
+            else:
+                rows = list(queryset[offset:offset + size + 1])
         more, rows = len(rows) > size, rows[:size]
         following = encode([_value(rows[-1], f) for f in fields]) if more and rows else None
         return {self.items_attribute: rows, "count": count, "next": following}
+
+
+def _slice_by_value(queryset: QuerySet, lead: str, counts: list[tuple[Any, int]], offset: int, limit: int) -> list:
+    """``queryset[offset:offset + limit]``, read within one value of ``lead`` at a time."""
+    rows: list = []
+    for value, n in counts:
+        if offset >= n:
+            offset -= n
+            continue
+        rows += queryset.filter(**{lead: value})[offset:offset + limit - len(rows)]
+        offset = 0
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def _after_by_value(queryset: QuerySet, fields: list[str], values: list, counts: list[tuple[Any, int]],
+                    limit: int) -> list:
+    """The rows after the cursor ``values``: the rest of its value of the leading field, then
+    the following values from their first row."""
+    lead = fields[0]
+    try:
+        first = queryset.model._meta.get_field(lead).to_python(values[0])
+    except (ValidationError, FieldDoesNotExist):
+        _refuse("after", BAD_CURSOR)
+    rows = list(queryset.filter(**{lead: first}).filter(_after(fields[1:], values[1:]))[:limit])
+    for value, _n in counts:
+        if len(rows) >= limit:
+            break
+        if value > first:
+            rows += queryset.filter(**{lead: value})[:limit - len(rows)]
+    return rows

@@ -181,6 +181,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 60 * 60 * 10
+# Sessions are written to the database and read through the shared cache (``CACHES``): a page
+# reads its session from the cache instead of a query (issue 17), and a session the cache lost
+# is read from the database. Logging out, a locked account and a password set by a manager end
+# the sessions on the next page as before: logout deletes the session from both, and the
+# account's state and password hash are read from the database on every request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 # Bootstrap's alert class for Django's "error" level.
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}

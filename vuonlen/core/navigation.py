@@ -7,10 +7,12 @@ inside the function because ``core`` sits below ``accounts`` in the import order
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -60,20 +62,33 @@ ROOMS = [
 
 
 def rooms_for(user) -> list[Room]:
+    """The rooms this person may enter, in the bar's order. Drawn on every page, so the list is
+    kept per process for each set of permissions (and language and URL prefix): which rooms
+    show depends only on the permissions the person holds somewhere, computed afresh from their
+    assignments on every request (``scoping.granted_anywhere``), so a role given or taken shows
+    on the next page; only the labels and addresses are reused."""
     from vuonlen.accounts import scoping
 
     if user is None or not user.is_authenticated:
         return []
+    granted = scoping.granted_anywhere(user)
+    return list(_rooms(granted, get_language() or "", get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF))
+
+
+@lru_cache(maxsize=256)
+def _rooms(granted: frozenset[str] | None, language: str, prefix: str, urlconf) -> tuple[Room, ...]:
+    """``granted`` None: every permission (a superuser). ``prefix`` and ``urlconf`` are part of
+    the key only: ``reverse`` reads them itself."""
     rooms = []
     for url_name, label, hint, perm in ROOMS:
-        if perm is not None and not scoping.can(user, perm):
+        if perm is not None and granted is not None and perm not in granted:
             continue
         try:
             url = reverse(url_name)
         except NoReverseMatch:  # a room whose pages are not written yet stays out of the bar
             continue
         rooms.append(Room(url_name, str(label), str(hint), perm, url))
-    return rooms
+    return tuple(rooms)
 
 
 def current_room(rooms: list[Room], path: str) -> str:

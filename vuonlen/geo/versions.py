@@ -1,5 +1,5 @@
 """A version of the administrative tree, for caches of what is drawn from it (the scope panel
-beside every page, ``accounts.selectors.scope_panel``): any saved or deleted unit, and the bulk
+beside every page, ``accounts.selectors.scope_panel_html``): any saved or deleted unit, and the bulk
 writes of villages, start a new version, at once and again when the transaction commits (so a
 reader between the two cannot keep what the transaction was changing). Issue 17."""
 

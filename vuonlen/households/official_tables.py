@@ -25,6 +25,7 @@ See docs/official-tables.md for every column.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -258,9 +259,29 @@ class ReviewReport:
     def sources(self) -> list[int]:
         return self.layout.sources
 
+    def _kept(self, kind: str, compute, *extra) -> dict[int, Counter]:
+        """``compute()``'s per-commune counts, kept in the shared cache (issue 17: table 01 of a
+        province was ≈ 70 ms of the database on every view) under the versions of what they are
+        counted from — the households and reviews (``figures_cache.REGISTRY``), the tree
+        (``geo.versions``) — and the reader's area, so readers of the same area share them.
+        A mentor's tables count their own households, which follow their assignments: never
+        kept."""
+        from vuonlen.accounts.roles import Role
+        from vuonlen.geo.versions import units_version
+        from vuonlen.indicators import figures_cache
+
+        if not scoping.is_system(self.user) and Role.MENTOR in scoping.roles_of(self.user):
+            return compute()
+        area = scoping.scope_without(self.user, roles.HOUSEHOLD_VIEW, Role.MENTOR)
+        digest = hashlib.sha1("|".join(["*" if area.everything else ",".join(area.paths),
+                                         ",".join(map(str, self.sources)), *map(str, extra)]).encode()).hexdigest()
+        return figures_cache.cached(("official", kind, self.year, units_version(), digest), compute,
+                                    topics=(figures_cache.REGISTRY,))
+
     @cached_property
     def summary(self) -> dict[int, Counter]:
-        return summary_by_commune(year=self.year, communes=self.sources, user=self.user)
+        return self._kept("summary", lambda: summary_by_commune(year=self.year, communes=self.sources,
+                                                                user=self.user))
 
     @cached_property
     def movements(self) -> dict[int, Counter]:
@@ -269,8 +290,9 @@ class ReviewReport:
 
     @cached_property
     def deprivations(self) -> dict[int, Counter]:
-        return deprivations_by_commune(year=self.year, communes=self.sources, user=self.user,
-                                       codes=self.standard.indicator_codes)
+        codes = self.standard.indicator_codes
+        return self._kept("deprivations", lambda: deprivations_by_commune(year=self.year, communes=self.sources,
+                                                                          user=self.user, codes=codes), *codes)
 
     def table(self, code: str) -> OfficialTable:
         try:

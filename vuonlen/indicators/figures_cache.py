@@ -12,7 +12,12 @@ page load after a change computes afresh and nothing is ever invalidated by hand
   changes without its parent's, so the unit's own version is enough — a saved assessment in
   one village leaves every other district's and commune's figures cached;
 - **topics** for what is not per unit: ``reviews`` (the years with recognised reviews) moves
-  with every refresh of review figures.
+  with every refresh of review figures; ``registry`` (the counts read straight from the
+  households and their reviews: the official tables, the API's review count) moves when the
+  transaction that wrote a review, a population base or a household commits
+  (``registry_changed``: called by ``rollups.schedule`` for every review and population base
+  written, imports included, and by the signals of ``Household``, ``Review`` and
+  ``PopulationBase`` for any other save or delete).
 
 The cache is shared by the server's worker processes (files or Redis, ``settings.CACHES``); a
 version key lost from the cache simply starts a new version. Reading the versions is one
@@ -26,6 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 VERSION_KEY = "vuonlen:figures:version"
 TIMEOUT = 60 * 60  # an hour: anything older is recomputed even without a change
@@ -84,3 +90,35 @@ def cached(parts: tuple, compute: Callable[[], T], *, unit: int | None = None, t
         found = compute()
         cache.set(key, found, TIMEOUT)
     return found
+
+
+REGISTRY = "registry"
+
+
+def _registry_bump() -> None:
+    bump_units((), (REGISTRY,))
+
+
+def registry_changed(**_signal) -> None:
+    """Households or reviews were written: what is counted from them straight (the ``registry``
+    topic) is stale once the transaction commits — at once outside one. One bump per
+    transaction however many rows it writes (an import or a reclassification writes thousands):
+    every call leaves a callback, the first to run bumps and the others find nothing to do, as
+    ``rollups.schedule`` does. A reader who reads between the commit and the bump keeps what it
+    computed under the version it read, which the bump then retires."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _registry_bump()
+        return
+    block = connection.atomic_blocks[0]
+    state = getattr(block, "_vuonlen_registry", None)
+    if state is None:
+        state = block._vuonlen_registry = {"stale": False}
+    state["stale"] = True
+    transaction.on_commit(lambda: _registry_flush(state))
+
+
+def _registry_flush(state: dict) -> None:
+    if state["stale"]:
+        state["stale"] = False
+        _registry_bump()

@@ -354,6 +354,9 @@ def schedule(pairs: Iterable[tuple]) -> None:
     transaction commits (at once outside a transaction). The pairs of one transaction are
     gathered on its outermost atomic block, so a rolled-back transaction takes its pairs with it.
     This is the one way an edit reaches the roll-ups: services and imports call it."""
+    pairs = list(pairs)
+    if any(len(pair) < 3 or pair[2] in (None, "review", "population") for pair in pairs):
+        figures_cache.registry_changed()  # reviews or population bases: what is counted from them straight
     if getattr(_paused, "depth", 0):
         return
     wanted = _Pending()

@@ -31,6 +31,14 @@ def _mentoring_changed(sender, **kwargs):
 
 def connect() -> None:
     from vuonlen.campaign.models import MentorAssignment, Phase, Visit
+    from vuonlen.households.models import Household, PopulationBase, Review
+
+    # What is counted straight from the registry (official tables, the API's review count):
+    # a household moved, ended or edited, a review or a population base saved or deleted
+    # (the services and imports also say so through ``rollups.schedule``).
+    for model in (Household, Review, PopulationBase):
+        post_save.connect(figures_cache.registry_changed, sender=model, dispatch_uid=f"registry-{model.__name__}-save")
+        post_delete.connect(figures_cache.registry_changed, sender=model, dispatch_uid=f"registry-{model.__name__}-del")
 
     for model in (MentorAssignment, Visit):
         post_save.connect(_mentoring_changed, sender=model, dispatch_uid=f"coverage-{model.__name__}-save")

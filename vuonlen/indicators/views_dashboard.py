@@ -70,8 +70,11 @@ def _keep(period: dashboards.Period) -> str:
 
 @require_GET
 def home(request):
-    """To the dashboard of the unit picked (``?unit=``), of the other era (``?era=``) or of
-    the reader's highest unit, keeping the year and cut-off."""
+    """The reader's own dashboard. Opened bare (the top bar's link), the dashboard of the
+    reader's highest unit is drawn here at once rather than through a redirect: a second request
+    for every opening (issue 17); its links and forms name the unit's own address. With a unit
+    picked (``?unit=``), the other era (``?era=``) or a year, to that dashboard's address,
+    keeping the year and cut-off."""
     _require_reader(request.user)
     year, cutoff = _year(request.GET.get("year")), _asked_cutoff(request)
     if request.GET.get("unit"):
@@ -81,6 +84,8 @@ def home(request):
                                     year=year or dashboards.opening_year())
         if unit is None:
             raise Http404("Không tìm thấy")
+        if not request.GET:
+            return _dashboard_page(request, unit)
     params = {}
     if year:
         params["year"] = year
@@ -93,6 +98,10 @@ def home(request):
 @require_GET
 def dashboard(request, pk: int):
     unit = scoping.get_unit_or_404(request.user, pk, roles.INDICATOR_VIEW)
+    return _dashboard_page(request, unit)
+
+
+def _dashboard_page(request, unit):
     order = dashboards.BEST if request.GET.get("order") == dashboards.BEST else dashboards.WORST
     board = dashboards.dashboard(request.user, unit, year=_year(request.GET.get("year")),
                                  cutoff=_asked_cutoff(request),
@@ -114,6 +123,7 @@ def dashboard(request, pk: int):
         options = [(unit.pk, unit.name), *options]
     return render(request, "indicators/dashboard/page.html", {
         "board": board, "unit": unit, "keep": keep, "unit_options": options,
+        "self_url": reverse("indicators:dashboard", args=[unit.pk]),
         "era_links": dashboards.era_links(request.user, unit),
         "waiting_villages": continuation.waiting_count_for(unit),
         "chart_data": board.chart_data(),

@@ -8,6 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +19,7 @@ from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.models import Organisation
 from vuonlen.core import uploads
 from vuonlen.core.access import room_required
+from vuonlen.core.formats import format_number
 from vuonlen.core.periods import today_vn
 from vuonlen.geo.models import AdministrativeUnit, Era, Level
 
@@ -61,7 +66,10 @@ def initiative_list(request):
         q=request.GET.get("q", "").strip()[:100], kind=request.GET.get("loai", "") if request.GET.get("loai") in
         Kind.values else "", status=request.GET.get("tinh-trang", "") if request.GET.get("tinh-trang") in
         Status.values else "", year=_int(request.GET.get("nam")))
-    initiatives = list(selectors.initiative_list(request.user, filters)[:500])
+    # Only what the rows show: the models' descriptions and their organisations are not drawn,
+    # and a province lists hundreds of models (issue 17).
+    initiatives = list(selectors.initiative_list(request.user, filters).select_related(None).select_related("unit")
+                       .only("pk", "name", "is_pilot", "kind", "level", "start_year", "status", "unit__name")[:500])
     # The labels once per page: ``get_…_display`` translates and hashes every choice on every
     # call, three calls a row, and a province lists hundreds of models (issue 17).
     kinds, levels, statuses = ({value: str(label) for value, label in choices.choices}
@@ -71,8 +79,25 @@ def initiative_list(request):
         initiative.level_label = levels.get(initiative.level, initiative.level)
         initiative.status_label = statuses.get(initiative.status, initiative.status)
     return render(request, "initiatives/list.html", {
-        "initiatives": initiatives, "filters": filters, "kinds": Kind.choices, "statuses": Status.choices,
-        "can_manage": _can_manage(request.user)})
+        "initiatives": initiatives, "rows": _list_rows(initiatives), "filters": filters, "kinds": Kind.choices,
+        "statuses": Status.choices, "can_manage": _can_manage(request.user)})
+
+
+def _list_rows(initiatives) -> str:
+    """The list's rows, drawn in Python: hundreds of rows for a province, which the template
+    engine drew at ~0.07 ms each (issue 17). The markup is the one the template wrote."""
+    detail = reverse("initiatives:detail", args=[987654321]).replace("987654321", "{}")
+    pilot = f' <span class="badge text-bg-warning">{escape(_("Điểm"))}</span>'
+    rows = []
+    for m in initiatives:
+        count = "-" if m.participant_count in (None, "") else format_number(m.participant_count, 0)
+        rows.append(
+            f'<tr><td><a href="{detail.format(m.pk)}">{escape(m.name)}</a>{pilot if m.is_pilot else ""}</td>'
+            f"<td>{escape(m.kind_label)}</td><td>{escape(m.level_label)}</td><td>{escape(m.unit.name)}</td>"
+            f"<td>{escape(str(localize(m.start_year, use_l10n=False)))}</td>"
+            f'<td class="text-end">{count}</td>'
+            f'<td><span class="badge text-bg-{escape(m.status_badge)}">{escape(m.status_label)}</span></td></tr>')
+    return mark_safe("".join(rows))
 
 
 @require_http_methods(["GET", "POST"])

@@ -175,6 +175,12 @@ def obligated_organisations(schedule: ReportSchedule, period: Period | None = No
     on = schedule.owed_on(period) if period is not None else None
     if period is not None and on is None:
         return Organisation.objects.none()
+    valid = organisation_valid_on_q(on) if on is not None else Q(is_active=True)
+    return _obligated_any_day(schedule).filter(valid)
+
+
+def _obligated_any_day(schedule: ReportSchedule) -> QuerySet[Organisation]:
+    """The organisations ``schedule``'s obligations name, whenever they existed."""
     obligations = list(schedule.obligations.all())
     include = Q(pk__in=[])
     exclude_rule: Q | None = None
@@ -195,9 +201,22 @@ def obligated_organisations(schedule: ReportSchedule, period: Period | None = No
         by_rule &= ~exclude_rule
     added = [ob.organisation_id for ob in obligations if ob.organisation_id and not ob.exclude]
     removed = [ob.organisation_id for ob in obligations if ob.organisation_id and ob.exclude]
-    valid = organisation_valid_on_q(on) if on is not None else Q(is_active=True)
-    return (Organisation.objects.filter(by_rule | Q(pk__in=added)).filter(valid)
+    return (Organisation.objects.filter(by_rule | Q(pk__in=added))
             .exclude(pk__in=[*removed, schedule.issuer_id]).select_related("unit"))
+
+
+def _owing(schedule: ReportSchedule, period: Period, owed: dict) -> list[Organisation]:
+    """``obligated_organisations(schedule, period)``, the schedule's organisations read once for
+    every period of a page (``owed``: a dict the caller keeps for the page): each period keeps
+    those that existed on its day (``Organisation.is_valid_on``: the rule the
+    query filters with, in Python). The board reads five periods (issue 17)."""
+    on = schedule.owed_on(period)
+    if on is None:
+        return []
+    if schedule.pk not in owed:
+        # The first clause of every day's filter (``organisation_valid_on_q``); the rest is per day.
+        owed[schedule.pk] = list(_obligated_any_day(schedule).filter(Q(is_active=True) | Q(valid_to__isnull=False)))
+    return [org for org in owed[schedule.pk] if org.is_valid_on(on)]
 
 
 def _relevant_schedules(user, *, include_inactive: bool = False) -> list[ReportSchedule]:
@@ -282,13 +301,14 @@ class ComplianceRow:
 def compliance(*, user, period: Period, unit: AdministrativeUnit | None = None,
                schedule: ReportSchedule | None = None, level: int | None = None, kind: str = "",
                include_one_off: bool = False, now: dt.datetime | None = None,
-               relevant: list[ReportSchedule] | None = None) -> list[ComplianceRow]:
+               relevant: list[ReportSchedule] | None = None, owed: dict | None = None) -> list[ComplianceRow]:
     """Per organisation that owes a report for ``period``: its due date and whether it reported on
     time, late, not at all, or is not due yet. Only organisations the person may see (``user``
     None: all, for the system's own use); ``unit`` narrows to an area, ``level`` to organisations
     at a unit level, ``kind`` to a kind, ``schedule`` to one report. Without ``schedule``, the
     period's recurring reports; ``include_one_off`` adds the one-off requests that concern the
-    period (such as its explanation requests)."""
+    period (such as its explanation requests). ``owed``: a dict kept across the periods of one
+    page, so each schedule's organisations are read once (``_owing``)."""
     now = now or timezone.now()
     schedules = [schedule] if schedule is not None else schedules_for_period(user, period, relevant=relevant)
     area = _area(user)
@@ -298,13 +318,18 @@ def compliance(*, user, period: Period, unit: AdministrativeUnit | None = None,
         due = sched.due_date_for(period)
         if due is None or (schedule is None and sched.is_one_off and not include_one_off):
             continue
-        orgs = obligated_organisations(sched, period)
-        if unit is not None:
-            orgs = orgs.filter(unit__path__startswith=unit.path)
-        if level:
-            orgs = orgs.filter(unit__level=level)
-        if kind:
-            orgs = orgs.filter(kind=kind)
+        if owed is None:
+            orgs = obligated_organisations(sched, period)
+            if unit is not None:
+                orgs = orgs.filter(unit__path__startswith=unit.path)
+            if level:
+                orgs = orgs.filter(unit__level=level)
+            if kind:
+                orgs = orgs.filter(kind=kind)
+        else:  # the same filters, on the organisations read once for the page
+            orgs = [org for org in _owing(sched, period, owed)
+                    if (unit is None or org.unit.path.startswith(unit.path))
+                    and (not level or org.unit.level == level) and (not kind or org.kind == kind)]
         for org in orgs:
             if org.pk in acting or area.covers_path(org.unit.path):
                 pairs.append((sched, org, due))
@@ -386,8 +411,8 @@ class OffenderRow:
 
 def repeat_offenders(*, user, period: Period, count: int = 4, unit: AdministrativeUnit | None = None,
                      level: int | None = None, kind: str = "", min_times: int = 2,
-                     now: dt.datetime | None = None, relevant: list[ReportSchedule] | None = None
-                     ) -> list[OffenderRow]:
+                     now: dt.datetime | None = None, relevant: list[ReportSchedule] | None = None,
+                     owed: dict | None = None) -> list[OffenderRow]:
     """Who was late or silent at least ``min_times`` in the ``count`` periods ending with
     ``period`` (recurring reports only), the worst first."""
     periods = [period]
@@ -396,10 +421,11 @@ def repeat_offenders(*, user, period: Period, count: int = 4, unit: Administrati
     periods.reverse()
     offenders: dict[int, OffenderRow] = {}
     relevant = _relevant_schedules(user) if relevant is None else relevant  # once for every period
+    owed = {} if owed is None else owed  # each schedule's organisations, once for every period
     for p in periods:
         worst: dict[int, str] = {}
         for row in compliance(user=user, period=p, unit=unit, level=level, kind=kind, include_one_off=False,
-                              now=now, relevant=relevant):
+                              now=now, relevant=relevant, owed=owed):
             previous = worst.get(row.organisation.pk)
             rank = {MISSING: 3, LATE: 2, NOT_DUE: 1, ON_TIME: 0}
             if previous is None or rank[row.status] > rank[previous]:

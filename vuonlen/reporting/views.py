@@ -272,8 +272,9 @@ def _board_data(request) -> dict:
     if not form.is_bound:
         form.initial = {"ky": period.code()}
     schedule = next((s for s in schedules if s.pk == filters.get("bao_cao")), None)
+    owed: dict = {}  # each schedule's organisations, read once for this period and the four before
     rows = selectors.compliance(user=user, period=period, schedule=schedule, level=filters.get("cap"),
-                                kind=filters.get("loai", ""), include_one_off=True, relevant=relevant)
+                                kind=filters.get("loai", ""), include_one_off=True, relevant=relevant, owed=owed)
     groups = []
     review_scope = scoping.scope_for(user, roles.REPORT_REVIEW)
     for sched in ([schedule] if schedule else schedules):
@@ -299,7 +300,8 @@ def _board_data(request) -> dict:
                 "schedule": sched.pk, "period": period.code(),
                 "due_date": today_vn() + dt.timedelta(days=10)}) if can_request else None,
         })
-    return {"form": form, "filters": filters, "period": period, "groups": groups, "relevant": relevant}
+    return {"form": form, "filters": filters, "period": period, "groups": groups, "relevant": relevant,
+            "owed": owed}
 
 
 @room_required(roles.REPORT_ROOM)
@@ -309,7 +311,7 @@ def board(request):
     period, filters = data["period"], data["filters"]
     offenders = selectors.repeat_offenders(user=user, period=period, count=4, level=filters.get("cap"),
                                            kind=filters.get("loai", ""), relevant=data["relevant"],
-                                           ) if period.kind == PeriodKind.QUARTER else []
+                                           owed=data["owed"]) if period.kind == PeriodKind.QUARTER else []
     return render(request, "reporting/board.html", {
         "form": data["form"], "period": period, "groups": data["groups"], "offenders": offenders,
         "offender_periods": [p for p, _ in offenders[0].history] if offenders else [],

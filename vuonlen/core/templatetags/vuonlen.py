@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from vuonlen.core import formats, history, text
@@ -77,13 +79,19 @@ def content_type_label(content_type):
     return capfirst(str(model._meta.verbose_name)) if model else getattr(content_type, "model", "")
 
 
-@register.inclusion_tag("core/_scope_tree.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def scope_tree(context):
-    """The person's scope: its top units and one level below, linked to the unit pages."""
-    from vuonlen.accounts.selectors import scope_panel as build  # core sits below accounts
+    """The person's scope: its top units and one level below, linked to the unit pages. The
+    markup is cached between requests (``accounts.selectors.scope_panel_html``)."""
+    from vuonlen.accounts.selectors import scope_panel_html  # core sits below accounts
 
     user = context.get("user")
-    nodes = build(user) if user is not None and user.is_authenticated else []
+    if user is None or not user.is_authenticated:
+        return _render_scope_tree([])
+    return mark_safe(scope_panel_html(user, _render_scope_tree))
+
+
+def _render_scope_tree(nodes) -> str:
     link = _unit_link()
     items = [
         {
@@ -95,7 +103,7 @@ def scope_tree(context):
         }
         for node in nodes
     ]
-    return {"items": items}
+    return render_to_string("core/_scope_tree.html", {"items": items})
 
 
 def _unit_link():

@@ -128,16 +128,16 @@ def home_unit(user, *, era: str | None = None, year: int | None = None) -> Admin
     if era:
         return qs.filter(era=era).order_by("level", "name_sort", "pk").first()
     today = today_vn()
-    living = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-    if living.exists():
-        qs = living
-    units = list(qs.order_by("level", "name_sort", "pk")[:20].values_list("pk", "level", "era"))
+    # One query (issue 17: this runs on every opening of the dashboards): the units existing
+    # today first, so when there are any the first rows are theirs alone.
+    living = ExpressionWrapper(Q(valid_to__isnull=True) | Q(valid_to__gte=today), output_field=BooleanField())
+    units = list(qs.select_related("parent").annotate(living=living).order_by("-living", "level", "name_sort", "pk")[:20])
     if not units:
         return None
-    top = units[0][1]
+    units = [u for u in units if u.living == units[0].living]
+    top = units[0].level
     preferred = era_of_year(year) if year else None
-    pick = next((u for u in units if u[1] == top and u[2] == preferred), units[0])
-    return AdministrativeUnit.objects.get(pk=pick[0])
+    return next((u for u in units if u.level == top and u.era == preferred), units[0])
 
 
 def era_links(user, unit: AdministrativeUnit) -> list[EraLink]:
