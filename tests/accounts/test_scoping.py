@@ -52,6 +52,25 @@ def test_new_era_commune_reaches_its_predecessors(kontum):
     assert "Phường Duy Tân" not in visible_old
 
 
+def test_a_lineage_row_written_or_removed_changes_the_scope_on_the_next_page(kontum):
+    """The lineage behind a scope is kept in the shared cache between requests; writing it moves
+    the tree's version, so the next page's scope follows."""
+    from vuonlen.geo.models import UnitLineage
+
+    phuong_kon_tum = AdministrativeUnit.objects.get(era=Era.POST_2025, level=Level.COMMUNE, name="Phường Kon Tum")
+    duy_tan = AdministrativeUnit.objects.get(era=Era.PRE_2025, level=Level.COMMUNE, name="Phường Duy Tân")
+    officer = factories.make_user(Role.COMMUNE_OFFICER, phuong_kon_tum)
+    assert not scoping.can(officer, roles.UNIT_VIEW, duy_tan)  # and the lineage is now cached
+
+    row = UnitLineage.objects.create(old_unit=duy_tan, new_unit=phuong_kon_tum, partly_merged=True)
+    scoping.forget_scope(officer)  # a new request
+    assert scoping.can(officer, roles.UNIT_VIEW, duy_tan)
+
+    row.delete()
+    scoping.forget_scope(officer)
+    assert not scoping.can(officer, roles.UNIT_VIEW, duy_tan)
+
+
 def test_revoked_or_expired_roles_grant_nothing(commune_a):
     import datetime as dt
 

@@ -34,6 +34,7 @@ from vuonlen.core.text import fold, nfc
 
 from .models import REFORM_DATE, AdministrativeUnit, Era, Level, UnitLineage
 from .services import place_village
+from .versions import units_changed
 
 COL_VILLAGE, COL_COMMUNE = "Mã thôn cũ", "Mã xã mới"
 _COLUMNS = (
@@ -203,6 +204,7 @@ def _continue_many(*, actor, pairs: list[tuple[AdministrativeUnit, Administrativ
     UnitLineage.objects.bulk_create([UnitLineage(old_unit=village, new_unit=heir, effective_date=REFORM_DATE,
                                                  source="chuyển thôn sang xã mới") for village, heir in made],
                                     batch_size=500)
+    units_changed()  # bulk writes send no signal; the scopes' lineage cache must know (geo.versions)
     for village, heir in made:
         audit_record(actor=actor, action=AuditAction.CREATE, instance=heir, source=source,
                      note=f"Kế thừa {village.name} ({village.parent.name}, mã {village.code})")
