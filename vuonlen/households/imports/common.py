@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from vuonlen.accounts import scoping
@@ -204,6 +205,7 @@ class Writer(threading.Thread):
         self.wrapper = connections[DEFAULT_DB_ALIAS]
         self.jobs: queue.Queue = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
+        self.language = translation.get_language()  # messages in the reader's language, as in one thread
 
     def __enter__(self) -> Writer:
         self.wrapper.inc_thread_sharing()
@@ -232,6 +234,8 @@ class Writer(threading.Thread):
 
     def run(self) -> None:
         connections[DEFAULT_DB_ALIAS] = self.wrapper  # the import's connection, not a new one
+        if self.language:
+            translation.activate(self.language)
         try:
             while (job := self.jobs.get()) is not None:
                 if isinstance(job, threading.Event):
