@@ -225,9 +225,11 @@ def _progress_writer(job_id: int):
     write transaction (see ``_write_grace``). A job failed meanwhile (lease lost) stops here,
     before anything is written."""
 
-    def write(done: int, total: int, phase: str) -> None:
+    def write(done: int, total: int, phase: str, write_lock: bool = False) -> None:
         now = timezone.now()
-        until = now + (_write_grace() if phase == imports.Phase.WRITE else _lease())
+        # ``write_lock``: the household import's one transaction opens next, and on SQLite holds
+        # the write lock while the rest of the file is checked and written (no progress then).
+        until = now + (_write_grace() if phase == imports.Phase.WRITE or write_lock else _lease())
         try:
             updated = ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
                 done=done, total=total, phase=phase, lease_expires_at=until)

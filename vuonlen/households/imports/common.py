@@ -7,13 +7,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import inspect
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from vuonlen.accounts import scoping
@@ -73,21 +77,176 @@ _COUNT_LABELS = (("households", "hộ"), ("persons", "nhân khẩu"), ("reviews"
 
 class _Reporter:
     """Calls ``progress`` at most every ``INTERVAL`` seconds: a 130,000-row file must not write
-    130,000 updates to the job row."""
+    130,000 updates to the job row.
+
+    While the import's transaction is open beside the checks (``beside_the_write``), progress
+    cannot go through the import's connection (nobody else would see it, and it is the writer's):
+    it goes through a thread with its own connection where that can work (PostgreSQL, the job not
+    run inside an outer transaction), and is left out otherwise (SQLite's one writer is the
+    import; a job run inside a request's or a test's transaction)."""
 
     INTERVAL = 0.3
 
     def __init__(self, progress: Progress | None):
         self.progress = progress
         self.last = 0.0
+        self.side: _SideProgress | None = None
+        self.muted = False
+        self.nested = False
 
     def __call__(self, done: int, total: int, phase: str, *, force: bool = False) -> None:
         if self.progress is None:
             return
+        if self.side is not None and self.side.error is not None:
+            raise self.side.error  # e.g. the job was failed meanwhile (lease lost): stop, roll back
         now = time.monotonic()
         if force or now - self.last >= self.INTERVAL:
             self.last = now
+            if self.side is not None:
+                self.side.post(done, total, phase)
+            elif not self.muted:
+                self.progress(done, total, phase)
+
+    def before_the_write_lock(self, done: int, total: int, phase: str) -> None:
+        """The last progress before the import's transaction opens; the job's lease then covers a
+        transaction that holds SQLite's write lock (see ``households.jobs``)."""
+        if self.progress is None:
+            return
+        self.last = time.monotonic()
+        try:
+            takes_it = "write_lock" in inspect.signature(self.progress).parameters
+        except (TypeError, ValueError):
+            takes_it = False
+        if takes_it:
+            self.progress(done, total, phase, write_lock=True)
+        else:  # a plain (done, total, phase) callable
             self.progress(done, total, phase)
+
+    @contextlib.contextmanager
+    def beside_the_write(self) -> Iterator[None]:
+        """Progress while the import's transaction is open (called before it opens)."""
+        if self.progress is None:
+            yield
+            return
+        self.nested = connection.in_atomic_block
+        if connection.vendor == "postgresql" and not self.nested:
+            self.side = _SideProgress(self.progress)
+            self.side.start()
+        else:
+            self.muted = True
+        try:
+            yield
+            if self.side is not None:
+                self.side.stop()
+                if self.side.error is not None:
+                    raise self.side.error
+        finally:
+            if self.side is not None:
+                self.side.stop()
+            self.side, self.muted = None, False
+
+    def checks_done(self) -> None:
+        """The writer has finished: inside an outer transaction (a job run by a request or a test)
+        progress may again go through the import's connection, which everyone there shares."""
+        if self.muted and self.nested:
+            self.muted = False
+
+
+class _SideProgress(threading.Thread):
+    """Writes the latest progress on this thread's own database connection, outside the import's
+    transaction, so that the job page sees it; an error (the job lost) is kept for the import to
+    raise at its next progress."""
+
+    def __init__(self, progress: Progress):
+        super().__init__(name="import-progress", daemon=True)
+        self.progress = progress
+        self.latest: tuple[int, int, str] | None = None
+        self.wake = threading.Event()
+        self.done = False
+        self.error: BaseException | None = None
+
+    def post(self, done: int, total: int, phase: str) -> None:
+        self.latest = (done, total, phase)
+        self.wake.set()
+
+    def stop(self) -> None:
+        if self.is_alive():
+            self.done = True
+            self.wake.set()
+            self.join(timeout=10)
+
+    def run(self) -> None:
+        try:
+            while True:
+                self.wake.wait()
+                self.wake.clear()
+                latest, self.latest = self.latest, None
+                if latest is not None and self.error is None:
+                    try:
+                        self.progress(*latest)
+                    except Exception as error:  # noqa: BLE001 - kept for the import's thread
+                        self.error = error
+                if self.done:
+                    return
+        finally:
+            connections.close_all()  # this thread's own connections only
+
+
+class Writer(threading.Thread):
+    """Runs the import's database work (callables, in order) on the import's own connection, in its
+    one transaction, while the calling thread goes on checking the file: the database writes
+    (sqlite3 and psycopg let go of the GIL while the database works) while Python checks.
+
+    The calling thread must not use the connection until ``finish``. The first error stops the
+    work; the rest is skipped and ``finish`` raises it, so the transaction is rolled back."""
+
+    def __init__(self, depth: int = 2):
+        super().__init__(name="import-writer", daemon=True)
+        self.wrapper = connections[DEFAULT_DB_ALIAS]
+        self.jobs: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.language = translation.get_language()  # messages in the reader's language, as in one thread
+
+    def __enter__(self) -> Writer:
+        self.wrapper.inc_thread_sharing()
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.jobs.put(None)
+        self.join()
+        self.wrapper.dec_thread_sharing()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.jobs.put(job)
+
+    def finish(self) -> None:
+        """Wait for the work submitted so far; raise its error, if any."""
+        done = threading.Event()
+        self.jobs.put(done)
+        while not done.wait(0.5):
+            if not self.is_alive():
+                break
+        if self.error is not None:
+            raise self.error
+
+    def run(self) -> None:
+        connections[DEFAULT_DB_ALIAS] = self.wrapper  # the import's connection, not a new one
+        if self.language:
+            translation.activate(self.language)
+        try:
+            while (job := self.jobs.get()) is not None:
+                if isinstance(job, threading.Event):
+                    job.set()  # ``finish``: everything before it is done
+                elif self.error is None:
+                    try:
+                        job()
+                    except BaseException as error:  # noqa: BLE001 - raised in the import's thread
+                        self.error = error
+        finally:
+            del connections[DEFAULT_DB_ALIAS]  # this thread's end must not close the import's connection
 
 
 # Both files name the commune by its code, under the same header and the same synonyms.

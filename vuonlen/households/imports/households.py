@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext
 
 from vuonlen.accounts import roles
 from vuonlen.core import spreadsheets
-from vuonlen.core.audit import Created, Related, audit_created_in_database
+from vuonlen.core.audit import Created, Related, audit_created_in_database, audit_record
 from vuonlen.core.audit import column as record_column
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.formats import excel_serial_date, year_typed_into_date_cell
-from vuonlen.core.spreadsheets import Column
+from vuonlen.core.models import AuditAction
+from vuonlen.core.spreadsheets import Column, RowError
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import AdministrativeUnit, Era
 
@@ -30,6 +35,7 @@ from .common import (
     Phase,
     Progress,
     Sheet,
+    Writer,
     _chunks,
     _file_error,
     _is_blank,
@@ -38,9 +44,11 @@ from .common import (
     _Units,
     read_sheet,
     rows_with,
+    sqlite_write_cache,
     without_cyclic_gc,
-    write_all_or_nothing,
 )
+
+logger = logging.getLogger(__name__)
 
 # =============================================================================================
 # Households with their members
@@ -112,6 +120,7 @@ class _Member:
     row: int
     raw: dict[str, Any]
     cleaned: dict[str, Any] = field(default_factory=dict)
+    first_citizen_id: bool = False  # the first row of the file with this member's ID number
 
 
 @dataclass(slots=True)
@@ -135,6 +144,9 @@ class _Block:
     def cell_row(self, column: str) -> int:
         return self.cells.get(column, (self.row, ""))[0]
 
+
+# Households per chunk: checked by the import's thread while the chunk before is written.
+CHUNK_HOUSEHOLDS = 2_000
 
 # Stands for "as the head's" in a member's blank ethnicity until the head's is known.
 _AS_HEAD = "=chủ hộ"
@@ -161,16 +173,47 @@ def _birth(value) -> dict[str, Any]:
 class _HouseholdChecker(Checker):
     def __init__(self, actor, era: str, positions: dict[str, int], report: _Reporter):
         super().__init__(actor, era, positions, report)
-        self.blocks: list[_Block] = []
+        self.households = 0  # blocks read so far
+        self.done = 0  # rows read so far
+        # The errors of each pass, apart: put together in the order one pass after the other
+        # made them (``all_errors``), whatever thread found them when.
+        self.place_errors: list[RowError] = []
+        self.in_file_errors: list[RowError] = []
+        self.existing_errors: list[RowError] = []
+        self._first_citizen_id: dict[str, int] = {}  # ID number → row of its first appearance
+        # ID numbers found in the registry, by their first row in the file: which of them are
+        # errors is known only once every household identical to the registry's is known.
+        self._registry_hits: list[tuple[str, int, _Member]] = []
+        self._allowed: set[int] = set()  # people of households identical to the registry's
+        self.unchanged = 0
+        self.written_households: set[int] = set()
+
+    def all_errors(self) -> list[RowError]:
+        registry = []
+        for cid, person_id, member in self._registry_hits:
+            if person_id not in self._allowed:
+                registry.append(RowError(member.row, H.CITIZEN_ID, f"Số định danh {validation.mask_citizen_id(cid)} "
+                                                                   "đã có trong sổ hộ (của một người khác)"))
+        return [*self.errors, *self.place_errors, *self.in_file_errors, *self.existing_errors, *registry]
+
+    def has_errors(self) -> bool:
+        """Any error found so far (a registry hit counts: see ``_citizen_ids_in_registry``)."""
+        return bool(self.errors or self.place_errors or self.in_file_errors or self.existing_errors
+                    or any(person_id not in self._allowed for _, person_id, _ in self._registry_hits))
 
     # --- pass 1: rows into households ------------------------------------------------------
 
-    def parse(self, sheet: Sheet) -> None:
+    def parse(self, sheet: Sheet, size: int = CHUNK_HOUSEHOLDS) -> Iterator[list[_Block]]:
+        """The file's households, checked on their own, in chunks of ``size`` in the file's order
+        (the last one shorter). Across chunks: a household's rows apart in the file, and ID
+        numbers repeated in the file (``_citizen_ids_in_file``), are found as in one pass."""
         get = sheet.reader()
         seen: dict[tuple[str, str], int] = {}
         current: _Block | None = None
         total = sheet.total
+        closed: list[_Block] = []
         for done, row_number, cells in sheet.data():
+            self.done = done
             values = get(cells)
             if all(_is_blank(v) for v in values.values()):
                 continue
@@ -181,8 +224,13 @@ class _HouseholdChecker(Checker):
             if starts:
                 if current is not None:
                     self._close(current)
+                    closed.append(current)
+                    if len(closed) >= size:
+                        self._citizen_ids_in_file(closed)
+                        yield closed
+                        closed = []
                 current = _Block(row_number, commune_code, code)
-                self.blocks.append(current)
+                self.households += 1
                 key = (commune_code, code)
                 if commune_code and key in seen:
                     current.duplicate = True
@@ -201,6 +249,10 @@ class _HouseholdChecker(Checker):
             self.report(done, total, Phase.CHECK)
         if current is not None:
             self._close(current)
+            closed.append(current)
+        if closed:
+            self._citizen_ids_in_file(closed)
+            yield closed
 
     def _household_cells(self, block: _Block, row: int, values: dict[str, Any]) -> None:
         for column in _HOUSEHOLD_CELLS:
@@ -257,50 +309,57 @@ class _HouseholdChecker(Checker):
 
     # --- pass 2: against the units and the registry ------------------------------------------
 
-    def resolve(self) -> None:
-        units = _Units(self.actor, self.era, (b.commune_code for b in self.blocks))
-        for block in self.blocks:
+    def resolve(self, blocks: list[_Block], units: _Units) -> None:
+        """A chunk of households against the units and the registry (on the import's connection,
+        in the writer's thread: its errors go to lists of their own, not to the parse's)."""
+        for block in blocks:
             self._place(block, units)
-        placed = [b for b in self.blocks if b.commune is not None and not b.duplicate]
-        self._citizen_ids_in_file()
+        placed = [b for b in blocks if b.commune is not None and not b.duplicate]
         existing = self._existing_households(placed)
-        self._citizen_ids_in_registry(existing)
+        self._allowed.update(*existing.values())
+        self._citizen_ids_in_registry(blocks)
+
+    @staticmethod
+    def _error(errors: list[RowError], row: int | None, column: str, message: str) -> None:
+        errors.append(RowError(row, column, message))
 
     def _place(self, block: _Block, units: _Units) -> None:
         row = block.cell_row(H.COMMUNE)
         if not block.commune_code:
-            self.error(block.row, H.COMMUNE, gettext("Thiếu mã xã"))
+            self._error(self.place_errors, block.row, H.COMMUNE, gettext("Thiếu mã xã"))
             return
         commune = units.communes.get(block.commune_code)
         # Missing and out of scope read the same: the message reveals nothing outside the scope.
         if commune is None or not units.can(roles.HOUSEHOLD_VIEW, commune):
-            self.error(row, H.COMMUNE, NOT_FOUND_COMMUNE % {"code": block.commune_code[:30]})
+            self._error(self.place_errors, row, H.COMMUNE, NOT_FOUND_COMMUNE % {"code": block.commune_code[:30]})
             return
         unit = commune
         village_text = block.cell(H.VILLAGE)
         if village_text:
             unit = units.village(commune, village_text)
             if unit is None:
-                self.error(block.cell_row(H.VILLAGE), H.VILLAGE,
+                self._error(self.place_errors, block.cell_row(H.VILLAGE), H.VILLAGE,
                            f"Không tìm thấy thôn “{village_text[:40]}” của {commune.name}")
                 return
         if not units.can(roles.HOUSEHOLD_EDIT, unit):
-            self.error(row, H.COMMUNE, gettext("Bạn không có quyền nhập hộ cho %(unit)s") % {"unit": unit.name})
+            self._error(self.place_errors, row, H.COMMUNE, gettext("Bạn không có quyền nhập hộ cho %(unit)s") % {"unit": unit.name})
             return
         block.commune, block.unit = commune, unit
 
-    def _citizen_ids_in_file(self) -> None:
-        first: dict[str, int] = {}
-        for block in self.blocks:
+    def _citizen_ids_in_file(self, blocks: list[_Block]) -> None:
+        first = self._first_citizen_id
+        for block in blocks:
             for member in block.members:
                 cid = member.cleaned.get("citizen_id")
                 if not cid:
                     continue
                 if cid in first:
-                    self.error(member.row, H.CITIZEN_ID, gettext("Số định danh cá nhân trùng với dòng %(row)s")
-                               % {"row": first[cid]})
+                    self.in_file_errors.append(RowError(
+                        member.row, H.CITIZEN_ID,
+                        gettext("Số định danh cá nhân trùng với dòng %(row)s") % {"row": first[cid]}))
                 else:
                     first[cid] = member.row
+                    member.first_citizen_id = True
 
     def _existing_households(self, blocks: list[_Block]) -> dict[int, set[int]]:
         """Mark blocks identical to a household already in the registry; report the others.
@@ -312,7 +371,9 @@ class _HouseholdChecker(Checker):
         found: list[dict[str, Any]] = []
         for chunk in _chunks(codes):
             found += Household.objects.filter(commune_id__in=commune_ids, code__in=chunk).values(*_HOUSEHOLD_VALUES)
-        found = [h for h in found if (h["commune_id"], h["code"]) in by_key]
+        # Not the households this import has just written (a code twice in the file, its commune
+        # cell apart from the first row: the write meets the unique key, as in one pass).
+        found = [h for h in found if (h["commune_id"], h["code"]) in by_key and h["id"] not in self.written_households]
         members: dict[int, list[tuple]] = defaultdict(list)
         for chunk in _chunks([h["id"] for h in found]):
             for household_id, person_id, *values in (
@@ -325,7 +386,7 @@ class _HouseholdChecker(Checker):
             rows = members[household["id"]]
             differences = _differences(block, household, [values for _, values in rows])
             if differences:
-                self.error(block.row, H.CODE,
+                self._error(self.existing_errors, block.row, H.CODE,
                            f"{block.commune.name} đã có hộ mã {block.code} với thông tin khác "
                            f"({', '.join(differences)}); "
                            "nhập tệp không sửa hộ đã có: hãy sửa trên trang của hộ hoặc bỏ hộ này khỏi tệp")
@@ -334,25 +395,19 @@ class _HouseholdChecker(Checker):
                 identical[household["id"]] = {person_id for person_id, _ in rows}
         return identical
 
-    def _citizen_ids_in_registry(self, identical: dict[int, set[int]]) -> None:
+    def _citizen_ids_in_registry(self, blocks: list[_Block]) -> None:
+        """ID numbers first seen in this chunk that the registry has. Those of a person in a
+        household identical to the file's are not errors, even one found in a later chunk: kept
+        until the end (``all_errors``); meanwhile they stop the writes (``has_errors``)."""
         wanted = {}
-        for block in self.blocks:
+        for block in blocks:
             for member in block.members:
-                cid = member.cleaned.get("citizen_id")
-                if cid:
-                    wanted.setdefault(cid, (block, member))
-        allowed = set().union(*identical.values()) if identical else set()
+                if member.first_citizen_id:
+                    wanted[member.cleaned["citizen_id"]] = member
         for cid, person_id in rows_with(Person, "citizen_id", sorted(wanted), "id"):
-            if person_id in allowed:
-                continue
-            block, member = wanted[cid]
-            self.error(member.row, H.CITIZEN_ID,
-                       f"Số định danh {validation.mask_citizen_id(cid)} đã có trong sổ hộ (của một người khác)")
+            self._registry_hits.append((cid, person_id, wanted[cid]))
 
     # --- writing ---------------------------------------------------------------------------
-
-    def new_blocks(self) -> list[_Block]:
-        return [b for b in self.blocks if b.existing_id is None]
 
 
 _PERSON_FIELDS = ("full_name", "sex", "birth_date", "birth_year", "ethnicity", "citizen_id", "health_insurance",
@@ -420,7 +475,7 @@ class _Keys:
         return keys
 
 
-def _write_households(*, actor, blocks: list[_Block], filename: str) -> dict[str, int]:
+def _write_households(*, actor, blocks: list[_Block], filename: str, written: set[int]) -> dict[str, int]:
     """Households, then people, then memberships, each in multi-row INSERTs (``core.bulk``),
     with their audit rows: the ORM's bulk_create would spend most of the import's time here."""
     created_by = actor.pk if getattr(actor, "pk", None) else None
@@ -441,6 +496,7 @@ def _write_households(*, actor, blocks: list[_Block], filename: str) -> dict[str
             "started_on": c.get("started_on"), "created_by_id": created_by,
         })
     household_ids = insert_rows(Household, household_rows)
+    written.update(household_ids)
 
     person_rows = []
     for block in blocks:
@@ -478,6 +534,10 @@ def _write_households(*, actor, blocks: list[_Block], filename: str) -> dict[str
     return {"households": len(household_ids), "persons": len(person_ids)}
 
 
+class _Rollback(Exception):
+    """The file has errors: the transaction's writes are undone."""
+
+
 @without_cyclic_gc
 def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str = Era.PRE_2025,
                       progress: Progress | None = None) -> ImportResult:
@@ -485,6 +545,13 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
 
     Commune codes are read in ``era`` (by default before 1 July 2025, the campaign's data period).
     ``progress(done, total, phase)`` is called now and then while the file is checked and written.
+
+    The checks and the writes overlap: the file is checked in chunks of ``CHUNK_HOUSEHOLDS``
+    households, and while this thread checks a chunk a writer thread (``common.Writer``, on this
+    connection, in the one transaction) checks the chunk before against the units and the
+    registry and writes it, so that the database works while Python checks. A problem in any row
+    stops the writes; the checks go on to the file's end so that every error is reported; then
+    everything written is rolled back. Nothing is committed unless the whole file is good.
     """
     report = _Reporter(progress)
     filename = nfc(filename)
@@ -493,23 +560,66 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
     if isinstance(sheet, ImportResult):
         return sheet
     checker = _HouseholdChecker(actor, era, sheet.positions, report)
-    checker.parse(sheet)
-    del sheet  # the file's cells are no longer needed: only the checked values go on
-    if not checker.blocks and not checker.errors:
-        return _file_error(gettext("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề"))
-    checker.resolve()
-    if checker.errors:
-        return ImportResult(errors=_sorted(checker.errors, _HOUSEHOLD_ORDER))
-    blocks = checker.new_blocks()
-    unchanged = len(checker.blocks) - len(blocks)
-    counts = {"households": 0, "persons": 0, "unchanged": unchanged}
-    if not blocks:
-        return ImportResult(counts=counts)
-    return write_all_or_nothing(
-        actor=actor, report=report, counts=counts, what=f"Hộ gia đình: {filename}",
-        write=lambda: _write_households(actor=actor, blocks=blocks, filename=filename),
-        note=lambda counts: (f"Nhập {counts['households']} hộ, {counts['persons']} nhân khẩu từ tệp {filename}"
-                             f"{f'; {unchanged} hộ không có thay đổi' if unchanged else ''}"),
+    units = _Units(actor, era, _commune_codes(sheet))
+    chunks = checker.parse(sheet, CHUNK_HOUSEHOLDS)
+    first = next(chunks, None)
+    total = sheet.total
+    counts = {"households": 0, "persons": 0, "unchanged": 0}
+    written: set[int] = set()
+
+    def check_and_write(blocks: list[_Block]) -> None:
+        checker.resolve(blocks, units)
+        new = [b for b in blocks if b.existing_id is None]
+        counts["unchanged"] += len(blocks) - len(new)
+        if new and not checker.has_errors():
+            for key, value in _write_households(actor=actor, blocks=new, filename=filename, written=written).items():
+                counts[key] += value
+
+    report.before_the_write_lock(checker.done, total, Phase.CHECK)
+    try:
+        with report.beside_the_write(), sqlite_write_cache(), transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The foreign keys checked by each statement, while the checks go on, not at the commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            with Writer() as writer:
+                if first is not None:
+                    writer.submit(functools.partial(check_and_write, first))
+                for blocks in chunks:
+                    writer.submit(functools.partial(check_and_write, blocks))
+                writer.finish()
+            del sheet  # the file's cells are no longer needed
+            if checker.households == 0 and not checker.errors:
+                raise _Rollback
+            if checker.has_errors():
+                raise _Rollback
+            if counts["households"]:
+                report.checks_done()
+                report(0, 0, Phase.WRITE, force=True)
+                unchanged = counts["unchanged"]
+                audit_record(actor=actor, action=AuditAction.IMPORT, source="import",
+                             object_repr=f"Hộ gia đình: {filename}"[:300],
+                             note=(f"Nhập {counts['households']} hộ, {counts['persons']} nhân khẩu từ tệp {filename}"
+                                   f"{f'; {unchanged} hộ không có thay đổi' if unchanged else ''}")[:500])
+    except _Rollback:
+        if checker.households == 0 and not checker.errors:
+            return _file_error(gettext("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề"))
+        return ImportResult(errors=_sorted(checker.all_errors(), _HOUSEHOLD_ORDER))
+    except IntegrityError:
+        logger.warning("import rolled back on a concurrent change (%s)", filename, exc_info=True)
         # Someone registered the same code or ID number between the check and the write.
-        conflict=gettext("Trong lúc nhập, sổ hộ vừa có thay đổi trùng với tệp (cùng mã hộ hoặc số định danh); "
-                         "chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể"))
+        return _file_error(gettext("Trong lúc nhập, sổ hộ vừa có thay đổi trùng với tệp (cùng mã hộ hoặc số "
+                                   "định danh); chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể"))
+    return ImportResult(counts=counts)
+
+
+def _commune_codes(sheet: Sheet) -> set[str]:
+    """Every commune code the file names (for ``_Units``, read once before the checks)."""
+    position = sheet.positions.get(H.COMMUNE)
+    if position is None:
+        return set()
+    codes = set()
+    for _, _, cells in sheet.data():
+        if position < len(cells) and cells[position] not in (None, ""):
+            codes.add(spreadsheets.code_text(cells[position]))
+    return codes
