@@ -46,7 +46,7 @@ bench: setup
 
 # The load test: gunicorn + PostgreSQL + the demo, locust users of five roles (bench/load.py).
 LOAD_USERS ?= 20 50 100
-LOAD_TIME ?= 60
+LOAD_TIME ?= 120
 load: setup
 	@$(UV) sync --frozen --quiet --group bench
 	@$(PY) bench/load.py --users $(LOAD_USERS) --time $(LOAD_TIME)

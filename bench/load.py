@@ -7,7 +7,7 @@ Sets itself up from a fresh clone: creates the database when missing (by default
 first run takes minutes, later runs none), collects the static files, starts gunicorn and stops
 it at the end.
 
-    make load                           # 20, 50 and 100 users, 60 s each
+    make load                           # 20, 50 and 100 users, 120 s each
     make load LOAD_USERS=50 LOAD_TIME=120
     .venv/bin/python bench/load.py --users 20 50 --time 30s --workers 4
 
