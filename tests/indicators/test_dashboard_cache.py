@@ -107,3 +107,24 @@ def test_a_lost_version_key_starts_afresh():
     figures_cache.bump()
     assert figures_cache.cached(("probe",), lambda: calls.append(1) or "d") == "d"
     assert len(calls) == 3
+
+
+def test_a_unit_with_many_children_is_cached_under_a_key_any_cache_accepts():
+    """A commune's forty villages made a key of 300+ characters, which memcached refuses
+    (Django warned on every load); long descriptions are hashed, distinct ones stay distinct."""
+    import warnings
+
+    from django.core.cache.backends.base import CacheKeyWarning
+
+    from vuonlen.indicators import figures_cache
+
+    calls = []
+    many = ",".join(str(n) for n in range(7552, 7592))
+    other = ",".join(str(n) for n in range(7552, 7593))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        first = figures_cache.cached(("unit", 7551, many, 2023), lambda: calls.append(1) or "a", unit=7551)
+        again = figures_cache.cached(("unit", 7551, many, 2023), lambda: calls.append(1) or "b", unit=7551)
+        apart = figures_cache.cached(("unit", 7551, other, 2023), lambda: calls.append(1) or "c", unit=7551)
+    assert (first, again, apart) == ("a", "a", "c")
+    assert len(calls) == 2

@@ -26,6 +26,7 @@ version key lost from the cache simply starts a new version. Reading the version
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -84,7 +85,10 @@ def cached(parts: tuple, compute: Callable[[], T], *, unit: int | None = None, t
     """``compute()``'s answer for ``parts`` at the current versions (the global one, ``unit``'s
     and the ``topics``'): computed once per version."""
     keys = [VERSION_KEY, *([unit_key(unit)] if unit is not None else []), *(topic_key(t) for t in topics)]
-    key = "vuonlen:figures:" + "-".join(_versions(keys)) + ":" + ":".join(str(p) for p in parts)
+    described = ":".join(str(p) for p in parts)
+    if len(described) > 120:  # a unit's forty children: memcached refuses keys past 250 characters
+        described = hashlib.sha256(described.encode()).hexdigest()
+    key = "vuonlen:figures:" + "-".join(_versions(keys)) + ":" + described
     found = cache.get(key)
     if found is None:
         found = compute()
