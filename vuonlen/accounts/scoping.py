@@ -17,7 +17,6 @@ widen a read to "every record".
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -218,20 +217,15 @@ def _lineage_of(paths: frozenset[str]) -> set[str]:
     """Kept between requests in the shared cache under the tree's version (``geo.versions``: any
     unit or lineage row written starts a new one), as every page computes its reader's scope:
     one query a page fewer (issue 17)."""
-    from django.core.cache import cache as shared
+    from vuonlen.geo.versions import cached_by_tree
 
-    from vuonlen.geo.versions import units_version
-
-    digest = hashlib.sha256("\n".join(sorted(paths)).encode()).hexdigest()[:32]
-    key = f"vuonlen:scope:lineage:{units_version()}:{digest}"
-    found = shared.get(key)
-    if found is None:
+    def compute() -> list[str]:
         lineage_q = Q()
         for path in paths:
             lineage_q |= Q(new_unit__path__startswith=path)
-        found = sorted(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
-        shared.set(key, found, 600)
-    return set(found)
+        return sorted(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
+
+    return set(cached_by_tree("lineage", tuple(sorted(paths)), compute, 600))
 
 
 def _minimal_cached(cache: dict, paths: set[str]) -> tuple[str, ...]:

@@ -60,19 +60,6 @@ def scope_tree(user, *, child_limit: int = 15) -> list[ScopeNode]:
 PANEL_SECONDS = 600
 
 
-def _panel_key(scope: scoping.Scope) -> str:
-    import hashlib
-
-    from django.urls import get_script_prefix
-    from django.utils.translation import get_language
-
-    from vuonlen.geo.versions import units_version
-
-    paths = "*" if scope.everything else "|".join(scope.paths)
-    return (f"vuonlen:scope-panel:html:{units_version()}:{get_language()}:{get_script_prefix()}:"
-            f"{hashlib.sha1(paths.encode()).hexdigest()}")
-
-
 def scope_panel_html(user, render) -> str:
     """The panel beside every page (``scope_tree``) as drawn — ``render(nodes)`` gives its HTML —
     cached between requests (issue 17: four queries and a link reversed per unit on every page).
@@ -80,17 +67,17 @@ def scope_panel_html(user, render) -> str:
     readers of the same area share one entry; by the version of the administrative tree
     (``geo.versions``), so a renamed or added unit shows at once too; and by the language. The
     entry is the markup itself: a page reads one string."""
-    from django.core.cache import cache
+    from django.urls import get_script_prefix
+    from django.utils.translation import get_language
+
+    from vuonlen.geo.versions import cached_by_tree
 
     scope = scoping.scope_for(user)
     if scope.empty:
         return render([])
-    key = _panel_key(scope)
-    html = cache.get(key)
-    if html is None:
-        html = str(render(scope_tree(user)))
-        cache.set(key, html, PANEL_SECONDS)
-    return html
+    paths = ("*",) if scope.everything else scope.paths
+    return cached_by_tree("scope-panel", (get_language(), get_script_prefix(), *paths),
+                          lambda: str(render(scope_tree(user))), PANEL_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ reader between the two cannot keep what the transaction was changing). Issue 17.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -38,3 +41,19 @@ def units_changed(**_signal) -> None:
     connection = transaction.get_connection()
     if not any(entry[1] is _bump_on_commit for entry in getattr(connection, "run_on_commit", ())):
         transaction.on_commit(_bump_on_commit)
+
+
+T = TypeVar("T")
+
+
+def cached_by_tree(name: str, parts: tuple, compute: Callable[[], T], timeout: int) -> T:
+    """``compute()`` kept in the shared cache under the tree's current version: what is drawn
+    from the units and their lineage (a reader's scope panel, the old units a scope reaches),
+    computed afresh once any unit or lineage row is written. ``parts`` name the entry."""
+    digest = hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()[:32]
+    key = f"vuonlen:tree:{name}:{units_version()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout)
+    return found
