@@ -133,6 +133,9 @@ def demo_database(label: str, url: str) -> str:
         return f"sqlite:///{copy}"
     template = f"vuonlen_bench_demo_{key}"
     target = url.rsplit("/", 1)[1]
+    if target in ("postgres", "template0", "template1"):
+        # The copy replaces the database named: never the server's own.
+        raise SystemExit(f"VUONLEN_BENCH_POSTGRES names {target!r}: give a database of the bench's own")
     with _pg_admin(url) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
     if not exists:
