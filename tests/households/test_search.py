@@ -1,9 +1,9 @@
 """The register's search as its readers use it: by the head's name, any member's name (with or
 without diacritics), the household code's beginning or an ID number — and never past the
-reader's scope, even when the name of a member of a household outside it matches. For a
-reader of a commune the search is built from one arm per way of matching (issue 17,
-docs/scale.md): a household matched several ways is still listed once, and every other filter of
-the list still applies; a wider reader's search (a district's) finds the same households."""
+reader's scope, even when the name of a member of a household outside it matches. The names are
+one column of the household (``households.names``, issue 17): a household matched several ways
+is still listed once, every other filter of the list still applies, and a commune's reader and a
+district's find the same households of that commune."""
 
 import datetime as dt
 import unicodedata

@@ -17,7 +17,7 @@ from django.utils import timezone
 from .models import AuditAction, AuditLog
 
 # Derived columns that only mirror another field; listing them would double every change.
-_SKIP_FIELDS = {"name_search", "name_sort", "head_search", "head_sort", "updated_at", "created_at", "version",
+_SKIP_FIELDS = {"name_search", "name_sort", "head_search", "head_sort", "names_search", "updated_at", "created_at", "version",
                 "path", "password"}
 # Identity numbers are kept in the log only by their last four digits: the log is read long after
 # and by people who need to know that a number changed, not the number (Nghị định 13/2023/NĐ-CP).

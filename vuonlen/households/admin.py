@@ -13,6 +13,7 @@ from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.core.years import YEAR_MAX, YEAR_MIN
 from vuonlen.indicators.admin_inputs import SchedulesRollups
 
+from . import names
 from .models import (
     Household,
     Membership,
@@ -78,6 +79,7 @@ class HouseholdAdmin(_RegistryAdmin):
         obj.head_name = nfc(obj.head_name)
         obj.head_search, obj.head_sort = fold(obj.head_name), sort_key(obj.head_name)
         super().save_model(request, obj, form, change)
+        names.refresh([obj.pk])  # the head's name is one of the names the search matches
 
 
 @admin.register(Person)

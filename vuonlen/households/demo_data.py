@@ -53,6 +53,7 @@ from .models import (
     ReviewKind,
     Sex,
 )
+from .names import names_text
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 # (poor, near-poor) at the end of each year; 2024 near-poor and 2025 continue the published trend.
@@ -345,7 +346,7 @@ class _Writer:
         homes = self.b.homes
         people = [self._people(home) for home in homes]
         household_rows = []
-        for home, (head_name, _members) in zip(homes, people):
+        for home, (head_name, members) in zip(homes, people):
             commune = home.commune
             area = Area.URBAN if commune.unit_type in URBAN_TYPES else Area.RURAL
             home.area = area
@@ -353,7 +354,7 @@ class _Writer:
             household_rows.append({
                 "commune_id": commune.pk, "unit_id": home.village.pk, "code": f"{commune.code}-{home.index + 1:05d}",
                 "head_name": head_name, "head_search": fold(head_name), "head_sort": sort_key(head_name),
-                "area": area, "ethnicity": home.ethnicity,
+                "names_search": names_text(row["name_search"] for row, _m in members), "area": area, "ethnicity": home.ethnicity,
                 "is_ethnic_minority": ethnicity.is_minority(home.ethnicity), "address": home.village.name,
                 "current_status": home.statuses[last], "current_status_year": last,
                 "started_on": dt.date(max(home.start_year, 2021), 1, 1),

@@ -92,6 +92,9 @@ class Household(TimestampedModel):
     head_name = models.CharField(_("chủ hộ"), max_length=150)
     head_search = models.CharField(max_length=150, editable=False, db_index=True, default="")
     head_sort = models.CharField(max_length=450, editable=False, db_index=True, default="")
+    # The folded names of the head and of everyone who has been a member, one per line: what the
+    # list's search matches (households.names; a trigram index on PostgreSQL, migration 0012).
+    names_search = models.TextField(editable=False, default="")
     area = models.CharField(_("khu vực"), max_length=5, choices=Area.choices)
     area_overridden = models.BooleanField(_("khu vực nhập tay"), default=False)
     ethnicity = models.CharField(_("dân tộc"), max_length=2, choices=ethnicity.choices())
@@ -134,6 +137,16 @@ class Household(TimestampedModel):
     def __str__(self) -> str:
         # No personal name here: str() reaches logs and audit summaries.
         return f"Hộ {self.code}"
+
+    def save(self, *args, **kwargs):
+        """A full save of a household already stored writes every field but ``names_search``:
+        that column follows the memberships (``households.names.refresh``), and an instance
+        loaded before a member joined would put the old names back."""
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None \
+                and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [f.attname for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.attname != "names_search"]
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

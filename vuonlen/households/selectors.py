@@ -181,16 +181,13 @@ def _open_member_count():
         output_field=IntegerField()), Value(0))
 
 
-def _search(qs: QuerySet[Household], query: str, *, narrow: bool = False) -> QuerySet[Household]:
-    """Head name, any member's name (with or without diacritics), household code, or exact ID.
+def _search(qs: QuerySet[Household], query: str) -> QuerySet[Household]:
+    """Any name the household has had (head, members present and past; with or without
+    diacritics), household code, or exact ID number.
 
-    ``narrow``: the reader's households are a commune's (or a few communes'). The three ways of
-    matching are then read each from the reader's own households, through its index, as one set
-    of household ids (a ``UNION ALL``): a commune officer's search costs a commune, not the
-    province. For a wider reader (a district, a province) the members are found from the people
-    whose name matches (trigram index, then the (person, household) index), and the list is
-    read in its order until the page is full. Both give the same households; measured at
-    1,000,000 households (docs/scale.md), each form is the cheaper one for its readers."""
+    The names are one column of the household (``names_search``, kept by ``households.names``):
+    the search reads the reader's households and nothing else, and on PostgreSQL a word of three
+    letters or more is found by the column's trigram index (docs/scale.md)."""
     query = nfc(query)
     if not query:
         return qs
@@ -198,38 +195,18 @@ def _search(qs: QuerySet[Household], query: str, *, narrow: bool = False) -> Que
     if _CITIZEN_ID.match(compact):
         # An ID number is searched exactly; a part of one must not list strangers.
         return qs.filter(pk__in=Membership.objects.filter(person__citizen_id=compact).values("household_id"))
-    folded = fold(query)
-    if narrow:
-        arms = [qs.filter(head_search__contains=folded), qs.filter(code__istartswith=query),
-                qs.filter(memberships__person__name_search__contains=folded)]
-        ids = arms[0].order_by().values("pk").union(*(arm.order_by().values("pk") for arm in arms[1:]), all=True)
-        return qs.filter(pk__in=ids)
-    # "IN (households of matching people)" is computed once; a correlated EXISTS would scan the
-    # people of every household in the district.
-    return qs.filter(
-        Q(head_search__contains=folded)
-        | Q(code__istartswith=query)
-        | Q(pk__in=Membership.objects.filter(person__name_search__contains=folded).values("household_id"))
-    )
-
-
-# Roles held only at a commune (accounts.account_services.COMMUNE_ROLES): their holder's
-# households are a commune's.
-_COMMUNE_ROLES = {Role.COMMUNE_OFFICER, Role.MENTOR}
+    return qs.filter(Q(names_search__contains=fold(query)) | Q(code__istartswith=query))
 
 
 def household_list(user, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
     """The reader's households, filtered, in Vietnamese order of the head's name."""
     f = filters or HouseholdFilters()
     qs = households_visible_to(user)
-    held = scoping.roles_of(user)
-    narrow = bool(held) and held <= _COMMUNE_ROLES
     if f.unit:
         unit = scoping.visible_units(user, roles.HOUSEHOLD_VIEW).filter(pk=f.unit).only("path", "level").first()
         if unit is None:
             return qs.none()
         qs = qs.filter(unit__path__startswith=unit.path)
-        narrow = narrow or unit.level >= Level.COMMUNE
     if f.state == "active":
         qs = qs.filter(ended_on__isnull=True)
     elif f.state == "ended":
@@ -249,8 +226,8 @@ def household_list(user, filters: HouseholdFilters | None = None) -> QuerySet[Ho
         qs = qs.filter(pk__in=reviews.values("household_id"))
     elif f.status:
         qs = qs.filter(current_status=f.status)
-    qs = _search(qs, f.q, narrow=narrow)
-    return (qs.select_related("unit", "commune")
+    qs = _search(qs, f.q)
+    return (qs.select_related("unit", "commune").defer("names_search")
             .annotate(member_count=_open_member_count())
             .order_by("head_sort", "code", "pk"))
 
@@ -399,21 +376,18 @@ def population_bases_for(user, commune: AdministrativeUnit) -> QuerySet[Populati
 
 
 def communes_for_households(user, perm: str = roles.HOUSEHOLD_VIEW) -> QuerySet[AdministrativeUnit]:
-    from vuonlen.geo.models import Level
 
     return (scoping.visible_units(user, perm).filter(level=Level.COMMUNE)
             .select_related("parent").order_by("-era", "parent__name_sort", "name_sort"))
 
 
 def commune_for_user_or_404(user, pk, perm: str = roles.HOUSEHOLD_VIEW) -> AdministrativeUnit:
-    from vuonlen.geo.models import Level
 
     return scoping.get_scoped_or_404(user, AdministrativeUnit.objects.select_related("parent"), perm,
                                      unit_field="", pk=pk, level=Level.COMMUNE)
 
 
 def villages_of(commune: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
-    from vuonlen.geo.models import Level
 
     return AdministrativeUnit.objects.filter(parent=commune, level=Level.VILLAGE).order_by("name_sort")
 

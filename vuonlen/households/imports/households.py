@@ -26,6 +26,7 @@ from vuonlen.geo.models import AdministrativeUnit, Era
 
 from .. import ethnicity, validation
 from ..models import Household, JoinReason, Membership, Person, Relation
+from ..names import names_text
 from .common import (
     COMMUNE_COLUMN,
     COMMUNE_HEADER,
@@ -489,6 +490,7 @@ def _write_households(*, actor, blocks: list[_Block], filename: str, written: se
         household_rows.append({
             "commune_id": block.commune.pk, "unit_id": block.unit.pk, "code": c["code"], "head_name": head_name,
             "head_search": search, "head_sort": sort,
+            "names_search": names_text(keys(m.cleaned["full_name"])[0] for m in block.members),
             "area": c.get("area") or _area_for(block.unit, block.commune), "area_overridden": bool(c.get("area")),
             "ethnicity": head.cleaned["ethnicity"],
             "is_ethnic_minority": ethnicity.is_minority(head.cleaned["ethnicity"]),
