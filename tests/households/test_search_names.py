@@ -114,3 +114,35 @@ def test_an_imported_household_is_found_by_any_member(client, officer_a, commune
     Household.objects.filter(pk=imported.pk).update(names_search="")
     names.refresh([imported.pk])
     assert Household.objects.get(pk=imported.pk).names_search == "a thuong\ny ngoc"
+
+
+def test_a_household_in_a_village_made_after_the_list_was_read_is_listed(client, officer_a, commune_a,
+                                                                        household_a):
+    """The list gives the database the ids of a small scope's units, kept under the tree's
+    version: a village added since is among them at once."""
+    from tests.geo.factories import VillageFactory
+
+    client.force_login(officer_a)
+    assert _found(client, "a") == ["QT-001"]
+    village = VillageFactory(commune=commune_a, name="Tổ 9")
+    HouseholdFactory(unit=village, code="QT-909", members=["A Sơn"])
+    assert _found(client, "a") == ["QT-001", "QT-909"]
+
+
+def test_a_wide_scope_lists_the_same_households_without_the_unit_ids(client, monkeypatch, officer_a,
+                                                                    viewer_district, household_a,
+                                                                    hien_elsewhere):
+    from vuonlen.households import selectors
+
+    for reader in (officer_a, viewer_district):
+        client.force_login(reader)
+        with_ids = _found(client, "hien")
+        monkeypatch.setattr(selectors, "_few_unit_ids", lambda paths: None)
+        assert _found(client, "hien") == with_ids
+        monkeypatch.undo()
+    assert with_ids == ["DT-777", "QT-001"]  # the district's reader, last
+
+
+@pytest.fixture
+def hien_elsewhere(commune_b):
+    return HouseholdFactory(unit=commune_b, code="DT-777", members=["A Nhung", "Y Hiên"])
