@@ -129,9 +129,9 @@ def test_list_uses_a_fixed_number_of_queries(as_officer, commune_a, village_a, p
         HouseholdFactory(unit=village_a if i % 2 else commune_a, members=[f"Chủ hộ {i}", f"Con {i}"])
     url = reverse("households:list")
     as_officer.get(url)  # warm the session and the scope panel (cached between pages)
-    # User, assignments, the filter's units, count, page: the same 5 whatever the page size —
-    # nothing per row (the session comes from the cache: cached_db; the scope's lineage too).
-    with django_assert_num_queries(5):
+    # User, assignments, count, page: the same 4 whatever the page size — nothing per row (the
+    # session comes from the cache: cached_db; the scope's lineage and the filter's units too).
+    with django_assert_num_queries(4):
         response = as_officer.get(url, {"per_page": per_page})
     assert len(response.context["page_obj"].object_list) == per_page
     assert response.context["page_obj"].object_list[0].member_count == 2
@@ -323,3 +323,21 @@ def test_list_links_to_import_and_to_an_export_of_the_same_filter(as_officer, ho
     client.force_login(viewer_district)  # read-only: may export within scope, not import
     html = _text(client.get(reverse("households:list")))
     assert export in html and start not in html
+
+
+def test_the_unit_filter_follows_the_tree_and_marks_the_chosen_unit(as_officer, commune_a, village_a):
+    """The filter's units are kept between pages under the tree's version: a village added or
+    renamed shows on the next page; the unit chosen is the one marked."""
+    from tests.geo.factories import VillageFactory
+
+    url = reverse("households:list")
+    assert "Tổ 9" not in as_officer.get(url).content.decode()
+    added = VillageFactory(commune=commune_a, name="Tổ 9")
+    page = as_officer.get(url).content.decode()
+    assert f'<option value="{added.pk}">' in page and "Tổ 9</option>" in page
+    village_a.name = "Tổ dân phố 1"
+    village_a.save()
+    location = as_officer.post(url, {"unit": village_a.pk})["Location"]
+    page = as_officer.get(location).content.decode()
+    assert f'<option value="{village_a.pk}" selected>' in page and "Tổ dân phố 1" in page
+    assert f'<option value="{added.pk}" selected>' not in page
