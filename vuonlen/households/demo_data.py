@@ -36,6 +36,7 @@ from vuonlen.core.bulk import insert_rows
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import fold, sort_key
 from vuonlen.geo.models import URBAN_TYPES, AdministrativeUnit, Era, Level
+from vuonlen.indicators import figures_cache
 from vuonlen.poverty import classify, standard_for_year
 
 from . import ethnicity
@@ -390,6 +391,7 @@ class _Writer:
         bases = self._population()
         insert_rows(PopulationBase, bases, returning=False)
         _analyze(Household, Person, Membership, Review, PopulationBase)
+        figures_cache.registry_changed()  # what was kept of an earlier registry (a cache kept in files)
         return {"households": len(household_rows), "persons": len(person_rows), "reviews": len(reviews),
                 "population": len(bases)}
 

@@ -103,7 +103,9 @@ def household_list(request):
     else:
         # A filter that does not parse shows its error and no rows, never the unfiltered list.
         qs = Household.objects.none()
-    page = paginate(request, qs, per_page=per_page)
+    # The count kept between pages for the filters read (a filter that did not parse has no rows).
+    count = (lambda: selectors.household_count(request.user, filters, qs)) if form.is_valid() else None
+    page = paginate(request, qs, per_page=per_page, count=count)
     return render(request, "households/household_list.html", {
         "form": form, "page_obj": page, "filters": filters,
         "can_register": scoping.can(request.user, roles.HOUSEHOLD_EDIT),

@@ -23,6 +23,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.spreadsheets import Column, RowError
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import AdministrativeUnit, Era
+from vuonlen.indicators import figures_cache
 
 from .. import ethnicity, validation
 from ..models import Household, JoinReason, Membership, Person, Relation
@@ -480,6 +481,7 @@ def _write_households(*, actor, blocks: list[_Block], filename: str, written: se
     """Households, then people, then memberships, each in multi-row INSERTs (``core.bulk``),
     with their audit rows: the ORM's bulk_create would spend most of the import's time here."""
     created_by = actor.pk if getattr(actor, "pk", None) else None
+    figures_cache.registry_changed()  # the lists' counts kept between pages, once this commits
     keys = _Keys()
     household_rows = []
     for block in blocks:
