@@ -13,7 +13,7 @@ from vuonlen.accounts.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_unchanged_list_is_not_sent_again(client, commune_a):
+def test_unchanged_list_is_not_sent_again(client, commune_a, django_capture_on_commit_callbacks):
     village = VillageFactory(commune=commune_a, name="Thôn Một")
     HouseholdFactory(unit=village, members=["Y Blăk"])
     client.force_login(factories.make_user(Role.COMMUNE_OFFICER, commune_a, username="canbo.etag"))
@@ -25,7 +25,8 @@ def test_unchanged_list_is_not_sent_again(client, commune_a):
     again = client.get("/api/v1/households", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
 
-    HouseholdFactory(unit=village, members=["A Thơ"])
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as the server's write is
+        HouseholdFactory(unit=village, members=["A Thơ"])
     changed = client.get("/api/v1/households", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.json()["count"] == 2
     assert changed.headers["ETag"] != etag

@@ -93,6 +93,10 @@ class KeysetPages(PageNumberPagination):
         """How many rows each value of ``field`` has, in ascending order of the value."""
         return list(queryset.order_by().values_list(field).annotate(n=Count("pk")).order_by(field))
 
+    def items_count(self, queryset: QuerySet, request) -> int:
+        """How many rows the whole list has (a subclass may know it more cheaply)."""
+        return self._items_count(queryset)
+
     def paginate_queryset(self, queryset: QuerySet, pagination: Input, request, **params) -> Any:
         size = self._get_page_size(pagination.page_size)
         if queryset.query.is_empty():  # a selector's .none(): nothing to page through
@@ -105,7 +109,7 @@ class KeysetPages(PageNumberPagination):
             counts = self.counts_by(queryset, lead, request)
             count = sum(n for _value, n in counts)
         else:
-            count = self._items_count(queryset)
+            count = self.items_count(queryset, request)
         if pagination.after is not None:
             if pagination.page is not None:
                 _refuse("page", _("không dùng cùng lúc với after"))

@@ -192,12 +192,24 @@ def _no_id_in_url(q: str) -> None:
         raise NinjaValidationError([{"loc": ("query", "q"), "type": "value_error", "ctx": {"error": msg}}])
 
 
+class HouseholdPages(KeysetPages):
+    """The list's count kept between pages as the register's page keeps it
+    (``selectors.household_count``: never a search's or a mentor's)."""
+
+    def items_count(self, queryset, request) -> int:
+        filters = getattr(request, "household_filters", None)
+        if filters is None:
+            return super().items_count(queryset, request)
+        return selectors.household_count(request.user, filters, queryset)
+
+
 @router.get("/households", response=responses(list[HouseholdOut]), summary="Danh sách hộ trong phạm vi",
             description="Tìm theo số định danh: dùng POST /households/search (không đưa số định danh vào địa chỉ).")
-@paginate(KeysetPages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(HouseholdPages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def household_list(request, filters: Query[HouseholdFilter]):
     _no_id_in_url(filters.q)
-    return selectors.household_list(request.user, selectors.HouseholdFilters(**filters.dict()))
+    request.household_filters = selectors.HouseholdFilters(**filters.dict())
+    return selectors.household_list(request.user, request.household_filters)
 
 
 @router.post("/households/search", response=responses(list[HouseholdOut]),
