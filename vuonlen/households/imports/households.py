@@ -369,9 +369,13 @@ class _HouseholdChecker(Checker):
         by_key = {(b.commune.pk, b.code): b for b in blocks}
         codes = sorted({b.code for b in blocks})
         commune_ids = sorted({b.commune.pk for b in blocks})
-        found: list[dict[str, Any]] = []
-        for chunk in _chunks(codes):
-            found += Household.objects.filter(commune_id__in=commune_ids, code__in=chunk).values(*_HOUSEHOLD_VALUES)
+        # Plain SQL (``rows_with``): the ORM's ``__in`` prepared each of a chunk's 2,000 codes
+        # through the field, a third of a second of the writer's time per import.
+        found = [dict(zip(_HOUSEHOLD_VALUES, row[1:]))
+                 for row in rows_with(Household, "code", codes, *_HOUSEHOLD_VALUES, within=("commune_id", commune_ids))]
+        for household in found:
+            if isinstance(household["ended_on"], str):  # SQLite gives a date as its text
+                household["ended_on"] = dt.date.fromisoformat(household["ended_on"])
         # Not the households this import has just written (a code twice in the file, its commune
         # cell apart from the first row: the write meets the unique key, as in one pass).
         found = [h for h in found if (h["commune_id"], h["code"]) in by_key and h["id"] not in self.written_households]
