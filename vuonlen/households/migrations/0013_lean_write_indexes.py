@@ -13,6 +13,8 @@ PostgreSQL, which Django's own ``AlterField`` would do.
   copies): these folded names are matched only anywhere inside (``__contains``, ``LIKE '%…%'``),
   which a b-tree cannot answer; the register's search reads ``names_search`` (0012), the pickers
   and the admin ``head_search`` through its trigram index (0010) on PostgreSQL.
+- ``households_household.head_sort``'s PostgreSQL ``LIKE`` copy: the sort key is only ordered by
+  (through its b-tree, which stays), never matched by pattern.
 - ``households_person.citizen_id``'s PostgreSQL ``LIKE`` copy (``varchar_pattern_ops``, made by
   ``unique=True``): ID numbers are looked up whole (``=`` / ``IN``), through the unique index, which
   stays.
@@ -28,6 +30,7 @@ INDEXES = (
     ("households_household_current_status_dcdf6448_like", "households_household", "current_status", True),
     ("households_household_head_search_eeffde76", "households_household", "head_search", False),
     ("households_household_head_search_eeffde76_like", "households_household", "head_search", True),
+    ("households_household_head_sort_17afd88f_like", "households_household", "head_sort", True),
     ("households_person_name_search_15cb0bd2", "households_person", "name_search", False),
     ("households_person_name_search_15cb0bd2_like", "households_person", "name_search", True),
     ("households_person_citizen_id_7945c8b6_like", "households_person", "citizen_id", True),
