@@ -364,28 +364,20 @@ def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def rows_with(model, column: str, keys: list, *others: str, within: tuple[str, list] | None = None) -> list[tuple]:
-    """(key, *others) of ``model``'s rows whose ``column`` is one of ``keys`` (and, given
-    ``within`` = (another column, its values), whose other column is one of those), in plain SQL:
-    one query with an array on PostgreSQL, IN lists of ``_CHUNK`` on SQLite. (Django's ``__in``
-    passes every key through the field first: for the 130,000 ID numbers of a province's file
-    that was most of the registry check.) Columns are named as in the table; values come as the
-    driver gives them (on SQLite a date is its text)."""
+def rows_with(model, column: str, keys: list, *others: str) -> list[tuple]:
+    """(key, *others) of ``model``'s rows whose ``column`` is one of ``keys``, in plain SQL: one
+    query with an array on PostgreSQL, IN lists of ``_CHUNK`` on SQLite. (Django's ``__in`` passes
+    every key through the field first: for the 130,000 ID numbers of a province's file that was
+    most of the registry check.) Columns are named as in the table."""
     quote = connection.ops.quote_name
     select = f"SELECT {', '.join(quote(c) for c in (column, *others))} FROM {quote(model._meta.db_table)} WHERE "
     found: list[tuple] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            extra, extra_params = (f" AND {quote(within[0])} = ANY(%s)", [list(within[1])]) if within else ("", [])
-            cursor.execute(select + f"{quote(column)} = ANY(%s)" + extra, [list(keys), *extra_params])
+            cursor.execute(select + f"{quote(column)} = ANY(%s)", [list(keys)])
             return cursor.fetchall()
-        extra, extra_params = "", []
-        if within:
-            extra = f" AND {quote(within[0])} IN ({', '.join(['%s'] * len(within[1]))})"
-            extra_params = list(within[1])
         for chunk in _chunks(keys):
-            cursor.execute(select + f"{quote(column)} IN ({', '.join(['%s'] * len(chunk))})" + extra,
-                           [*chunk, *extra_params])
+            cursor.execute(select + f"{quote(column)} IN ({', '.join(['%s'] * len(chunk))})", chunk)
             found += cursor.fetchall()
     return found
 
