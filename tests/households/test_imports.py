@@ -239,6 +239,25 @@ def test_a_household_already_in_the_registry_with_the_same_data_is_skipped(offic
     assert "1 hộ không có thay đổi" in result.summary()
 
 
+def test_a_household_already_in_the_registry_but_ended_is_reported_with_its_end_date(officer_a, household_a,
+                                                                                      commune_a):
+    # The registry's households are read in plain SQL (a date comes as text on SQLite): the
+    # message still says the day the household ended, as the officer reads dates.
+    Household.objects.filter(pk=household_a.pk).update(ended_on=dt.date(2024, 3, 9))
+    rows = [
+        person(household_a.code, A, village=household_a.unit.name, name="A Blong", birth=1980,
+               citizen_id="062080001234", insurance="không", ethnicity="Xơ Đăng"),
+        person("", "", name="Y Hiên", sex="Nữ", relation="Vợ", birth=1983, insurance="", ethnicity=""),
+        person("", "", name="A Tuấn", relation="Con", birth="07/06/2010", insurance="", ethnicity=""),
+    ]
+    before = counts()
+    result = run(officer_a, xlsx(rows))
+    assert where(result) == [(4, H.CODE), (4, H.CITIZEN_ID)]  # the head's ID number is no longer "his"
+    assert f"đã có hộ mã {household_a.code} với thông tin khác (hộ đã kết thúc ngày 09/03/2024)" in \
+        result.errors[0].message
+    assert counts() == before
+
+
 def test_id_numbers_already_in_the_registry_are_found_in_every_chunk_of_the_file(officer_a, commune_a,
                                                                                   monkeypatch):
     # The registry is asked in chunks of ID numbers (one array on PostgreSQL): a chunk of two

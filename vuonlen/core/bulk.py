@@ -13,6 +13,7 @@ caller supplies every derived value.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models
@@ -66,7 +67,6 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, re
     converters = [(index, conv) for index, conv in ((i, _converter(f)) for i, f in enumerate(fields))
                   if conv and names[index] not in raw]
     quote = connection.ops.quote_name
-    per_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
     tail = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
     batch = max(1, MAX_PARAMS // len(fields))
@@ -78,6 +78,12 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, re
     if connection.vendor == "postgresql":
         return _insert_unnest(model, fields, names, defaults, converters, converted_defaults, rows, returning)
 
+    values_of = _row_values(names, defaults, converters, converted_defaults)
+    # Straight to sqlite3, with its own "?" placeholders: Django's cursor rewrites every "%s" of
+    # the statement with a regular expression (4 ms for one of 30,000 parameters, 0.6 s of an
+    # import of 130,000 people, holding the GIL its checking thread wants). Errors are still
+    # Django's (``wrap_database_errors``), as a caller catching IntegrityError expects.
+    per_row = "(" + ", ".join(["?"] * len(fields)) + ")"
     ids: list = []
     params: list = []
     count = 0
@@ -86,28 +92,46 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]], *, re
         nonlocal params, count
         if not count:
             return
-        with connection.cursor() as cursor:
-            cursor.execute(head + ", ".join([per_row] * count) + tail, params)
-            if returning:
-                ids.extend(row[0] for row in cursor.fetchall())
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(head + ", ".join([per_row] * count) + tail, params)
+                if returning:
+                    ids.extend(row[0] for row in cursor.fetchall())
+            finally:
+                cursor.close()
         params, count = [], 0
 
     for row in rows:
-        values = [row[name] if name in row else defaults[name] for name in names]
-        for index, conv in converters:
-            value = values[index]
-            if value is None:
-                continue
-            if names[index] not in row:
-                values[index] = converted_defaults[index]
-            else:
-                values[index] = conv(value)
-        params.extend(values)
+        params.extend(values_of(row))
         count += 1
         if count >= batch:
             flush()
     flush()
     return ids
+
+
+def _row_values(names, defaults, converters, converted_defaults) -> Callable[[dict[str, Any]], list]:
+    """A function from a row (a dict by attname) to its values in ``names``' order: a column the
+    row leaves out takes its default (already in the database's form), a value given is
+    converted where its type needs it (dates, JSON…). Most of the work is in C (a dict merge and
+    ``itemgetter``): it runs once per row of a 130,000-row import."""
+    base = {name: converted_defaults[index] if index in converted_defaults else defaults[name]
+            for index, name in enumerate(names)}
+    converting = [(index, names[index], conv) for index, conv in converters]
+    pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+
+    def values_of(row: dict[str, Any]) -> list:
+        values = list(pick({**base, **row}))
+        for index, name, conv in converting:
+            if name in row:
+                value = values[index]
+                if value is not None:
+                    values[index] = conv(value)
+        return values
+
+    return values_of
 
 
 def _insert_unnest(model, fields, names, defaults, converters, converted_defaults, rows, returning) -> list:
@@ -145,14 +169,10 @@ def _insert_unnest(model, fields, names, defaults, converters, converted_default
                 ids.extend(row[0] for row in cursor.fetchall())
         columns, count = [[] for _ in fields], 0
 
+    values_of = _row_values(names, defaults, converters, converted_defaults)
     for row in rows:
-        for index, name in enumerate(names):
-            columns[index].append(row[name] if name in row else defaults[name])
-        for index, conv in converters:
-            column = columns[index]
-            value = column[-1]
-            if value is not None:
-                column[-1] = converted_defaults[index] if names[index] not in row else conv(value)
+        for column, value in zip(columns, values_of(row)):
+            column.append(value)
         count += 1
         if count >= UNNEST_ROWS:
             flush()
@@ -193,11 +213,7 @@ def _copy(model, fields, names, defaults, converters, converted_defaults, rows) 
                  "FROM STDIN")
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor, cursor.copy(statement) as copy:
+        values_of = _row_values(names, defaults, converters, converted_defaults)
         for row in rows:
-            values = [row[name] if name in row else defaults[name] for name in names]
-            for index, conv in converters:
-                value = values[index]
-                if value is not None:
-                    values[index] = converted_defaults[index] if names[index] not in row else conv(value)
-            copy.write_row(values)
+            copy.write_row(values_of(row))
     return []

@@ -83,14 +83,18 @@ class EducationLevel(models.TextChoices):
 
 
 class Household(TimestampedModel):
+    # Indexes kept lean: every one is paid by each household an import writes (issue 17, migration
+    # 0013). The commune is found through the (commune, code) unique index, whose first column
+    # it is; the head's folded name is only ever matched anywhere inside (``__contains``), which
+    # a b-tree cannot answer (PostgreSQL has the trigram index of 0010 for it).
     commune = models.ForeignKey(AdministrativeUnit, verbose_name=_("xã"), on_delete=models.PROTECT,
-                                related_name="households")
+                                related_name="households", db_index=False)
     # The unit used for scoping: the village when known, else the commune.
     unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("thôn"), on_delete=models.PROTECT,
                              related_name="+")
     code = models.CharField(_("mã hộ"), max_length=30)
     head_name = models.CharField(_("chủ hộ"), max_length=150)
-    head_search = models.CharField(max_length=150, editable=False, db_index=True, default="")
+    head_search = models.CharField(max_length=150, editable=False, default="")
     head_sort = models.CharField(max_length=450, editable=False, db_index=True, default="")
     # The folded names of the head and of everyone who has been a member, one per line: what the
     # list's search matches (households.names; a trigram index on PostgreSQL, migration 0012).
@@ -103,7 +107,8 @@ class Household(TimestampedModel):
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
     # Latest recognised status, kept by the review services for fast lists and filters.
-    current_status = models.CharField(_("tình trạng hiện tại"), max_length=16, blank=True, db_index=True)
+    # Filtered on through the (current_status, commune) index below.
+    current_status = models.CharField(_("tình trạng hiện tại"), max_length=16, blank=True)
     current_status_year = models.PositiveSmallIntegerField(_("năm của tình trạng"), null=True, blank=True)
     started_on = models.DateField(_("lập sổ từ"), null=True, blank=True)
     ended_on = models.DateField(_("kết thúc ngày"), null=True, blank=True)
@@ -155,7 +160,9 @@ class Household(TimestampedModel):
 
 class Person(TimestampedModel):
     full_name = models.CharField(_("họ và tên"), max_length=150)
-    name_search = models.CharField(max_length=150, editable=False, db_index=True, default="")
+    # No index: the register's search reads the household's ``names_search``; the admin's
+    # ``__contains`` cannot use a b-tree (issue 17, migration 0013).
+    name_search = models.CharField(max_length=150, editable=False, default="")
     name_sort = models.CharField(max_length=450, editable=False, default="")
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
