@@ -94,31 +94,32 @@ def bump_units(unit_ids: Iterable[int], topics: Iterable[str] = ()) -> None:
 
 
 def cached(parts: tuple, compute: Callable[[], T], *, unit: int | None = None, topics: Iterable[str] = (),
-           local: bool = False) -> T:
+           local: bool = False, with_key: bool = False):
     """``compute()``'s answer for ``parts`` at the current versions (the global one, ``unit``'s
     and the ``topics``'): computed once per version. ``local``: also kept in this process's
     memory under the same versioned key (for callers that never change what they get: every
-    caller of the process shares the one object)."""
+    caller of the process shares the one object). ``with_key``: (answer, its versioned key), for
+    what the caller keeps drawn from the answer (the dashboard's figure sections)."""
     keys = [VERSION_KEY, *([unit_key(unit)] if unit is not None else []), *(topic_key(t) for t in topics)]
     described = ":".join(str(p) for p in parts)
     if len(described) > 120:  # a unit's forty children: memcached refuses keys past 250 characters
         described = hashlib.sha256(described.encode()).hexdigest()
     key = "vuonlen:figures:" + "-".join(_versions(keys)) + ":" + described
-    if local:
-        kept = _LOCAL.get(key)
-        if kept is not None and kept[0] > time.monotonic():
-            _LOCAL.move_to_end(key)
-            return kept[1]
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, TIMEOUT)
-    if local:
-        _LOCAL[key] = (time.monotonic() + LOCAL_SECONDS, found)
+    found = _LOCAL.get(key) if local else None
+    if found is not None and found[0] > time.monotonic():
         _LOCAL.move_to_end(key)
-        while len(_LOCAL) > LOCAL_ENTRIES:
-            _LOCAL.popitem(last=False)
-    return found
+        found = found[1]
+    else:
+        found = cache.get(key)
+        if found is None:
+            found = compute()
+            cache.set(key, found, TIMEOUT)
+        if local:
+            _LOCAL[key] = (time.monotonic() + LOCAL_SECONDS, found)
+            _LOCAL.move_to_end(key)
+            while len(_LOCAL) > LOCAL_ENTRIES:
+                _LOCAL.popitem(last=False)
+    return (found, key) if with_key else found
 
 
 REGISTRY = "registry"

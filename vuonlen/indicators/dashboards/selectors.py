@@ -271,7 +271,7 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
     period = period_for(year, cutoff, years)
     tree = Tree.load()
     kids, children_label = child_units(unit, tree)
-    figures = unit_figures(unit, kids, period, band, tree=tree)
+    figures, figures_key = unit_figures(unit, kids, period, band, tree=tree, with_key=True)
     rows = figures.rows
     names = dict(AdministrativeUnit.objects.filter(pk__in=[*kids, *tree.ancestors(unit.pk)])
                  .values_list("pk", "name"))
@@ -315,7 +315,7 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
         coverage=coverage(unit, today_vn()),
         children_label=children_label, ranking_indicators=ranking_indicators, ranking_indicator=chosen,
         order=order, ranking=ranking, behind=behind, can_see_households=can_see_households, band=figures.band,
-        names=names, incomplete=incomplete_note(period.year))
+        names=names, incomplete=incomplete_note(period.year), figures_key=figures_key)
 
 
 @dataclass
@@ -334,7 +334,7 @@ class UnitFigures:
 
 
 def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, band: float | None, *,
-                 tree: Tree | None = None) -> UnitFigures:
+                 tree: Tree | None = None, with_key: bool = False):
     """``unit``'s and its children's evaluated rows, its trend and poverty dynamics, computed once
     per version of the unit's figures (``figures_cache``: a change elsewhere leaves them cached)
     and day (a cut-off of today moves with the date)."""
@@ -351,7 +351,7 @@ def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, 
 
     parts = ("unit", unit.pk, ",".join(map(str, kids)), period.year, period.cutoff.isoformat(),
              evaluation.default_band() if band is None else band, today_vn().isoformat())
-    return figures_cache.cached(parts, compute, unit=unit.pk, local=True)
+    return figures_cache.cached(parts, compute, unit=unit.pk, local=True, with_key=with_key)
 
 
 def poverty_dynamics(ev: evaluation.Evaluation, unit_id: int, years: Sequence[int]) -> list[PovertyYear]:
