@@ -389,3 +389,66 @@ def test_scope_panel_shows_a_renamed_unit_and_bulk_added_villages_at_once(client
     # Villages written in bulk (no signal) through the import's write path.
     villages_create_many(actor=SYSTEM, items=[(commune_a, "Thôn Mười Một", "Thôn")], source="test")
     assert "Thôn Mười Một" in _panel(client)
+
+
+# --- The reader's assignments, kept between requests (issue 17) ------------------------------
+
+def _assignment_reads(client, path="/") -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(path).content.decode()
+    return sum('"accounts_roleassignment"' in q["sql"] for q in queries.captured_queries), html
+
+
+def test_assignments_are_read_once_and_follow_every_change_at_once(client, officer, commune_a, commune_b):
+    from vuonlen.accounts.models import RoleAssignment
+    from vuonlen.accounts.scoping import forget_scope
+
+    client.force_login(officer)
+    reads, html = _assignment_reads(client)
+    assert reads == 1 and "Phường Quang Trung" in html
+    reads, html = _assignment_reads(client)
+    assert reads == 0 and "Phường Quang Trung" in html  # the next page reads them from the cache
+    # A role given through a save: the very next page has it.
+    second = factories.RoleAssignmentFactory(user=officer, role=Role.COMMUNE_OFFICER, unit=commune_b)
+    assert "Phường Duy Tân" in _assignment_reads(client)[1]
+    # Ended by a save (valid_to yesterday): gone on the next page.
+    second.valid_to = dt.date.today() - dt.timedelta(days=400)
+    second.save()
+    assert "Phường Duy Tân" not in _assignment_reads(client)[1]
+    # Deleted: the person sees nothing more of Quang Trung either.
+    RoleAssignment.objects.filter(user=officer, unit=commune_a).get().delete()
+    assert "Phường Quang Trung" not in _assignment_reads(client)[1]
+    # Written without save() (a queryset's update): forget_scope drops what was kept.
+    RoleAssignment.objects.filter(pk=second.pk).update(valid_to=None)
+    forget_scope(officer)
+    assert "Phường Duy Tân" in _assignment_reads(client)[1]
+
+
+def test_assignments_through_an_organisation_follow_its_unit(client, commune_a, commune_b):
+    org = factories.make_org(commune_a, name="Hội Nông dân phường Quang Trung")
+    member = factories.make_user(Role.VIEWER, organisation=org, username="hoinongdan.qt")
+    client.force_login(member)
+    assert "Phường Quang Trung" in _panel(client)
+    org.unit = commune_b  # the organisation's save starts a new version of everyone's assignments
+    org.save()
+    panel = _panel(client)
+    assert "Phường Duy Tân" in panel and "Phường Quang Trung" not in panel
+
+
+def test_assignments_kept_between_requests_end_at_midnight(client, officer, commune_a, monkeypatch):
+    """The day is part of the key: an assignment ending today is gone on the first page tomorrow,
+    with nothing written in between."""
+    from vuonlen.accounts import scoping
+    from vuonlen.accounts.models import RoleAssignment
+    from vuonlen.core.periods import today_vn
+
+    today = today_vn()
+    RoleAssignment.objects.filter(user=officer).update(valid_to=today)
+    scoping.forget_scope(officer)
+    client.force_login(officer)
+    assert "Phường Quang Trung" in _panel(client)
+    monkeypatch.setattr(scoping, "today_vn", lambda: today + dt.timedelta(days=1))
+    assert "Phường Quang Trung" not in _panel(client)

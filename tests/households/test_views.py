@@ -129,10 +129,10 @@ def test_list_uses_a_fixed_number_of_queries(as_officer, commune_a, village_a, p
         HouseholdFactory(unit=village_a if i % 2 else commune_a, members=[f"Chủ hộ {i}", f"Con {i}"])
     url = reverse("households:list")
     as_officer.get(url)  # warm the session and the scope panel (cached between pages)
-    # User, assignments, page: the same 3 whatever the page size — nothing per row (the session
-    # comes from the cache: cached_db; the scope's lineage, the filter's units and the count, kept
-    # from the first page, too).
-    with django_assert_num_queries(3):
+    # User, page: the same 2 whatever the page size — nothing per row (the session comes from the
+    # cache: cached_db; the assignments, the scope's lineage, the filter's units and the count,
+    # kept from the first page, too).
+    with django_assert_num_queries(2):
         response = as_officer.get(url, {"per_page": per_page})
     assert len(response.context["page_obj"].object_list) == per_page
     assert response.context["page_obj"].object_list[0].member_count == 2
@@ -154,7 +154,7 @@ def test_query_count_does_not_grow_with_the_page_or_search(as_officer, commune_a
         counts.append(len(ctx.captured_queries))
     # The page sizes read the count kept from the first page; a search and a new filter count
     # once more: never a query per row.
-    assert counts == [3, 3, 3, 4, 4], counts
+    assert counts == [2, 2, 2, 3, 3], counts
 
 
 # --- the household page ----------------------------------------------------------------------

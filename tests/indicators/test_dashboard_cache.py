@@ -128,3 +128,51 @@ def test_a_unit_with_many_children_is_cached_under_a_key_any_cache_accepts():
         apart = figures_cache.cached(("unit", 7551, other, 2023), lambda: calls.append(1) or "c", unit=7551)
     assert (first, again, apart) == ("a", "a", "c")
     assert len(calls) == 2
+
+
+def test_the_figure_sections_are_kept_as_drawn_and_follow_every_change_at_once(
+        client, world, kontum, commune_a, province_viewer, django_capture_on_commit_callbacks):
+    """The cards, who is behind, the ranking, the trend and the poverty dynamics are kept as markup
+    between views (issue 17), under the figures' versioned key, the tree's version, the reader's
+    household permission and the language: a saved assessment, a renamed district, another reader
+    and the other language each show on the very next view."""
+    from django.urls import reverse
+
+    from tests import factories
+    from vuonlen.accounts.roles import Role
+
+    from .test_dashboards import commune_a_parent_name
+
+    def nep(html):  # the card of "changed mindset and practices"
+        return html.split('id="card-NEP_NGHI"', 1)[1].split("</article>", 1)[0]
+
+    def page(user=province_viewer, unit=kontum, language="vi"):
+        client.cookies["django_language"] = language
+        response = login(client, user).get(dashboard_url(unit, year=YEAR))
+        assert response.status_code == 200
+        html = response.content.decode()
+        return html[html.index('id="cards-heading"'):html.index('id="coverage-heading"')]
+
+    first = page()
+    assert "50,0%" in nep(first) and commune_a_parent_name(world) in first
+    assert page() == first  # drawn from the cache
+    assessment = Assessment.objects.filter(household__in=world["homes"][world["x"].pk]).first()
+    data = {field: getattr(assessment, field) for field in CRITERIA_FIELDS} | {
+        "assessed_on": assessment.assessed_on, "changed_thinking": True}
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_services.assessment_record(actor=SYSTEM, household=assessment.household, year=assessment.year,
+                                            data=data, expected_version=assessment.version, source="test")
+    after = page()
+    assert "62,5%" in nep(after) and "5 / 8" in nep(after)
+    district = commune_a.parent
+    district.set_name("Thành phố Kon Tum Mới")
+    district.save()
+    assert "Thành phố Kon Tum Mới" in page()
+    assert "Kết quả so với chỉ tiêu" in page() and "Kết quả so với chỉ tiêu" not in page(language="en")
+    # The same commune for a reader who may open its households (links) and one who may not.
+    households = reverse("indicators:dashboard_households", args=[world["a1"].pk])
+    officer = factories.make_user(Role.COMMUNE_OFFICER, commune_a, username="canbo.qt.kept")
+    reporter = factories.make_user(Role.REPORTING_UNIT, commune_a.parent, username="donvi.kept")
+    assert households in page(officer, commune_a)
+    assert households not in page(reporter, commune_a)
+    assert households in page(officer, commune_a)

@@ -17,9 +17,11 @@ widen a read to "every record".
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -128,10 +130,28 @@ def _todays_assignments(user) -> list:
 
 def _assignments_with_history(user) -> list:
     """Today's assignments, and — read-only — those a switch-over ended (``keeps_history``):
-    a person of an abolished unit still reads its history. One query, as before."""
-    from .models import RoleAssignment
+    a person of an abolished unit still reads its history. One query, kept between requests in
+    the shared cache (every page asks; issue 17) under the assignments' version
+    (``assignments_changed``: any assignment or organisation saved or deleted, and
+    ``forget_scope``), the tree's version (their units' paths) and the day."""
+    if user.pk is None:
+        return _read_assignments(user, today_vn())
+    from django.core.cache import cache
+
+    from vuonlen.geo.versions import units_version
 
     on = today_vn()
+    key = f"vuonlen:assignments:{assignments_version()}:{units_version()}:{user.pk}:{on.isoformat()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _read_assignments(user, on)
+        cache.set(key, rows, ASSIGNMENTS_SECONDS)
+    return rows
+
+
+def _read_assignments(user, on: dt.date) -> list:
+    from .models import RoleAssignment
+
     rows = list(
         RoleAssignment.objects.filter(user=user, is_active=True)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
@@ -141,6 +161,43 @@ def _assignments_with_history(user) -> list:
     for assignment in rows:
         assignment.read_only = assignment.valid_to is not None and assignment.valid_to < on
     return rows
+
+
+ASSIGNMENTS_KEY = "vuonlen:accounts:assignments-version"
+ASSIGNMENTS_SECONDS = 600
+
+
+def assignments_version() -> str:
+    from django.core.cache import cache
+
+    version = cache.get(ASSIGNMENTS_KEY)
+    if version is None:
+        version = secrets.token_hex(6)
+        if not cache.add(ASSIGNMENTS_KEY, version, None):
+            version = cache.get(ASSIGNMENTS_KEY) or version
+    return version
+
+
+def _bump_assignments() -> None:
+    from django.core.cache import cache
+
+    cache.set(ASSIGNMENTS_KEY, secrets.token_hex(6), None)
+
+
+def _bump_assignments_on_commit() -> None:
+    _bump_assignments()
+
+
+def assignments_changed(**_signal) -> None:
+    """Every person's assignments kept between requests are stale: at once (this request's own
+    reads see the change), and again when the transaction commits (a reader between the two
+    cannot keep what the transaction was changing). The saves and deletes of assignments and
+    organisations call it through their signals (``apps``); a write without ``save()`` (a
+    queryset's ``update``) calls it, or ``forget_scope``, itself."""
+    _bump_assignments()
+    connection = transaction.get_connection()
+    if not any(entry[1] is _bump_assignments_on_commit for entry in getattr(connection, "run_on_commit", ())):
+        transaction.on_commit(_bump_assignments_on_commit)
 
 
 def _grants(assignment, perm: str) -> bool:
@@ -196,45 +253,33 @@ def scope_for(user, perm: str = UNIT_VIEW) -> Scope:
         paths.add(assignment.scope_unit.path)
         if assignment.organisation_id:
             org_ids.add(assignment.organisation_id)
-    paths |= _lineage_paths(cache, paths)
-    scope = Scope(paths=_minimal_cached(cache, paths), organisation_ids=frozenset(org_ids))
+    scope = Scope(paths=_reach(cache, paths), organisation_ids=frozenset(org_ids))
     cache[perm] = scope
     return scope
 
 
-def _lineage_paths(cache: dict, paths: set[str]) -> set[str]:
-    """The old units that merged into the new-era units under ``paths`` (a new-era unit also
-    reaches them); most permissions share the same units, so looked up once per set and request."""
+def _reach(cache: dict, paths: set[str]) -> tuple[str, ...]:
+    """``paths`` and the old units that merged into the new-era units under them (a new-era unit
+    also reaches them), without the paths another one covers (``_minimal``). Most permissions
+    share the same units, so once per set and request; and kept between requests in the shared
+    cache under the tree's version (``geo.versions``: any unit or lineage row written starts a
+    new one), as every page computes its reader's scope: a province's 863 old units read,
+    unpickled and compared on every page came down to its two paths (issue 17)."""
     if not paths:
-        return set()
-    key = ("lineage", frozenset(paths))
+        return ()
+    key = ("reach", frozenset(paths))
     if key not in cache:
-        cache[key] = _lineage_of(key[1])
+        from vuonlen.geo.versions import cached_by_tree
+
+        cache[key] = cached_by_tree("reach", tuple(sorted(paths)), lambda: _minimal(paths | _lineage_of(paths)), 600)
     return cache[key]
 
 
-def _lineage_of(paths: frozenset[str]) -> set[str]:
-    """Kept between requests in the shared cache under the tree's version (``geo.versions``: any
-    unit or lineage row written starts a new one), as every page computes its reader's scope:
-    one query a page fewer (issue 17)."""
-    from vuonlen.geo.versions import cached_by_tree
-
-    def compute() -> list[str]:
-        lineage_q = Q()
-        for path in paths:
-            lineage_q |= Q(new_unit__path__startswith=path)
-        return sorted(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
-
-    return set(cached_by_tree("lineage", tuple(sorted(paths)), compute, 600))
-
-
-def _minimal_cached(cache: dict, paths: set[str]) -> tuple[str, ...]:
-    """``_minimal`` once per set of paths and request: most permissions share the same units,
-    and a province's set (its lineage included) has hundreds of paths to compare pairwise."""
-    key = ("minimal", frozenset(paths))
-    if key not in cache:
-        cache[key] = _minimal(paths)
-    return cache[key]
+def _lineage_of(paths: set[str]) -> set[str]:
+    lineage_q = Q()
+    for path in paths:
+        lineage_q |= Q(new_unit__path__startswith=path)
+    return set(UnitLineage.objects.filter(lineage_q).values_list("old_unit__path", flat=True))
 
 
 def through_lineage_only(user, perm: str, unit: AdministrativeUnit) -> bool:
@@ -263,15 +308,16 @@ def scope_without(user, perm: str, role: str) -> Scope:
     if key not in cache:
         paths = {a.scope_unit.path for a in _todays_assignments(user)
                  if a.role != role and _grants(a, perm)}
-        paths |= _lineage_paths(cache, paths)
-        cache[key] = Scope(paths=_minimal_cached(cache, paths))
+        cache[key] = Scope(paths=_reach(cache, paths))
     return cache[key]
 
 
 def forget_scope(user) -> None:
-    """Call after changing a person's assignments within one request."""
+    """Call after changing a person's assignments within one request (or to read them afresh):
+    this request's and the shared cache's copies are dropped (``assignments_changed``)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    assignments_changed()
 
 
 def scoped(user, queryset: QuerySet, perm: str = UNIT_VIEW, unit_field: str = "unit") -> QuerySet:

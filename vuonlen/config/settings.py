@@ -105,6 +105,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Django's form renderer, with drop-down lists written in Python (same markup; issue 17).
+FORM_RENDERER = "vuonlen.core.form_renderer.FormRenderer"
+
 ROOT_URLCONF = "vuonlen.config.urls"
 WSGI_APPLICATION = "vuonlen.config.wsgi.application"
 

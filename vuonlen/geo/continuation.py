@@ -34,7 +34,7 @@ from vuonlen.core.text import fold, nfc
 
 from .models import REFORM_DATE, AdministrativeUnit, Era, Level, UnitLineage
 from .services import place_village
-from .versions import units_changed
+from .versions import cached_by_tree, units_changed
 
 COL_VILLAGE, COL_COMMUNE = "Mã thôn cũ", "Mã xã mới"
 _COLUMNS = (
@@ -73,12 +73,18 @@ def villages_waiting(user) -> QuerySet[AdministrativeUnit]:
 
 def waiting_count_for(unit: AdministrativeUnit) -> int:
     """How many old villages that belong in ``unit`` (a new-era province or commune) still wait:
-    their old commune went (wholly or in part) into a new commune of ``unit``'s sub-tree."""
+    their old commune went (wholly or in part) into a new commune of ``unit``'s sub-tree. Drawn
+    from the units and their lineage alone, so kept under the tree's version (``versions``: any
+    unit or lineage row written): the new-era dashboards ask on every view (issue 17)."""
     if unit.era != Era.POST_2025:
         return 0
-    old_communes = UnitLineage.objects.filter(new_unit__path__startswith=unit.path,
-                                              old_unit__level=Level.COMMUNE).values("old_unit_id")
-    return AdministrativeUnit.objects.filter(_waiting_q(), parent_id__in=old_communes).count()
+
+    def count() -> int:
+        old_communes = UnitLineage.objects.filter(new_unit__path__startswith=unit.path,
+                                                  old_unit__level=Level.COMMUNE).values("old_unit_id")
+        return AdministrativeUnit.objects.filter(_waiting_q(), parent_id__in=old_communes).count()
+
+    return cached_by_tree("waiting-villages", (unit.pk, unit.path), count, 600)
 
 
 def _free_name(commune: AdministrativeUnit, village: AdministrativeUnit) -> str:

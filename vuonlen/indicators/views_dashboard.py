@@ -118,19 +118,40 @@ def _dashboard_page(request, unit):
                           f"số liệu đến {board.period.cutoff:%d/%m/%Y}")
         return file_response(content, f"bang-dieu-khien-{table}-{unit.code}-{unit.era}-{board.period.year}.xlsx")
     keep = _keep(board.period)
+    export_query = keep + (f"&indicator={board.ranking_indicator.code}&order={board.order}"
+                           if board.ranking_indicator else "")
+    self_url = reverse("indicators:dashboard", args=[unit.pk])
     options = dashboards.unit_options(request.user, unit.era)
     if all(pk != unit.pk for pk, _label in options):  # a village: not in the picker, shown as chosen
         options = [(unit.pk, unit.name), *options]
     return render(request, "indicators/dashboard/page.html", {
         "board": board, "unit": unit, "keep": keep, "unit_options": options,
-        "self_url": reverse("indicators:dashboard", args=[unit.pk]),
+        "self_url": self_url,
         "era_links": dashboards.era_links(request.user, unit),
         "waiting_villages": continuation.waiting_count_for(unit),
         "chart_data": board.chart_data(),
         "tables": dashboards.TABLE_TITLES,
-        "export_query": keep + (f"&indicator={board.ranking_indicator.code}&order={board.order}"
-                                if board.ranking_indicator else ""),
+        "export_query": export_query,
+        "figures_fragment": _fragment_key(board, unit, keep, export_query, self_url),
     })
+
+
+def _fragment_key(board, unit, keep: str, export_query: str, self_url: str) -> str:
+    """Everything the page's figure sections (the cards, who is behind, the ranking, the trend,
+    the poverty dynamics: ``{% kept %}`` in the template) are drawn from, so that their markup
+    is kept between views (issue 17): the figures' versioned key (``figures_cache``: the unit's
+    and the global versions, the children, the year, the cut-off, the band, the day), the tree's
+    version (the units' names), whether the numbers link to households, the ranking's indicator
+    and order, the addresses, the unit and the language."""
+    if not board.figures_key:
+        return ""
+    from django.utils.translation import get_language
+
+    from vuonlen.geo.versions import units_version
+
+    return "\n".join(map(str, (board.figures_key, units_version(), board.can_see_households, keep, export_query,
+                               self_url, board.order, board.ranking_indicator.code if board.ranking_indicator else "",
+                               unit.pk, unit.level, get_language())))
 
 
 @require_GET

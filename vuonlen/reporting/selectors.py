@@ -412,9 +412,11 @@ class OffenderRow:
 def repeat_offenders(*, user, period: Period, count: int = 4, unit: AdministrativeUnit | None = None,
                      level: int | None = None, kind: str = "", min_times: int = 2,
                      now: dt.datetime | None = None, relevant: list[ReportSchedule] | None = None,
-                     owed: dict | None = None) -> list[OffenderRow]:
+                     owed: dict | None = None, current: list[ComplianceRow] | None = None) -> list[OffenderRow]:
     """Who was late or silent at least ``min_times`` in the ``count`` periods ending with
-    ``period`` (recurring reports only), the worst first."""
+    ``period`` (recurring reports only), the worst first. ``current``: ``compliance``'s rows for
+    ``period`` with the same filters, already read by the caller (the board: one period's
+    submissions fewer to read)."""
     periods = [period]
     while len(periods) < count:
         periods.append(previous_period(periods[-1]))
@@ -424,8 +426,10 @@ def repeat_offenders(*, user, period: Period, count: int = 4, unit: Administrati
     owed = {} if owed is None else owed  # each schedule's organisations, once for every period
     for p in periods:
         worst: dict[int, str] = {}
-        for row in compliance(user=user, period=p, unit=unit, level=level, kind=kind, include_one_off=False,
-                              now=now, relevant=relevant, owed=owed):
+        rows = current if current is not None and p == period else compliance(
+            user=user, period=p, unit=unit, level=level, kind=kind, include_one_off=False, now=now,
+            relevant=relevant, owed=owed)
+        for row in rows:
             previous = worst.get(row.organisation.pk)
             rank = {MISSING: 3, LATE: 2, NOT_DUE: 1, ON_TIME: 0}
             if previous is None or rank[row.status] > rank[previous]:

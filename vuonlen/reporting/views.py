@@ -300,8 +300,10 @@ def _board_data(request) -> dict:
                 "schedule": sched.pk, "period": period.code(),
                 "due_date": today_vn() + dt.timedelta(days=10)}) if can_request else None,
         })
+    # The period's recurring reports, every one (no report picked): the repeat offenders' last period.
+    recurring = [r for r in rows if not r.schedule.is_one_off] if schedule is None else None
     return {"form": form, "filters": filters, "period": period, "groups": groups, "relevant": relevant,
-            "owed": owed}
+            "owed": owed, "recurring": recurring}
 
 
 @room_required(roles.REPORT_ROOM)
@@ -311,7 +313,8 @@ def board(request):
     period, filters = data["period"], data["filters"]
     offenders = selectors.repeat_offenders(user=user, period=period, count=4, level=filters.get("cap"),
                                            kind=filters.get("loai", ""), relevant=data["relevant"],
-                                           owed=data["owed"]) if period.kind == PeriodKind.QUARTER else []
+                                           owed=data["owed"], current=data["recurring"],
+                                           ) if period.kind == PeriodKind.QUARTER else []
     return render(request, "reporting/board.html", {
         "form": data["form"], "period": period, "groups": data["groups"], "offenders": offenders,
         "offender_periods": [p for p, _ in offenders[0].history] if offenders else [],

@@ -4,6 +4,7 @@ links to history pages."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django import template
 from django.template.loader import render_to_string
@@ -11,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 
 from vuonlen.core import formats, history, text
 
@@ -77,6 +79,21 @@ def content_type_label(content_type):
     """"Đơn vị hành chính" rather than "administrativeunit"."""
     model = content_type.model_class() if content_type else None
     return capfirst(str(model._meta.verbose_name)) if model else getattr(content_type, "model", "")
+
+
+@register.simple_tag(takes_context=True)
+def nav_rooms_list(context):
+    """The top bar's rooms (``core/_rooms.html``) with the current one marked: drawn once per
+    process for each set of rooms, current room and language — the same markup the template
+    gives, without its three loops over the rooms on every page (issue 17)."""
+    rooms = tuple(tuple(room) for room in context.get("nav_rooms") or ())
+    return _rooms_markup(rooms, context.get("nav_current") or "", get_language() or "")
+
+
+@lru_cache(maxsize=512)
+def _rooms_markup(rooms: tuple, current: str, _language: str) -> str:
+    """``_language`` is part of the key only: the template translates with the active one."""
+    return mark_safe(render_to_string("core/_rooms.html", {"nav_rooms": rooms, "nav_current": current}))
 
 
 @register.simple_tag(takes_context=True)

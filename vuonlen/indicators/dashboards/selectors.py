@@ -120,10 +120,35 @@ def era_of_year(year: int) -> str:
     return Era.PRE_2025 if dt.date(year, 1, 1) < REFORM_DATE else Era.POST_2025
 
 
+def _by_scope(name: str, user, parts: tuple, compute):
+    """``compute()`` kept between requests for every reader of the same indicator scope: what
+    is drawn only from the units, their lineage and that scope (the unit a dashboard opens on,
+    the picker, the era links; a few ORM queries on every view, issue 17). Keyed by the scope
+    as computed afresh on this request — a role given or ended shows on the next page —, the
+    day and the language, under the tree's version (``geo.versions``: any unit or lineage row
+    written)."""
+    from django.utils.translation import get_language
+
+    from vuonlen.geo.versions import cached_by_tree
+
+    scope = scoping.scope_for(user, roles.INDICATOR_VIEW)
+    if scope.empty:
+        return compute()
+    paths = ("*",) if scope.everything else scope.paths
+    return cached_by_tree(f"dashboard-{name}", (*parts, today_vn().isoformat(), get_language(), *paths),
+                          compute, 600)
+
+
 def home_unit(user, *, era: str | None = None, year: int | None = None) -> AdministrativeUnit | None:
     """The reader's highest unit (province, district, commune) to open the dashboard on: in
     ``era`` when given, else preferably a unit that exists today — the era of the reader's unit
-    today (a reader whose units all ended opens in their era; ``year`` decides between equals)."""
+    today (a reader whose units all ended opens in their era; ``year`` decides between equals).
+    Kept per scope (``_by_scope``)."""
+    preferred = era_of_year(year) if year and not era else None
+    return _by_scope("home", user, (era or "", preferred or ""), lambda: _home_unit(user, era, preferred))
+
+
+def _home_unit(user, era: str | None, preferred: str | None) -> AdministrativeUnit | None:
     qs = scoping.visible_units(user, roles.INDICATOR_VIEW).filter(level__lte=Level.COMMUNE)
     if era:
         return qs.filter(era=era).order_by("level", "name_sort", "pk").first()
@@ -136,7 +161,6 @@ def home_unit(user, *, era: str | None = None, year: int | None = None) -> Admin
         return None
     units = [u for u in units if u.living == units[0].living]
     top = units[0].level
-    preferred = era_of_year(year) if year else None
     return next((u for u in units if u.level == top and u.era == preferred), units[0])
 
 
@@ -144,7 +168,11 @@ def era_links(user, unit: AdministrativeUnit) -> list[EraLink]:
     """Both eras, each with the unit to switch to: the same place in the other era when the
     reader may see it (an old commune's successor; a new commune's predecessor, or the district
     of its predecessors), else the reader's highest unit of that era; none when their scope has
-    nothing in that era."""
+    nothing in that era. Kept per scope (``_by_scope``)."""
+    return _by_scope("era-links", user, (unit.pk,), lambda: _era_links(user, unit))
+
+
+def _era_links(user, unit: AdministrativeUnit) -> list[EraLink]:
     links = []
     place = unit.parent if unit.level == Level.VILLAGE and unit.parent_id else unit
     for era, label in Era.choices:
@@ -172,7 +200,12 @@ def era_links(user, unit: AdministrativeUnit) -> list[EraLink]:
 
 def unit_options(user, era: str) -> list[tuple[int, str]]:
     """The units of ``era`` the reader may open (province, districts, communes), each under its
-    parent in Vietnamese order, indented by level: the picker's choices. One query."""
+    parent in Vietnamese order, indented by level: the picker's choices. One query, kept per
+    scope (``_by_scope``)."""
+    return _by_scope("options", user, (era,), lambda: _unit_options(user, era))
+
+
+def _unit_options(user, era: str) -> list[tuple[int, str]]:
     rows = list(scoping.visible_units(user, roles.INDICATOR_VIEW).filter(era=era, level__lte=Level.COMMUNE)
                 .values_list("pk", "parent_id", "level", "name", "name_sort"))
     ids = {r[0] for r in rows}
@@ -238,7 +271,7 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
     period = period_for(year, cutoff, years)
     tree = Tree.load()
     kids, children_label = child_units(unit, tree)
-    figures = unit_figures(unit, kids, period, band, tree=tree)
+    figures, figures_key = unit_figures(unit, kids, period, band, tree=tree, with_key=True)
     rows = figures.rows
     names = dict(AdministrativeUnit.objects.filter(pk__in=[*kids, *tree.ancestors(unit.pk)])
                  .values_list("pk", "name"))
@@ -282,7 +315,7 @@ def dashboard(user, unit: AdministrativeUnit, *, year: int | None = None, cutoff
         coverage=coverage(unit, today_vn()),
         children_label=children_label, ranking_indicators=ranking_indicators, ranking_indicator=chosen,
         order=order, ranking=ranking, behind=behind, can_see_households=can_see_households, band=figures.band,
-        names=names, incomplete=incomplete_note(period.year))
+        names=names, incomplete=incomplete_note(period.year), figures_key=figures_key)
 
 
 @dataclass
@@ -301,7 +334,7 @@ class UnitFigures:
 
 
 def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, band: float | None, *,
-                 tree: Tree | None = None) -> UnitFigures:
+                 tree: Tree | None = None, with_key: bool = False):
     """``unit``'s and its children's evaluated rows, its trend and poverty dynamics, computed once
     per version of the unit's figures (``figures_cache``: a change elsewhere leaves them cached)
     and day (a cut-off of today moves with the date)."""
@@ -318,7 +351,7 @@ def unit_figures(unit: AdministrativeUnit, kids: Sequence[int], period: Period, 
 
     parts = ("unit", unit.pk, ",".join(map(str, kids)), period.year, period.cutoff.isoformat(),
              evaluation.default_band() if band is None else band, today_vn().isoformat())
-    return figures_cache.cached(parts, compute, unit=unit.pk)
+    return figures_cache.cached(parts, compute, unit=unit.pk, local=True, with_key=with_key)
 
 
 def poverty_dynamics(ev: evaluation.Evaluation, unit_id: int, years: Sequence[int]) -> list[PovertyYear]:
@@ -381,7 +414,11 @@ def coverage(unit: AdministrativeUnit, on: dt.date) -> Coverage:
     a post-2025 unit adds up the old units merged into it."""
     units = [unit]
     if unit.era == Era.POST_2025:
-        units += list(AdministrativeUnit.objects.filter(successor_links__new_unit=unit))
+        from vuonlen.geo.versions import cached_by_tree
+
+        # The old units merged into it, kept under the tree's version (asked on every view).
+        units += cached_by_tree("predecessors", (unit.pk,), lambda: list(
+            AdministrativeUnit.objects.filter(successor_links__new_unit=unit).order_by("pk")), 600)
     total = Coverage(on=on, households=0, with_mentor=0, visited_recent=0, visits_recent=0)
     stamp = _coverage_stamp()
     for one in units:

@@ -267,6 +267,7 @@ class Dashboard:
     band: float
     names: dict[int, str] = field(default_factory=dict)
     incomplete: str = ""  # said when this year's review is not yet recognised
+    figures_key: str = ""  # the versioned key the unit's figures were read under (figures_cache)
 
     @property
     def behind_by_unit(self) -> list[tuple[int, str, list[Figure]]]:
