@@ -157,7 +157,7 @@ def baseline(data: bytes, communes: dict[str, int], user_id: int) -> tuple[int, 
             commune = communes[str(commune_code)]
             household_id += 1
             households.append((household_id, now, now, 1, commune, commune, code, name, name.lower(), name.lower(),
-                               "urban", False, "14", True, phone, address, "", "", "", user_id))
+                               name.lower(), "urban", False, "14", True, phone, address, "", "", "", user_id))
         person_id += 1
         year = birth if isinstance(birth, (int, float)) else None
         date = birth if isinstance(birth, dt.date) else None
@@ -168,9 +168,9 @@ def baseline(data: bytes, communes: dict[str, int], user_id: int) -> tuple[int, 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO households_household (id, created_at, updated_at, version, commune_id, unit_id, code,"
-            " head_name, head_search, head_sort, area, area_overridden, ethnicity, is_ethnic_minority, phone, address,"
-            " notes, current_status, end_reason, created_by_id)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", households)
+            " head_name, head_search, head_sort, names_search, area, area_overridden, ethnicity, is_ethnic_minority,"
+            " phone, address, notes, current_status, end_reason, created_by_id)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", households)
         cursor.executemany(
             "INSERT INTO households_person (id, created_at, updated_at, version, full_name, name_search, name_sort,"
             " sex, birth_date, birth_year, ethnicity, citizen_id, health_insurance, school_status, education_level,"
