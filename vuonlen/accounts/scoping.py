@@ -17,15 +17,14 @@ widen a read to "every record".
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from vuonlen.core.periods import today_vn
+from vuonlen.core.versions import Stamp
 from vuonlen.geo.models import AdministrativeUnit, UnitLineage
 
 from .roles import HISTORY_PERMISSIONS, ROLE_PERMISSIONS, UNIT_VIEW, Role
@@ -167,25 +166,11 @@ ASSIGNMENTS_KEY = "vuonlen:accounts:assignments-version"
 ASSIGNMENTS_SECONDS = 600
 
 
+_ASSIGNMENTS = Stamp(ASSIGNMENTS_KEY)
+
+
 def assignments_version() -> str:
-    from django.core.cache import cache
-
-    version = cache.get(ASSIGNMENTS_KEY)
-    if version is None:
-        version = secrets.token_hex(6)
-        if not cache.add(ASSIGNMENTS_KEY, version, None):
-            version = cache.get(ASSIGNMENTS_KEY) or version
-    return version
-
-
-def _bump_assignments() -> None:
-    from django.core.cache import cache
-
-    cache.set(ASSIGNMENTS_KEY, secrets.token_hex(6), None)
-
-
-def _bump_assignments_on_commit() -> None:
-    _bump_assignments()
+    return _ASSIGNMENTS.current()
 
 
 def assignments_changed(**_signal) -> None:
@@ -193,11 +178,8 @@ def assignments_changed(**_signal) -> None:
     reads see the change), and again when the transaction commits (a reader between the two
     cannot keep what the transaction was changing). The saves and deletes of assignments and
     organisations call it through their signals (``apps``); a write without ``save()`` (a
-    queryset's ``update``) calls it, or ``forget_scope``, itself."""
-    _bump_assignments()
-    connection = transaction.get_connection()
-    if not any(entry[1] is _bump_assignments_on_commit for entry in getattr(connection, "run_on_commit", ())):
-        transaction.on_commit(_bump_assignments_on_commit)
+    queryset's ``update``) calls it, or ``forget_scope``, itself (``core.versions.Stamp``)."""
+    _ASSIGNMENTS.changed()
 
 
 def _grants(assignment, perm: str) -> bool:

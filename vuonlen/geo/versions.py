@@ -6,41 +6,26 @@ reader between the two cannot keep what the transaction was changing). Issue 17.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+
+from vuonlen.core.versions import Stamp
 
 KEY = "vuonlen:geo:units-version"
+_STAMP = Stamp(KEY)
 
 
 def units_version() -> str:
-    version = cache.get(KEY)
-    if version is None:
-        version = secrets.token_hex(6)
-        if not cache.add(KEY, version, None):
-            version = cache.get(KEY) or version
-    return version
-
-
-def _bump() -> None:
-    cache.set(KEY, secrets.token_hex(6), None)
-
-
-def _bump_on_commit() -> None:
-    _bump()
+    return _STAMP.current()
 
 
 def units_changed(**_signal) -> None:
     """Call after writing units without ``save()`` (``bulk_create``, ``update``); saves and
     deletes call it through the model's signals. The commit's new version is asked for once per
-    transaction (loading a province saves thousands of units)."""
-    _bump()
-    connection = transaction.get_connection()
-    if not any(entry[1] is _bump_on_commit for entry in getattr(connection, "run_on_commit", ())):
-        transaction.on_commit(_bump_on_commit)
+    transaction (loading a province saves thousands of units): ``core.versions.Stamp``."""
+    _STAMP.changed()
 
 
 T = TypeVar("T")
