@@ -128,6 +128,23 @@ def _server(before: float | None) -> str:
     return "" if before is None or after is None else f", {after - before:.1f} s of CPU in the PostgreSQL backend"
 
 
+def _wal_position() -> int | None:
+    """PostgreSQL's write-ahead log position in bytes (None on SQLite): what a write costs the
+    server's disk, and what a commit waits for it to flush."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")
+        return int(cursor.fetchone()[0])
+
+
+def _wal(before: int | None) -> str:
+    after = _wal_position()
+    return "" if before is None or after is None else f"; {(after - before) / 2**20:.0f} MiB of write-ahead log"
+
+
 def _children_cpu() -> float:
     """User + system CPU seconds of the finished child processes (the file's parse)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -214,6 +231,7 @@ def inner(database_url: str, path: str) -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_cpu = _children_cpu()
     backend = _backend_cpu()
+    wal = _wal_position()
     start, cpu = time.perf_counter(), time.process_time()
     result = import_households(actor=admin, file=data, filename="tinh.xlsx", progress=progress)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -226,7 +244,8 @@ def inner(database_url: str, path: str) -> None:
     steps = ", ".join(f"{p} from {t - start:.1f} s" for p, t in phases)
     print(f"household import, {HOUSEHOLDS:,} households / {PERSONS:,} members, .xlsx of {len(data) / 2**20:.1f} MiB: "
           f"{seconds:.1f} s ({PERSONS / seconds:,.0f} rows/s; {cpu:.1f} s of CPU in this process, "
-          f"{child_cpu:.1f} s in the child that parses the file, {cpu + child_cpu:.1f} s in all{_server(backend)}); "
+          f"{child_cpu:.1f} s in the child that parses the file, {cpu + child_cpu:.1f} s in all{_server(backend)}"
+          f"{_wal(wal)}); "
           f"process peak RSS {peak / 2**20:.0f} MiB "
           f"(before the import {rss_before / 1024:.0f} MiB; the parsing child's {child_peak / 2**20:.0f} MiB); "
           f"phases: {steps}")

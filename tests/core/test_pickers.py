@@ -117,3 +117,14 @@ def test_the_mentor_picker_tells_two_people_of_the_same_name_apart(world):
     assert len(labels) == 2 and len(set(labels)) == 2
     assert any("hung.thon4" in label and "Thôn 4" in label for label in labels)
     assert any("hung.xa" in label and world.commune.name in label for label in labels)
+
+
+def test_a_household_is_found_by_any_members_name_not_only_the_heads(client, world):
+    """One way to find a household by name (``selectors.matching_names``): the pickers match the
+    name of any member, as the register's search does, since the head's own index was dropped."""
+    from tests.households.factories import HouseholdFactory
+
+    HouseholdFactory(unit=world.village, code="DTL-009", members=["Hồ Văn Tám", "Rơ Châm Hlin"])
+    client.force_login(world.officer)
+    found = _suggest(client, "households:suggest", q="ro cham")
+    assert [(r["value"], r["label"]) for r in found] == [("DTL-009", "Hồ Văn Tám · DTL-009")]

@@ -22,11 +22,10 @@ from django.http import Http404
 from vuonlen.accounts import roles, scoping
 from vuonlen.accounts.roles import Role
 from vuonlen.core.periods import today_vn
-from vuonlen.core.text import fold, nfc
 from vuonlen.geo.models import AdministrativeUnit
 from vuonlen.households import selectors as household_selectors
 from vuonlen.households.models import Household, Review
-from vuonlen.households.selectors import households_for_mentor, households_visible_to, is_mentor_only
+from vuonlen.households.selectors import households_for_mentor, households_visible_to, is_mentor_only, matching_names
 
 from .models import CRITERIA_FIELDS, IMPROVED_LIFE, Assessment, HouseholdGroup, MentorAssignment, Phase, Visit
 
@@ -187,15 +186,12 @@ def _current_mentor(on: dt.date) -> Coalesce:
 
 
 def _matching(qs: QuerySet[Household], query: str) -> QuerySet[Household]:
-    query = nfc(query or "")
-    if not query:
-        return qs
-    return qs.filter(Q(head_search__contains=fold(query)) | Q(code__istartswith=query))
+    return matching_names(qs, query)
 
 
 def household_search(user, query: str = "", unit: AdministrativeUnit | None = None,
                      targets_only: bool = False) -> QuerySet[Household]:
-    """The campaign's list of the reader's active households, by head's name or code, each with
+    """The campaign's list of the reader's active households, by any of their names or their code, each with
     today's mentor, the last visit and the latest assessed year (subqueries: one query a page)."""
     qs = households_visible_to(user).filter(ended_on__isnull=True)
     if unit is not None:

@@ -39,6 +39,10 @@ def audit_entries(
         qs = qs.filter(content_type=content_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
+        if content_type is None:
+            # Through the (content type, record, time) index, once per type: the record number
+            # has no index of its own (see ``AuditLog.object_id``).
+            qs = qs.filter(content_type__in=ContentType.objects.values("pk"))
     if text:
         qs = qs.filter(Q(object_repr__icontains=text) | Q(note__icontains=text))
     # Bounds as instants (not ``at__date``) so the index on ``at`` is used.

@@ -24,6 +24,7 @@ from .models import (
     PovertyYearStandard,
     Review,
 )
+from .selectors import matching_names
 from .validation import mask_citizen_id
 
 
@@ -72,7 +73,7 @@ class HouseholdAdmin(_RegistryAdmin):
         term = nfc(search_term)
         if not term:
             return queryset, False
-        return queryset.filter(Q(head_search__contains=fold(term)) | Q(code=term)), False
+        return matching_names(queryset, term), False
 
     def save_model(self, request, obj, form, change):
         # The search and sort keys follow the head's name, as in the services.

@@ -3,14 +3,13 @@ or without diacritics) or code, only those ``households_visible_to`` lets throug
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.views.decorators.http import require_POST
 
 from vuonlen.accounts import roles, scoping
 from vuonlen.core import pickers
 from vuonlen.core.access import room_required
 
-from .selectors import households_visible_to
+from .selectors import households_visible_to, matching_names
 
 
 @require_POST
@@ -24,7 +23,7 @@ def household_suggest(request):
         unit = scoping.visible_units(request.user, roles.HOUSEHOLD_VIEW).filter(pk=unit_pk).only("path").first()
         if unit is not None:  # a unit outside the scope narrows nothing (and reveals nothing)
             qs = qs.filter(unit__path__startswith=unit.path)
-    qs = (qs.filter(Q(head_search__contains=folded) | Q(code__istartswith=text))
+    qs = (matching_names(qs, text)
           .select_related("unit", "commune").order_by("head_sort", "code")[:pickers.MAX_RESULTS])
     return pickers.answer(pickers.Suggestion(value=h.code, label=f"{h.head_name} · {h.code}",
                                              hint=f"{h.unit.name}, {h.commune.name}") for h in qs)

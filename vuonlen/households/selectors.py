@@ -195,6 +195,16 @@ def _search(qs: QuerySet[Household], query: str) -> QuerySet[Household]:
     if _CITIZEN_ID.match(compact):
         # An ID number is searched exactly; a part of one must not list strangers.
         return qs.filter(pk__in=Membership.objects.filter(person__citizen_id=compact).values("household_id"))
+    return matching_names(qs, query)
+
+
+def matching_names(qs: QuerySet[Household], query: str) -> QuerySet[Household]:
+    """Households with ``query`` in any name they have had (head, members present and past; with
+    or without diacritics) or a code starting with it: the one way a household is found by
+    name, in the register, the pickers, the campaign's list and the admin."""
+    query = nfc(query or "")
+    if not query:
+        return qs
     return qs.filter(Q(names_search__contains=fold(query)) | Q(code__istartswith=query))
 
 
