@@ -252,8 +252,13 @@ def test_pdf_from_the_preview(client, world, thirteen):
                            {"signer_name": "Đinh Thị Mỹ Hảo", "dinh-dang": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
     assert "THÔNG BÁO" in text and "Đinh Thị Mỹ Hảo" in text and "Số: 103-TB/BCĐ" in text
+    # The page's own font whatever the server has (core/print_fonts.py): Tinos, regular and bold.
+    fonts = {str(font.get_object()["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts and all("Tinos" in name for name in fonts), fonts
 
 
 def test_without_a_pdf_converter_the_page_says_so(client, world, thirteen, settings):

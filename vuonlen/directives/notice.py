@@ -385,6 +385,7 @@ def notice_html(document: Document, draft: NoticeDraft) -> str:
     """The notice as a printable page (A4, Nghị định 30/2020 margins) for the PDF."""
     from django.template.loader import render_to_string
 
+    from vuonlen.core.print_fonts import font_faces
     from vuonlen.documents.word import date_line, number_line
 
     parent = document.issuer_parent_name or (document.issuer.parent.name if document.issuer.parent else "")
@@ -392,6 +393,7 @@ def notice_html(document: Document, draft: NoticeDraft) -> str:
         "document": document, "draft": draft, "blocks": numbered_blocks(draft), "parent": parent,
         "number_line": number_line(document.number, party=document.party_layout),
         "date_line": date_line(place_of(document), document.date),
+        "font_faces": font_faces(),
     })
 
 
