@@ -146,3 +146,32 @@ def test_a_wide_scope_lists_the_same_households_without_the_unit_ids(client, mon
 @pytest.fixture
 def hien_elsewhere(commune_b):
     return HouseholdFactory(unit=commune_b, code="DT-777", members=["A Nhung", "Y Hiên"])
+
+
+def test_a_household_registered_with_its_members_writes_its_names_once(client, officer_a, village_a):
+    """``names.batched``: the five memberships only note the household; its names column is
+    written once, at the end, and holds every member."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = ["Y Bình", "Rơ Châm Hlin", "A Tuấn", "Y Mai", "Đinh Văn Sơn"]
+    with CaptureQueriesContext(connection) as queries:
+        household = HouseholdFactory(unit=village_a, code="QT-500", members=people, actor=officer_a)
+    updates = [q["sql"] for q in queries.captured_queries if "SET names_search" in q["sql"]]
+    assert len(updates) == 1
+    household.refresh_from_db()
+    assert household.names_search == names.names_text(fold(name) for name in people)
+    client.force_login(officer_a)
+    assert _found(client, "dinh van son") == ["QT-500"]
+
+
+def test_a_batch_that_fails_leaves_nothing_noted_behind(officer_a, household_a):
+    """An error inside the block refreshes nothing, and the next change refreshes at once again."""
+    with pytest.raises(RuntimeError), names.batched():
+        Membership.objects.filter(household=household_a).first().save()
+        raise RuntimeError("thử")
+    person = Person.objects.filter(memberships__household=household_a).first()
+    person.full_name, person.name_search = "Hồ Văn Mới", fold("Hồ Văn Mới")
+    person.save()
+    household_a.refresh_from_db()
+    assert fold("Hồ Văn Mới") in household_a.names_search.split(names.SEPARATOR)

@@ -12,6 +12,9 @@ Who keeps it:
 - every other write goes through ``refresh``: after a membership is saved or deleted and after
   a person's name changes (the model signals connected in ``apps.py``, so the services, the
   admin and anything else are covered), and after the admin edits a head's name;
+- a service that writes several memberships at once (a household registered with its members, a
+  split, a merge) opens ``batched()``: the signals then only note the households, and the block's
+  end refreshes each once (a household of five: one ``UPDATE``, not five);
 - ``Household.save`` never writes it back from an instance (a full save of a household loaded
   before a member joined would otherwise put the old names back): only ``refresh`` and inserts
   do.
@@ -19,7 +22,9 @@ Who keeps it:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 
 from django.db import connection
 
@@ -47,6 +52,36 @@ UPDATE households_household SET names_search = COALESCE((
         ORDER BY 1
     ) WHERE n <> ''), '')
 WHERE {where}"""
+
+
+# The households noted by the signals inside ``batched()`` (None: no batch open, refresh at once).
+_pending: ContextVar[set[int] | None] = ContextVar("households_names_pending", default=None)
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Inside the block, memberships saved or deleted and people renamed only note their
+    households; at its end (without an error) each noted household is refreshed once. Nested
+    blocks join the outer one. Reads of ``names_search`` inside the block see the old names."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        noted = _pending.get()
+    finally:
+        _pending.reset(token)
+    if noted:
+        refresh(noted)
+
+
+def _note_or_refresh(household_ids: Iterable[int]) -> None:
+    pending = _pending.get()
+    if pending is None:
+        refresh(household_ids)
+    else:
+        pending.update(pk for pk in household_ids if pk is not None)
 
 
 def names_text(names: Iterable[str]) -> str:
@@ -80,7 +115,7 @@ def households_of_person(person_id: int) -> list[int]:
 def membership_changed(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):  # loaddata: the fixture carries the column
         return
-    refresh([instance.household_id])
+    _note_or_refresh([instance.household_id])
 
 
 def person_saved(sender, instance, created: bool, **kwargs) -> None:
@@ -91,4 +126,4 @@ def person_saved(sender, instance, created: bool, **kwargs) -> None:
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and "name_search" not in update_fields and "full_name" not in update_fields:
         return
-    refresh(households_of_person(instance.pk))
+    _note_or_refresh(households_of_person(instance.pk))

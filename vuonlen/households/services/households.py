@@ -15,7 +15,7 @@ from vuonlen.core.models import AuditAction
 from vuonlen.core.versioning import check_version, model_update
 from vuonlen.geo.models import AdministrativeUnit
 
-from .. import ethnicity, validation
+from .. import ethnicity, names, validation
 from ..models import (
     Household,
     HouseholdEnd,
@@ -85,15 +85,16 @@ def household_register(*, actor, unit: AdministrativeUnit, household: Mapping[st
     except IntegrityError:  # another officer saved the same code a moment ago
         raise ValidationError({"code": [gettext("%(name)s đã có hộ mã “%(v2)s”") % {"name": commune.name, "v2": cleaned['code']}]}) from None
     audit_record(actor=actor, action=AuditAction.CREATE, instance=obj, source=source)
-    for cleaned_member in cleaned_members:
-        person = _new_person(cleaned_member)
-        person.save()
-        membership = Membership.objects.create(
-            household=obj, person=person, relation=cleaned_member["relation"],
-            started_on=cleaned_member["started_on"] or started_on,
-            start_reason=cleaned_member["start_reason"] or JoinReason.FOUNDING,
-        )
-        _audit_person_joined(actor=actor, person=person, membership=membership, source=source, created=True)
+    with names.batched():  # the household's names column written once, after every member
+        for cleaned_member in cleaned_members:
+            person = _new_person(cleaned_member)
+            person.save()
+            membership = Membership.objects.create(
+                household=obj, person=person, relation=cleaned_member["relation"],
+                started_on=cleaned_member["started_on"] or started_on,
+                start_reason=cleaned_member["start_reason"] or JoinReason.FOUNDING,
+            )
+            _audit_person_joined(actor=actor, person=person, membership=membership, source=source, created=True)
     return obj
 
 

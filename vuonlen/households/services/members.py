@@ -20,7 +20,7 @@ from vuonlen.core.periods import today_vn
 from vuonlen.core.versioning import model_update
 from vuonlen.geo.models import AdministrativeUnit
 
-from .. import validation
+from .. import names, validation
 from ..models import (
     Household,
     HouseholdEnd,
@@ -209,7 +209,15 @@ def _memberships_of(household: Household, memberships: Iterable[Membership | int
 
 def _move(*, actor, memberships: Sequence[Membership], to: Household, on: dt.date, leave: str, join: str,
           relations: Mapping[int, str], head_pk: int | None, source: str) -> None:
-    """End each membership with ``leave`` and open one in ``to`` with ``join``, same person."""
+    """End each membership with ``leave`` and open one in ``to`` with ``join``, same person.
+    Both households' names columns are written once, at the end (``names.batched``)."""
+    with names.batched():
+        _move_each(actor=actor, memberships=memberships, to=to, on=on, leave=leave, join=join,
+                   relations=relations, head_pk=head_pk, source=source)
+
+
+def _move_each(*, actor, memberships: Sequence[Membership], to: Household, on: dt.date, leave: str, join: str,
+               relations: Mapping[int, str], head_pk: int | None, source: str) -> None:
     for old in memberships:
         model_update(actor=actor, instance=old, data={"ended_on": on, "end_reason": leave}, source=source)
     # The open-membership constraint is per person: the old periods are closed above first.
