@@ -479,3 +479,15 @@ def test_list_pages_query_count_does_not_grow_with_rows(client, officer_a, mento
     before = counts()
     add([HouseholdFactory(unit=village_a, members=[f"Y Mai {i}"], code=f"QT-1{i}") for i in range(4)])
     assert counts() == before
+
+
+def test_the_words_searched_stay_in_their_box_and_out_of_the_url(client, officer_a, homes):
+    """The search posts its words (core.private_search); the page it lands on shows them in the
+    box again, so the officer sees what was searched, and its URL holds only a token."""
+    client.force_login(officer_a)
+    response = client.post(reverse("campaign:household_list"), {"q": "A Blong 2", "don_vi": ""}, follow=True)
+    final_url = response.redirect_chain[-1][0]
+    assert "Blong" not in final_url and "tim=" in final_url
+    box = re.search(r'<input[^>]*name="q"[^>]*>', response.content.decode())
+    assert box is not None and 'value="A Blong 2"' in box.group(0)
+    assert homes[2].code in _text(response) and homes[0].code not in _text(response)

@@ -89,7 +89,7 @@ class UnitChoiceForm(StyledFormMixin, forms.Form):
     """The commune or village whose households are assigned or grouped (step one)."""
 
     don_vi = forms.TypedChoiceField(label=_("Xã, thôn"), coerce=int, required=False, empty_value=None)
-    q = forms.CharField(label=_("Tìm hộ (tên chủ hộ, mã hộ)"), required=False, max_length=100)
+    q = forms.CharField(label=_("Tìm hộ (tên người trong hộ, mã hộ)"), required=False, max_length=100)
 
     def __init__(self, *args, units: list, empty_label=_("— Chọn xã, thôn —"), **kwargs):
         super().__init__(*args, **kwargs)

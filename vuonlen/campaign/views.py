@@ -116,7 +116,9 @@ def household_list(request):
         return redirect("campaign:my_households")
     if not scoping.can(request.user, roles.HOUSEHOLD_VIEW):
         raise Http404("Không tìm thấy")
-    form = UnitChoiceForm(request.GET or None, units=_unit_choices(request.user, roles.HOUSEHOLD_VIEW),
+    # The words searched are back in their box (from the session: core.private_search).
+    params = getattr(request, "search_params", request.GET)
+    form = UnitChoiceForm(params or None, units=_unit_choices(request.user, roles.HOUSEHOLD_VIEW),
                           empty_label=_("— Cả địa bàn —"))
     unit = _chosen_unit(request, form, roles.HOUSEHOLD_VIEW)
     # First visit: the campaign's households (poor and near-poor EM); the box unticked shows all.
