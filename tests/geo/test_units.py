@@ -1,5 +1,6 @@
 """The real Kon Tum units and their 2025 lineage, as loaded from vietnam-provinces."""
 
+import pytest
 from django.db.models import Count
 
 from vuonlen.core.models import AuditLog
@@ -68,3 +69,19 @@ def test_paths_put_every_commune_under_its_province(kontum):
     for commune in AdministrativeUnit.objects.filter(era=Era.PRE_2025, level=Level.COMMUNE).select_related("parent"):
         assert commune.path == f"{commune.parent.path}{commune.pk}/"
         assert commune.path.startswith(kontum.path)
+
+
+def test_a_province_loaded_has_its_units_statistics_at_once(db):
+    """PostgreSQL plans a new province's first scopes and counts from real statistics: the loader
+    analyses the units it wrote (``core.bulk.analyze``). Never analysed, the table was taken for
+    one row, and "any review under these units?" read every review once per unit (issue 17)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite plans without ANALYZE statistics")
+    result = load_province(64)  # Gia Lai: units this database has not had before
+    assert result.created > 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'geo_administrativeunit'")
+        estimated = cursor.fetchone()[0]
+    assert estimated == AdministrativeUnit.objects.count()

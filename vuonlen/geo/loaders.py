@@ -21,6 +21,7 @@ from vietnam_provinces._ward_conversion_2025 import EFFECTIVE_DATE, OLD_TO_NEW
 from vietnam_provinces.legacy import base as legacy_base
 
 from vuonlen.core.audit import audit_record
+from vuonlen.core.bulk import analyze
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import fold
 
@@ -184,6 +185,9 @@ def _load(old_codes: list[int], *, new_code: int | None, actor) -> LoadResult:
             links.append((old_p, new_era.province(province_code), len(reached) > 1))
     result.lineage = _write_links(links, new_era.effective)
     if result.created or result.updated or result.lineage:
+        # Statistics for the units at once: every scope, list and count of a new province reads
+        # them through paths, and the planner took a table it had never analysed for one row.
+        analyze(AdministrativeUnit, UnitLineage)
         what = (f"tỉnh {new_code:02d} (từ 01/7/2025) và các tỉnh cũ {', '.join(f'{c:02d}' for c in old_codes)}"
                 if new_code is not None else f"tỉnh {old_codes[0]}")
         anchor = new_era.provinces.get(new_code) if new_code is not None else old_provinces[0]

@@ -32,7 +32,7 @@ from django.db import transaction
 
 from vuonlen.accounts.scoping import SYSTEM
 from vuonlen.core.audit import audit_record
-from vuonlen.core.bulk import insert_rows
+from vuonlen.core.bulk import analyze, insert_rows
 from vuonlen.core.models import AuditAction
 from vuonlen.core.text import fold, sort_key
 from vuonlen.geo.models import URBAN_TYPES, AdministrativeUnit, Era, Level
@@ -390,7 +390,9 @@ class _Writer:
         insert_rows(Review, reviews, returning=False, raw=("lacking", "explanation"))
         bases = self._population()
         insert_rows(PopulationBase, bases, returning=False)
-        _analyze(Household, Person, Membership, Review, PopulationBase)
+        # The reports' pre-fill counts of a province's reviews took 2–4 s each without these
+        # statistics (17 s of the demo); the units too: this step made the villages.
+        analyze(Household, Person, Membership, Review, PopulationBase, AdministrativeUnit)
         figures_cache.registry_changed()  # what was kept of an earlier registry (a cache kept in files)
         return {"households": len(household_rows), "persons": len(person_rows), "reviews": len(reviews),
                 "population": len(bases)}
@@ -466,21 +468,6 @@ class _Writer:
                              "persons_total": persons, "em_households_total": round(households * em_share),
                              "em_persons_total": round(persons * em_share), "source": "Dữ liệu mẫu"})
         return rows
-
-
-def _analyze(*models) -> None:
-    """PostgreSQL: statistics for the tables just bulk-loaded, before the next steps query them.
-    Without them the planner guesses, and guesses badly: the reports' pre-fill counts of a
-    province's reviews took 2–4 s each (a sequential scan of 178,000 reviews per count, twice
-    per province body), 17 s of the demo's elapsed time on a quiet machine, for 0.5 s of the
-    demo's own CPU (issue 17). ANALYZE runs inside the step's transaction and sees its rows."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(quote(model._meta.db_table) for model in models))
 
 
 _LEAVE = {HouseholdEnd.DIED_OUT: LeaveReason.DEATH, HouseholdEnd.MOVED_AWAY: LeaveReason.MOVED_OUT,
