@@ -121,6 +121,7 @@ def _dashboard_page(request, unit):
     export_query = keep + (f"&indicator={board.ranking_indicator.code}&order={board.order}"
                            if board.ranking_indicator else "")
     self_url = reverse("indicators:dashboard", args=[unit.pk])
+    fragment = _fragment_key(board, unit, keep, export_query, self_url)
     options = dashboards.unit_options(request.user, unit.era)
     if all(pk != unit.pk for pk, _label in options):  # a village: not in the picker, shown as chosen
         options = [(unit.pk, unit.name), *options]
@@ -132,13 +133,17 @@ def _dashboard_page(request, unit):
         "chart_data": board.chart_data(),
         "tables": dashboards.TABLE_TITLES,
         "export_query": export_query,
-        "figures_fragment": _fragment_key(board, unit, keep, export_query, self_url),
+        # The figure sections, through Django's {% cache %}: kept under the key, or not at all without one.
+        "figures_fragment": fragment, "figures_seconds": FRAGMENT_SECONDS if fragment else 0,
     })
+
+
+FRAGMENT_SECONDS = 600
 
 
 def _fragment_key(board, unit, keep: str, export_query: str, self_url: str) -> str:
     """Everything the page's figure sections (the cards, who is behind, the ranking, the trend,
-    the poverty dynamics: ``{% kept %}`` in the template) are drawn from, so that their markup
+    the poverty dynamics: ``{% cache %}`` in the template) are drawn from, so that their markup
     is kept between views (issue 17): the figures' versioned key (``figures_cache``: the unit's
     and the global versions, the children, the year, the cut-off, the band, the day), the tree's
     version (the units' names), whether the numbers link to households, the ranking's indicator

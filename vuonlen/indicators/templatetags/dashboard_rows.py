@@ -5,10 +5,7 @@ template wrote (``indicators/dashboard/page.html`` keeps the table around it).""
 
 from __future__ import annotations
 
-import hashlib
-
 from django import template
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -72,35 +69,3 @@ def ranking_rows(ranking, keep: str) -> SafeString:
         )
     return mark_safe("".join(out))
 
-
-FRAGMENT_SECONDS = 600
-
-
-@register.tag(name="kept")
-def do_kept(parser, token):
-    """``{% kept key "name" %}…{% endkept %}``: the enclosed markup, kept in the shared cache
-    under ``key`` — which must name everything the markup is drawn from (the dashboard's figure
-    sections: ``views_dashboard._fragment_key``, holding the figures' versioned key). An empty
-    key draws it afresh."""
-    bits = token.split_contents()
-    if len(bits) != 3:
-        raise template.TemplateSyntaxError("kept takes a key and a name")
-    nodelist = parser.parse(("endkept",))
-    parser.delete_first_token()
-    return KeptNode(nodelist, parser.compile_filter(bits[1]), bits[2].strip("\"'"))
-
-
-class KeptNode(template.Node):
-    def __init__(self, nodelist, key, name):
-        self.nodelist, self.key, self.name = nodelist, key, name
-
-    def render(self, context):
-        key = self.key.resolve(context)
-        if not key:
-            return self.nodelist.render(context)
-        entry = f"vuonlen:fragment:{self.name}:{hashlib.sha256(str(key).encode()).hexdigest()[:40]}"
-        html = cache.get(entry)
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(entry, html, FRAGMENT_SECONDS)
-        return html
