@@ -70,12 +70,7 @@ def test_a_saved_assessment_leaves_other_units_figures_cached(client, world, kon
     _warm_a, warm = _load(client, commune_a)
     assert warm < cold
     _load(client, kontum)
-    assessment = Assessment.objects.filter(household__in=world["homes"][world["x"].pk]).first()
-    data = {field: getattr(assessment, field) for field in CRITERIA_FIELDS} | {
-        "assessed_on": assessment.assessed_on, "changed_thinking": True}
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign_services.assessment_record(actor=SYSTEM, household=assessment.household, year=assessment.year,
-                                            data=data, expected_version=assessment.version, source="test")
+    _mindset_changed_in_x(world, django_capture_on_commit_callbacks)
     after_a, queries_a = _load(client, commune_a)
     assert queries_a == warm, (cold, warm, queries_a)  # A's figures still cached
     assert (card(after_a, "NEP_NGHI").row.numerator, card(after_a, "NEP_NGHI").row.denominator) == (3, 5)
@@ -156,12 +151,7 @@ def test_the_figure_sections_are_kept_as_drawn_and_follow_every_change_at_once(
     first = page()
     assert "50,0%" in nep(first) and commune_a_parent_name(world) in first
     assert page() == first  # drawn from the cache
-    assessment = Assessment.objects.filter(household__in=world["homes"][world["x"].pk]).first()
-    data = {field: getattr(assessment, field) for field in CRITERIA_FIELDS} | {
-        "assessed_on": assessment.assessed_on, "changed_thinking": True}
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign_services.assessment_record(actor=SYSTEM, household=assessment.household, year=assessment.year,
-                                            data=data, expected_version=assessment.version, source="test")
+    _mindset_changed_in_x(world, django_capture_on_commit_callbacks)
     after = page()
     assert "62,5%" in nep(after) and "5 / 8" in nep(after)
     district = commune_a.parent
@@ -176,3 +166,14 @@ def test_the_figure_sections_are_kept_as_drawn_and_follow_every_change_at_once(
     assert households in page(officer, commune_a)
     assert households not in page(reporter, commune_a)
     assert households in page(officer, commune_a)
+
+
+def _mindset_changed_in_x(world, django_capture_on_commit_callbacks) -> None:
+    """One household of commune X (another district) assessed again, now with its mindset
+    changed, committed (the figures' versions move on commit)."""
+    assessment = Assessment.objects.filter(household__in=world["homes"][world["x"].pk]).first()
+    data = {field: getattr(assessment, field) for field in CRITERIA_FIELDS} | {
+        "assessed_on": assessment.assessed_on, "changed_thinking": True}
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_services.assessment_record(actor=SYSTEM, household=assessment.household, year=assessment.year,
+                                            data=data, expected_version=assessment.version, source="test")

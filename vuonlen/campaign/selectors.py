@@ -185,10 +185,6 @@ def _current_mentor(on: dt.date) -> Coalesce:
     return Coalesce(Subquery(direct), Subquery(grouped))
 
 
-def _matching(qs: QuerySet[Household], query: str) -> QuerySet[Household]:
-    return matching_names(qs, query)
-
-
 def household_search(user, query: str = "", unit: AdministrativeUnit | None = None,
                      targets_only: bool = False) -> QuerySet[Household]:
     """The campaign's list of the reader's active households, by any of their names or their code, each with
@@ -200,7 +196,7 @@ def household_search(user, query: str = "", unit: AdministrativeUnit | None = No
         qs = qs.filter(is_ethnic_minority=True, current_status__in=TARGET_STATUSES)
     last_visit = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
     last_year = Assessment.objects.filter(household=OuterRef("pk")).order_by("-year").values("year")[:1]
-    return (_matching(qs, query).select_related("unit", "commune")
+    return (matching_names(qs, query).select_related("unit", "commune")
             .annotate(current_mentor=_current_mentor(today_vn()), last_visit=Subquery(last_visit),
                       last_assessed=Subquery(last_year))
             .order_by("head_sort", "code", "pk"))
@@ -212,7 +208,7 @@ def assignable_households(user, unit: AdministrativeUnit, query: str = "", limit
     narrow by village or name beyond that). One query."""
     qs = households_visible_to(user, roles.MENTOR_ASSIGN).filter(unit__path__startswith=unit.path,
                                                                            ended_on__isnull=True)
-    return list(_matching(qs, query).annotate(current_mentor=_current_mentor(today_vn()))
+    return list(matching_names(qs, query).annotate(current_mentor=_current_mentor(today_vn()))
                 .select_related("unit").order_by("head_sort", "code", "pk")[:limit])
 
 

@@ -23,6 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 FAMILY = "Tinos"
 FOLDER = Path(__file__).resolve().parent.parent / "static" / "vendor" / "tinos"
+
+
 @cache
 def font_faces() -> SafeString:
     """``@font-face`` rules for the family ``Tinos``, the files inline (for a ``<style>``)."""

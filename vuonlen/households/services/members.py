@@ -212,23 +212,17 @@ def _move(*, actor, memberships: Sequence[Membership], to: Household, on: dt.dat
     """End each membership with ``leave`` and open one in ``to`` with ``join``, same person.
     Both households' names columns are written once, at the end (``names.batched``)."""
     with names.batched():
-        _move_each(actor=actor, memberships=memberships, to=to, on=on, leave=leave, join=join,
-                   relations=relations, head_pk=head_pk, source=source)
-
-
-def _move_each(*, actor, memberships: Sequence[Membership], to: Household, on: dt.date, leave: str, join: str,
-               relations: Mapping[int, str], head_pk: int | None, source: str) -> None:
-    for old in memberships:
-        model_update(actor=actor, instance=old, data={"ended_on": on, "end_reason": leave}, source=source)
-    # The open-membership constraint is per person: the old periods are closed above first.
-    for old in memberships:
-        if old.pk == head_pk:
-            relation = Relation.HEAD
-        else:
-            relation = relations.get(old.pk) or (Relation.OTHER if old.relation == Relation.HEAD else old.relation)
-        new = Membership.objects.create(household=to, person=old.person, relation=relation, started_on=on,
-                                        start_reason=join)
-        audit_record(actor=actor, action=AuditAction.CREATE, instance=new, source=source)
+        for old in memberships:
+            model_update(actor=actor, instance=old, data={"ended_on": on, "end_reason": leave}, source=source)
+        # The open-membership constraint is per person: the old periods are closed above first.
+        for old in memberships:
+            if old.pk == head_pk:
+                relation = Relation.HEAD
+            else:
+                relation = relations.get(old.pk) or (Relation.OTHER if old.relation == Relation.HEAD else old.relation)
+            new = Membership.objects.create(household=to, person=old.person, relation=relation, started_on=on,
+                                            start_reason=join)
+            audit_record(actor=actor, action=AuditAction.CREATE, instance=new, source=source)
 
 
 def _check_move_date(on: dt.date | None, memberships: Iterable[Membership], problems: list) -> None:
