@@ -189,3 +189,47 @@ def zip_bomb_ods(inflated_bytes: int = 1536 * 1024 * 1024) -> bytes:
     mimetype = compressor.compress(_ODS_MIMETYPE) + compressor.flush()
     return _zip([("mimetype", mimetype, zlib.crc32(_ODS_MIMETYPE), len(_ODS_MIMETYPE), len(_ODS_MIMETYPE)),
                  ("content.xml", content, crc, size, size)])
+
+
+# --- .xlsx as Excel saves it ----------------------------------------------------------------------
+
+_INLINE = re.compile(rb'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="inlineStr"><is><t>(.*?)</t></is></c>', re.S)
+
+
+def shared_strings_xlsx(data: bytes, *, prefix: str = "", unnumbered_rows: bool = False) -> bytes:
+    """An openpyxl workbook (which writes its text in each cell) rewritten as Excel saves one:
+    the text in a shared strings table, the cells pointing into it. ``prefix`` writes the
+    sheets' elements with a namespace prefix (``x:row``), as some .NET writers do;
+    ``unnumbered_rows`` leaves out every row's number after the first, which the format allows."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    table: dict[bytes, int] = {}
+
+    def shared(match: re.Match) -> bytes:
+        index = table.setdefault(match.group(3), len(table))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), match.group(2), index)
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                part = _INLINE.sub(shared, part)
+                if unnumbered_rows:
+                    part = re.sub(rb'(?<!<sheetData>)<row r="\d+"', b"<row", part)
+                if prefix:
+                    p = prefix.encode()
+                    part = re.sub(rb"<(/?)(?=[a-zA-Z])", b"<\\1" + p + b":", part)
+                    part = part.replace(b"<" + p + b":worksheet xmlns=", b"<" + p + b":worksheet xmlns:" + p + b"=")
+            elif info.filename == "[Content_Types].xml":
+                part = part.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                part = part.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
+                                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
+                                    b'Id="rIdShared"/></Relationships>')
+            target.writestr(info, part)
+        strings = b"".join(b"<si><t>%s</t></si>" % text for text in table)
+        target.writestr("xl/sharedStrings.xml", b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" '
+                        b'uniqueCount="%d">%s</sst>' % (len(table), len(table), strings))
+    return out.getvalue()

@@ -4,6 +4,9 @@ where the chunks fall. Chunks of two households here, so that every file spans s
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from vuonlen.core.models import AuditLog
@@ -72,3 +75,34 @@ def test_an_id_number_of_the_registry_in_an_early_chunk_is_reported_as_in_one_pa
     assert not chunked.ok
     assert [(e.row, e.column, e.message) for e in chunked.errors] == [
         (e.row, e.column, e.message) for e in whole.errors]
+
+
+def test_a_file_over_the_row_limit_found_while_it_is_written_is_refused_whole(officer_a, commune_a, monkeypatch):
+    # The file is read while it is checked and written (``core.sheet_child`` reads an .xlsx in
+    # pieces of a megabyte and more). A file that does not declare its size, whose rows pass the
+    # limit only in a later piece, is refused when that piece comes: every chunk already written
+    # is rolled back, and the officer gets the limit's message, not a half import.
+    import re
+
+    from vuonlen.households.imports import common
+
+    monkeypatch.setattr(household_imports, "CHUNK_HOUSEHOLDS", 50)
+    monkeypatch.setattr(common, "MAX_ROWS", 2_000)
+    rows = [person(f"L-{n}", A, name=f"A Số {n}", address="Thôn Kon Rơ Wang, xã Đăk Tờ Re " * 2, notes="x" * 200)
+            for n in range(2_400)]
+    data = xlsx(rows)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                assert len(part) > 2 * 1024 * 1024  # more than the first pieces
+                part = re.sub(rb'<dimension ref="[^"]*"/>', b"", part)
+            target.writestr(info, part)
+    before = counts()
+    seen = []
+    result = run(officer_a, out.getvalue(), progress=lambda done, total, phase: seen.append((done, total, phase)))
+    assert [(e.row, e.message) for e in result.errors] == [(None, "Tệp có quá nhiều dòng: tối đa 2.000 dòng mỗi lần nhập")]
+    assert counts() == before
+    assert any(done > 50 for done, _, phase in seen if phase == "check")  # it had begun the checks

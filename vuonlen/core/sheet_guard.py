@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -169,10 +169,12 @@ class _Unpickler(pickle.Unpickler):
 
 
 class _ChildPipe:
-    """Frames (``sheet_child.Channel``) to and from the child, every read bound by the deadline."""
+    """Frames (``sheet_child.Channel``) to and from the child, every read bound by the time left:
+    ``seconds`` counts only the waits for the child, not the time the caller spends between two
+    reads with the rows it has (an import checks and writes while the child reads on)."""
 
-    def __init__(self, process: subprocess.Popen, deadline: float):
-        self.process, self.deadline = process, deadline
+    def __init__(self, process: subprocess.Popen, seconds: float):
+        self.process, self.left = process, seconds
         self.fd = process.stdout.fileno()
 
     def send(self, value) -> None:
@@ -183,8 +185,12 @@ class _ChildPipe:
     def _read(self, size: int) -> bytes:
         chunks, missing = [], size
         while missing:
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+            if self.left <= 0:
+                raise TimeoutError
+            started = time.monotonic()
+            ready = select.select([self.fd], [], [], self.left)[0]
+            self.left -= time.monotonic() - started
+            if not ready:
                 raise TimeoutError
             chunk = os.read(self.fd, min(missing, 1 << 20))
             if not chunk:
@@ -206,20 +212,21 @@ def unreadable(filename: str, reason: str) -> FileUnreadable:
                             ".xlsx.") % {"name": filename, "reason": reason})
 
 
-def parse_in_child(data: bytes, filename: str, *, max_rows: int, choose: Callable[[list[list]], bool],
-                   limits: Limits) -> list[list] | None:
-    """The rows of the first sheet whose first rows ``choose`` accepts, or the first rows of the
-    first sheet when none is accepted (so the caller can say which column is missing), or None
-    for a file without sheets."""
+def rows_in_child(data: bytes, filename: str, *, max_rows: int, choose: Callable[[list[list]], bool],
+                  limits: Limits) -> Iterator[tuple[list[list], float]]:
+    """The rows of the first sheet whose first rows ``choose`` accepts, as (some rows, share of the
+    sheet read so far) while the child reads on; or the first rows of the first sheet when none is
+    accepted (so the caller can say which column is missing); nothing for a file without sheets.
+    The child starts at the first ``next`` and is killed when the iterator is closed or dropped."""
     cpu_seconds = max(1, math.ceil(limits.parse_seconds) + 1)
     # Isolated (-I: no script folder, user site or PYTHON* variables on its path) and with an
     # empty environment: a child subverted by a hostile file finds no secret in its variables.
     process = subprocess.Popen([sys.executable, "-I", sheet_child.__file__], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True,
                                env={"LC_ALL": "C.UTF-8"})
-    pipe = _ChildPipe(process, time.monotonic() + limits.parse_seconds)
+    pipe = _ChildPipe(process, limits.parse_seconds)
     first_head: list[list] | None = None
-    rows: list[list] = []
+    count = 0
     try:
         try:
             pipe.send((data, max_rows, limits.cells, limits.memory_bytes, cpu_seconds))
@@ -230,13 +237,16 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, choose: Callabl
                     first_head = message[1] if first_head is None else first_head
                     pipe.send(bool(choose(message[1])))
                 elif kind == "rows":
-                    rows.extend(message[1])
-                    if len(rows) > max_rows + 1:
+                    count += len(message[1])
+                    if count > max_rows + 1:
                         raise too_many_rows(max_rows)
+                    yield message[1], message[2]
                 elif kind == "done":
-                    return rows
+                    return
                 elif kind == "end":
-                    return first_head
+                    if first_head:
+                        yield first_head, 1.0
+                    return
                 elif kind == "too_many":
                     height, width = message[1], message[2]
                     if height > max_rows + 1:

@@ -20,7 +20,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -138,7 +138,55 @@ def _take_rows(rows: Iterable, max_rows: int, max_cells: int) -> list[list]:
     return taken
 
 
-def _sheet_rows(data: bytes, filename: str, columns: Sequence[Column], max_rows: int) -> list[list]:
+class Table:
+    """A file's rows (row 1 first) as they are read: ``rows`` holds those read so far, ``more``
+    reads the next ones. An .xlsx is read by a child process while the caller works on the rows
+    it has (``core.sheet_child``); limits found on the way raise ``FileRejected`` from ``more``."""
+
+    def __init__(self, pieces: Iterator[tuple[list[list], float]]):
+        self.rows: list[list] = []
+        self.share = 0.0  # of the sheet read so far
+        self.complete = False
+        self._pieces = pieces
+
+    def more(self) -> bool:
+        """Read the next rows; False when there are no more."""
+        if self.complete:
+            return False
+        try:
+            rows, self.share = next(self._pieces)
+        except StopIteration:
+            self.complete, self.share = True, 1.0
+            return False
+        except BaseException:
+            self.close()
+            raise
+        self.rows.extend(rows)
+        return True
+
+    def read(self, count: int | None = None) -> list[list]:
+        """At least ``count`` rows when the file has them (every row when None)."""
+        while (count is None or len(self.rows) < count) and self.more():
+            pass
+        if count is None:
+            self.close()
+        return self.rows
+
+    def estimated_rows(self) -> int:
+        """How many rows the file has: exact once read, until then from the share read so far."""
+        if self.complete or self.share <= 0:
+            return len(self.rows)
+        return max(len(self.rows), round(len(self.rows) / self.share))
+
+    def close(self) -> None:
+        """Stop reading (the child is killed)."""
+        close = getattr(self._pieces, "close", None)
+        if close is not None:
+            close()
+        self.complete = True
+
+
+def _sheet_table(data: bytes, filename: str, columns: Sequence[Column], max_rows: int) -> Table:
     """An .xlsx, .xls or .ods: the limits checked from the file's bookkeeping, then the cells read
     in a child process (``core.sheet_guard``)."""
     limits = sheet_guard.Limits.from_settings()
@@ -153,8 +201,7 @@ def _sheet_rows(data: bytes, filename: str, columns: Sequence[Column], max_rows:
         return find_header(head, columns)[0] is not None
 
     # The first sheet with a recognisable header: templates put their guide on another sheet.
-    rows = sheet_guard.parse_in_child(data, filename, max_rows=max_rows, choose=has_header, limits=limits)
-    return rows or []
+    return Table(sheet_guard.rows_in_child(data, filename, max_rows=max_rows, choose=has_header, limits=limits))
 
 
 def _decode_csv(data: bytes) -> str:
@@ -208,15 +255,16 @@ def _csv_rows(data: bytes, columns: Sequence[Column], max_rows: int) -> list[lis
     return best
 
 
-def read_table(file: BinaryIO | bytes, filename: str, *, columns: Sequence[Column], max_rows: int,
-               limit: int | None = None) -> list[list]:
-    """The file's cells as rows of raw values (row 1 first), or ``FileRejected``
-    (``FileUnreadable`` when the parser died on the file: see ``core.sheet_guard``).
+def open_table(file: BinaryIO | bytes, filename: str, *, columns: Sequence[Column], max_rows: int,
+               limit: int | None = None) -> Table:
+    """The file's cells as rows of raw values (row 1 first), read as they are asked for
+    (``Table``); or ``FileRejected`` (``FileUnreadable`` when the parser died on the file: see
+    ``core.sheet_guard``), here or from ``Table.more``.
 
     Values keep their type where the file has one (numbers, dates, booleans); empty cells
     are None or ''. The sheet (of an .xlsx, .xls or .ods) or the delimiter (of a .csv) is the
     first one whose rows show a header with ``columns``. Every limit (size, inflated size,
-    declared used range, rows, columns, cells, memory, time) is checked here, before or while
+    declared used range, rows, columns, cells, memory, time) is checked, before or while
     parsing, for every import.
     """
     name = filename.lower()
@@ -224,8 +272,14 @@ def read_table(file: BinaryIO | bytes, filename: str, *, columns: Sequence[Colum
         raise FileRejected(_("Chỉ nhận tệp .xlsx, .xls, .ods hoặc .csv"))
     data = read_limited(file, limit)
     if name.endswith(".csv"):
-        return _csv_rows(data, columns, max_rows)
-    return _sheet_rows(data, filename, columns, max_rows)
+        return Table(iter([(_csv_rows(data, columns, max_rows), 1.0)]))
+    return _sheet_table(data, filename, columns, max_rows)
+
+
+def read_table(file: BinaryIO | bytes, filename: str, *, columns: Sequence[Column], max_rows: int,
+               limit: int | None = None) -> list[list]:
+    """Every row of the file at once (``open_table``, read to its end)."""
+    return open_table(file, filename, columns=columns, max_rows=max_rows, limit=limit).read()
 
 
 # --- header ----------------------------------------------------------------------------------
@@ -259,6 +313,7 @@ def find_header(rows: list[list], columns: Sequence[Column],
 # or a number with how it is computed, "4=3/1*100".
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(?:(\d{1,3})(?:\s*=\s*[\d()+\-*/x.,% ]+)?|[A-Za-z]{1,2})\s*\)?$")
 NUMBERING_SCAN_ROWS = 3
+LOCATE_ROWS = HEADER_SCAN_ROWS + 1 + NUMBERING_SCAN_ROWS  # the rows locate_header may look at
 
 
 def is_numbering_row(row: list) -> bool:

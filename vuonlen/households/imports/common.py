@@ -256,9 +256,10 @@ COMMUNE_COLUMN = Column.of(COMMUNE_HEADER, "ma don vi", "ma dvhc", "ma so xa", p
 
 @dataclass
 class Sheet:
-    """The file's cells (row 1 first), the header row's index and each column's position in it."""
+    """The file's rows (row 1 first, read as they are asked for: ``spreadsheets.Table``), the
+    header row's index and each column's position in it."""
 
-    rows: list[list]
+    table: spreadsheets.Table
     header_index: int
     positions: dict[str, int]
 
@@ -274,31 +275,47 @@ class Sheet:
         return values
 
     def data(self) -> Iterable[tuple[int, int, list]]:
-        """(rows read so far, spreadsheet row number, cells) of every row below the header."""
-        first = self.header_index + 1
-        rows = self.rows
-        for index in range(first, len(rows)):
-            yield index - self.header_index, index + 1, rows[index]
+        """(rows read so far, spreadsheet row number, cells) of every row below the header, while
+        the file is still being read (``FileRejected`` may come from a limit met on the way)."""
+        rows, index = self.table.rows, self.header_index + 1
+        while True:
+            end = len(rows)
+            while index < end:
+                yield index - self.header_index, index + 1, rows[index]
+                index += 1
+            if not self.table.more():
+                return
 
     @property
     def total(self) -> int:
-        """How many rows lie below the header (for the progress)."""
-        return len(self.rows) - self.header_index - 1
+        """How many rows lie below the header (for the progress; estimated until the file is read)."""
+        return max(0, self.table.estimated_rows() - self.header_index - 1)
+
+    def close(self) -> None:
+        """Stop reading (the child is killed) and let the rows go."""
+        self.table.close()
+        self.table.rows.clear()
 
 
-def read_sheet(file: BinaryIO | bytes, filename: str, columns: Sequence[Column]) -> Sheet | ImportResult:
-    """The file read (``spreadsheets.read_table``, every limit checked) and its header located;
+def read_sheet(file: BinaryIO | bytes, filename: str, columns: Sequence[Column], *,
+               stream: bool = False) -> Sheet | ImportResult:
+    """The file read (``spreadsheets.open_table``, every limit checked) and its header located;
     a file refused (type, size, no header, a column missing) is the import's result, one error.
     ``FileUnreadable`` goes on: the parser died on the file, and the job fails with its message
-    (see ``core.sheet_guard``)."""
+    (see ``core.sheet_guard``). With ``stream``, only the rows around the header are read here;
+    the rest comes as ``Sheet.data`` goes (and a limit met on the way raises from there)."""
+    table = None
     try:
-        rows = spreadsheets.read_table(file, filename, columns=columns, max_rows=MAX_ROWS)
-        header_index, positions = spreadsheets.locate_header(rows, columns)
-    except FileUnreadable:
-        raise
+        table = spreadsheets.open_table(file, filename, columns=columns, max_rows=MAX_ROWS)
+        table.read(spreadsheets.LOCATE_ROWS if stream else None)
+        header_index, positions = spreadsheets.locate_header(table.rows, columns)
     except FileRejected as exc:
+        if table is not None:
+            table.close()
+        if isinstance(exc, FileUnreadable):
+            raise
         return _file_error(str(exc))
-    return Sheet(rows, header_index, positions)
+    return Sheet(table, header_index, positions)
 
 
 class Checker(spreadsheets.RowChecker):
@@ -393,19 +410,31 @@ def _is_blank(value) -> bool:
 class _Units:
     """Communes of one era by code, and their villages by code and by folded name, in two queries."""
 
-    def __init__(self, actor, era: str, commune_codes: Iterable[str]):
+    def __init__(self, actor, era: str, commune_codes: Iterable[str] = ()):
         self.actor = actor
-        codes = sorted({c for c in commune_codes if c})
+        self.era = era
         self.communes: dict[str, AdministrativeUnit] = {}
-        for chunk in _chunks(codes):
-            for unit in AdministrativeUnit.objects.filter(era=era, level=Level.COMMUNE, code__in=chunk):
-                self.communes[unit.code] = unit
         self.villages: dict[tuple[int, str], AdministrativeUnit] = {}
-        for village in AdministrativeUnit.objects.filter(parent__in=list(self.communes.values()),
-                                                         level=Level.VILLAGE):
-            self.villages[(village.parent_id, fold(village.code))] = village
-            self.villages[(village.parent_id, village.name_search)] = village
+        self._asked: set[str] = set()
         self._can: dict[tuple[str, int], bool] = {}
+        self.add(commune_codes)
+
+    def add(self, commune_codes: Iterable[str]) -> None:
+        """Read the communes of these codes not asked for yet, and their villages (a file read as
+        it comes names its communes chunk by chunk)."""
+        codes = sorted({c for c in commune_codes if c} - self._asked)
+        if not codes:
+            return
+        self._asked.update(codes)
+        found = []
+        for chunk in _chunks(codes):
+            for unit in AdministrativeUnit.objects.filter(era=self.era, level=Level.COMMUNE, code__in=chunk):
+                self.communes[unit.code] = unit
+                found.append(unit)
+        for chunk in _chunks(found):
+            for village in AdministrativeUnit.objects.filter(parent__in=chunk, level=Level.VILLAGE):
+                self.villages[(village.parent_id, fold(village.code))] = village
+                self.villages[(village.parent_id, village.name_search)] = village
 
     def can(self, perm: str, unit: AdministrativeUnit) -> bool:
         if self.actor is SYSTEM:

@@ -20,7 +20,7 @@ from vuonlen.core.audit import column as record_column
 from vuonlen.core.bulk import insert_rows
 from vuonlen.core.formats import excel_serial_date, year_typed_into_date_cell
 from vuonlen.core.models import AuditAction
-from vuonlen.core.spreadsheets import Column, RowError
+from vuonlen.core.spreadsheets import Column, FileRejected, FileUnreadable, RowError
 from vuonlen.core.text import fold, nfc, sort_key
 from vuonlen.geo.models import AdministrativeUnit, Era
 from vuonlen.indicators import figures_cache
@@ -216,6 +216,8 @@ class _HouseholdChecker(Checker):
         closed: list[_Block] = []
         for done, row_number, cells in sheet.data():
             self.done = done
+            if not done % 1024:
+                total = sheet.total  # estimated while the file is still being read
             values = get(cells)
             if all(_is_blank(v) for v in values.values()):
                 continue
@@ -586,18 +588,30 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
     report = _Reporter(progress)
     filename = nfc(filename)
     report(0, 0, Phase.READ, force=True)
-    sheet = read_sheet(file, filename, HOUSEHOLD_COLUMNS)
+    # Read as it comes: the checks (and the writes) begin with the file's first rows.
+    sheet = read_sheet(file, filename, HOUSEHOLD_COLUMNS, stream=True)
     if isinstance(sheet, ImportResult):
         return sheet
+    try:
+        return _check_and_write(actor, era, filename, sheet, report)
+    except FileUnreadable:
+        raise
+    except FileRejected as exc:  # a limit met while the file was read: nothing was committed
+        return _file_error(str(exc))
+    finally:
+        sheet.close()
+
+
+def _check_and_write(actor, era: str, filename: str, sheet: Sheet, report: _Reporter) -> ImportResult:
     checker = _HouseholdChecker(actor, era, sheet.positions, report)
-    units = _Units(actor, era, _commune_codes(sheet))
+    units = _Units(actor, era)
     chunks = checker.parse(sheet, CHUNK_HOUSEHOLDS)
     first = next(chunks, None)
-    total = sheet.total
     counts = {"households": 0, "persons": 0, "unchanged": 0}
     written: set[int] = set()
 
     def check_and_write(blocks: list[_Block]) -> None:
+        units.add(block.commune_code for block in blocks)
         checker.resolve(blocks, units)
         new = [b for b in blocks if b.existing_id is None]
         counts["unchanged"] += len(blocks) - len(new)
@@ -605,7 +619,7 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
             for key, value in _write_households(actor=actor, blocks=new, filename=filename, written=written).items():
                 counts[key] += value
 
-    report.before_the_write_lock(checker.done, total, Phase.CHECK)
+    report.before_the_write_lock(checker.done, sheet.total, Phase.CHECK)
     try:
         with report.beside_the_write(), sqlite_write_cache(), transaction.atomic():
             if connection.vendor == "postgresql":
@@ -618,7 +632,7 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
                 for blocks in chunks:
                     writer.submit(functools.partial(check_and_write, blocks))
                 writer.finish()
-            del sheet  # the file's cells are no longer needed
+            sheet.close()  # the file's cells are no longer needed
             if checker.households == 0 and not checker.errors:
                 raise _Rollback
             if checker.has_errors():
@@ -641,15 +655,3 @@ def import_households(*, actor, file: BinaryIO | bytes, filename: str, era: str 
         return _file_error(gettext("Trong lúc nhập, sổ hộ vừa có thay đổi trùng với tệp (cùng mã hộ hoặc số "
                                    "định danh); chưa ghi gì: hãy nhập lại tệp để xem lỗi cụ thể"))
     return ImportResult(counts=counts)
-
-
-def _commune_codes(sheet: Sheet) -> set[str]:
-    """Every commune code the file names (for ``_Units``, read once before the checks)."""
-    position = sheet.positions.get(H.COMMUNE)
-    if position is None:
-        return set()
-    codes = set()
-    for _, _, cells in sheet.data():
-        if position < len(cells) and cells[position] not in (None, ""):
-            codes.add(spreadsheets.code_text(cells[position]))
-    return codes
