@@ -98,7 +98,7 @@ def test_the_child_sends_the_first_rows_before_it_has_read_the_sheet():
         table.read(14)
         assert table.rows[2][1:3] == ["Mã xã", "Tên"]
         assert 0 < table.share < 1 and not table.complete
-        assert table.estimated_rows() > 3_000
+        assert abs(table.estimated_rows() - 6_020) < 600  # the progress bar's total, from the share read
         rows = table.read()
     finally:
         table.close()

@@ -214,31 +214,34 @@ def _xlsx_pieces(archive: zipfile.ZipFile, part: str, index: int, max_rows: int)
 
 
 def _whole(workbook, index: int, max_rows: int, max_cells: int):
-    """The sheet read at once (.xls, .ods, an .xlsx laid out otherwise), in chunks."""
+    """The sheet read at once (.xls, .ods, an .xlsx laid out otherwise)."""
     sheet = workbook.get_sheet_by_index(index)
     if sheet.height > max_rows + 1 or sheet.height * sheet.width > max_cells:
         raise _TooMany(sheet.height, sheet.width)
     # skip_empty_area=False keeps row 1 as row 1, so errors name the rows the person sees.
     rows = sheet.to_python(skip_empty_area=False)
     del sheet
-    for start in range(0, len(rows), CHUNK_ROWS):
-        yield rows[start:start + CHUNK_ROWS], min(1.0, (start + CHUNK_ROWS) / len(rows))
+    yield rows, 1.0
 
 
 def _limited(pieces, max_rows: int, max_cells: int):
     """The pieces, cut into chunks the caller unpickles while this process reads on; every limit
     checked as the rows come."""
     height = cells = width = 0
+    before = 0.0
     for rows, share in pieces:
         for start in range(0, len(rows), CHUNK_ROWS):
             chunk = rows[start:start + CHUNK_ROWS]
+            # The piece's share spread over its chunks, so that rows / share estimates the sheet.
+            part = before + (share - before) * min(1.0, (start + CHUNK_ROWS) / len(rows))
             height += len(chunk)
             lengths = list(map(len, chunk))
             cells += sum(lengths)
             width = max(width, max(lengths, default=0))
             if height > max_rows + 1 or cells > max_cells:
                 raise _TooMany(height, width)
-            yield chunk, share
+            yield chunk, part
+        before = share
 
 
 def _sheet(workbook, archive: zipfile.ZipFile | None, index: int, max_rows: int, max_cells: int):
