@@ -54,3 +54,22 @@ def test_the_site_uses_it_and_falls_back_for_other_templates(settings):
     field = forms.ChoiceField(choices=[("a", "A")], widget=Other)
     form = type("F", (forms.Form,), {"f": field})(renderer=FormRenderer())
     assert 'type="' in str(form["f"])  # rendered by the templates, with the other option template
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("value", [None, "", "a", "b", 3, "không có"])
+def test_the_cached_drop_down_writes_what_the_renderer_writes(language, value):
+    # The household list's filters keep their options' markup (a province's 1,700 units): it must
+    # be the markup every other drop-down gets, the chosen option marked the same way.
+    from vuonlen.core.form_renderer import CachedSelect
+
+    choices = [("", "Tất cả"), ("a", "Tỉnh <Kon Tum>"), ("b", "Huyện & xã \"Đăk\""), (3, _("English"))]
+    attrs = {"class": "form-select form-select-sm", "id": "id_unit", "data-day": dt.date(2025, 7, 1)}
+    plain = forms.Select(attrs=attrs, choices=choices)
+    cached = CachedSelect(attrs=attrs, choices=choices)
+    with override(language):
+        ours = cached.render("unit", value)
+        assert ours == plain.render("unit", value, renderer=FormRenderer())
+        assert ours == plain.render("unit", value, renderer=DjangoTemplates())
+        assert ours.count(" selected>") == (value != "không có")
+        assert ("Tiếng Anh" in ours) == (language == "vi")

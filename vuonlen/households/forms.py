@@ -4,15 +4,11 @@ fields here (``apply_service_errors``)."""
 
 from __future__ import annotations
 
-import html
-from functools import lru_cache
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from vuonlen.core.form_renderer import CachedSelect
 from vuonlen.core.forms import DateField, StyledFormMixin
 from vuonlen.core.years import YEAR_MAX, YEAR_MIN
 
@@ -35,29 +31,6 @@ DATE_WIDGET = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 
 def _date_field(label, required=True, **kwargs):
     return DateField(label=label, required=required, **kwargs)
-
-
-class FastSelect(forms.Select):
-    """A <select> written in Python rather than one template per option: the list's filters
-    carry up to 1,700 units (a province's) and 54 ethnic groups, and Django's
-    template-per-option rendering cost more than the page's queries. The options' markup is
-    kept for the same choices (``_options_html``); the chosen ones are marked in it."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
-        options = _options_html(tuple((str(key), str(label)) for key, label in self.choices))
-        for chosen in {str(v) for v in self.format_value(value)}:
-            plain = f'<option value="{html.escape(chosen)}">'
-            options = options.replace(plain, f'{plain[:-1]} selected>', 1)
-        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")
-
-
-@lru_cache(maxsize=256)
-def _options_html(choices: tuple[tuple[str, str], ...]) -> str:
-    """The <option>s of these (value, label) pairs, none chosen; labels already in the reader's
-    language (the key holds them as text)."""
-    return "".join(f'<option value="{html.escape(key)}">{html.escape(label)}</option>' for key, label in choices)
 
 
 def _blank(label=_("—")):
@@ -112,7 +85,7 @@ class HouseholdFilterForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
-                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.choices)
+                field.widget = CachedSelect(attrs=field.widget.attrs, choices=field.choices)
         self.fields["unit"].choices = _blank(_("Tất cả")) + [(u.pk, _unit_label(u)) for u in units]
         self.fields["status"].choices = _blank(_("Tất cả")) + status_choices()
         self.fields["year"].choices = _blank(_("Tất cả")) + [(y, y) for y in years]
