@@ -124,3 +124,14 @@ def test_limits_met_in_a_later_piece_refuse_the_file(small_pieces):
     with pytest.raises(sheet_child._TooMany) as caught:
         list(read)
     assert caught.value.height > 201
+
+
+def test_a_small_file_is_one_piece_and_its_row_count_is_exact_from_the_start():
+    # The import's progress bar reads "30/60" halfway through a 60-row file, not "29/59".
+    data = officer_file(60)
+    table = spreadsheets.open_table(data, "nho.xlsx", columns=COLUMNS, max_rows=10_000)
+    try:
+        table.read(14)
+        assert table.share == 1.0 and table.estimated_rows() == len(whole(data)) == 80
+    finally:
+        table.close()

@@ -172,6 +172,7 @@ def _xlsx_pieces(archive: zipfile.ZipFile, part: str, index: int, max_rows: int)
         read, emitted, block_size, ended = len(pending) + opening.end(), 0, FIRST_PIECE_BYTES, False
         with stream:
             while True:
+                ended = ended or read >= size  # everything read: the rest is the last piece
                 cut = None if ended else _cut(pending, row_end, numbered_row)
                 if cut is None and not ended:
                     block_size = min(block_size * 2, MAX_PIECE_BYTES)
@@ -206,7 +207,8 @@ def _xlsx_pieces(archive: zipfile.ZipFile, part: str, index: int, max_rows: int)
                         width = len(rows[0]) if rows else 0
                         rows[:0] = [[""] * width for _ in range(top - emitted)]
                     emitted = top + sheet.height
-                yield rows, min(1.0, read / size)
+                # The share of the sheet's XML in the pieces so far (rows / share: the sheet's rows).
+                yield rows, min(1.0, (read - len(pending)) / size)
                 if ended:
                     return
 
