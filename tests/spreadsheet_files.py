@@ -88,17 +88,27 @@ def sparse_xlsx(header: list[str], last_cell: str = "XFD250000", *, declare: boo
     sheet[last_cell] = "x"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    if declare:
-        return buffer.getvalue()
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    return buffer.getvalue() if declare else without_dimension(buffer.getvalue())
+
+
+def _rewritten(data: bytes, change, extra=dict) -> bytes:
+    """The zip ``data`` with each part passed through ``change(name, content)``, then the parts
+    ``extra()`` gives added."""
+    source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"<dimension ref=\"[^\"]*\"/>", b"", data)
-            target.writestr(info, data)
+            target.writestr(info, change(info.filename, source.read(info.filename)))
+        for name, content in extra().items():
+            target.writestr(name, content)
     return out.getvalue()
+
+
+def without_dimension(data: bytes) -> bytes:
+    """An .xlsx whose sheets do not declare their used range (``<dimension>``, which is optional):
+    only parsing finds how far they go."""
+    return _rewritten(data, lambda name, part: re.sub(rb"<dimension ref=\"[^\"]*\"/>", b"", part)
+                      if name.startswith("xl/worksheets/") else part)
 
 
 def _deflate_repeated(head: bytes, chunk: bytes, times: int, tail: bytes) -> tuple[bytes, int, int]:
@@ -201,35 +211,34 @@ def shared_strings_xlsx(data: bytes, *, prefix: str = "", unnumbered_rows: bool 
     the text in a shared strings table, the cells pointing into it. ``prefix`` writes the
     sheets' elements with a namespace prefix (``x:row``), as some .NET writers do;
     ``unnumbered_rows`` leaves out every row's number after the first, which the format allows."""
-    source = zipfile.ZipFile(io.BytesIO(data))
     table: dict[bytes, int] = {}
 
     def shared(match: re.Match) -> bytes:
         index = table.setdefault(match.group(3), len(table))
         return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), match.group(2), index)
 
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            part = source.read(info.filename)
-            if info.filename.startswith("xl/worksheets/"):
-                part = _INLINE.sub(shared, part)
-                if unnumbered_rows:
-                    part = re.sub(rb'(?<!<sheetData>)<row r="\d+"', b"<row", part)
-                if prefix:
-                    p = prefix.encode()
-                    part = re.sub(rb"<(/?)(?=[a-zA-Z])", b"<\\1" + p + b":", part)
-                    part = part.replace(b"<" + p + b":worksheet xmlns=", b"<" + p + b":worksheet xmlns:" + p + b"=")
-            elif info.filename == "[Content_Types].xml":
-                part = part.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                part = part.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
-                                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
-                                    b'Id="rIdShared"/></Relationships>')
-            target.writestr(info, part)
+    def change(name: str, part: bytes) -> bytes:
+        if name.startswith("xl/worksheets/"):
+            part = _INLINE.sub(shared, part)
+            if unnumbered_rows:
+                part = re.sub(rb'(?<!<sheetData>)<row r="\d+"', b"<row", part)
+            if prefix:
+                p = prefix.encode()
+                part = re.sub(rb"<(/?)(?=[a-zA-Z])", b"<\\1" + p + b":", part)
+                part = part.replace(b"<" + p + b":worksheet xmlns=", b"<" + p + b":worksheet xmlns:" + p + b"=")
+        elif name == "[Content_Types].xml":
+            part = part.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        elif name == "xl/_rels/workbook.xml.rels":
+            part = part.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
+                                b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
+                                b'Id="rIdShared"/></Relationships>')
+        return part
+
+    def table_part() -> dict[str, bytes]:  # once the sheets have filled the table
         strings = b"".join(b"<si><t>%s</t></si>" % text for text in table)
-        target.writestr("xl/sharedStrings.xml", b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" '
-                        b'uniqueCount="%d">%s</sst>' % (len(table), len(table), strings))
-    return out.getvalue()
+        return {"xl/sharedStrings.xml": b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns='
+                b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">%s</sst>'
+                % (len(table), len(table), strings)}
+
+    return _rewritten(data, change, table_part)

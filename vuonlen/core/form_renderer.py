@@ -80,7 +80,7 @@ def _attrs(attrs: dict) -> str:
 def _select(widget: dict) -> str | None:
     """``select.html`` with its options (``select_option.html``), stripped as the renderer strips
     a template's output; None when an option uses another template."""
-    parts = ['<select name="', _out(widget["name"]), '"', _attrs(widget["attrs"]), ">"]
+    parts = []
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
             parts.append('\n  <optgroup label="' + _out(group_name) + '">')
@@ -90,13 +90,20 @@ def _select(widget: dict) -> str | None:
             parts.append(_option(option["value"], option["attrs"], option["label"]))
         if group_name:
             parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return "".join(parts)
+    return _select_tag(widget["name"], widget["attrs"], "".join(parts))
+
+
+def _select_tag(name, attrs: dict, options: str) -> str:
+    return '<select name="' + _out(name) + '"' + _attrs(attrs) + ">" + options + "\n</select>"
 
 
 def _option(value, attrs: dict, label) -> str:
     """``select_option.html``, as ``select.html`` places it."""
-    return '\n  <option value="' + _formatted(value) + '"' + _attrs(attrs) + ">" + _out(label) + "</option>\n"
+    return _option_tag(value, attrs) + _out(label) + "</option>\n"
+
+
+def _option_tag(value, attrs: dict) -> str:
+    return '\n  <option value="' + _formatted(value) + '"' + _attrs(attrs) + ">"
 
 
 @lru_cache(maxsize=256)
@@ -107,14 +114,13 @@ def _options(choices: tuple[tuple[str, str], ...]) -> str:
 
 
 class CachedSelect(forms.Select):
-    """A drop-down of plain (value, label) choices, one of them chosen, whose options' markup is kept per list of
-    choices: the same markup as ``FormRenderer`` writes for a ``Select`` (tested), without a
-    dict per option on every render."""
+    """A drop-down of plain (value, label) choices, one of them chosen, whose options' markup is
+    kept per list of choices: the same markup as ``FormRenderer`` writes for a ``Select``
+    (tested), without a dict per option on every render."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
         options = _options(tuple((str(key), str(label)) for key, label in self.choices))
         for chosen in {str(v) for v in self.format_value(value)}:
-            plain = '\n  <option value="' + _formatted(chosen) + '">'
-            options = options.replace(plain, plain[:-1] + " selected>", 1)
-        return mark_safe('<select name="' + _out(name) + '"' + _attrs(final_attrs) + ">" + options + "\n</select>")
+            options = options.replace(_option_tag(chosen, {}), _option_tag(chosen, {"selected": True}), 1)
+        return mark_safe(_select_tag(name, final_attrs, options))
